@@ -1,0 +1,41 @@
+package io.journeys.cli;
+
+import io.journeys.config.JobSettings;
+import io.journeys.config.SettingsLoader;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import picocli.CommandLine.Option;
+
+/** --config and --set, shared by every command that reads settings. */
+public final class ConfigOptions {
+
+  /** The embedded default when no --config is given and the file exists (a laptop checkout). */
+  static final Path EMBEDDED_DEFAULT = Path.of("conf/local.conf");
+
+  @Option(names = "--config", paramLabel = "FILE", description = "Environment config file (default: conf/local.conf when present).")
+  Path config;
+
+  @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override one setting; repeatable.")
+  List<String> overrides = new ArrayList<>();
+
+  public Optional<Path> file() {
+    if (config != null) {
+      return Optional.of(config);
+    }
+    return java.nio.file.Files.isRegularFile(EMBEDDED_DEFAULT) ? Optional.of(EMBEDDED_DEFAULT) : Optional.empty();
+  }
+
+  public List<String> overrides() {
+    return overrides;
+  }
+
+  public JobSettings settings() {
+    return SettingsLoader.load(file(), overrides);
+  }
+
+  public com.typesafe.config.Config config() {
+    return SettingsLoader.loadConfig(file(), overrides);
+  }
+}

@@ -1,0 +1,79 @@
+package io.journeys.cli;
+
+import io.journeys.config.ConfigError;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The one entry point, the same under {@code scripts/journeys} and {@code spark-submit}. Exit 0 on
+ * success; on failure one line on stderr (the stack trace too with {@code --verbose}) and exit 1,
+ * or 2 for a usage error.
+ */
+@Command(
+    name = "journeys",
+    mixinStandardHelpOptions = true,
+    version = "conversion-journeys 0.1.0",
+    description = "Conversion journeys: sessions, micro/macro conversions and attribution on Spark and Delta Lake.",
+    subcommands = {CheckConfigCommand.class, SqlCommand.class})
+public final class JourneysCli implements Runnable {
+
+  @Option(names = "--verbose", description = "Print stack traces of failures.", scope = CommandLine.ScopeType.INHERIT)
+  boolean verbose;
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(new CommandLine(this), "Missing command: run, generate, sql or check-config");
+  }
+
+  public static void main(String[] args) {
+    int code = execute(args);
+    System.exit(code);
+  }
+
+  /** Runs the command line and returns the exit code (tests call this instead of main). */
+  public static int execute(String... args) {
+    CommandLine cli = commandLine();
+    return cli.execute(args);
+  }
+
+  public static CommandLine commandLine() {
+    CommandLine cli = new CommandLine(new JourneysCli());
+    cli.setCaseInsensitiveEnumValuesAllowed(true);
+    cli.setExecutionExceptionHandler(
+        (e, commandLine, parseResult) -> {
+          boolean verbose = parseResult.hasMatchedOption("--verbose")
+              || parseResult.subcommands().stream().anyMatch(p -> p.hasMatchedOption("--verbose"));
+          PrintWriter err = commandLine.getErr();
+          err.println("journeys: " + failureLine(e));
+          if (verbose) {
+            e.printStackTrace(err);
+          }
+          err.flush();
+          return 1;
+        });
+    cli.setParameterExceptionHandler(
+        (e, args) -> {
+          PrintWriter err = e.getCommandLine().getErr();
+          err.println("journeys: " + e.getMessage());
+          err.println("Try 'journeys " + e.getCommandLine().getCommandName() + " --help'.");
+          err.flush();
+          return 2;
+        });
+    return cli;
+  }
+
+  /** The first line of the most useful message in the cause chain. */
+  static String failureLine(Throwable e) {
+    Throwable t = e;
+    while (!(t instanceof ConfigError || t instanceof JobFailure) && t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    if (!(t instanceof ConfigError || t instanceof JobFailure)) {
+      t = e;
+    }
+    String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    return message.lines().findFirst().orElse(message).trim();
+  }
+}

@@ -1,0 +1,87 @@
+package io.journeys.cli;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/** How {@code journeys sql} prints a result: an aligned table, CSV (RFC 4180) or JSON lines. */
+enum ResultFormat {
+  TABLE {
+    @Override
+    void print(Dataset<Row> result, PrintWriter out, int limit) {
+      String[] names = result.columns();
+      List<String[]> rows = new ArrayList<>();
+      List<Row> collected = result.limit(limit + 1).collectAsList();
+      for (Row row : collected.subList(0, Math.min(limit, collected.size()))) {
+        String[] cells = new String[names.length];
+        for (int i = 0; i < names.length; i++) {
+          cells[i] = row.isNullAt(i) ? "NULL" : String.valueOf(row.get(i));
+        }
+        rows.add(cells);
+      }
+      int[] widths = new int[names.length];
+      for (int i = 0; i < names.length; i++) {
+        widths[i] = names[i].length();
+        for (String[] r : rows) {
+          widths[i] = Math.max(widths[i], r[i].length());
+        }
+      }
+      printRow(out, names, widths);
+      StringBuilder rule = new StringBuilder();
+      for (int i = 0; i < names.length; i++) {
+        rule.append(i == 0 ? "" : "-+-").append("-".repeat(widths[i]));
+      }
+      out.println(rule);
+      for (String[] r : rows) {
+        printRow(out, r, widths);
+      }
+      out.println("(" + rows.size() + " row" + (rows.size() == 1 ? "" : "s")
+          + (collected.size() > limit ? ", more not shown: raise --limit" : "") + ")");
+    }
+
+    private void printRow(PrintWriter out, String[] cells, int[] widths) {
+      StringBuilder line = new StringBuilder();
+      for (int i = 0; i < cells.length; i++) {
+        line.append(i == 0 ? "" : " | ").append(String.format("%-" + Math.max(1, widths[i]) + "s", cells[i]));
+      }
+      out.println(line.toString().stripTrailing());
+    }
+  },
+  CSV {
+    @Override
+    void print(Dataset<Row> result, PrintWriter out, int limit) {
+      String[] names = result.columns();
+      out.println(String.join(",", java.util.Arrays.stream(names).map(ResultFormat::escape).toList()));
+      Iterator<Row> it = result.toLocalIterator();
+      while (it.hasNext()) {
+        Row row = it.next();
+        List<String> cells = new ArrayList<>();
+        for (int i = 0; i < names.length; i++) {
+          cells.add(row.isNullAt(i) ? "" : escape(String.valueOf(row.get(i))));
+        }
+        out.println(String.join(",", cells));
+      }
+    }
+  },
+  JSON {
+    @Override
+    void print(Dataset<Row> result, PrintWriter out, int limit) {
+      Iterator<String> it = result.toJSON().toLocalIterator();
+      while (it.hasNext()) {
+        out.println(it.next());
+      }
+    }
+  };
+
+  abstract void print(Dataset<Row> result, PrintWriter out, int limit);
+
+  static String escape(String cell) {
+    if (cell.contains(",") || cell.contains("\"") || cell.contains("\n") || cell.contains("\r")) {
+      return "\"" + cell.replace("\"", "\"\"") + "\"";
+    }
+    return cell;
+  }
+}

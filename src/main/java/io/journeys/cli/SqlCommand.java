@@ -1,0 +1,63 @@
+package io.journeys.cli;
+
+import io.journeys.config.JobSettings;
+import io.journeys.io.DeltaTableWriter;
+import io.journeys.io.TableLocations;
+import io.journeys.spark.SparkSessionFactory;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(
+    name = "sql",
+    mixinStandardHelpOptions = true,
+    description = "Query the result tables; the output database is the current one, so plain table names work.")
+final class SqlCommand implements Callable<Integer> {
+  @Mixin ConfigOptions options;
+  @Spec CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "QUERY", description = "A Spark SQL statement.")
+  String query;
+
+  @Option(names = "--format", defaultValue = "table", description = "table, csv or json (default: ${DEFAULT-VALUE}).")
+  ResultFormat format;
+
+  @Option(names = "--limit", defaultValue = "1000", description = "Most rows printed in table format (default: ${DEFAULT-VALUE}).")
+  int limit;
+
+  @Override
+  public Integer call() {
+    JobSettings settings = options.settings();
+    SparkSession spark = SparkSessionFactory.create(settings);
+    try {
+      TableLocations locations = new TableLocations(settings.output().path(), settings.output().database());
+      new DeltaTableWriter(spark, locations).registerExisting();
+      spark.sql("CREATE DATABASE IF NOT EXISTS " + locations.database());
+      spark.catalog().setCurrentDatabase(locations.database());
+      Dataset<Row> result;
+      try {
+        result = spark.sql(query);
+      } catch (RuntimeException e) {
+        throw new JobFailure("Cannot run query: " + firstLine(e.getMessage()), e);
+      }
+      PrintWriter out = spec.commandLine().getOut();
+      format.print(result, out, limit);
+      out.flush();
+      return 0;
+    } finally {
+      spark.stop();
+    }
+  }
+
+  private static String firstLine(String message) {
+    return message == null ? "unknown error" : message.lines().findFirst().orElse(message);
+  }
+}

@@ -1,0 +1,31 @@
+package io.journeys.config;
+
+import java.util.Optional;
+
+/**
+ * One micro or macro conversion: a Spark SQL predicate over the logical event columns.
+ *
+ * <p>A count rule ({@code minCount > 1}) fires once, at the time of its N-th matching event within
+ * {@code per} (a session or a journey). {@code valueExpression} only applies to macro conversions.
+ */
+public record ConversionRule(
+    String name, Kind kind, String when, int minCount, CountScope per, Optional<String> valueExpression) {
+
+  public enum Kind {
+    MICRO,
+    MACRO;
+
+    public String label() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+
+  public enum CountScope {
+    SESSION,
+    JOURNEY
+  }
+
+  public boolean isCountRule() {
+    return minCount > 1;
+  }
+}

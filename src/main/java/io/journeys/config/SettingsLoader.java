@@ -1,0 +1,496 @@
+package io.journeys.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigObject;
+import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigResolveOptions;
+import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueFactory;
+import com.typesafe.config.ConfigValueType;
+import io.journeys.config.ConversionRule.CountScope;
+import io.journeys.config.ConversionRule.Kind;
+import io.journeys.config.JobSettings.AttributionSettings;
+import io.journeys.config.JobSettings.InputSettings;
+import io.journeys.config.JobSettings.OutputSettings;
+import io.journeys.config.JobSettings.PathTransform;
+import io.journeys.config.JobSettings.ReportSettings;
+import io.journeys.config.JobSettings.SessionSettings;
+import io.journeys.config.JobSettings.SessionSource;
+import io.journeys.config.JobSettings.SparkSettings;
+import io.journeys.config.JobSettings.TouchpointDedupe;
+import io.journeys.config.JobSettings.TouchpointKind;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import org.apache.spark.sql.catalyst.parser.CatalystSqlParser$;
+
+/**
+ * Builds {@link JobSettings} from config sources, in this order of precedence (highest first):
+ *
+ * <ol>
+ *   <li>{@code --set key=value} overrides,
+ *   <li>the environment file given with {@code --config} ({@code ${?ENV_VAR}} substitutions resolve
+ *       against the process environment),
+ *   <li>{@code reference.conf} in the jar, which holds every default.
+ * </ol>
+ *
+ * <p>Every key of the merged config must exist in {@code reference.conf} (free-form maps such as
+ * {@code spark.conf} excepted), so a misspelt key fails with its name and file instead of being
+ * silently ignored. Values are type-checked and predicates syntax-checked here, before Spark reads
+ * any data. Every error is one line of the form "Cannot load config: ...".
+ */
+public final class SettingsLoader {
+
+  /** Subtrees whose keys are the user's own (passed through, not checked against defaults). */
+  private static final Set<String> FREE_FORM = Set.of("spark.conf");
+
+  private static final Set<String> MICRO_KEYS = Set.of("name", "when", "min-count", "per");
+  private static final Set<String> MACRO_KEYS = Set.of("name", "when", "value");
+  private static final Set<String> CHANNEL_KEYS = Set.of("name", "when");
+  private static final Set<String> FUNNEL_KEYS = Set.of("name", "steps");
+
+  private SettingsLoader() {}
+
+  /** The merged, resolved config: reference.conf, then the file, then the overrides. */
+  public static Config loadConfig(Optional<Path> file, List<String> overrides) {
+    Config reference = ConfigFactory.parseResources("reference.conf");
+    if (reference.isEmpty()) {
+      throw new ConfigError("Cannot load config: reference.conf is missing from the classpath");
+    }
+    Config merged = reference;
+    if (file.isPresent()) {
+      Path path = file.get();
+      if (!Files.isReadable(path)) {
+        throw new ConfigError("Cannot load config: file " + path + " does not exist or is not readable");
+      }
+      try {
+        Config fromFile =
+            ConfigFactory.parseFile(path.toFile(), ConfigParseOptions.defaults().setAllowMissing(false));
+        merged = fromFile.withFallback(merged);
+      } catch (ConfigException e) {
+        throw new ConfigError("Cannot load config: " + oneLine(e), e);
+      }
+    }
+    Config withOverrides = parseOverrides(overrides).withFallback(merged);
+    Config resolved;
+    try {
+      // resolve() falls back to the process environment for ${?VAR} and ${VAR}.
+      resolved = withOverrides.resolve(ConfigResolveOptions.defaults().setAllowUnresolved(false));
+    } catch (ConfigException e) {
+      throw new ConfigError("Cannot load config: " + oneLine(e), e);
+    }
+    rejectUnknownKeys(resolved, reference);
+    return resolved;
+  }
+
+  /** Loads and validates the settings in one step. */
+  public static JobSettings load(Optional<Path> file, List<String> overrides) {
+    return parse(loadConfig(file, overrides));
+  }
+
+  /** Parses a merged config into settings; every value is read and checked here, once. */
+  public static JobSettings parse(Config c) {
+    try {
+      return new JobSettings(
+          sparkSettings(c),
+          inputSettings(c),
+          new OutputSettings(nonEmpty(c, "output.path"), identifier(c, "output.database")),
+          new SessionSettings(positive(c, "sessions.timeout"), choice(c, "sessions.source", SessionSource.class)),
+          c.getBoolean("identity.stitching"),
+          choice(c, "touchpoints.dedupe", TouchpointDedupe.class),
+          channelRules(c),
+          nonEmpty(c, "channels.default"),
+          conversionRules(c, "conversions.micro", Kind.MICRO),
+          conversionRules(c, "conversions.macro", Kind.MACRO),
+          attribution(c),
+          choice(c, "paths.transform", PathTransform.class),
+          funnels(c),
+          zone(c, "reporting.timezone"),
+          new ReportSettings(c.getBoolean("report.enabled"), nonEmpty(c, "report.path")),
+          new S3Settings(
+              c.getString("s3.endpoint"),
+              c.getBoolean("s3.path-style-access"),
+              c.getString("s3.region"),
+              c.getString("s3.credentials-provider")));
+    } catch (ConfigException e) {
+      throw new ConfigError("Cannot load config: " + oneLine(e), e);
+    }
+  }
+
+  private static SparkSettings sparkSettings(Config c) {
+    String master = c.getString("spark.master").trim();
+    Map<String, String> conf = new LinkedHashMap<>();
+    for (Map.Entry<String, ConfigValue> e : c.getConfig("spark.conf").entrySet()) {
+      conf.put(unquote(e.getKey()), String.valueOf(e.getValue().unwrapped()));
+    }
+    return new SparkSettings(
+        master.isEmpty() ? Optional.empty() : Optional.of(master), nonEmpty(c, "spark.app-name"), Map.copyOf(conf));
+  }
+
+  private static InputSettings inputSettings(Config c) {
+    int lateDays = c.getInt("input.late-days");
+    if (lateDays < 0) {
+      throw invalid(c, "input.late-days", "must be 0 or more, got " + lateDays);
+    }
+    String format = nonEmpty(c, "input.format");
+    if (!Set.of("parquet", "delta", "orc", "json").contains(format)) {
+      throw invalid(c, "input.format", "must be one of parquet, delta, orc, json, got '" + format + "'");
+    }
+    Instant floor;
+    try {
+      floor = Instant.parse(c.getString("input.min-event-time"));
+    } catch (DateTimeException e) {
+      throw invalid(c, "input.min-event-time", "is not an ISO-8601 instant such as 2000-01-01T00:00:00Z");
+    }
+    Map<String, Optional<String>> columns = new LinkedHashMap<>();
+    for (String logical : JobSettings.LOGICAL_COLUMNS) {
+      String key = "input.columns." + logical;
+      String expression = c.getString(key).trim();
+      if (expression.isEmpty() && JobSettings.REQUIRED_COLUMNS.contains(logical)) {
+        throw invalid(c, key, "maps a required column and cannot be empty");
+      }
+      if (!expression.isEmpty()) {
+        checkExpression(c, key, "column " + logical, expression);
+      }
+      columns.put(logical, expression.isEmpty() ? Optional.empty() : Optional.of(expression));
+    }
+    return new InputSettings(
+        nonEmpty(c, "input.path"),
+        format,
+        lateDays,
+        c.getBoolean("input.allow-empty-days"),
+        nonNegative(c, "input.future-tolerance"),
+        floor,
+        java.util.Collections.unmodifiableMap(columns));
+  }
+
+  private static List<ChannelRule> channelRules(Config c) {
+    List<ChannelRule> rules = new ArrayList<>();
+    Set<String> names = new HashSet<>();
+    for (Config rule : objects(c, "channels.rules", CHANNEL_KEYS)) {
+      String name = requiredString(rule, "channels.rules", "name");
+      String when = requiredString(rule, "channels.rules", "when");
+      if (!names.add(name)) {
+        throw new ConfigError("Cannot load config: channels.rules names '" + name + "' twice");
+      }
+      checkExpression(c, "channels.rules", "channel rule '" + name + "'", when);
+      rules.add(new ChannelRule(name, when));
+    }
+    return List.copyOf(rules);
+  }
+
+  private static List<ConversionRule> conversionRules(Config c, String key, Kind kind) {
+    List<ConversionRule> rules = new ArrayList<>();
+    for (Config rule : objects(c, key, kind == Kind.MICRO ? MICRO_KEYS : MACRO_KEYS)) {
+      String name = requiredString(rule, key, "name");
+      if (!name.matches("[A-Za-z][A-Za-z0-9_]*")) {
+        throw new ConfigError(
+            "Cannot load config: " + key + " rule name '" + name + "' must be letters, digits and _");
+      }
+      String when = requiredString(rule, key, "when");
+      checkExpression(c, key, "rule '" + name + "'", when);
+      int minCount = rule.hasPath("min-count") ? rule.getInt("min-count") : 1;
+      if (minCount < 1) {
+        throw new ConfigError("Cannot load config: " + key + " rule '" + name + "' has min-count < 1");
+      }
+      CountScope per = CountScope.SESSION;
+      if (rule.hasPath("per")) {
+        String scope = rule.getString("per").toUpperCase(Locale.ROOT);
+        try {
+          per = CountScope.valueOf(scope);
+        } catch (IllegalArgumentException e) {
+          throw new ConfigError(
+              "Cannot load config: " + key + " rule '" + name + "' has per = '" + rule.getString("per")
+                  + "'; expected session or journey");
+        }
+      }
+      Optional<String> value = Optional.empty();
+      if (rule.hasPath("value")) {
+        String expression = rule.getString("value").trim();
+        checkExpression(c, key, "value of rule '" + name + "'", expression);
+        value = Optional.of(expression);
+      }
+      rules.add(new ConversionRule(name, kind, when, minCount, per, value));
+    }
+    return List.copyOf(rules);
+  }
+
+  private static AttributionSettings attribution(Config c) {
+    List<String> models = c.getStringList("attribution.models");
+    for (String model : models) {
+      if (!JobSettings.MODELS.contains(model)) {
+        throw invalid(c, "attribution.models", "has unknown model '" + model + "'; known: " + JobSettings.MODELS);
+      }
+    }
+    int order = c.getInt("attribution.markov.order");
+    if (order < 1 || order > 4) {
+      throw invalid(c, "attribution.markov.order", "must be between 1 and 4, got " + order);
+    }
+    int players = c.getInt("attribution.shapley.max-players");
+    if (players < 1 || players > 20) {
+      throw invalid(c, "attribution.shapley.max-players", "must be between 1 and 20, got " + players);
+    }
+    return new AttributionSettings(
+        choice(c, "attribution.touchpoint", TouchpointKind.class),
+        positive(c, "attribution.lookback"),
+        List.copyOf(models),
+        positive(c, "attribution.time-decay.half-life"),
+        order,
+        players,
+        positive(c, "attribution.training-window"));
+  }
+
+  private static List<FunnelDefinition> funnels(Config c) {
+    Set<String> known = new HashSet<>();
+    for (ConversionRule rule : conversionRules(c, "conversions.micro", Kind.MICRO)) {
+      known.add(rule.name());
+    }
+    for (ConversionRule rule : conversionRules(c, "conversions.macro", Kind.MACRO)) {
+      if (!known.add(rule.name())) {
+        throw new ConfigError("Cannot load config: conversion name '" + rule.name() + "' is used twice");
+      }
+    }
+    List<FunnelDefinition> funnels = new ArrayList<>();
+    for (Config funnel : objects(c, "funnels", FUNNEL_KEYS)) {
+      String name = requiredString(funnel, "funnels", "name");
+      List<String> steps = funnel.getStringList("steps");
+      if (steps.isEmpty()) {
+        throw new ConfigError("Cannot load config: funnel '" + name + "' has no steps");
+      }
+      for (String step : steps) {
+        if (!known.contains(step)) {
+          throw new ConfigError(
+              "Cannot load config: funnel '" + name + "' step '" + step + "' is not a conversion name");
+        }
+      }
+      funnels.add(new FunnelDefinition(name, List.copyOf(steps)));
+    }
+    return List.copyOf(funnels);
+  }
+
+  private static List<Config> objects(Config c, String key, Set<String> allowedKeys) {
+    List<Config> result = new ArrayList<>();
+    List<? extends ConfigObject> list;
+    try {
+      list = c.getObjectList(key);
+    } catch (ConfigException.WrongType e) {
+      throw new ConfigError("Cannot load config: " + key + " must be a list of objects (" + origin(c, key) + ")");
+    }
+    for (ConfigObject object : list) {
+      for (String k : object.keySet()) {
+        if (!allowedKeys.contains(k)) {
+          throw new ConfigError(
+              "Cannot load config: unknown key '" + key + "[]." + k + "' at " + object.origin().description()
+                  + "; allowed: " + new java.util.TreeSet<>(allowedKeys));
+        }
+      }
+      result.add(object.toConfig());
+    }
+    return result;
+  }
+
+  /**
+   * Checks a user's SQL expression with Spark's parser (no session needed), so a typo fails here
+   * naming the rule instead of deep inside a Spark job. Column names are checked later against the
+   * input schema, which needs a read.
+   */
+  private static void checkExpression(Config c, String key, String what, String expression) {
+    try {
+      CatalystSqlParser$.MODULE$.parseExpression(expression);
+    } catch (Exception e) { // Spark's ParseException is a checked Scala exception
+      String reason = String.valueOf(e.getMessage()).lines().findFirst().orElse("syntax error");
+      throw new ConfigError(
+          "Cannot load config: " + key + " " + what + " has an invalid expression '" + expression + "': "
+              + reason + " (" + origin(c, key) + ")");
+    }
+  }
+
+  private static Config parseOverrides(List<String> overrides) {
+    Config result = ConfigFactory.empty();
+    for (String override : overrides) {
+      int eq = override.indexOf('=');
+      if (eq <= 0) {
+        throw new ConfigError("Cannot load config: --set expects key=value, got '" + override + "'");
+      }
+      String key = override.substring(0, eq).trim();
+      String raw = override.substring(eq + 1).trim();
+      ConfigValue value;
+      // Lists and objects are HOCON; anything else is taken as a plain string so that values such
+      // as s3a://bucket/x or local[*] need no quoting (HOCON would read // as a comment).
+      if (raw.startsWith("[") || raw.startsWith("{")) {
+        try {
+          value = ConfigFactory.parseString("v = " + raw, ConfigParseOptions.defaults().setOriginDescription("--set " + key)).getValue("v");
+        } catch (ConfigException e) {
+          throw new ConfigError("Cannot load config: --set " + key + " has an unparseable value: " + oneLine(e));
+        }
+      } else {
+        value = ConfigValueFactory.fromAnyRef(raw, "--set " + key);
+      }
+      try {
+        result = result.withValue(key, value);
+      } catch (ConfigException e) {
+        throw new ConfigError("Cannot load config: --set has an invalid key '" + key + "'");
+      }
+    }
+    return result;
+  }
+
+  private static void rejectUnknownKeys(Config config, Config reference) {
+    for (Map.Entry<String, ConfigValue> entry : config.entrySet()) {
+      String key = entry.getKey();
+      if (FREE_FORM.stream().anyMatch(prefix -> key.startsWith(prefix + "."))) {
+        continue;
+      }
+      if (!reference.hasPathOrNull(key)) {
+        throw new ConfigError(
+            "Cannot load config: unknown key '" + key + "' in " + entry.getValue().origin().description()
+                + suggestion(key, reference));
+      }
+      ConfigValueType expected = reference.getValue(key).valueType();
+      ConfigValueType actual = entry.getValue().valueType();
+      if (expected == ConfigValueType.LIST && actual != ConfigValueType.LIST) {
+        throw new ConfigError(
+            "Cannot load config: key '" + key + "' in " + entry.getValue().origin().description() + " must be a list");
+      }
+    }
+    // A whole object replaced by a scalar hides its keys from entrySet: catch it too.
+    for (Map.Entry<String, ConfigValue> entry : reference.root().entrySet()) {
+      if (entry.getValue() instanceof ConfigObject && config.hasPath(entry.getKey())
+          && !(config.getValue(entry.getKey()) instanceof ConfigObject)) {
+        throw new ConfigError("Cannot load config: key '" + entry.getKey() + "' must be an object");
+      }
+    }
+  }
+
+  private static String suggestion(String key, Config reference) {
+    String best = null;
+    int bestDistance = Integer.MAX_VALUE;
+    for (Map.Entry<String, ConfigValue> entry : reference.entrySet()) {
+      int d = editDistance(key, entry.getKey());
+      if (d < bestDistance) {
+        bestDistance = d;
+        best = entry.getKey();
+      }
+    }
+    return best != null && bestDistance <= 3 ? " (did you mean '" + best + "'?)" : "";
+  }
+
+  private static int editDistance(String a, String b) {
+    int[] previous = new int[b.length() + 1];
+    int[] current = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      previous[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      current[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+        current[j] = Math.min(Math.min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
+      }
+      int[] swap = previous;
+      previous = current;
+      current = swap;
+    }
+    return previous[b.length()];
+  }
+
+  private static String nonEmpty(Config c, String key) {
+    String value = c.getString(key).trim();
+    if (value.isEmpty()) {
+      throw invalid(c, key, "must not be empty");
+    }
+    return value;
+  }
+
+  private static String identifier(Config c, String key) {
+    String value = nonEmpty(c, key);
+    if (!value.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+      throw invalid(c, key, "must be a plain identifier (letters, digits, _), got '" + value + "'");
+    }
+    return value;
+  }
+
+  private static String requiredString(Config rule, String key, String field) {
+    if (!rule.hasPath(field) || rule.getString(field).isBlank()) {
+      throw new ConfigError("Cannot load config: " + key + " has an entry without '" + field + "'");
+    }
+    return rule.getString(field).trim();
+  }
+
+  private static Duration positive(Config c, String key) {
+    Duration d = duration(c, key);
+    if (d.isZero() || d.isNegative()) {
+      throw invalid(c, key, "must be a positive duration, got " + c.getValue(key).unwrapped());
+    }
+    return d;
+  }
+
+  private static Duration nonNegative(Config c, String key) {
+    Duration d = duration(c, key);
+    if (d.isNegative()) {
+      throw invalid(c, key, "must not be negative");
+    }
+    return d;
+  }
+
+  private static Duration duration(Config c, String key) {
+    try {
+      return c.getDuration(key);
+    } catch (ConfigException.BadValue | ConfigException.WrongType e) {
+      throw invalid(c, key, "is not a duration such as 30m, 12h or 7d: '" + c.getValue(key).unwrapped() + "'");
+    }
+  }
+
+  private static ZoneId zone(Config c, String key) {
+    try {
+      return ZoneId.of(nonEmpty(c, key));
+    } catch (DateTimeException e) {
+      throw invalid(c, key, "is not a time zone id such as UTC or Europe/Paris: '" + c.getString(key) + "'");
+    }
+  }
+
+  private static <E extends Enum<E>> E choice(Config c, String key, Class<E> type) {
+    String raw = c.getString(key).trim();
+    try {
+      return Enum.valueOf(type, raw.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      Function<E, String> label = v -> v.name().toLowerCase(Locale.ROOT);
+      List<String> allowed = java.util.Arrays.stream(type.getEnumConstants()).map(label).toList();
+      throw invalid(c, key, "must be one of " + allowed + ", got '" + raw + "'");
+    }
+  }
+
+  private static ConfigError invalid(Config c, String key, String reason) {
+    return new ConfigError("Cannot load config: " + key + " " + reason + " (" + origin(c, key) + ")");
+  }
+
+  private static String origin(Config c, String key) {
+    try {
+      return c.getValue(key).origin().description();
+    } catch (ConfigException e) {
+      return "unknown origin";
+    }
+  }
+
+  private static String unquote(String key) {
+    return key.replace("\"", "");
+  }
+
+  static String oneLine(ConfigException e) {
+    return String.valueOf(e.getMessage()).replace('\n', ' ');
+  }
+}

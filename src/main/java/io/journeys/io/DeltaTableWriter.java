@@ -1,0 +1,119 @@
+package io.journeys.io;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
+
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Observation;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.Metadata;
+import org.apache.spark.sql.types.MetadataBuilder;
+import org.apache.spark.sql.types.StructField;
+
+/**
+ * Writes the output tables. A write for a date range replaces exactly those date partitions with
+ * Delta's {@code replaceWhere} (one atomic commit), so a rerun gives the same rows and a crash
+ * leaves the previous version readable. Each table is created on first use with its schema, column
+ * comments and table comment, and registered in the catalog as {@code <database>.<table>}.
+ */
+public final class DeltaTableWriter {
+  private final SparkSession spark;
+  private final TableLocations locations;
+
+  public DeltaTableWriter(SparkSession spark, TableLocations locations) {
+    this.spark = spark;
+    this.locations = locations;
+  }
+
+  public TableLocations locations() {
+    return locations;
+  }
+
+  /**
+   * Replaces the partitions {@code from..to} (inclusive) of {@code table} with {@code rows}.
+   *
+   * @return rows written, counted by an observation during the write (no second pass over the data)
+   */
+  public long replaceDates(OutputTable table, Dataset<Row> rows, LocalDate from, LocalDate to) {
+    ensureTable(table);
+    String predicate =
+        String.format("%s >= DATE'%s' AND %s <= DATE'%s'", table.partitionColumn(), from, table.partitionColumn(), to);
+    Observation written = new Observation(table.tableName() + "_rows_written");
+    conform(table, rows)
+        .observe(written, count(lit(1)).as("rows"))
+        .write()
+        .format("delta")
+        .mode(SaveMode.Overwrite)
+        .option("replaceWhere", predicate)
+        .save(locations.path(table));
+    return observedCount(written);
+  }
+
+  /** The count an {@link Observation} saw; the action that fills it has already finished. */
+  public static long observedCount(Observation observation) {
+    try {
+      return ((Number) observation.get().get("rows").get()).longValue();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted while reading a row count", e);
+    }
+  }
+
+  /** Creates the database and the table (schema, comments, partitioning) if they do not exist. */
+  public void ensureTable(OutputTable table) {
+    spark.sql("CREATE DATABASE IF NOT EXISTS " + locations.database());
+    StringBuilder ddl = new StringBuilder();
+    ddl.append("CREATE TABLE IF NOT EXISTS ").append(locations.qualifiedName(table)).append(" (");
+    List<String> columns = new ArrayList<>();
+    for (StructField field : table.schema().fields()) {
+      String comment = field.getComment().isDefined() ? " COMMENT " + quote(field.getComment().get()) : "";
+      columns.add("`" + field.name() + "` " + field.dataType().sql() + comment);
+    }
+    ddl.append(String.join(", ", columns)).append(") USING DELTA");
+    ddl.append(" PARTITIONED BY (").append(table.partitionColumn()).append(")");
+    ddl.append(" LOCATION ").append(quote(locations.path(table)));
+    ddl.append(" COMMENT ").append(quote(table.comment()));
+    spark.sql(ddl.toString());
+  }
+
+  /** Registers every output table that exists on storage (a fresh process, a new catalog). */
+  public void registerExisting() {
+    for (OutputTable table : OutputTable.values()) {
+      if (DeltaPaths.isDeltaTable(spark, locations.path(table))) {
+        ensureTable(table);
+      }
+    }
+  }
+
+  /**
+   * Selects the table's columns in schema order, cast to the schema's types, with their comments.
+   * Fails naming the table and column when the Dataset lacks one.
+   */
+  public static Dataset<Row> conform(OutputTable table, Dataset<Row> rows) {
+    List<String> present = List.of(rows.columns());
+    List<Column> columns = new ArrayList<>();
+    for (StructField field : table.schema().fields()) {
+      if (!present.contains(field.name())) {
+        throw new IllegalStateException(
+            "Cannot write table " + table.tableName() + ": column " + field.name() + " is missing from " + present);
+      }
+      Metadata metadata =
+          field.getComment().isDefined()
+              ? new MetadataBuilder().putString("comment", field.getComment().get()).build()
+              : Metadata.empty();
+      columns.add(col(field.name()).cast(field.dataType()).as(field.name(), metadata));
+    }
+    return rows.select(columns.toArray(Column[]::new));
+  }
+
+  private static String quote(String text) {
+    return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'";
+  }
+}

@@ -1,0 +1,184 @@
+package io.journeys.io;
+
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Every Delta table the job writes (SPEC §5): name, date partition column, schema with column
+ * comments, and table comment. The schema here is the contract; {@link DeltaTableWriter} conforms
+ * each Dataset to it before writing, so a missing or mistyped column fails before any commit.
+ */
+public enum OutputTable {
+  SESSIONS(
+      "sessions",
+      "session_date",
+      "One row per session: one device's events with no gap longer than sessions.timeout and no campaign change.",
+      "session_date DATE COMMENT 'Day of the session\\'s first event in reporting.timezone',"
+          + " visitor_key STRING COMMENT 'Stitched visitor: the device\\'s user_id when known at run time, else visitor_id',"
+          + " visitor_id STRING COMMENT 'Device / cookie id',"
+          + " session_id STRING COMMENT 'Session id (deterministic hash of device and start, or the tracker\\'s id)',"
+          + " session_start TIMESTAMP COMMENT 'First event time (UTC)',"
+          + " session_end TIMESTAMP COMMENT 'Last event time (UTC)',"
+          + " channel STRING COMMENT 'Channel from channels.rules on the first event',"
+          + " landing_page STRING COMMENT 'page_url of the first event',"
+          + " referrer_url STRING COMMENT 'referrer_url of the first event',"
+          + " utm_source STRING COMMENT 'Campaign source of the session',"
+          + " utm_medium STRING COMMENT 'Campaign medium of the session',"
+          + " utm_campaign STRING COMMENT 'Campaign name of the session',"
+          + " events BIGINT COMMENT 'Events in the session',"
+          + " page_views BIGINT COMMENT 'page_view events in the session'"),
+  CONVERSIONS(
+      "conversions",
+      "event_date",
+      "One row per touchpoint (micro conversion occurrence after dedupe) or macro conversion.",
+      "event_date DATE COMMENT 'Day of the event in reporting.timezone',"
+          + " visitor_key STRING COMMENT 'Stitched visitor at run time',"
+          + " visitor_id STRING COMMENT 'Device / cookie id',"
+          + " session_id STRING COMMENT 'Session the conversion happened in',"
+          + " event_id STRING COMMENT 'Event that fired the conversion (the N-th match for count rules)',"
+          + " event_time TIMESTAMP COMMENT 'When it happened (UTC)',"
+          + " kind STRING COMMENT 'micro or macro',"
+          + " conversion STRING COMMENT 'Conversion rule name from config',"
+          + " channel STRING COMMENT 'Channel of the session',"
+          + " value DOUBLE COMMENT 'Value of a macro conversion (its value expression), else null'"),
+  IDENTITIES(
+      "identities",
+      "last_seen_date",
+      "Device to user links seen in login events; the most recent user of a device stitches its journeys.",
+      "last_seen_date DATE COMMENT 'Day the link was last seen',"
+          + " visitor_id STRING COMMENT 'Device / cookie id',"
+          + " user_id STRING COMMENT 'Known user id seen on that device',"
+          + " first_seen TIMESTAMP COMMENT 'First event with this pair (UTC)',"
+          + " last_seen TIMESTAMP COMMENT 'Last event with this pair (UTC)'"),
+  JOURNEYS(
+      "journeys",
+      "close_date",
+      "One row per closed journey, counted once on the day it closes.",
+      "close_date DATE COMMENT 'Day the journey closed: the macro conversion day, or last touchpoint + lookback',"
+          + " journey_id STRING COMMENT 'Deterministic id of the journey',"
+          + " visitor_key STRING COMMENT 'Stitched visitor',"
+          + " converted BOOLEAN COMMENT 'True when the journey ended in a macro conversion',"
+          + " macro_conversion STRING COMMENT 'Macro conversion name, null for non-converting journeys',"
+          + " value DOUBLE COMMENT 'Value of the macro conversion',"
+          + " path STRING COMMENT 'Touchpoint names in time order joined with \" > \" (repeats kept)',"
+          + " touchpoints ARRAY<STRING> COMMENT 'Touchpoint names in time order',"
+          + " touchpoint_times ARRAY<TIMESTAMP> COMMENT 'Touchpoint times, aligned with touchpoints',"
+          + " journey_start TIMESTAMP COMMENT 'First touchpoint time',"
+          + " journey_end TIMESTAMP COMMENT 'Macro conversion time, or last touchpoint time when not converted',"
+          + " exit_touchpoint STRING COMMENT 'Last touchpoint before the journey closed (the exit step of non-converters)',"
+          + " days_to_convert DOUBLE COMMENT 'Days from first touchpoint to the macro conversion',"
+          + " sessions_to_convert INT COMMENT 'Distinct sessions with a touchpoint or the conversion'"),
+  ATTRIBUTION(
+      "attribution",
+      "conversion_date",
+      "Credit of macro conversions to touchpoints, per model.",
+      "conversion_date DATE COMMENT 'Day of the macro conversion',"
+          + " macro_conversion STRING COMMENT 'Macro conversion name',"
+          + " touchpoint STRING COMMENT 'Touchpoint credited, (none) for conversions without touchpoints',"
+          + " model STRING COMMENT 'Attribution model',"
+          + " credited_conversions DOUBLE COMMENT 'Sum of conversion credit (each conversion hands out exactly 1)',"
+          + " credited_value DOUBLE COMMENT 'Sum of value credit (each conversion hands out its value)'"),
+  PATHS(
+      "paths",
+      "close_date",
+      "Journeys by path (after paths.transform); non-converting journeys have macro_conversion (none).",
+      "close_date DATE COMMENT 'Day the journeys closed',"
+          + " macro_conversion STRING COMMENT 'Macro conversion, or (none) for non-converting journeys',"
+          + " path STRING COMMENT 'Transformed path, touchpoints joined with \" > \"',"
+          + " conversions BIGINT COMMENT 'Converting journeys with this path',"
+          + " non_conversions BIGINT COMMENT 'Non-converting journeys with this path',"
+          + " value DOUBLE COMMENT 'Value of the converting journeys'"),
+  MICRO_CONVERSION_PERFORMANCE(
+      "micro_conversion_performance",
+      "date",
+      "For each micro conversion: journeys closed that day containing it, and how they converted.",
+      "date DATE COMMENT 'Close day of the journeys',"
+          + " micro_conversion STRING COMMENT 'Micro conversion name',"
+          + " visitors BIGINT COMMENT 'Journeys closed that day containing the micro conversion',"
+          + " converted_visitors BIGINT COMMENT 'Of those, journeys that converted',"
+          + " conversion_rate DOUBLE COMMENT 'converted_visitors / visitors',"
+          + " lift DOUBLE COMMENT 'conversion_rate / conversion rate of that day\\'s journeys without it',"
+          + " median_days_to_convert DOUBLE COMMENT 'Median days to convert of the converting journeys'"),
+  CHANNEL_PERFORMANCE(
+      "channel_performance",
+      "date",
+      "Sessions, visitors and conversions per channel and day.",
+      "date DATE COMMENT 'Day',"
+          + " channel STRING COMMENT 'Session channel',"
+          + " sessions BIGINT COMMENT 'Sessions started that day',"
+          + " visitors BIGINT COMMENT 'Distinct visitor_keys with a session that day',"
+          + " micro_conversions BIGINT COMMENT 'Touchpoints that day in sessions of the channel',"
+          + " macro_conversions BIGINT COMMENT 'Macro conversions that day in sessions of the channel',"
+          + " value DOUBLE COMMENT 'Value of those macro conversions'"),
+  FUNNELS(
+      "funnels",
+      "date",
+      "Ordered funnels from config: visitors reaching each step in order within the lookback.",
+      "date DATE COMMENT 'Day',"
+          + " funnel STRING COMMENT 'Funnel name',"
+          + " step INT COMMENT 'Step number, from 1',"
+          + " step_name STRING COMMENT 'Conversion name of the step',"
+          + " visitors BIGINT COMMENT 'Visitors reaching this step in order',"
+          + " rate_from_previous DOUBLE COMMENT 'visitors / visitors of the previous step',"
+          + " rate_from_start DOUBLE COMMENT 'visitors / visitors of step 1'"),
+  MODEL_WEIGHTS(
+      "model_weights",
+      "date",
+      "Fitted weights of the data-driven models (markov, shapley, shapley_simplified) per day.",
+      "date DATE COMMENT 'Day the model was fitted for',"
+          + " model STRING COMMENT 'Model name',"
+          + " touchpoint STRING COMMENT 'Touchpoint',"
+          + " weight DOUBLE COMMENT 'Normalised weight (share of credit)',"
+          + " removal_effect DOUBLE COMMENT 'Markov removal effect P(conv) - P(conv without touchpoint); null for other models',"
+          + " conversion_probability DOUBLE COMMENT 'Markov P(conversion) of the fitted chain; null for other models',"
+          + " journeys_in_training BIGINT COMMENT 'Journeys closed in the training window'"),
+  QUARANTINE(
+      "quarantine",
+      "event_date",
+      "Input rows rejected by validation, with the reason and the raw row as JSON.",
+      "event_date DATE COMMENT 'Input partition the row came from',"
+          + " reason STRING COMMENT 'Why the row was rejected',"
+          + " run_id STRING COMMENT 'Run that rejected it',"
+          + " raw STRING COMMENT 'The input row as JSON'"),
+  RUN_METRICS(
+      "run_metrics",
+      "date",
+      "One row per run and processed date: input accounting, rows written and stage timings.",
+      "date DATE COMMENT 'Processed date',"
+          + " run_id STRING COMMENT 'Run id',"
+          + " started_at TIMESTAMP COMMENT 'Run start (UTC)',"
+          + " rows_read BIGINT COMMENT 'Input rows of the date',"
+          + " rows_valid BIGINT COMMENT 'Rows kept',"
+          + " rows_quarantined BIGINT COMMENT 'Rows sent to quarantine',"
+          + " rows_duplicate BIGINT COMMENT 'Duplicate event ids dropped',"
+          + " quarantined_by_reason MAP<STRING, BIGINT> COMMENT 'Quarantined rows per reason',"
+          + " rows_written MAP<STRING, BIGINT> COMMENT 'Rows written per table for the date',"
+          + " stage_seconds MAP<STRING, DOUBLE> COMMENT 'Wall seconds per stage of the run'");
+
+  private final String tableName;
+  private final String partitionColumn;
+  private final String comment;
+  private final StructType schema;
+
+  OutputTable(String tableName, String partitionColumn, String comment, String ddl) {
+    this.tableName = tableName;
+    this.partitionColumn = partitionColumn;
+    this.comment = comment;
+    this.schema = StructType.fromDDL(ddl);
+  }
+
+  public String tableName() {
+    return tableName;
+  }
+
+  public String partitionColumn() {
+    return partitionColumn;
+  }
+
+  public String comment() {
+    return comment;
+  }
+
+  public StructType schema() {
+    return schema;
+  }
+}

@@ -1,0 +1,46 @@
+package io.journeys.spark;
+
+import io.journeys.config.JobSettings;
+import java.util.Map;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Builds the job's SparkSession from settings: Delta Lake enabled, UTC session time zone, s3a
+ * settings, then the user's free-form {@code spark.conf} (which wins). The master is set only when
+ * configured, so under spark-submit the cluster's master applies.
+ */
+public final class SparkSessionFactory {
+
+  private SparkSessionFactory() {}
+
+  public static SparkSession create(JobSettings settings) {
+    SparkSession.Builder builder = SparkSession.builder().appName(settings.spark().appName());
+    settings.spark().master().ifPresent(master -> {
+      builder.master(master);
+      if (master.startsWith("local")) {
+        // A laptop run stays on loopback instead of binding the machine's outside interface.
+        builder.config("spark.driver.bindAddress", "127.0.0.1").config("spark.driver.host", "127.0.0.1");
+      }
+    });
+    for (Map.Entry<String, String> e : baseConf().entrySet()) {
+      builder.config(e.getKey(), e.getValue());
+    }
+    for (Map.Entry<String, String> e : settings.s3().hadoopConf().entrySet()) {
+      builder.config("spark.hadoop." + e.getKey(), e.getValue());
+    }
+    for (Map.Entry<String, String> e : settings.spark().conf().entrySet()) {
+      builder.config(e.getKey(), e.getValue());
+    }
+    return builder.getOrCreate();
+  }
+
+  /** Settings every session of ours needs, tests included. */
+  public static Map<String, String> baseConf() {
+    return Map.of(
+        "spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension",
+        "spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog",
+        "spark.sql.session.timeZone", "UTC",
+        "spark.ui.showConsoleProgress", "false",
+        "spark.sql.sources.partitionOverwriteMode", "static");
+  }
+}

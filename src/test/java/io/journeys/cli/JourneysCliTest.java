@@ -1,0 +1,69 @@
+package io.journeys.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+class JourneysCliTest {
+
+  record Result(int code, String out, String err) {}
+
+  static Result run(String... args) {
+    CommandLine cli = JourneysCli.commandLine();
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    cli.setOut(new PrintWriter(out));
+    cli.setErr(new PrintWriter(err));
+    int code = cli.execute(args);
+    return new Result(code, out.toString(), err.toString());
+  }
+
+  @Test
+  void checkConfigPrintsEffectiveConfigAndExitsZero() {
+    Result r = run("check-config", "--set", "sessions.timeout=10m");
+    assertThat(r.code()).isZero();
+    assertThat(r.out()).contains("timeout=\"10m\"").contains("# config OK");
+    assertThat(r.err()).isEmpty();
+  }
+
+  @Test
+  void misspeltKeyExitsNonZeroWithOneLineNamingIt() {
+    Result r = run("check-config", "--set", "sessions.timeot=10m");
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.err().strip().lines()).hasSize(1);
+    assertThat(r.err()).startsWith("journeys: Cannot load config: unknown key 'sessions.timeot'");
+  }
+
+  @Test
+  void verbosePrintsTheStackTrace() {
+    Result r = run("check-config", "--verbose", "--set", "sessions.timeot=10m");
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.err().lines().count()).isGreaterThan(3);
+    assertThat(r.err()).contains("at io.journeys.config.SettingsLoader");
+  }
+
+  @Test
+  void unknownOptionIsAUsageError() {
+    Result r = run("check-config", "--no-such-option");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("Unknown option").contains("--help");
+  }
+
+  @Test
+  void missingCommandIsAUsageError() {
+    Result r = run();
+    assertThat(r.code()).isEqualTo(2);
+  }
+
+  @Test
+  void helpOnEachCommand() {
+    for (String command : new String[] {"check-config", "sql"}) {
+      Result r = run(command, "--help");
+      assertThat(r.code()).as(command).isZero();
+      assertThat(r.out()).as(command).contains("Usage: journeys " + command);
+    }
+  }
+}

@@ -1,0 +1,43 @@
+package io.journeys.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.typesafe.config.Config;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class ConfigPrinterTest {
+
+  @Test
+  void secretsAreMaskedAndTheRestIsShown() {
+    Config config =
+        SettingsLoader.loadConfig(
+            Optional.empty(),
+            List.of(
+                "spark.conf.\"spark.hadoop.fs.s3a.secret.key\"=hunter2-secret-value",
+                "spark.conf.\"spark.hadoop.fs.s3a.access.key\"=AKIAEXAMPLEKEY",
+                "spark.conf.\"spark.hadoop.fs.azure.sas.token\"=tok-123",
+                "spark.conf.\"spark.datasource.password\"=pw-456",
+                "s3.credentials-provider=com.amazonaws.auth.DefaultAWSCredentialsProviderChain"));
+    String text = ConfigPrinter.render(config);
+    assertThat(text)
+        .doesNotContain("hunter2-secret-value")
+        .doesNotContain("AKIAEXAMPLEKEY")
+        .doesNotContain("tok-123")
+        .doesNotContain("pw-456")
+        .contains(ConfigPrinter.MASK)
+        .contains("DefaultAWSCredentialsProviderChain")
+        .contains("timeout");
+  }
+
+  @Test
+  void secretKeyNames() {
+    assertThat(ConfigPrinter.isSecret("spark.conf.\"spark.hadoop.fs.s3a.secret.key\"")).isTrue();
+    assertThat(ConfigPrinter.isSecret("db.password")).isTrue();
+    assertThat(ConfigPrinter.isSecret("github.token")).isTrue();
+    assertThat(ConfigPrinter.isSecret("aws.access-key")).isTrue();
+    assertThat(ConfigPrinter.isSecret("s3.credentials-provider")).isFalse();
+    assertThat(ConfigPrinter.isSecret("sessions.timeout")).isFalse();
+  }
+}

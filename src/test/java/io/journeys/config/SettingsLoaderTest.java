@@ -1,0 +1,174 @@
+package io.journeys.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.journeys.config.JobSettings.SessionSource;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SettingsLoaderTest {
+  @TempDir Path dir;
+
+  private Path write(String name, String text) throws IOException {
+    Path file = dir.resolve(name);
+    Files.writeString(file, text);
+    return file;
+  }
+
+  @Test
+  void defaultsComeFromReferenceConf() {
+    JobSettings s = SettingsLoader.load(Optional.empty(), List.of());
+    assertThat(s.sessions().timeout()).isEqualTo(Duration.ofMinutes(30));
+    assertThat(s.sessions().source()).isEqualTo(SessionSource.INACTIVITY);
+    assertThat(s.input().lateDays()).isEqualTo(2);
+    assertThat(s.attribution().lookback()).isEqualTo(Duration.ofDays(30));
+    assertThat(s.attribution().timeDecayHalfLife()).isEqualTo(Duration.ofDays(7));
+    assertThat(s.attribution().markovOrder()).isEqualTo(1);
+    assertThat(s.attribution().models()).containsExactlyElementsOf(JobSettings.MODELS);
+    assertThat(s.spark().master()).isEmpty();
+    assertThat(s.output().database()).isEqualTo("journeys");
+    assertThat(s.microRules()).extracting(ConversionRule::name).contains("newsletter_signup", "viewed_3_pages");
+    assertThat(s.microRules().get(0).minCount()).isEqualTo(3);
+    assertThat(s.macroRules().get(0).valueExpression()).contains("revenue");
+  }
+
+  @Test
+  void goodFileOverridesDefaults() throws IOException {
+    Path file = write("good.conf", "spark.master = \"local[2]\"\nsessions.timeout = 45m\nidentity.stitching = false\n");
+    JobSettings s = SettingsLoader.load(Optional.of(file), List.of());
+    assertThat(s.spark().master()).contains("local[2]");
+    assertThat(s.sessions().timeout()).isEqualTo(Duration.ofMinutes(45));
+    assertThat(s.identityStitching()).isFalse();
+  }
+
+  @Test
+  void misspeltKeyFailsNamingKeyAndFile() throws IOException {
+    Path file = write("typo.conf", "sessions.timeot = 10m\n");
+    assertThatThrownBy(() -> SettingsLoader.load(Optional.of(file), List.of()))
+        .isInstanceOf(ConfigError.class)
+        .hasMessageContaining("unknown key 'sessions.timeot'")
+        .hasMessageContaining("typo.conf")
+        .hasMessageContaining("did you mean 'sessions.timeout'");
+  }
+
+  @Test
+  void misspeltKeyInSetOverrideFails() {
+    assertThatThrownBy(() -> SettingsLoader.load(Optional.empty(), List.of("sessions.timeot=10m")))
+        .isInstanceOf(ConfigError.class)
+        .hasMessageContaining("sessions.timeot");
+  }
+
+  @Test
+  void wrongTypeFailsNamingKey() throws IOException {
+    Path file = write("type.conf", "input.late-days = lots\n");
+    assertThatThrownBy(() -> SettingsLoader.load(Optional.of(file), List.of()))
+        .isInstanceOf(ConfigError.class)
+        .hasMessageStartingWith("Cannot load config:")
+        .hasMessageContaining("late-days");
+  }
+
+  @Test
+  void badDurationFailsNamingKey() {
+    assertThatThrownBy(() -> SettingsLoader.load(Optional.empty(), List.of("sessions.timeout=30 minutesss")))
+        .isInstanceOf(ConfigError.class)
+        .hasMessageContaining("sessions.timeout")
+        .hasMessageContaining("is not a duration");
+  }
+
+  @Test
+  void unreadableFileFails() {
+    Path missing = dir.resolve("nope.conf");
+    assertThatThrownBy(() -> SettingsLoader.load(Optional.of(missing), List.of()))
+        .isInstanceOf(ConfigError.class)
+        .hasMessageContaining("nope.conf");
+  }
+
+  @Test
+  void setOverridesWinOverFileAndTakeUnquotedUris() throws IOException {
+    Path file = write("f.conf", "sessions.timeout = 45m\n");
+    JobSettings s =
+        SettingsLoader.load(
+            Optional.of(file),
+            List.of("sessions.timeout=10m", "input.path=s3a://bucket/events", "spark.master=local[*]",
+                "attribution.models=[markov, linear]"));
+    assertThat(s.sessions().timeout()).isEqualTo(Duration.ofMinutes(10));
+    assertThat(s.input().path()).isEqualTo("s3a://bucket/events");
+    assertThat(s.spark().master()).contains("local[*]");
+    assertThat(s.attribution().models()).containsExactly("markov", "linear");
+  }
+
+  @Test
+  void environmentSubstitutionOverridesWhenSet() throws IOException {
+    // PATH is set in every environment; an unset variable leaves the file's value.
+    Path file = write("env.conf", "input.path = \"x\"\ninput.path = ${?PATH}\noutput.path = \"y\"\noutput.path = ${?JOURNEYS_SURELY_UNSET_VAR}\n");
+    JobSettings s = SettingsLoader.load(Optional.of(file), List.of());
+    assertThat(s.input().path()).isEqualTo(System.getenv("PATH"));
+    assertThat(s.output().path()).isEqualTo("y");
+  }
+
+  @Test
+  void invalidPredicateFailsWithRuleName() {
+    assertThatThrownBy(
+            () -> SettingsLoader.load(
+                Optional.empty(),
+                List.of("conversions.micro=[{name = broken, when = \"event_name = = 'x'\"}]")))
+        .isInstanceOf(ConfigError.class)
+        .hasMessageContaining("rule 'broken'")
+        .hasMessageContaining("invalid expression");
+  }
+
+  @Test
+  void unknownKeyInsideRuleFails() {
+    assertThatThrownBy(
+            () -> SettingsLoader.load(
+                Optional.empty(),
+                List.of("conversions.micro=[{name = a, when = \"true\", min-cnt = 3}]")))
+        .isInstanceOf(ConfigError.class)
+        .hasMessageContaining("min-cnt");
+  }
+
+  @Test
+  void unknownModelFails() {
+    assertThatThrownBy(() -> SettingsLoader.load(Optional.empty(), List.of("attribution.models=[markov, magic]")))
+        .isInstanceOf(ConfigError.class)
+        .hasMessageContaining("attribution.models")
+        .hasMessageContaining("magic");
+  }
+
+  @Test
+  void funnelStepMustNameAConversion() {
+    assertThatThrownBy(
+            () -> SettingsLoader.load(Optional.empty(), List.of("funnels=[{name = f, steps = [add_to_cart, nothing]}]")))
+        .isInstanceOf(ConfigError.class)
+        .hasMessageContaining("step 'nothing'");
+  }
+
+  @Test
+  void requiredColumnCannotBeUnmapped() {
+    assertThatThrownBy(() -> SettingsLoader.load(Optional.empty(), List.of("input.columns.visitor_id=")))
+        .isInstanceOf(ConfigError.class)
+        .hasMessageContaining("input.columns.visitor_id");
+  }
+
+  @Test
+  void sparkConfIsFreeForm() {
+    JobSettings s = SettingsLoader.load(Optional.empty(), List.of("spark.conf.\"spark.sql.shuffle.partitions\"=7"));
+    assertThat(s.spark().conf()).containsEntry("spark.sql.shuffle.partitions", "7");
+  }
+
+  @Test
+  void shippedEnvironmentFilesAreValid() {
+    JobSettings local = SettingsLoader.load(Optional.of(Path.of("conf/local.conf")), List.of());
+    assertThat(local.spark().master()).isPresent();
+    JobSettings production = SettingsLoader.load(Optional.of(Path.of("conf/production.conf")), List.of());
+    assertThat(production.spark().master()).isEmpty();
+    assertThat(production.output().path()).startsWith("s3a://");
+  }
+}

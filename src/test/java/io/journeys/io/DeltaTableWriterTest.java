@@ -1,0 +1,73 @@
+package io.journeys.io;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.journeys.TestSpark;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DeltaTableWriterTest {
+  @TempDir Path dir;
+
+  private final SparkSession spark = TestSpark.session();
+
+  private Dataset<Row> quarantineRows(String... dateAndReason) {
+    StringBuilder values = new StringBuilder();
+    for (int i = 0; i < dateAndReason.length; i += 2) {
+      values.append(i == 0 ? "" : ", ")
+          .append("(DATE'").append(dateAndReason[i]).append("', '").append(dateAndReason[i + 1])
+          .append("', 'r1', '{}')");
+    }
+    return spark.sql("SELECT * FROM VALUES " + values + " AS t(event_date, reason, run_id, raw)");
+  }
+
+  @Test
+  void replacesOnlyTheGivenDatesAndKeepsComments() {
+    DeltaTableWriter writer = new DeltaTableWriter(spark, new TableLocations(dir.toString(), "writer_test"));
+    long first = writer.replaceDates(
+        OutputTable.QUARANTINE,
+        quarantineRows("2026-01-01", "a", "2026-01-02", "b", "2026-01-02", "c"),
+        LocalDate.parse("2026-01-01"), LocalDate.parse("2026-01-02"));
+    assertThat(first).isEqualTo(3);
+
+    // Rerun of 01-02 only, with one row: 01-01 untouched, 01-02 replaced.
+    writer.replaceDates(
+        OutputTable.QUARANTINE, quarantineRows("2026-01-02", "d"),
+        LocalDate.parse("2026-01-02"), LocalDate.parse("2026-01-02"));
+    List<String> reasons =
+        spark.table("writer_test.quarantine").orderBy("reason").select("reason").as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
+    assertThat(reasons).containsExactly("a", "d");
+
+    List<Row> described = spark.sql("DESCRIBE TABLE writer_test.quarantine").collectAsList();
+    assertThat(described).anySatisfy(r -> {
+      assertThat(r.getString(0)).isEqualTo("reason");
+      assertThat(r.getString(2)).isEqualTo("Why the row was rejected");
+    });
+    String tableComment = spark.sql("DESCRIBE TABLE EXTENDED writer_test.quarantine")
+        .filter("col_name = 'Comment'").first().getString(1);
+    assertThat(tableComment).startsWith("Input rows rejected by validation");
+  }
+
+  @Test
+  void missingColumnFailsBeforeWriting() {
+    Dataset<Row> rows = spark.sql("SELECT DATE'2026-01-01' AS event_date, 'x' AS reason");
+    assertThatThrownBy(() -> DeltaTableWriter.conform(OutputTable.QUARANTINE, rows))
+        .hasMessageContaining("Cannot write table quarantine: column run_id is missing");
+  }
+
+  @Test
+  void rowsOutsideTheReplacedRangeAreRefused() {
+    DeltaTableWriter writer = new DeltaTableWriter(spark, new TableLocations(dir.toString(), "writer_test2"));
+    assertThatThrownBy(() -> writer.replaceDates(
+            OutputTable.QUARANTINE, quarantineRows("2026-03-05", "late"),
+            LocalDate.parse("2026-03-01"), LocalDate.parse("2026-03-01")))
+        .isInstanceOf(Exception.class);
+  }
+}
