@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     version = "conversion-journeys 0.1.0",
     description = "Conversion journeys: sessions, micro/macro conversions and attribution on Spark and Delta Lake.",
-    subcommands = {CheckConfigCommand.class, SqlCommand.class})
+    subcommands = {RunCommand.class, GenerateCommand.class, SqlCommand.class, CheckConfigCommand.class})
 public final class JourneysCli implements Runnable {
 
   @Option(names = "--verbose", description = "Print stack traces of failures.", scope = CommandLine.ScopeType.INHERIT)
@@ -29,6 +29,11 @@ public final class JourneysCli implements Runnable {
 
   public static void main(String[] args) {
     int code = execute(args);
+    // Commands leave the session open (tests run several in one JVM); the process ends it here.
+    org.apache.spark.sql.SparkSession.getDefaultSession().foreach(session -> {
+      session.stop();
+      return null;
+    });
     System.exit(code);
   }
 

@@ -37,7 +37,7 @@ final class SqlCommand implements Callable<Integer> {
   public Integer call() {
     JobSettings settings = options.settings();
     SparkSession spark = SparkSessionFactory.create(settings);
-    try {
+    {
       TableLocations locations = new TableLocations(settings.output().path(), settings.output().database());
       new DeltaTableWriter(spark, locations).registerExisting();
       spark.sql("CREATE DATABASE IF NOT EXISTS " + locations.database());
@@ -52,8 +52,6 @@ final class SqlCommand implements Callable<Integer> {
       format.print(result, out, limit);
       out.flush();
       return 0;
-    } finally {
-      spark.stop();
     }
   }
 

@@ -1,0 +1,52 @@
+package io.journeys.cli;
+
+import io.journeys.config.JobSettings;
+import io.journeys.pipeline.DailyJob;
+import io.journeys.pipeline.RunSummary;
+import io.journeys.spark.SparkSessionFactory;
+import java.io.PrintWriter;
+import java.time.LocalDate;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(
+    name = "run",
+    mixinStandardHelpOptions = true,
+    description = "The daily job: stage 1 (sessions, conversions) and stage 2 (journeys, attribution) for a date or a range (a backfill).")
+final class RunCommand implements Callable<Integer> {
+  @Mixin ConfigOptions options;
+  @Spec CommandSpec spec;
+
+  @Option(names = "--date", required = true, paramLabel = "YYYY-MM-DD", description = "The day to process (the first day of a range).")
+  LocalDate date;
+
+  @Option(names = "--to", paramLabel = "YYYY-MM-DD", description = "Last day of a backfill range, inclusive.")
+  LocalDate to;
+
+  @Option(names = "--summary", description = "Print conversions, attribution and lift for the processed dates.")
+  boolean summary;
+
+  @Override
+  public Integer call() {
+    JobSettings settings = options.settings();
+    SparkSession spark = SparkSessionFactory.create(settings);
+    LocalDate last = to == null ? date : to;
+    DailyJob.Outcome outcome = new DailyJob(spark, settings).run(date, last);
+    PrintWriter out = spec.commandLine().getOut();
+    outcome.counts().forEach((day, c) -> out.printf(
+        "%s: read %d, valid %d, quarantined %d, duplicate %d%n", day, c.read(), c.valid(), c.quarantined(), c.duplicate()));
+    out.println("rows written: " + outcome.rowsWritten());
+    out.printf("run %s done in %.1f s%n", outcome.runId(),
+        outcome.stageSeconds().values().stream().mapToDouble(Double::doubleValue).sum());
+    if (summary) {
+      new RunSummary(spark, settings).print(date, last, out);
+    }
+    out.flush();
+    return 0;
+  }
+}

@@ -1,0 +1,214 @@
+package io.journeys.io;
+
+import static io.journeys.Columns.EVENT_DATE;
+import static io.journeys.Columns.EVENT_TIME;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.expr;
+import static org.apache.spark.sql.functions.abs;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.timestamp_micros;
+import static org.apache.spark.sql.functions.timestamp_millis;
+import static org.apache.spark.sql.functions.timestamp_seconds;
+import static org.apache.spark.sql.functions.when;
+
+import io.journeys.cli.JobFailure;
+import io.journeys.config.JobSettings;
+import io.journeys.config.JobSettings.InputSettings;
+import java.io.IOException;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Reads the events of a partition range and maps them to the logical columns (SPEC §2).
+ *
+ * <p>Only the partitions {@code event_date} in [first, last] are read: the filter on the partition
+ * column is pushed down, so a daily run costs O(day), not O(history). Each logical column is the
+ * user's column name or SQL expression ({@code input.columns.*}); absent optional columns are
+ * nulls. {@code event_time} is normalised to a UTC TIMESTAMP from timestamp, timestamp_ntz, epoch
+ * seconds / millis / micros (told apart by magnitude) or ISO-8601 strings; the value as read is kept
+ * in {@code event_time_raw} so validation can tell a missing time from an unparseable one.
+ *
+ * <p>A missing required column, an expression that does not resolve, an unreadable path or a
+ * missing run-date partition fails here, before anything is written.
+ */
+public final class EventReader {
+  /** The raw event time as read, before normalisation (a string for the quarantine message). */
+  public static final String EVENT_TIME_RAW = "event_time_raw";
+
+  /** The input row as read (all its columns), kept so a rejected row is quarantined as it came. */
+  public static final String INPUT_ROW = "input_row";
+
+  private static final Map<String, DataType> LOGICAL_TYPES =
+      Map.ofEntries(
+          Map.entry("event_id", DataTypes.StringType),
+          Map.entry("visitor_id", DataTypes.StringType),
+          Map.entry("user_id", DataTypes.StringType),
+          Map.entry("session_id", DataTypes.StringType),
+          Map.entry("event_name", DataTypes.StringType),
+          Map.entry("page_url", DataTypes.StringType),
+          Map.entry("referrer_url", DataTypes.StringType),
+          Map.entry("utm_source", DataTypes.StringType),
+          Map.entry("utm_medium", DataTypes.StringType),
+          Map.entry("utm_campaign", DataTypes.StringType),
+          Map.entry("revenue", DataTypes.DoubleType),
+          Map.entry("properties", DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType)));
+
+  private final SparkSession spark;
+  private final InputSettings input;
+
+  public EventReader(SparkSession spark, JobSettings settings) {
+    this.spark = spark;
+    this.input = settings.input();
+  }
+
+  /**
+   * Checks that the input exists and that every run date has its partition (unless empty days are
+   * allowed).
+   */
+  public void checkAvailable(List<LocalDate> runDates) {
+    Path root = new Path(input.path());
+    try {
+      FileSystem fs = root.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      if (!fs.exists(root)) {
+        throw new JobFailure("Cannot read events: input.path " + input.path() + " does not exist");
+      }
+      if (input.allowEmptyDays()) {
+        return;
+      }
+      for (LocalDate date : runDates) {
+        Path partition = new Path(root, EVENT_DATE + "=" + date);
+        if (!fs.exists(partition)) {
+          throw new JobFailure(
+              "Cannot run for " + date + ": input partition " + partition + " does not exist (upstream late?"
+                  + " set input.allow-empty-days = true for quiet days)");
+        }
+      }
+    } catch (IOException e) {
+      throw new JobFailure("Cannot read events: input.path " + input.path() + " is not readable: " + e.getMessage(), e);
+    }
+  }
+
+  /** The logical events of input partitions [first, last], plus {@code event_date} and the raw time. */
+  public Dataset<Row> read(LocalDate first, LocalDate last) {
+    Dataset<Row> raw;
+    try {
+      raw = spark.read().format(input.format()).load(input.path());
+    } catch (RuntimeException e) {
+      throw new JobFailure("Cannot read events: input.path " + input.path() + " is not readable: " + firstLine(e), e);
+    }
+    if (!List.of(raw.columns()).contains(EVENT_DATE)) {
+      throw new JobFailure("Cannot read events: input.path " + input.path() + " is not partitioned by " + EVENT_DATE);
+    }
+    Dataset<Row> days =
+        raw.filter(col(EVENT_DATE).between(java.sql.Date.valueOf(first), java.sql.Date.valueOf(last)));
+    return mapColumns(days);
+  }
+
+  /** Maps an input Dataset (with {@code event_date}) to the logical columns. */
+  public Dataset<Row> mapColumns(Dataset<Row> raw) {
+    List<Column> columns = new ArrayList<>();
+    columns.add(col(EVENT_DATE).cast(DataTypes.DateType).as(EVENT_DATE));
+    for (String logical : JobSettings.LOGICAL_COLUMNS) {
+      Optional<String> mapping = input.columns().get(logical);
+      if (logical.equals(EVENT_TIME)) {
+        Column rawTime = resolve(raw, logical, mapping.orElseThrow());
+        DataType type = raw.select(rawTime).schema().fields()[0].dataType();
+        columns.add(normaliseTime(rawTime, type).as(EVENT_TIME));
+        columns.add(rawTime.cast(DataTypes.StringType).as(EVENT_TIME_RAW));
+        continue;
+      }
+      DataType type = LOGICAL_TYPES.get(logical);
+      if (mapping.isEmpty()) {
+        columns.add(lit(null).cast(type).as(logical));
+        continue;
+      }
+      Column value = resolve(raw, logical, mapping.get());
+      if (!JobSettings.REQUIRED_COLUMNS.contains(logical) && isPlainName(mapping.get())
+          && !hasColumn(raw.schema(), mapping.get())) {
+        // An optional column the input simply does not have (the default mapping) is null.
+        columns.add(lit(null).cast(type).as(logical));
+        continue;
+      }
+      // try_cast: a malformed optional value (say revenue "n/a") becomes null instead of failing the run.
+      columns.add(value.try_cast(type).as(logical));
+    }
+    columns.add(struct(java.util.Arrays.stream(raw.columns()).map(c -> col("`" + c + "`")).toArray(Column[]::new)).as(INPUT_ROW));
+    return raw.select(columns.toArray(Column[]::new));
+  }
+
+  private Column resolve(Dataset<Row> raw, String logical, String mapping) {
+    boolean required = JobSettings.REQUIRED_COLUMNS.contains(logical);
+    if (isPlainName(mapping) && !hasColumn(raw.schema(), mapping)) {
+      if (required) {
+        throw new JobFailure(
+            "Cannot read events: required column " + logical + " (input.columns." + logical + " = " + mapping
+                + ") is missing from " + input.path());
+      }
+      return lit(null);
+    }
+    Column column = expr(mapping);
+    try {
+      raw.select(column).schema();
+    } catch (RuntimeException e) {
+      throw new JobFailure(
+          "Cannot read events: input.columns." + logical + " = '" + mapping + "' does not resolve against "
+              + input.path() + ": " + firstLine(e), e);
+    }
+    return column;
+  }
+
+  /** UTC timestamp from whatever type the time column has. */
+  static Column normaliseTime(Column raw, DataType type) {
+    if (type.equals(DataTypes.TimestampType)) {
+      return raw;
+    }
+    if (type.equals(DataTypes.TimestampNTZType)) {
+      // A wall-clock time without zone is taken as UTC (the session time zone is UTC).
+      return raw.cast(DataTypes.TimestampType);
+    }
+    if (type.equals(DataTypes.LongType) || type.equals(DataTypes.IntegerType)) {
+      // Seconds, millis and micros since 1970 differ by 10^3: told apart by magnitude for any
+      // date between 1973 and 5138.
+      Column n = raw.cast(DataTypes.LongType);
+      return when(n.isNull(), lit(null).cast(DataTypes.TimestampType))
+          .when(abs(n).gt(100_000_000_000_000L), timestamp_micros(n))
+          .when(abs(n).gt(100_000_000_000L), timestamp_millis(n))
+          .otherwise(timestamp_seconds(n));
+    }
+    if (type.equals(DataTypes.DoubleType) || type.equals(DataTypes.FloatType)) {
+      return timestamp_seconds(raw);
+    }
+    return raw.cast(DataTypes.StringType).try_cast(DataTypes.TimestampType);
+  }
+
+  private static boolean isPlainName(String mapping) {
+    return mapping.matches("[A-Za-z_][A-Za-z0-9_]*");
+  }
+
+  private static boolean hasColumn(StructType schema, String name) {
+    for (String field : schema.fieldNames()) {
+      if (field.equalsIgnoreCase(name)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String firstLine(Exception e) {
+    String message = String.valueOf(e.getMessage());
+    return message.lines().findFirst().orElse(message);
+  }
+}

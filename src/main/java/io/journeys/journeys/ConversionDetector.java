@@ -1,0 +1,94 @@
+package io.journeys.journeys;
+
+import static io.journeys.Columns.CONVERSION;
+import static io.journeys.Columns.EVENT_ID;
+import static io.journeys.Columns.EVENT_TIME;
+import static io.journeys.Columns.KIND;
+import static io.journeys.Columns.VALUE;
+import static io.journeys.Columns.VISITOR_ID;
+import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.expr;
+import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.filter;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
+
+import io.journeys.config.ConversionRule;
+import io.journeys.config.ConversionRule.CountScope;
+import io.journeys.config.JobSettings.TouchpointDedupe;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.expressions.WindowSpec;
+import org.apache.spark.sql.types.DataTypes;
+
+/**
+ * Finds micro and macro conversions in sessionized events (SPEC §3, §4). Each rule's predicate is
+ * evaluated per event; a running count per session (a window over the visitor's partition, no
+ * exchange) then decides when it fires:
+ *
+ * <ul>
+ *   <li>a count rule ({@code min-count = N}) fires once, at its N-th matching event of the session;
+ *   <li>another micro rule fires at its first match of the session with {@code touchpoints.dedupe =
+ *       session}, at every match with {@code none};
+ *   <li>a macro rule fires at every match, with its value expression as {@code value}.
+ * </ul>
+ *
+ * Output: one row per firing with the event's columns plus {@code kind}, {@code conversion} and
+ * {@code value}.
+ */
+public final class ConversionDetector {
+  private final List<ConversionRule> rules;
+  private final TouchpointDedupe dedupe;
+
+  public ConversionDetector(List<ConversionRule> rules, TouchpointDedupe dedupe) {
+    for (ConversionRule rule : rules) {
+      if (rule.isCountRule() && rule.per() == CountScope.JOURNEY) {
+        throw new IllegalArgumentException(
+            "Cannot detect conversions: rule '" + rule.name() + "' counts per journey, which stage 1 cannot see");
+      }
+    }
+    this.rules = rules;
+    this.dedupe = dedupe;
+  }
+
+  public Dataset<Row> detect(Dataset<Row> sessionized) {
+    WindowSpec soFar =
+        Window.partitionBy(VISITOR_ID, Sessionizer.SESSION_NO).orderBy(EVENT_TIME, EVENT_ID)
+            .rowsBetween(Window.unboundedPreceding(), Window.currentRow());
+    Dataset<Row> flagged = sessionized;
+    List<Column> firings = new ArrayList<>();
+    for (int i = 0; i < rules.size(); i++) {
+      ConversionRule rule = rules.get(i);
+      String match = "m" + i;
+      flagged = flagged.withColumn(match, expr("coalesce(" + rule.when() + ", false)"));
+      Column fires;
+      boolean needsCount = rule.kind() == ConversionRule.Kind.MICRO && (rule.isCountRule() || dedupe == TouchpointDedupe.SESSION);
+      if (needsCount) {
+        String count = "c" + i;
+        flagged = flagged.withColumn(count, sum(when(col(match), 1).otherwise(0)).over(soFar));
+        fires = col(match).and(col(count).equalTo(rule.minCount()));
+      } else {
+        fires = col(match);
+      }
+      Column value =
+          rule.valueExpression().isPresent()
+              ? expr(rule.valueExpression().get()).try_cast(DataTypes.DoubleType)
+              : lit(null).cast(DataTypes.DoubleType);
+      firings.add(when(fires, struct(lit(rule.kind().label()).as(KIND), lit(rule.name()).as(CONVERSION), value.as(VALUE))));
+    }
+    Column fired = filter(array(firings.toArray(Column[]::new)), x -> x.isNotNull());
+    Dataset<Row> exploded = flagged.withColumn("fired", explode(fired));
+    return exploded
+        .withColumn(KIND, col("fired." + KIND))
+        .withColumn(CONVERSION, col("fired." + CONVERSION))
+        .withColumn(VALUE, col("fired." + VALUE))
+        .drop("fired");
+  }
+}

@@ -1,0 +1,74 @@
+package io.journeys.journeys;
+
+import static io.journeys.Columns.EVENT_ID;
+import static io.journeys.Columns.EVENT_NAME;
+import static io.journeys.Columns.EVENT_TIME;
+import static io.journeys.Columns.RAW;
+import static io.journeys.Columns.REASON;
+import static io.journeys.Columns.VISITOR_ID;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.length;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.to_json;
+import static org.apache.spark.sql.functions.trim;
+import static org.apache.spark.sql.functions.when;
+
+import io.journeys.io.EventReader;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * Row-level validation (SPEC §2): gives every event a quarantine {@code reason} (null when valid)
+ * and, for rejected rows only, the input row as JSON in {@code raw}. The first failing check wins,
+ * in the order of {@link #REASONS}. Bad rows never stop the run and are never silently dropped.
+ */
+public final class EventValidator {
+  public static final String MISSING_EVENT_ID = "missing_event_id";
+  public static final String MISSING_VISITOR_ID = "missing_visitor_id";
+  public static final String MISSING_EVENT_TIME = "missing_event_time";
+  public static final String UNPARSEABLE_EVENT_TIME = "unparseable_event_time";
+  public static final String FUTURE_EVENT_TIME = "future_event_time";
+  public static final String TOO_OLD_EVENT_TIME = "too_old_event_time";
+  public static final String MISSING_EVENT_NAME = "missing_event_name";
+
+  /** Every reason, in the order they are checked. */
+  public static final List<String> REASONS =
+      List.of(MISSING_EVENT_ID, MISSING_VISITOR_ID, MISSING_EVENT_TIME, UNPARSEABLE_EVENT_TIME, FUTURE_EVENT_TIME,
+          TOO_OLD_EVENT_TIME, MISSING_EVENT_NAME);
+
+  private final Timestamp latestAllowed;
+  private final Timestamp earliestAllowed;
+
+  /**
+   * @param now the run's wall clock: events later than now + tolerance are future-dated
+   */
+  public EventValidator(Instant now, Duration futureTolerance, Instant minEventTime) {
+    this.latestAllowed = Timestamp.from(now.plus(futureTolerance));
+    this.earliestAllowed = Timestamp.from(minEventTime);
+  }
+
+  /** Adds {@code reason} and {@code raw}; drops the carried input row. */
+  public Dataset<Row> validate(Dataset<Row> events) {
+    Column reason =
+        when(blank(EVENT_ID), lit(MISSING_EVENT_ID))
+            .when(blank(VISITOR_ID), lit(MISSING_VISITOR_ID))
+            .when(blank(EventReader.EVENT_TIME_RAW), lit(MISSING_EVENT_TIME))
+            .when(col(EVENT_TIME).isNull(), lit(UNPARSEABLE_EVENT_TIME))
+            .when(col(EVENT_TIME).gt(lit(latestAllowed)), lit(FUTURE_EVENT_TIME))
+            .when(col(EVENT_TIME).lt(lit(earliestAllowed)), lit(TOO_OLD_EVENT_TIME))
+            .when(blank(EVENT_NAME), lit(MISSING_EVENT_NAME));
+    return events
+        .withColumn(REASON, reason)
+        .withColumn(RAW, when(col(REASON).isNotNull(), to_json(col(EventReader.INPUT_ROW))))
+        .drop(EventReader.INPUT_ROW);
+  }
+
+  private static Column blank(String column) {
+    return col(column).isNull().or(length(trim(col(column))).equalTo(0));
+  }
+}

@@ -1,0 +1,85 @@
+package io.journeys.pipeline;
+
+import io.journeys.config.JobSettings;
+import io.journeys.io.DeltaTableWriter;
+import io.journeys.io.OutputTable;
+import io.journeys.io.TableLocations;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code journeys run --date D1 [--to D2]}: stage 1 for [D1 − late-days, D2], then stage 2 for
+ * [D1, D2], then {@code run_metrics}. A range is one pass per stage (one read, one shuffle, one
+ * commit per table), not a loop over days; each table's partitions of those dates are replaced, so
+ * a rerun gives the same rows.
+ */
+public final class DailyJob {
+  private static final Logger LOG = LoggerFactory.getLogger(DailyJob.class);
+
+  private final SparkSession spark;
+  private final JobSettings settings;
+  private final DeltaTableWriter writer;
+
+  public DailyJob(SparkSession spark, JobSettings settings) {
+    this.spark = spark;
+    this.settings = settings;
+    this.writer = new DeltaTableWriter(spark, new TableLocations(settings.output().path(), settings.output().database()));
+  }
+
+  /** What a run did, for the command line's summary. */
+  public record Outcome(String runId, Map<LocalDate, Stage1Job.DateCounts> counts, Map<String, Long> rowsWritten,
+      Map<String, Double> stageSeconds) {}
+
+  public Outcome run(LocalDate from, LocalDate to) {
+    if (to.isBefore(from)) {
+      throw new io.journeys.cli.JobFailure("Cannot run: --to " + to + " is before --date " + from);
+    }
+    String runId = UUID.randomUUID().toString();
+    Instant startedAt = Instant.now();
+    Map<String, Double> seconds = new LinkedHashMap<>();
+    Map<String, Long> written = new TreeMap<>();
+
+    long t0 = System.nanoTime();
+    spark.sparkContext().setJobGroup("stage1", "conversion-journeys stage 1: events to sessions and conversions", false);
+    Stage1Job.Result stage1 = new Stage1Job(spark, settings, writer, startedAt).run(from, to, runId);
+    written.putAll(stage1.rowsWritten());
+    seconds.put("stage1", (System.nanoTime() - t0) / 1e9);
+    LOG.info("stage 1 done in {} s: {}", String.format("%.1f", seconds.get("stage1")), stage1.rowsWritten());
+
+    long t1 = System.nanoTime();
+    spark.sparkContext().setJobGroup("stage2", "conversion-journeys stage 2: journeys and attribution", false);
+    written.putAll(new Stage2Job(spark, settings, writer).run(from, to));
+    seconds.put("stage2", (System.nanoTime() - t1) / 1e9);
+    LOG.info("stage 2 done in {} s", String.format("%.1f", seconds.get("stage2")));
+
+    spark.sparkContext().setJobGroup("metrics", "conversion-journeys run metrics", false);
+    writeMetrics(runId, startedAt, stage1, written, seconds);
+    spark.sparkContext().clearJobGroup();
+    return new Outcome(runId, stage1.counts(), written, seconds);
+  }
+
+  private void writeMetrics(String runId, Instant startedAt, Stage1Job.Result stage1, Map<String, Long> written,
+      Map<String, Double> seconds) {
+    List<Row> rows = new ArrayList<>();
+    stage1.counts().forEach((date, c) -> rows.add(RowFactory.create(
+        java.sql.Date.valueOf(date), runId, java.sql.Timestamp.from(startedAt), c.read(), c.valid(), c.quarantined(),
+        c.duplicate(), scala.jdk.javaapi.CollectionConverters.asScala(c.byReason()),
+        scala.jdk.javaapi.CollectionConverters.asScala(written),
+        scala.jdk.javaapi.CollectionConverters.asScala(seconds))));
+    LocalDate first = stage1.firstRewritten();
+    LocalDate last = stage1.counts().keySet().stream().max(LocalDate::compareTo).orElse(first);
+    writer.replaceDates(
+        OutputTable.RUN_METRICS, spark.createDataFrame(rows, OutputTable.RUN_METRICS.schema()), first, last);
+  }
+}

@@ -1,0 +1,69 @@
+package io.journeys.pipeline;
+
+import io.journeys.config.JobSettings;
+import io.journeys.io.OutputTable;
+import io.journeys.io.TableLocations;
+import java.io.PrintWriter;
+import java.time.LocalDate;
+import java.util.List;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The short summary printed by {@code journeys run --summary} (README command 1): conversions and
+ * conversion rate of the journeys closed in the range, the top touchpoints by attributed
+ * conversions under each model, and the lift of each micro conversion. Small aggregates only.
+ */
+public final class RunSummary {
+  private final SparkSession spark;
+  private final TableLocations locations;
+
+  public RunSummary(SparkSession spark, JobSettings settings) {
+    this.spark = spark;
+    this.locations = new TableLocations(settings.output().path(), settings.output().database());
+  }
+
+  public void print(LocalDate from, LocalDate to, PrintWriter out) {
+    String range = "BETWEEN DATE'" + from + "' AND DATE'" + to + "'";
+    Row totals = spark.sql(
+        "SELECT count(*) AS journeys, count_if(converted) AS conversions, coalesce(sum(value), 0) AS value"
+            + " FROM delta.`" + locations.path(OutputTable.JOURNEYS) + "` WHERE close_date " + range).first();
+    long journeys = totals.getLong(0);
+    long conversions = totals.getLong(1);
+    out.printf("%nSummary %s .. %s%n", from, to);
+    out.printf("  journeys closed: %d, converting: %d, conversion rate: %.2f%%, value: %.2f%n",
+        journeys, conversions, journeys == 0 ? 0.0 : 100.0 * conversions / journeys, totals.getDouble(2));
+
+    out.println("  top touchpoints by attributed conversions:");
+    List<Row> top = spark.sql(
+        "SELECT model, touchpoint, credited FROM (SELECT model, touchpoint, sum(credited_conversions) AS credited,"
+            + " row_number() OVER (PARTITION BY model ORDER BY sum(credited_conversions) DESC, touchpoint) AS rank"
+            + " FROM delta.`" + locations.path(OutputTable.ATTRIBUTION) + "` WHERE conversion_date " + range
+            + " GROUP BY model, touchpoint) WHERE rank <= 3 ORDER BY model, rank").collectAsList();
+    String model = null;
+    StringBuilder line = new StringBuilder();
+    for (Row row : top) {
+      if (!row.getString(0).equals(model)) {
+        if (model != null) {
+          out.println(line);
+        }
+        model = row.getString(0);
+        line = new StringBuilder(String.format("    %-20s", model));
+      }
+      line.append(String.format(" %s %.1f;", row.getString(1), row.getDouble(2)));
+    }
+    if (model != null) {
+      out.println(line);
+    }
+
+    out.println("  micro conversions (journeys containing it, conversion rate, lift vs journeys without it):");
+    List<Row> lift = spark.sql(
+        "SELECT micro_conversion, sum(visitors) AS journeys, sum(converted_visitors) / sum(visitors) AS rate,"
+            + " avg(lift) AS lift FROM delta.`" + locations.path(OutputTable.MICRO_CONVERSION_PERFORMANCE)
+            + "` WHERE date " + range + " GROUP BY micro_conversion ORDER BY lift DESC NULLS LAST").collectAsList();
+    for (Row row : lift) {
+      out.printf("    %-20s %8d  %6.2f%%  lift %s%n", row.getString(0), row.getLong(1), 100 * row.getDouble(2),
+          row.isNullAt(3) ? "n/a" : String.format("%.2f", row.getDouble(3)));
+    }
+  }
+}

@@ -1,0 +1,202 @@
+package io.journeys.pipeline;
+
+import static io.journeys.Columns.CHANNEL;
+import static io.journeys.Columns.EVENT_DATE;
+import static io.journeys.Columns.EVENT_NAME;
+import static io.journeys.Columns.EVENT_TIME;
+import static io.journeys.Columns.REASON;
+import static io.journeys.Columns.SESSION_DATE;
+import static io.journeys.Columns.SESSION_ID;
+import static io.journeys.Columns.VISITOR_ID;
+import static io.journeys.Columns.VISITOR_KEY;
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.count_if;
+import static org.apache.spark.sql.functions.first;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.to_date;
+
+import io.journeys.Columns;
+import io.journeys.config.JobSettings;
+import io.journeys.io.DeltaTableWriter;
+import io.journeys.io.EventReader;
+import io.journeys.io.OutputTable;
+import io.journeys.journeys.ChannelClassifier;
+import io.journeys.journeys.ConversionDetector;
+import io.journeys.journeys.EventValidator;
+import io.journeys.journeys.IdentityLinks;
+import io.journeys.journeys.Sessionizer;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+
+/**
+ * Stage 1: events to quarantine, sessions, conversions and identities, for the dates
+ * [from − input.late-days, to] in one pass.
+ *
+ * <p>Reads input partitions one day further back than it writes, so sessions crossing midnight
+ * into the first rewritten day continue. Rows are validated, then the stage's one shuffle
+ * partitions them by visitor (kept in memory/disk, since quarantine, accounting, sessions and
+ * conversions all derive from it); duplicates, sessions and conversions come out of window
+ * functions over that partitioning. Dates are days in {@code reporting.timezone}; with a zone other
+ * than UTC one more UTC partition is read on each side.
+ */
+public final class Stage1Job {
+  private final SparkSession spark;
+  private final JobSettings settings;
+  private final DeltaTableWriter writer;
+  private final Instant now;
+
+  public Stage1Job(SparkSession spark, JobSettings settings, DeltaTableWriter writer, Instant now) {
+    this.spark = spark;
+    this.settings = settings;
+    this.writer = writer;
+    this.now = now;
+  }
+
+  /** Rows counted for one recomputed date: input accounting and rows written per table. */
+  public record DateCounts(long read, long valid, long quarantined, long duplicate, Map<String, Long> byReason) {}
+
+  public record Result(LocalDate firstRewritten, Map<LocalDate, DateCounts> counts, Map<String, Long> rowsWritten) {}
+
+  public Result run(LocalDate from, LocalDate to, String runId) {
+    LocalDate firstRewritten = from.minusDays(settings.input().lateDays());
+    boolean utc = settings.reportingTimezone().normalized().equals(ZoneOffset.UTC);
+    LocalDate firstRead = firstRewritten.minusDays(utc ? 1 : 2);
+    LocalDate lastRead = utc ? to : to.plusDays(1);
+
+    EventReader reader = new EventReader(spark, settings);
+    reader.checkAvailable(from.datesUntil(to.plusDays(1)).toList());
+    Dataset<Row> events = reader.read(firstRead, lastRead);
+    checkPredicates(events);
+
+    EventValidator validator =
+        new EventValidator(now, settings.input().futureTolerance(), settings.input().minEventTime());
+    Dataset<Row> byVisitor =
+        validator.validate(events).repartition(col(VISITOR_ID)).persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      return process(byVisitor, firstRewritten, to, runId);
+    } finally {
+      byVisitor.unpersist();
+    }
+  }
+
+  private Result process(Dataset<Row> byVisitor, LocalDate first, LocalDate last, String runId) {
+    Column inInputWindow = col(EVENT_DATE).between(java.sql.Date.valueOf(first), java.sql.Date.valueOf(last));
+    Map<String, Long> written = new TreeMap<>();
+
+    Dataset<Row> quarantine =
+        byVisitor.filter(col(REASON).isNotNull().and(inInputWindow)).withColumn(Columns.RUN_ID, lit(runId));
+    written.put(OutputTable.QUARANTINE.tableName(), writer.replaceDates(OutputTable.QUARANTINE, quarantine, first, last));
+
+    Dataset<Row> valid = Sessionizer.markDuplicates(byVisitor.filter(col(REASON).isNull()));
+    Map<LocalDate, DateCounts> counts = accounting(byVisitor.filter(inInputWindow), valid.filter(inInputWindow), first, last);
+
+    Dataset<Row> kept = valid.filter(col(Sessionizer.DUPLICATE).equalTo(false));
+    Dataset<Row> sessionized =
+        new Sessionizer(settings.sessions()).sessionize(kept).persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      IdentityLinks identities = new IdentityLinks(spark, writer);
+      written.put(OutputTable.IDENTITIES.tableName(), identities.merge(kept, first, last));
+      Dataset<Row> visitorKeys = identities.visitorKeys(settings.identityStitching());
+
+      Column reportingDate = to_date(org.apache.spark.sql.functions.from_utc_timestamp(col(EVENT_TIME), settings.reportingTimezone().getId()));
+      Dataset<Row> sessions = sessions(sessionized).join(visitorKeys, VISITOR_ID, "left")
+          .withColumn(VISITOR_KEY, coalesce(col(VISITOR_KEY), col(VISITOR_ID)));
+      Column sessionInWindow = col(SESSION_DATE).between(java.sql.Date.valueOf(first), java.sql.Date.valueOf(last));
+      written.put(OutputTable.SESSIONS.tableName(),
+          writer.replaceDates(OutputTable.SESSIONS, sessions.filter(sessionInWindow), first, last));
+
+      Dataset<Row> conversions =
+          new ConversionDetector(settings.allRules(), settings.touchpointDedupe())
+              .detect(sessionized)
+              .withColumn(EVENT_DATE, reportingDate)
+              .filter(col(EVENT_DATE).between(java.sql.Date.valueOf(first), java.sql.Date.valueOf(last)));
+      Dataset<Row> sessionChannels = sessions.select(VISITOR_ID, SESSION_ID, CHANNEL, VISITOR_KEY);
+      Dataset<Row> withChannel =
+          conversions.drop(CHANNEL, VISITOR_KEY).join(sessionChannels, new String[] {VISITOR_ID, SESSION_ID}, "left");
+      written.put(OutputTable.CONVERSIONS.tableName(),
+          writer.replaceDates(OutputTable.CONVERSIONS, withChannel, first, last));
+    } finally {
+      sessionized.unpersist();
+    }
+    return new Result(first, counts, written);
+  }
+
+  /** One row per session with its first event's fields and channel. */
+  private Dataset<Row> sessions(Dataset<Row> sessionized) {
+    Dataset<Row> aggregated =
+        sessionized
+            .groupBy(col(VISITOR_ID), col(SESSION_ID))
+            .agg(
+                min(col(EVENT_TIME)).as(Columns.SESSION_START),
+                max(col(EVENT_TIME)).as(Columns.SESSION_END),
+                count(lit(1)).as(Columns.EVENTS),
+                count_if(col(EVENT_NAME).equalTo("page_view")).as(Columns.PAGE_VIEWS),
+                first(col(Sessionizer.FIRST_PAGE_URL)).as(Columns.PAGE_URL),
+                first(col(Sessionizer.FIRST_REFERRER_URL)).as(Columns.REFERRER_URL),
+                first(col(Sessionizer.FIRST_UTM_SOURCE)).as(Columns.UTM_SOURCE),
+                first(col(Sessionizer.FIRST_UTM_MEDIUM)).as(Columns.UTM_MEDIUM),
+                first(col(Sessionizer.FIRST_UTM_CAMPAIGN)).as(Columns.UTM_CAMPAIGN));
+    return new ChannelClassifier(settings.channelRules(), settings.defaultChannel())
+        .classify(aggregated)
+        .withColumn(Columns.LANDING_PAGE, col(Columns.PAGE_URL))
+        .withColumn(SESSION_DATE, to_date(org.apache.spark.sql.functions.from_utc_timestamp(
+            col(Columns.SESSION_START), settings.reportingTimezone().getId())));
+  }
+
+  /**
+   * Per input date: rows read, valid, quarantined (by reason) and duplicate. Two small aggregations
+   * over the persisted rows; only one row per date and reason reaches the driver.
+   */
+  private Map<LocalDate, DateCounts> accounting(Dataset<Row> all, Dataset<Row> valid, LocalDate first, LocalDate last) {
+    Map<LocalDate, long[]> totals = new TreeMap<>();
+    Map<LocalDate, Map<String, Long>> reasons = new TreeMap<>();
+    for (LocalDate d = first; !d.isAfter(last); d = d.plusDays(1)) {
+      totals.put(d, new long[4]);
+      reasons.put(d, new TreeMap<>());
+    }
+    for (Row row : all.groupBy(col(EVENT_DATE), col(REASON)).count().collectAsList()) {
+      LocalDate date = row.getDate(0).toLocalDate();
+      long n = row.getLong(2);
+      long[] t = totals.get(date);
+      t[0] += n;
+      if (!row.isNullAt(1)) {
+        t[2] += n;
+        reasons.get(date).put(row.getString(1), n);
+      }
+    }
+    for (Row row : valid.groupBy(col(EVENT_DATE)).agg(count_if(col(Sessionizer.DUPLICATE))).collectAsList()) {
+      totals.get(row.getDate(0).toLocalDate())[3] = row.getLong(1);
+    }
+    Map<LocalDate, DateCounts> counts = new TreeMap<>();
+    totals.forEach((date, t) -> counts.put(date, new DateCounts(t[0], t[0] - t[2] - t[3], t[2], t[3], reasons.get(date))));
+    return counts;
+  }
+
+  /** Every rule's predicate and value must resolve against the mapped events, before any write. */
+  private void checkPredicates(Dataset<Row> events) {
+    for (var rule : settings.allRules()) {
+      try {
+        events.select(org.apache.spark.sql.functions.expr(rule.when())).schema();
+        if (rule.valueExpression().isPresent()) {
+          events.select(org.apache.spark.sql.functions.expr(rule.valueExpression().get())).schema();
+        }
+      } catch (RuntimeException e) {
+        throw new io.journeys.cli.JobFailure(
+            "Cannot evaluate conversion rule '" + rule.name() + "': " + String.valueOf(e.getMessage()).lines().findFirst().orElse(""), e);
+      }
+    }
+  }
+}

@@ -1,0 +1,147 @@
+package io.journeys.pipeline;
+
+import static io.journeys.Columns.CHANNEL;
+import static io.journeys.Columns.CLOSE_DATE;
+import static io.journeys.Columns.CONVERSION;
+import static io.journeys.Columns.EVENT_DATE;
+import static io.journeys.Columns.EVENT_ID;
+import static io.journeys.Columns.EVENT_TIME;
+import static io.journeys.Columns.KIND;
+import static io.journeys.Columns.SESSION_DATE;
+import static io.journeys.Columns.SESSION_ID;
+import static io.journeys.Columns.SESSION_START;
+import static io.journeys.Columns.VALUE;
+import static io.journeys.Columns.VISITOR_ID;
+import static io.journeys.Columns.VISITOR_KEY;
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+
+import io.journeys.attribution.Attribution;
+import io.journeys.attribution.AttributionModels;
+import io.journeys.config.JobSettings;
+import io.journeys.config.JobSettings.TouchpointKind;
+import io.journeys.io.DeltaTableWriter;
+import io.journeys.io.OutputTable;
+import io.journeys.journeys.IdentityLinks;
+import io.journeys.journeys.JourneyBuilder;
+import io.journeys.report.ChannelPerformanceReport;
+import io.journeys.report.FunnelReport;
+import io.journeys.report.MicroConversionPerformanceReport;
+import io.journeys.report.PathsReport;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+
+/**
+ * Stage 2: journeys closing on [from, to], their attribution under every enabled model, and the
+ * aggregate tables. Built from the {@code conversions} and {@code sessions} tables — never from raw
+ * events — over the window the closing rules need (2 × lookback before {@code from}), with each
+ * device re-keyed through {@code identities} so a login today joins that device's earlier anonymous
+ * touchpoints to the user's journey (retroactive stitching).
+ */
+public final class Stage2Job {
+  private final SparkSession spark;
+  private final JobSettings settings;
+  private final DeltaTableWriter writer;
+
+  public Stage2Job(SparkSession spark, JobSettings settings, DeltaTableWriter writer) {
+    this.spark = spark;
+    this.settings = settings;
+    this.writer = writer;
+  }
+
+  public Map<String, Long> run(LocalDate from, LocalDate to) {
+    Duration lookback = settings.attribution().lookback();
+    LocalDate readFrom = from.minusDays(2 * days(lookback) + 1);
+    Dataset<Row> keys = new IdentityLinks(spark, writer).visitorKeys(settings.identityStitching());
+    Dataset<Row> conversions = stitched(table(OutputTable.CONVERSIONS, EVENT_DATE, readFrom, to), keys);
+
+    Dataset<Row> timeline = timeline(conversions, readFrom, to, keys);
+    Dataset<Row> journeys =
+        new JourneyBuilder(lookback, settings.reportingTimezone()).build(timeline, from, to)
+            .persist(StorageLevel.MEMORY_AND_DISK());
+    Map<String, Long> written = new TreeMap<>();
+    try {
+      written.put(OutputTable.JOURNEYS.tableName(), writer.replaceDates(OutputTable.JOURNEYS, journeys, from, to));
+
+      List<LocalDate> dates = from.datesUntil(to.plusDays(1)).toList();
+      LocalDate trainingFrom = from.minusDays(days(settings.attribution().trainingWindow()) - 1);
+      Dataset<Row> training = table(OutputTable.JOURNEYS, CLOSE_DATE, trainingFrom, to);
+      Attribution.Output attribution =
+          new Attribution(AttributionModels.forSettings(settings), settings.attribution()).attribute(journeys, training, dates);
+      written.put(OutputTable.ATTRIBUTION.tableName(),
+          writer.replaceDates(OutputTable.ATTRIBUTION, attribution.attribution(), from, to));
+      Dataset<Row> weights = attribution.weights().orElseGet(
+          () -> spark.createDataFrame(List.of(), OutputTable.MODEL_WEIGHTS.schema()));
+      written.put(OutputTable.MODEL_WEIGHTS.tableName(), writer.replaceDates(OutputTable.MODEL_WEIGHTS, weights, from, to));
+
+      written.put(OutputTable.PATHS.tableName(),
+          writer.replaceDates(OutputTable.PATHS, PathsReport.paths(journeys, settings.pathTransform()), from, to));
+      written.put(OutputTable.MICRO_CONVERSION_PERFORMANCE.tableName(),
+          writer.replaceDates(OutputTable.MICRO_CONVERSION_PERFORMANCE,
+              MicroConversionPerformanceReport.performance(journeys), from, to));
+    } finally {
+      journeys.unpersist();
+    }
+
+    Dataset<Row> sessions = stitched(table(OutputTable.SESSIONS, SESSION_DATE, from, to), keys);
+    Dataset<Row> dayConversions = conversions.filter(col(EVENT_DATE).between(java.sql.Date.valueOf(from), java.sql.Date.valueOf(to)));
+    written.put(OutputTable.CHANNEL_PERFORMANCE.tableName(),
+        writer.replaceDates(OutputTable.CHANNEL_PERFORMANCE,
+            ChannelPerformanceReport.performance(sessions, dayConversions), from, to));
+
+    Dataset<Row> funnelConversions =
+        conversions.filter(col(EVENT_DATE).geq(java.sql.Date.valueOf(from.minusDays(days(lookback) + 1))));
+    written.put(OutputTable.FUNNELS.tableName(),
+        writer.replaceDates(OutputTable.FUNNELS,
+            FunnelReport.funnels(funnelConversions, settings.funnels(), from, to, lookback), from, to));
+    return written;
+  }
+
+  /** Touchpoints and macro conversions of every stitched visitor, in the builder's columns. */
+  private Dataset<Row> timeline(Dataset<Row> conversions, LocalDate readFrom, LocalDate to, Dataset<Row> keys) {
+    Dataset<Row> macros =
+        conversions.filter(col(KIND).equalTo("macro"))
+            .select(col(VISITOR_KEY), col(EVENT_TIME).as(JourneyBuilder.TIME), lit(true).as(JourneyBuilder.IS_MACRO),
+                col(CONVERSION).as(JourneyBuilder.NAME), col(SESSION_ID), col(EVENT_ID), col(VALUE));
+    Dataset<Row> touchpoints;
+    if (settings.attribution().touchpoint() == TouchpointKind.CHANNEL) {
+      touchpoints =
+          stitched(table(OutputTable.SESSIONS, SESSION_DATE, readFrom, to), keys)
+              .select(col(VISITOR_KEY), col(SESSION_START).as(JourneyBuilder.TIME), lit(false).as(JourneyBuilder.IS_MACRO),
+                  col(CHANNEL).as(JourneyBuilder.NAME), col(SESSION_ID), col(SESSION_ID).as(EVENT_ID),
+                  lit(null).cast("double").as(VALUE));
+    } else {
+      touchpoints =
+          conversions.filter(col(KIND).equalTo("micro"))
+              .select(col(VISITOR_KEY), col(EVENT_TIME).as(JourneyBuilder.TIME), lit(false).as(JourneyBuilder.IS_MACRO),
+                  col(CONVERSION).as(JourneyBuilder.NAME), col(SESSION_ID), col(EVENT_ID), lit(null).cast("double").as(VALUE));
+    }
+    return touchpoints.unionByName(macros);
+  }
+
+  /** Re-keys rows by the device's most recent user (or its own id when it never logged in). */
+  private static Dataset<Row> stitched(Dataset<Row> rows, Dataset<Row> keys) {
+    return rows.drop(VISITOR_KEY)
+        .join(keys, new String[] {VISITOR_ID}, "left")
+        .withColumn(VISITOR_KEY, coalesce(col(VISITOR_KEY), col(VISITOR_ID)));
+  }
+
+  private Dataset<Row> table(OutputTable table, String dateColumn, LocalDate from, LocalDate to) {
+    Column inRange = col(dateColumn).between(java.sql.Date.valueOf(from), java.sql.Date.valueOf(to));
+    return spark.read().format("delta").load(writer.locations().path(table)).filter(inRange);
+  }
+
+  /** Whole days covering a duration (a 36h lookback reaches 2 days back). */
+  private static long days(Duration duration) {
+    return (duration.toHours() + 23) / 24;
+  }
+}
