@@ -45,7 +45,7 @@ final class SqlCommand implements Callable<Integer> {
       Dataset<Row> result;
       try {
         result = spark.sql(query);
-      } catch (RuntimeException e) {
+      } catch (Exception e) { // Spark's AnalysisException is checked
         throw new JobFailure("Cannot run query: " + firstLine(e.getMessage()), e);
       }
       PrintWriter out = spec.commandLine().getOut();

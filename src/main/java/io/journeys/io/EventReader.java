@@ -106,7 +106,7 @@ public final class EventReader {
     Dataset<Row> raw;
     try {
       raw = spark.read().format(input.format()).load(input.path());
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // Spark's AnalysisException is checked
       throw new JobFailure("Cannot read events: input.path " + input.path() + " is not readable: " + firstLine(e), e);
     }
     if (!List.of(raw.columns()).contains(EVENT_DATE)) {
@@ -162,7 +162,7 @@ public final class EventReader {
     Column column = expr(mapping);
     try {
       raw.select(column).schema();
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // Spark's AnalysisException is checked
       throw new JobFailure(
           "Cannot read events: input.columns." + logical + " = '" + mapping + "' does not resolve against "
               + input.path() + ": " + firstLine(e), e);

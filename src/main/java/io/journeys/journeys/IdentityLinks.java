@@ -78,6 +78,33 @@ public final class IdentityLinks {
   }
 
   /**
+   * Re-keys rows by the device's user as known at the end of each row's date: among the links
+   * first seen by then, the one seen most recently (sightings after that date not counted). So the
+   * stage-1 tables of a day are the same whether it ran alone or inside a backfill range.
+   *
+   * @param key columns that identify a row (the aggregation key after the link join)
+   */
+  public Dataset<Row> stitchAsOf(Dataset<Row> rows, String dateColumn, boolean stitching, String... key) {
+    if (!stitching) {
+      return rows.withColumn(VISITOR_KEY, col(VISITOR_ID));
+    }
+    Dataset<Row> links = spark.read().format("delta").load(writer.locations().path(OutputTable.IDENTITIES))
+        .select(col(VISITOR_ID).as("link_visitor"), col(USER_ID).as("link_user"), col(FIRST_SEEN).as("link_first"),
+            col(LAST_SEEN).as("link_last"));
+    org.apache.spark.sql.Column dayEnd = org.apache.spark.sql.functions.date_add(col(dateColumn), 1).cast("timestamp");
+    org.apache.spark.sql.Column[] keyColumns =
+        java.util.Arrays.stream(key).map(org.apache.spark.sql.functions::col).toArray(org.apache.spark.sql.Column[]::new);
+    Dataset<Row> keys =
+        rows.select(java.util.stream.Stream.concat(java.util.Arrays.stream(keyColumns), java.util.stream.Stream.of(dayEnd.as("key_day_end")))
+                .toArray(org.apache.spark.sql.Column[]::new))
+            .join(links, col(VISITOR_ID).equalTo(col("link_visitor")).and(col("link_first").lt(col("key_day_end"))))
+            .groupBy(keyColumns)
+            .agg(max_by(col("link_user"), org.apache.spark.sql.functions.least(col("link_last"), col("key_day_end"))).as(VISITOR_KEY));
+    return rows.drop(VISITOR_KEY).join(keys, key, "left")
+        .withColumn(VISITOR_KEY, org.apache.spark.sql.functions.coalesce(col(VISITOR_KEY), col(VISITOR_ID)));
+  }
+
+  /**
    * The stitched key of every linked device: its most recent user_id. Devices without a link are
    * absent (their key is their visitor_id). Empty when stitching is off.
    */

@@ -109,11 +109,10 @@ public final class Stage1Job {
     try {
       IdentityLinks identities = new IdentityLinks(spark, writer);
       written.put(OutputTable.IDENTITIES.tableName(), identities.merge(kept, first, last));
-      Dataset<Row> visitorKeys = identities.visitorKeys(settings.identityStitching());
 
       Column reportingDate = to_date(org.apache.spark.sql.functions.from_utc_timestamp(col(EVENT_TIME), settings.reportingTimezone().getId()));
-      Dataset<Row> sessions = sessions(sessionized).join(visitorKeys, VISITOR_ID, "left")
-          .withColumn(VISITOR_KEY, coalesce(col(VISITOR_KEY), col(VISITOR_ID)));
+      Dataset<Row> sessions = identities.stitchAsOf(sessions(sessionized), SESSION_DATE, settings.identityStitching(),
+          VISITOR_ID, SESSION_ID);
       Column sessionInWindow = col(SESSION_DATE).between(java.sql.Date.valueOf(first), java.sql.Date.valueOf(last));
       written.put(OutputTable.SESSIONS.tableName(),
           writer.replaceDates(OutputTable.SESSIONS, sessions.filter(sessionInWindow), first, last));
@@ -123,9 +122,10 @@ public final class Stage1Job {
               .detect(sessionized)
               .withColumn(EVENT_DATE, reportingDate)
               .filter(col(EVENT_DATE).between(java.sql.Date.valueOf(first), java.sql.Date.valueOf(last)));
-      Dataset<Row> sessionChannels = sessions.select(VISITOR_ID, SESSION_ID, CHANNEL, VISITOR_KEY);
-      Dataset<Row> withChannel =
-          conversions.drop(CHANNEL, VISITOR_KEY).join(sessionChannels, new String[] {VISITOR_ID, SESSION_ID}, "left");
+      Dataset<Row> sessionChannels = sessions.select(VISITOR_ID, SESSION_ID, CHANNEL);
+      Dataset<Row> withChannel = identities.stitchAsOf(
+          conversions.drop(CHANNEL).join(sessionChannels, new String[] {VISITOR_ID, SESSION_ID}, "left"),
+          EVENT_DATE, settings.identityStitching(), VISITOR_ID, Columns.EVENT_ID, Columns.CONVERSION);
       written.put(OutputTable.CONVERSIONS.tableName(),
           writer.replaceDates(OutputTable.CONVERSIONS, withChannel, first, last));
     } finally {
@@ -193,7 +193,7 @@ public final class Stage1Job {
         if (rule.valueExpression().isPresent()) {
           events.select(org.apache.spark.sql.functions.expr(rule.valueExpression().get())).schema();
         }
-      } catch (RuntimeException e) {
+      } catch (Exception e) { // Spark's AnalysisException is checked
         throw new io.journeys.cli.JobFailure(
             "Cannot evaluate conversion rule '" + rule.name() + "': " + String.valueOf(e.getMessage()).lines().findFirst().orElse(""), e);
       }

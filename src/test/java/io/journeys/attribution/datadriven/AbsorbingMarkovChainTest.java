@@ -1,0 +1,80 @@
+package io.journeys.attribution.datadriven;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class AbsorbingMarkovChainTest {
+
+  /** Adds a collapsed order-1 path with its outcome, one journey. */
+  private static void path(AbsorbingMarkovChain chain, boolean converted, String... touchpoints) {
+    String from = AbsorbingMarkovChain.START;
+    for (String t : touchpoints) {
+      chain.add(from, t, 1);
+      from = t;
+    }
+    chain.add(from, converted ? AbsorbingMarkovChain.CONVERSION : AbsorbingMarkovChain.NULL, 1);
+  }
+
+  @Test
+  void threeChannelsWorkedByHand() {
+    // Journeys: c1>c2>c3 converts; c1 does not; c2>c3 does not.
+    // start: c1 2/3, c2 1/3. c1: c2 1/2, null 1/2. c2: c3 1. c3: conv 1/2, null 1/2.
+    // P(conv) = 2/3·1/2·1·1/2 + 1/3·1·1/2 = 1/6 + 1/6 = 1/3.
+    // Without c1: 1/3·1/2 = 1/6 -> RE 1/6. Without c2: 0 -> RE 1/3. Without c3: 0 -> RE 1/3.
+    // Shares 1/6 : 1/3 : 1/3 = 0.2 / 0.4 / 0.4.
+    AbsorbingMarkovChain chain = new AbsorbingMarkovChain();
+    path(chain, true, "c1", "c2", "c3");
+    path(chain, false, "c1");
+    path(chain, false, "c2", "c3");
+    assertThat(chain.conversionProbability()).isCloseTo(1.0 / 3, within(1e-12));
+    Map<String, Double> re = chain.removalEffects();
+    assertThat(re.get("c1")).isCloseTo(1.0 / 6, within(1e-12));
+    assertThat(re.get("c2")).isCloseTo(1.0 / 3, within(1e-12));
+    assertThat(re.get("c3")).isCloseTo(1.0 / 3, within(1e-12));
+    Map<String, Double> shares = MarkovModel.proportional(List.of("c1", "c2", "c3"), "c3", re);
+    assertThat(shares.get("c1")).isCloseTo(0.2, within(1e-12));
+    assertThat(shares.get("c2")).isCloseTo(0.4, within(1e-12));
+    assertThat(shares.get("c3")).isCloseTo(0.4, within(1e-12));
+  }
+
+  @Test
+  void repeatsCollapsedEveryPathConverting() {
+    // A>B>A>B>B>A, A>B>B>A>A and A>A each convert once; collapsed: A>B>A>B>A, A>B>A, A.
+    // Transitions: start>A 3; A>B 3, A>conv 3; B>A 3. So A: B 1/2, conv 1/2; B: A 1.
+    // P(conv) = 1 (nothing is lost). Without A: 0 -> RE_A = 1. Without B: A converts 1/2 -> RE_B = 1/2.
+    // Spread over all 3 conversions by RE share (ChannelAttribution's rule): A = 3·1/1.5 = 2, B = 1.
+    // SPEC's per-journey rule instead gives journeys 1 and 2 A 2/3, B 1/3 each and journey 3 (A only)
+    // A 1: A = 7/3, B = 2/3. Both totals are checked; the job uses the per-journey rule.
+    AbsorbingMarkovChain chain = new AbsorbingMarkovChain();
+    path(chain, true, "A", "B", "A", "B", "A");
+    path(chain, true, "A", "B", "A");
+    path(chain, true, "A");
+    assertThat(chain.conversionProbability()).isCloseTo(1.0, within(1e-12));
+    Map<String, Double> re = chain.removalEffects();
+    assertThat(re.get("A")).isCloseTo(1.0, within(1e-12));
+    assertThat(re.get("B")).isCloseTo(0.5, within(1e-12));
+    double total = re.get("A") + re.get("B");
+    assertThat(3 * re.get("A") / total).isCloseTo(2.0, within(1e-12));
+    assertThat(3 * re.get("B") / total).isCloseTo(1.0, within(1e-12));
+    Map<String, Double> both = MarkovModel.proportional(List.of("A", "B"), "A", re);
+    Map<String, Double> onlyA = MarkovModel.proportional(List.of("A"), "A", re);
+    assertThat(2 * both.get("A") + onlyA.get("A")).isCloseTo(7.0 / 3, within(1e-12));
+    assertThat(2 * both.get("B")).isCloseTo(2.0 / 3, within(1e-12));
+  }
+
+  @Test
+  void sameInputSameNumbers() {
+    AbsorbingMarkovChain a = new AbsorbingMarkovChain();
+    AbsorbingMarkovChain b = new AbsorbingMarkovChain();
+    for (AbsorbingMarkovChain chain : List.of(a, b)) {
+      path(chain, true, "x", "y");
+      path(chain, false, "y");
+      path(chain, true, "z", "x");
+    }
+    assertThat(a.removalEffects()).isEqualTo(b.removalEffects());
+  }
+}

@@ -1,0 +1,40 @@
+package io.journeys.journeys;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.journeys.TestSpark;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+
+class EventValidatorTest {
+  private final SparkSession spark = TestSpark.session();
+
+  @Test
+  void eachBadRowGetsItsReasonAndItsRawRow() {
+    // Run at 2026-03-11T00:00Z with 1h tolerance: 2026-03-11 00:59 is fine, 01:01 is future.
+    EventValidator validator = new EventValidator(
+        Instant.parse("2026-03-11T00:00:00Z"), Duration.ofHours(1), Instant.parse("2000-01-01T00:00:00Z"));
+    var rows = spark.sql("SELECT * FROM VALUES"
+        + " ('ok', TIMESTAMP'2026-03-11 00:59:00', '2026-03-11 00:59:00', 'v', 'page_view'),"
+        + " (NULL, TIMESTAMP'2026-03-10 10:00:00', 'x', 'v', 'page_view'),"
+        + " ('e2', TIMESTAMP'2026-03-10 10:00:00', 'x', '  ', 'page_view'),"
+        + " ('e3', CAST(NULL AS TIMESTAMP), NULL, 'v', 'page_view'),"
+        + " ('e4', CAST(NULL AS TIMESTAMP), 'yesterday-ish', 'v', 'page_view'),"
+        + " ('e5', TIMESTAMP'2026-03-11 01:01:00', 'x', 'v', 'page_view'),"
+        + " ('e6', TIMESTAMP'1970-01-01 00:00:00', 'x', 'v', 'page_view'),"
+        + " ('e7', TIMESTAMP'2026-03-10 10:00:00', 'x', 'v', NULL)"
+        + " AS t(event_id, event_time, event_time_raw, visitor_id, event_name)")
+        .selectExpr("*", "struct(event_id, visitor_id) AS input_row");
+    List<String> reasons = validator.validate(rows).orderBy("event_id")
+        .selectExpr("concat(coalesce(event_id, 'null'), '=', coalesce(reason, 'valid'))").as(Encoders.STRING()).collectAsList();
+    assertThat(reasons).containsExactlyInAnyOrder(
+        "null=missing_event_id", "ok=valid", "e2=missing_visitor_id", "e3=missing_event_time",
+        "e4=unparseable_event_time", "e5=future_event_time", "e6=too_old_event_time", "e7=missing_event_name");
+    String raw = validator.validate(rows).filter("event_id = 'e5'").select("raw").as(Encoders.STRING()).first();
+    assertThat(raw).isEqualTo("{\"event_id\":\"e5\",\"visitor_id\":\"v\"}");
+  }
+}

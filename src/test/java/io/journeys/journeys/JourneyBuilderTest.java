@@ -1,0 +1,94 @@
+package io.journeys.journeys;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.journeys.TestSpark;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+
+class JourneyBuilderTest {
+  private final SparkSession spark = TestSpark.session();
+  private final JourneyBuilder builder = new JourneyBuilder(Duration.ofDays(30), ZoneOffset.UTC);
+
+  /** Timeline rows: (visitor_key, time, is_macro, name, id). */
+  private Dataset<Row> timeline(String... rows) {
+    StringBuilder values = new StringBuilder();
+    for (String row : rows) {
+      String[] f = row.split(",");
+      values.append(values.length() == 0 ? "" : ", ").append(String.format(
+          "('%s', TIMESTAMP'%s', %s, '%s', 's-%s', '%s', %s)", f[0], f[1], f[2], f[3], f[4], f[4],
+          f[2].equals("true") ? "10.0" : "CAST(NULL AS DOUBLE)"));
+    }
+    return spark.sql("SELECT * FROM VALUES " + values + " AS t(visitor_key, t, is_macro, name, session_id, event_id, value)");
+  }
+
+  private List<String> journeys(Dataset<Row> timeline, String from, String to) {
+    return builder.build(timeline, LocalDate.parse(from), LocalDate.parse(to))
+        .orderBy("visitor_key", "close_date")
+        .selectExpr("concat(visitor_key, ' ', close_date, ' ', converted, ' ', coalesce(macro_conversion, '-'), ' ', path)")
+        .as(Encoders.STRING()).collectAsList();
+  }
+
+  @Test
+  void lookbackBoundaryKeepsExactly30DaysAndDropsOneSecondMore() {
+    // Purchase 2026-02-10 12:00. a at 2026-01-11 12:00 is exactly 30 days before: kept.
+    // b at 2026-01-11 11:59:59 is 30 days + 1 s before: dropped from the journey.
+    Dataset<Row> t = timeline(
+        "u,2026-01-11 11:59:59,false,b,1",
+        "u,2026-01-11 12:00:00,false,a,2",
+        "u,2026-02-10 12:00:00,true,purchase,3");
+    assertThat(journeys(t, "2026-02-10", "2026-02-10")).containsExactly("u 2026-02-10 true purchase a");
+  }
+
+  @Test
+  void previousMacroConversionResetsTheJourney() {
+    // a, purchase, b, purchase: the second purchase's journey is only b.
+    Dataset<Row> t = timeline(
+        "u,2026-02-01 10:00:00,false,a,1",
+        "u,2026-02-01 11:00:00,true,purchase,2",
+        "u,2026-02-03 10:00:00,false,b,3",
+        "u,2026-02-03 11:00:00,true,purchase,4");
+    assertThat(journeys(t, "2026-02-01", "2026-02-03"))
+        .containsExactly("u 2026-02-01 true purchase a", "u 2026-02-03 true purchase b");
+  }
+
+  @Test
+  void conversionWithoutTouchpointsHasPathNone() {
+    Dataset<Row> t = timeline("u,2026-02-01 10:00:00,true,purchase,1");
+    assertThat(journeys(t, "2026-02-01", "2026-02-01")).containsExactly("u 2026-02-01 true purchase (none)");
+  }
+
+  @Test
+  void nonConvertingJourneyClosesLookbackAfterItsLastTouchpoint() {
+    // a 01-01, b 01-20 (19 days later: same journey), nothing after: closes 01-20 + 30 d = 02-19.
+    Dataset<Row> t = timeline(
+        "u,2026-01-01 10:00:00,false,a,1",
+        "u,2026-01-20 10:00:00,false,b,2");
+    assertThat(journeys(t, "2026-02-18", "2026-02-18")).isEmpty();
+    assertThat(journeys(t, "2026-02-19", "2026-02-19")).containsExactly("u 2026-02-19 false - a > b");
+  }
+
+  @Test
+  void aRangeGivesTheJourneysOfItsDaysOneByOne() {
+    Dataset<Row> t = timeline(
+        "u,2026-01-01 10:00:00,false,a,1",
+        "u,2026-01-02 10:00:00,true,purchase,2",
+        "v,2026-01-01 09:00:00,false,c,3",
+        "w,2026-01-02 08:00:00,false,d,4",
+        "w,2026-01-03 08:00:00,true,quote_request,5");
+    List<String> range = journeys(t, "2026-01-01", "2026-02-05");
+    List<String> byDay = new java.util.ArrayList<>();
+    for (LocalDate d = LocalDate.parse("2026-01-01"); !d.isAfter(LocalDate.parse("2026-02-05")); d = d.plusDays(1)) {
+      byDay.addAll(journeys(t, d.toString(), d.toString()));
+    }
+    assertThat(range).containsExactlyInAnyOrderElementsOf(byDay)
+        .contains("u 2026-01-02 true purchase a", "v 2026-01-31 false - c", "w 2026-01-03 true quote_request d");
+  }
+}

@@ -1,0 +1,223 @@
+package io.journeys.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import io.journeys.EventFixtures;
+import io.journeys.TestSpark;
+import io.journeys.cli.JobFailure;
+import io.journeys.config.JobSettings;
+import io.journeys.config.SettingsLoader;
+import io.journeys.io.EventReader;
+import io.journeys.io.OutputTable;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole job on hand-made events over two days (2026-03-10 and 11), lookback 1 day so that
+ * non-converting journeys close inside the fixture. Delta round trips are expensive, so the job
+ * runs three times in all: the range, the range again (idempotence), and day by day elsewhere.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class DailyJobTest {
+  private Path dir;
+
+  private final SparkSession spark = TestSpark.session();
+  private JobSettings settings;
+  private DailyJob.Outcome first;
+
+  private JobSettings settings(String warehouse, String database) {
+    return SettingsLoader.load(Optional.empty(), List.of(
+        "input.path=" + dir.resolve("events"),
+        "output.path=" + dir.resolve(warehouse),
+        "output.database=" + database,
+        "attribution.lookback=1d",
+        "attribution.training-window=30d",
+        "input.late-days=0"));
+  }
+
+  @BeforeAll
+  void runTheRange(@TempDir Path tempDir) {
+    dir = tempDir;
+    Dataset<Row> events = new EventFixtures()
+        // Visitor e (email), day 1: 3 page views (viewed_3_pages fires at the 3rd, once), a signup
+        // twice in the session (dedupe: one touchpoint), then a purchase of 100.
+        .event("e1", "e", "2026-03-10 09:00:00", "page_view", "https://s.com/", null, "email", null)
+        .event("e2", "e", "2026-03-10 09:01:00", "page_view", "https://s.com/a", null, null, null)
+        .event("e3", "e", "2026-03-10 09:02:00", "newsletter_signup", "https://s.com/a", null, null, null)
+        .event("e4", "e", "2026-03-10 09:03:00", "newsletter_signup", "https://s.com/a", null, null, null)
+        .event("e5", "e", "2026-03-10 09:04:00", "page_view", "https://s.com/b", null, null, null)
+        .event("e6", "e", "2026-03-10 09:05:00", "page_view", "https://s.com/c", null, null, null)
+        .event("e7", "e", "2026-03-10 09:06:00", "purchase", "https://s.com/done", null, null, null)
+        // Device d2, day 1, anonymous, from Google: adds to cart. Day 2 it logs in as user U.
+        .event("g1", "d2", "2026-03-10 10:00:00", "page_view", "https://s.com/", "https://www.google.com/", null, null)
+        .event("g2", "d2", "2026-03-10 10:01:00", "add_to_cart", "https://s.com/p", null, null, null)
+        .event("g3", "d2", "2026-03-11 08:00:00", "page_view", "https://s.com/", null, null, "U")
+        // Device d1 of user U, day 2: wishlist, then a purchase (direct).
+        .event("h1", "d1", "2026-03-11 09:00:00", "page_view", "https://s.com/", null, null, "U")
+        .event("h2", "d1", "2026-03-11 09:01:00", "add_to_wishlist", "https://s.com/p", null, null, "U")
+        .event("h3", "d1", "2026-03-11 09:02:00", "purchase", "https://s.com/done", null, null, "U")
+        // Visitor n, day 1: downloads and leaves: non-converting, closes 2026-03-11 (lookback 1 d).
+        .event("n1", "n", "2026-03-10 07:00:00", "download", "https://s.com/blog", null, null, null)
+        // Dirt: a duplicate of e1 (later copy), no visitor, far future.
+        .event("e1", "e", "2026-03-10 09:00:30", "page_view", "https://s.com/", null, "email", null)
+        .event("x1", null, "2026-03-10 11:00:00", "page_view")
+        .event("x2", "z", "2099-01-01 00:00:00", "page_view")
+        .toDataset(spark)
+        .drop(EventReader.EVENT_TIME_RAW);
+    // The future row sits in the 03-11 partition (arrival day), as trackers deliver it.
+    events = events.withColumn("event_date",
+        org.apache.spark.sql.functions.when(events.col("event_id").equalTo("x2"), java.sql.Date.valueOf("2026-03-11"))
+            .otherwise(events.col("event_date")));
+    events.write().partitionBy("event_date").parquet(dir.resolve("events").toString());
+    settings = settings("warehouse", "job_test");
+    first = new DailyJob(spark, settings).run(LocalDate.parse("2026-03-10"), LocalDate.parse("2026-03-11"));
+  }
+
+  private Dataset<Row> table(String warehouse, OutputTable table) {
+    return spark.read().format("delta").load(dir.resolve(warehouse).resolve(table.tableName()).toString());
+  }
+
+  private List<String> strings(Dataset<Row> rows, String expression) {
+    return rows.selectExpr(expression).as(Encoders.STRING()).collectAsList();
+  }
+
+  @Test
+  void inputAccountingAddsUp() {
+    // Day 1: e1..e7, g1, g2, n1, the copy of e1 and x1 = 12 rows; x1 (no visitor) quarantined,
+    // e1's later copy a duplicate, 10 kept. Day 2: g3, h1, h2, h3, x2 = 5 rows; x2 (2099) quarantined.
+    Stage1Job.DateCounts day1 = first.counts().get(LocalDate.parse("2026-03-10"));
+    Stage1Job.DateCounts day2 = first.counts().get(LocalDate.parse("2026-03-11"));
+    assertThat(day1).isEqualTo(new Stage1Job.DateCounts(12, 10, 1, 1, java.util.Map.of("missing_visitor_id", 1L)));
+    assertThat(day2).isEqualTo(new Stage1Job.DateCounts(5, 4, 1, 0, java.util.Map.of("future_event_time", 1L)));
+    for (Stage1Job.DateCounts c : first.counts().values()) {
+      assertThat(c.read()).isEqualTo(c.valid() + c.quarantined() + c.duplicate());
+    }
+    assertThat(strings(table("warehouse", OutputTable.QUARANTINE), "concat(event_date, ' ', reason)"))
+        .containsExactlyInAnyOrder("2026-03-10 missing_visitor_id", "2026-03-11 future_event_time");
+    Row metrics = table("warehouse", OutputTable.RUN_METRICS).filter("date = DATE'2026-03-10'").first();
+    assertThat(metrics.<Long>getAs("rows_read")).isEqualTo(12L);
+    assertThat(metrics.<Long>getAs("rows_duplicate")).isEqualTo(1L);
+  }
+
+  @Test
+  void sessionsAndChannels() {
+    // e: one session (email); d2: day 1 (Organic Search) and day 2 (Direct); d1: Direct; n: Direct.
+    assertThat(strings(table("warehouse", OutputTable.SESSIONS), "concat(visitor_id, ' ', session_date, ' ', channel, ' ', events)"))
+        .containsExactlyInAnyOrder(
+            "e 2026-03-10 Email 7", "d2 2026-03-10 Organic Search 2", "d2 2026-03-11 Direct 1",
+            "d1 2026-03-11 Direct 3", "n 2026-03-10 Direct 1");
+  }
+
+  @Test
+  void conversionsFireOncePerSessionAndCountRulesAtTheNthMatch() {
+    // e: viewed_3_pages at e5 (3rd page view: e1, e2, e5), newsletter_signup once (e3), purchase.
+    assertThat(strings(table("warehouse", OutputTable.CONVERSIONS).filter("visitor_id = 'e'"),
+        "concat(conversion, '@', event_id, ' ', kind, ' ', channel)"))
+        .containsExactlyInAnyOrder("viewed_3_pages@e5 micro Email", "newsletter_signup@e3 micro Email",
+            "purchase@e7 macro Email");
+  }
+
+  @Test
+  void loginStitchesTheDevicesEarlierAnonymousTouchpointsIntoTheUsersJourney() {
+    // U's purchase on 03-11 at 09:02: touchpoints within 1 d: d2's add_to_cart (03-10 10:01) and
+    // d1's add_to_wishlist. Visitor n's download closes non-converting on 03-11 07:00.
+    assertThat(strings(table("warehouse", OutputTable.JOURNEYS),
+        "concat(close_date, ' ', visitor_key, ' ', converted, ' ', path)"))
+        .containsExactlyInAnyOrder(
+            "2026-03-10 e true viewed_3_pages > newsletter_signup".replace("viewed_3_pages > newsletter_signup",
+                "newsletter_signup > viewed_3_pages"),
+            "2026-03-11 U true add_to_cart > add_to_wishlist",
+            "2026-03-11 n false download");
+  }
+
+  @Test
+  void everyModelHandsOutExactlyTheConversionsAndTheirValue() {
+    // Two purchases of 100 each (one per day): per model and date, credit 1 and value 100.
+    List<Row> sums = table("warehouse", OutputTable.ATTRIBUTION)
+        .groupBy("conversion_date", "model").sum("credited_conversions", "credited_value").collectAsList();
+    assertThat(sums).hasSize(2 * JobSettings.MODELS.size());
+    for (Row r : sums) {
+      assertThat(r.getDouble(2)).isCloseTo(1.0, within(1e-9));
+      assertThat(r.getDouble(3)).isCloseTo(100.0, within(1e-9));
+    }
+    // U's journey: last touch is add_to_wishlist, first touch add_to_cart.
+    assertThat(strings(table("warehouse", OutputTable.ATTRIBUTION)
+        .filter("conversion_date = DATE'2026-03-11' AND model IN ('first_touch', 'last_touch')"),
+        "concat(model, ' ', touchpoint)")).containsExactlyInAnyOrder("first_touch add_to_cart", "last_touch add_to_wishlist");
+  }
+
+  @Test
+  void rerunGivesIdenticalRowsAndRangeEqualsDayByDay() {
+    List<OutputTable> compared = List.of(OutputTable.SESSIONS, OutputTable.CONVERSIONS, OutputTable.JOURNEYS,
+        OutputTable.ATTRIBUTION, OutputTable.PATHS, OutputTable.MICRO_CONVERSION_PERFORMANCE,
+        OutputTable.CHANNEL_PERFORMANCE, OutputTable.FUNNELS, OutputTable.QUARANTINE);
+    List<List<Row>> before = new ArrayList<>();
+    for (OutputTable t : compared) {
+      before.add(sorted(table("warehouse", t), t));
+    }
+    new DailyJob(spark, settings).run(LocalDate.parse("2026-03-10"), LocalDate.parse("2026-03-11"));
+    JobSettings daily = settings("daily", "job_test_daily");
+    new DailyJob(spark, daily).run(LocalDate.parse("2026-03-10"), LocalDate.parse("2026-03-10"));
+    new DailyJob(spark, daily).run(LocalDate.parse("2026-03-11"), LocalDate.parse("2026-03-11"));
+    for (int i = 0; i < compared.size(); i++) {
+      OutputTable t = compared.get(i);
+      assertThat(sorted(table("warehouse", t), t)).as("rerun " + t).isEqualTo(before.get(i));
+      assertThat(sorted(table("daily", t), t)).as("day by day " + t).isEqualTo(before.get(i));
+    }
+  }
+
+  private List<Row> sorted(Dataset<Row> rows, OutputTable table) {
+    Dataset<Row> withoutRunId = table == OutputTable.QUARANTINE ? rows.drop("run_id") : rows;
+    return withoutRunId.orderBy(java.util.Arrays.stream(withoutRunId.columns())
+        .filter(c -> !c.contains("touchpoint_times")).map(withoutRunId::col).toArray(org.apache.spark.sql.Column[]::new))
+        .collectAsList();
+  }
+
+  @Test
+  void missingRunDatePartitionFailsBeforeAnyWrite() {
+    assertThatThrownBy(() -> new DailyJob(spark, settings).run(LocalDate.parse("2026-03-12"), LocalDate.parse("2026-03-12")))
+        .isInstanceOf(JobFailure.class)
+        .hasMessageContaining("Cannot run for 2026-03-12: input partition")
+        .hasMessageContaining("event_date=2026-03-12");
+  }
+
+  @Test
+  void readsOnlyTheRunsPartitions() {
+    String plan = new EventReader(spark, settings).read(LocalDate.parse("2026-03-11"), LocalDate.parse("2026-03-11"))
+        .queryExecution().executedPlan().toString();
+    assertThat(plan).contains("PartitionFilters: [isnotnull(event_date").contains("2026-03-11");
+  }
+
+  @Test
+  void missingRequiredColumnIsNamed() {
+    JobSettings mapped = SettingsLoader.load(Optional.empty(), List.of(
+        "input.path=" + dir.resolve("events"), "input.columns.visitor_id=device_id"));
+    assertThatThrownBy(() -> new EventReader(spark, mapped).read(LocalDate.parse("2026-03-10"), LocalDate.parse("2026-03-10")))
+        .isInstanceOf(JobFailure.class)
+        .hasMessageContaining("required column visitor_id (input.columns.visitor_id = device_id) is missing");
+  }
+
+  @Test
+  void predicateOverAnUnknownColumnFailsWithTheRuleName() {
+    JobSettings bad = SettingsLoader.load(Optional.empty(), List.of(
+        "input.path=" + dir.resolve("events"), "output.path=" + dir.resolve("never"), "input.late-days=0",
+        "conversions.micro=[{name = broken_rule, when = \"no_such_column = 1\"}]", "funnels=[]"));
+    assertThatThrownBy(() -> new DailyJob(spark, bad).run(LocalDate.parse("2026-03-10"), LocalDate.parse("2026-03-10")))
+        .isInstanceOf(JobFailure.class)
+        .hasMessageContaining("Cannot evaluate conversion rule 'broken_rule'");
+    assertThat(dir.resolve("never").resolve("sessions")).doesNotExist();
+  }
+}
