@@ -34,6 +34,6 @@ public final class EventFixtures {
   }
 
   private static String q(String s) {
-    return s == null ? "NULL" : "'" + s.replace("'", "\\'") + "'";
+    return s == null ? "CAST(NULL AS STRING)" : "'" + s.replace("'", "\\'") + "'";
   }
 }
