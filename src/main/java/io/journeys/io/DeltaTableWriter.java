@@ -66,9 +66,21 @@ public final class DeltaTableWriter {
     }
   }
 
-  /** Creates the database and the table (schema, comments, partitioning) if they do not exist. */
+  /**
+   * Creates the database and the table (schema, comments, partitioning) if they do not exist. A
+   * catalog entry pointing elsewhere (output.path changed, same database) is dropped first — for
+   * a table with a LOCATION that removes the entry only, never the data — so writes and reads agree.
+   */
   public void ensureTable(OutputTable table) {
     spark.sql("CREATE DATABASE IF NOT EXISTS " + locations.database());
+    if (spark.catalog().tableExists(locations.database(), table.tableName())) {
+      String registered = spark.sql("DESCRIBE TABLE EXTENDED " + locations.qualifiedName(table))
+          .filter("col_name = 'Location'").select("data_type").as(org.apache.spark.sql.Encoders.STRING()).first();
+      if (sameLocation(registered, locations.path(table))) {
+        return;
+      }
+      spark.sql("DROP TABLE " + locations.qualifiedName(table));
+    }
     StringBuilder ddl = new StringBuilder();
     ddl.append("CREATE TABLE IF NOT EXISTS ").append(locations.qualifiedName(table)).append(" (");
     List<String> columns = new ArrayList<>();
@@ -111,6 +123,14 @@ public final class DeltaTableWriter {
       columns.add(col(field.name()).cast(field.dataType()).as(field.name(), metadata));
     }
     return rows.select(columns.toArray(Column[]::new));
+  }
+
+  static boolean sameLocation(String a, String b) {
+    return normalised(a).equals(normalised(b));
+  }
+
+  private static String normalised(String location) {
+    return location.replaceFirst("^file:/+", "/").replaceAll("/+$", "");
   }
 
   private static String quote(String text) {

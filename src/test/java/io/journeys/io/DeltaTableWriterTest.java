@@ -56,6 +56,20 @@ class DeltaTableWriterTest {
   }
 
   @Test
+  void aNewOutputPathWithTheSameDatabaseReRegistersTheTable() {
+    new DeltaTableWriter(spark, new TableLocations(dir.resolve("one").toString(), "writer_move"))
+        .replaceDates(OutputTable.QUARANTINE, quarantineRows("2026-01-01", "first"),
+            LocalDate.parse("2026-01-01"), LocalDate.parse("2026-01-01"));
+    new DeltaTableWriter(spark, new TableLocations(dir.resolve("two").toString(), "writer_move"))
+        .replaceDates(OutputTable.QUARANTINE, quarantineRows("2026-01-01", "second"),
+            LocalDate.parse("2026-01-01"), LocalDate.parse("2026-01-01"));
+    assertThat(spark.table("writer_move.quarantine").select("reason").as(org.apache.spark.sql.Encoders.STRING())
+        .collectAsList()).containsExactly("second");
+    assertThat(spark.read().format("delta").load(dir.resolve("one/quarantine").toString()).count())
+        .as("the first table's data is untouched").isEqualTo(1);
+  }
+
+  @Test
   void missingColumnFailsBeforeWriting() {
     Dataset<Row> rows = spark.sql("SELECT DATE'2026-01-01' AS event_date, 'x' AS reason");
     assertThatThrownBy(() -> DeltaTableWriter.conform(OutputTable.QUARANTINE, rows))

@@ -94,7 +94,7 @@ public final class ReferenceCheck {
       for (Row r : spark.read().format("delta").load(warehouse.resolve("model_weights").toString())
           .filter("model = 'markov' AND date = DATE'" + DAY2 + "'").collectAsList()) {
         double ours = r.getDouble(r.fieldIndex("removal_effect"));
-        double theirs = expected.get(r.getString(r.fieldIndex("touchpoint")))[1];
+        double theirs = expected.getOrDefault(r.getString(r.fieldIndex("touchpoint")), new double[] {0, Double.NaN})[1];
         worstRelative = Math.max(worstRelative, Math.abs(ours - theirs) / Math.abs(theirs));
       }
       report("ChannelAttribution markov order 1 removal effects, " + variant, worstRelative, 1e-6, "relative");
@@ -123,7 +123,7 @@ public final class ReferenceCheck {
       for (Row r : spark.read().format("delta").load(warehouse.resolve("attribution").toString())
           .filter("model = '" + models[m] + "'").groupBy("touchpoint")
           .sum("credited_conversions", "credited_value").collectAsList()) {
-        double[] theirs = expected.get(r.getString(0));
+        double[] theirs = expected.getOrDefault(r.getString(0), new double[6]);
         worstConversions = Math.max(worstConversions, Math.abs(r.getDouble(1) - theirs[2 * m]));
         worstValue = Math.max(worstValue, Math.abs(r.getDouble(2) - theirs[2 * m + 1]));
       }
@@ -147,7 +147,9 @@ public final class ReferenceCheck {
   private static JobSettings settings(Path events, Path warehouse, List<String> channels) {
     StringBuilder micro = new StringBuilder("conversions.micro=[");
     for (String c : channels) {
-      micro.append("{name = ").append(c).append(", when = \"event_name = '").append(c).append("'\"} ");
+      // Commas matter: HOCON merges objects separated only by spaces into one.
+      micro.append(micro.length() > "conversions.micro=[".length() ? ", " : "")
+          .append("{name = ").append(c).append(", when = \"event_name = '").append(c).append("'\"}");
     }
     micro.append("]");
     return SettingsLoader.load(Optional.empty(), List.of(
