@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     version = "conversion-journeys 0.1.0",
     description = "Conversion journeys: sessions, micro/macro conversions and attribution on Spark and Delta Lake.",
-    subcommands = {RunCommand.class, GenerateCommand.class, SqlCommand.class, CheckConfigCommand.class})
+    subcommands = {RunCommand.class, GenerateCommand.class, SqlCommand.class, ReportCommand.class, CheckConfigCommand.class})
 public final class JourneysCli implements Runnable {
 
   @Option(names = "--verbose", description = "Print stack traces of failures.", scope = CommandLine.ScopeType.INHERIT)

@@ -43,6 +43,17 @@ final class RunCommand implements Callable<Integer> {
     out.println("rows written: " + outcome.rowsWritten());
     out.printf("run %s done in %.1f s%n", outcome.runId(),
         outcome.stageSeconds().values().stream().mapToDouble(Double::doubleValue).sum());
+    if (settings.report().enabled()) {
+      java.nio.file.Path file = java.nio.file.Path.of(settings.report().path(), "report-" + date + (to == null ? "" : "-" + to) + ".html");
+      try {
+        java.nio.file.Files.createDirectories(file.getParent());
+        java.nio.file.Files.writeString(file, new io.journeys.report.HtmlReport(spark,
+            new io.journeys.io.TableLocations(settings.output().path(), settings.output().database())).render(date, last));
+      } catch (java.io.IOException e) {
+        throw new JobFailure("Cannot write the report " + file + ": " + e.getMessage(), e);
+      }
+      out.println("report written to " + file);
+    }
     if (summary) {
       new RunSummary(spark, settings).print(date, last, out);
     }

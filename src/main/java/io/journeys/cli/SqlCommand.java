@@ -41,6 +41,10 @@ final class SqlCommand implements Callable<Integer> {
       TableLocations locations = new TableLocations(settings.output().path(), settings.output().database());
       new DeltaTableWriter(spark, locations).registerExisting();
       spark.sql("CREATE DATABASE IF NOT EXISTS " + locations.database());
+      if (spark.catalog().tableExists(locations.database(), "attribution")
+          && spark.catalog().tableExists(locations.database(), "micro_conversion_performance")) {
+        io.journeys.report.BiViews.create(spark, locations.database());
+      }
       spark.catalog().setCurrentDatabase(locations.database());
       Dataset<Row> result;
       try {

@@ -65,6 +65,7 @@ public final class DailyJob {
 
     spark.sparkContext().setJobGroup("metrics", "conversion-journeys run metrics", false);
     writeMetrics(runId, startedAt, stage1, written, seconds);
+    io.journeys.report.BiViews.create(spark, settings.output().database());
     spark.sparkContext().clearJobGroup();
     return new Outcome(runId, stage1.counts(), written, seconds);
   }

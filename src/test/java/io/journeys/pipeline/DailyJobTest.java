@@ -187,6 +187,67 @@ class DailyJobTest {
   }
 
   @Test
+  void biViewsPutTheModelsSideBySide() {
+    // U's purchase on 03-11: first touch credits add_to_cart 1, last touch add_to_wishlist 1.
+    Row row = spark.sql("SELECT first_touch, last_touch, linear FROM job_test.attribution_by_model"
+        + " WHERE conversion_date = DATE'2026-03-11' AND touchpoint = 'add_to_cart'").first();
+    assertThat(row.getDouble(0)).isEqualTo(1.0);
+    assertThat(row.isNullAt(1)).isTrue();
+    assertThat(row.getDouble(2)).isEqualTo(0.5);
+    Row card = spark.sql("SELECT journeys, converted_journeys, last_touch_conversions FROM job_test.micro_conversion_scorecard"
+        + " WHERE date = DATE'2026-03-11' AND micro_conversion = 'add_to_wishlist'").first();
+    assertThat(card.getLong(0)).isEqualTo(1L);
+    assertThat(card.getLong(1)).isEqualTo(1L);
+    assertThat(card.getDouble(2)).isEqualTo(1.0);
+  }
+
+  @Test
+  void everyNotebookIsCleanAndEveryQueryInItRuns() throws Exception {
+    com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+    java.util.regex.Pattern sql = java.util.regex.Pattern.compile("spark\\.sql\\(\"\"\"(.*?)\"\"\"\\)", java.util.regex.Pattern.DOTALL);
+    List<Path> notebooks;
+    try (var files = java.nio.file.Files.list(Path.of("notebooks"))) {
+      notebooks = files.filter(f -> f.toString().endsWith(".ipynb")).sorted().toList();
+    }
+    assertThat(notebooks).hasSize(4);
+    int statements = 0;
+    for (Path notebook : notebooks) {
+      var root = json.readTree(notebook.toFile());
+      assertThat(root.get("nbformat").asInt()).as(notebook.toString()).isEqualTo(4);
+      for (var cell : root.get("cells")) {
+        assertThat(cell.get("cell_type").asText()).isIn("markdown", "code");
+        if (!cell.get("cell_type").asText().equals("code")) {
+          continue;
+        }
+        assertThat(cell.get("outputs")).as("outputs stripped in " + notebook).isEmpty();
+        assertThat(cell.get("execution_count").isNull()).isTrue();
+        StringBuilder source = new StringBuilder();
+        cell.get("source").forEach(line -> source.append(line.asText()));
+        var matcher = sql.matcher(source);
+        while (matcher.find()) {
+          String statement = matcher.group(1).strip().replace("USE journeys", "USE job_test");
+          spark.sql(statement).collectAsList();
+          statements++;
+        }
+      }
+    }
+    spark.sql("USE default");
+    assertThat(statements).isGreaterThanOrEqualTo(14);
+  }
+
+  @Test
+  void htmlReportShowsTheRunAndRendersInABrowser(@TempDir Path browserDir) throws Exception {
+    String html = new io.journeys.report.HtmlReport(spark,
+            new io.journeys.io.TableLocations(settings.output().path(), settings.output().database()))
+        .render(LocalDate.parse("2026-03-10"), LocalDate.parse("2026-03-11"));
+    // 3 journeys closed (e and U converting, n not): 2 conversions, 66.67%, value 200.
+    assertThat(html).contains("<b>3</b>journeys closed", "<b>2</b>conversions", "<b>66.67%</b>", "<b>200.00</b>value")
+        .contains("<h3>markov</h3>", "Data quality", "Email")
+        .doesNotContain("http://", "https://");
+    io.journeys.report.HtmlReportBrowserTest.check(html, browserDir);
+  }
+
+  @Test
   void missingRunDatePartitionFailsBeforeAnyWrite() {
     assertThatThrownBy(() -> new DailyJob(spark, settings).run(LocalDate.parse("2026-03-12"), LocalDate.parse("2026-03-12")))
         .isInstanceOf(JobFailure.class)

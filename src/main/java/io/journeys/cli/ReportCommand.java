@@ -1,0 +1,48 @@
+package io.journeys.cli;
+
+import io.journeys.config.JobSettings;
+import io.journeys.io.TableLocations;
+import io.journeys.report.HtmlReport;
+import io.journeys.spark.SparkSessionFactory;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "report", mixinStandardHelpOptions = true,
+    description = "Write a self-contained HTML report of the tables for a date or a range.")
+final class ReportCommand implements Callable<Integer> {
+  @Mixin ConfigOptions options;
+  @Spec CommandSpec spec;
+
+  @Option(names = "--date", required = true, paramLabel = "YYYY-MM-DD", description = "First day.")
+  LocalDate date;
+
+  @Option(names = "--to", paramLabel = "YYYY-MM-DD", description = "Last day, inclusive.")
+  LocalDate to;
+
+  @Option(names = "--out", required = true, paramLabel = "FILE.html", description = "Output file.")
+  Path out;
+
+  @Override
+  public Integer call() throws IOException {
+    JobSettings settings = options.settings();
+    var spark = SparkSessionFactory.create(settings);
+    String html = new HtmlReport(spark, new TableLocations(settings.output().path(), settings.output().database()))
+        .render(date, to == null ? date : to);
+    if (out.getParent() != null) {
+      Files.createDirectories(out.getParent());
+    }
+    Files.writeString(out, html, StandardCharsets.UTF_8);
+    spec.commandLine().getOut().println("report written to " + out);
+    spec.commandLine().getOut().flush();
+    return 0;
+  }
+}

@@ -1,0 +1,147 @@
+package io.journeys.report;
+
+import io.journeys.io.OutputTable;
+import io.journeys.io.TableLocations;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Locale;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * One self-contained HTML page for a date range: conversions and rate, attribution by model (an
+ * inline SVG bar chart), micro conversion lift, top paths, funnel drop-off, channels, and the run's
+ * data-quality figures. No network: CSS and SVG are inline and there is no external script. Only
+ * small aggregates (top-N) reach the driver; every text is HTML-escaped.
+ */
+public final class HtmlReport {
+  private final SparkSession spark;
+  private final TableLocations locations;
+
+  public HtmlReport(SparkSession spark, TableLocations locations) {
+    this.spark = spark;
+    this.locations = locations;
+  }
+
+  public String render(LocalDate from, LocalDate to) {
+    String range = " BETWEEN DATE'" + from + "' AND DATE'" + to + "'";
+    StringBuilder html = new StringBuilder();
+    html.append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Conversion journeys ")
+        .append(from).append(" .. ").append(to).append("</title><style>")
+        .append("body{font-family:system-ui,sans-serif;margin:2em;color:#222;max-width:1100px}")
+        .append("h1{font-size:1.6em}h2{font-size:1.2em;margin-top:2em;border-bottom:1px solid #ddd}")
+        .append("table{border-collapse:collapse;margin:.5em 0}td,th{padding:.25em .7em;border-bottom:1px solid #eee;text-align:right}")
+        .append("td:first-child,th:first-child{text-align:left}.kpi{display:inline-block;margin-right:2em}")
+        .append(".kpi b{display:block;font-size:1.8em}.bar{fill:#3b7dd8}.bar2{fill:#e8913a}svg text{font-size:12px}")
+        .append("</style></head><body>");
+    html.append("<h1>Conversion journeys, ").append(from).append(" .. ").append(to).append("</h1>");
+
+    Row totals = spark.sql("SELECT count(*), count_if(converted), coalesce(sum(value), 0) FROM "
+        + table(OutputTable.JOURNEYS) + " WHERE close_date" + range).first();
+    long journeys = totals.getLong(0);
+    long conversions = totals.getLong(1);
+    html.append("<div>");
+    kpi(html, "journeys closed", Long.toString(journeys));
+    kpi(html, "conversions", Long.toString(conversions));
+    kpi(html, "conversion rate", journeys == 0 ? "n/a" : String.format(Locale.ROOT, "%.2f%%", 100.0 * conversions / journeys));
+    kpi(html, "value", String.format(Locale.ROOT, "%.2f", totals.getDouble(2)));
+    html.append("</div>");
+
+    html.append("<h2>Attribution by model</h2>");
+    List<Row> attribution = spark.sql("SELECT model, touchpoint, sum(credited_conversions) AS c FROM "
+        + table(OutputTable.ATTRIBUTION) + " WHERE conversion_date" + range
+        + " GROUP BY model, touchpoint ORDER BY model, c DESC").collectAsList();
+    String currentModel = null;
+    List<Row> bars = new java.util.ArrayList<>();
+    for (Row r : attribution) {
+      if (!r.getString(0).equals(currentModel)) {
+        if (currentModel != null) {
+          barChart(html, currentModel, bars);
+        }
+        currentModel = r.getString(0);
+        bars = new java.util.ArrayList<>();
+      }
+      bars.add(r);
+    }
+    if (currentModel != null) {
+      barChart(html, currentModel, bars);
+    }
+
+    html.append("<h2>Micro conversions: lift</h2>");
+    table(html, spark.sql("SELECT micro_conversion, sum(visitors) AS journeys, round(sum(converted_visitors) / sum(visitors), 4)"
+        + " AS conversion_rate, round(avg(lift), 2) AS lift, round(percentile(median_days_to_convert, 0.5), 2) AS median_days"
+        + " FROM " + table(OutputTable.MICRO_CONVERSION_PERFORMANCE) + " WHERE date" + range
+        + " GROUP BY micro_conversion ORDER BY lift DESC NULLS LAST").collectAsList(),
+        "micro conversion", "journeys", "conversion rate", "lift", "median days to convert");
+
+    html.append("<h2>Top paths</h2>");
+    table(html, spark.sql("SELECT path, sum(conversions) AS c, sum(non_conversions) AS n, round(sum(value), 2) FROM "
+        + table(OutputTable.PATHS) + " WHERE close_date" + range + " GROUP BY path ORDER BY c DESC, n DESC LIMIT 15")
+        .collectAsList(), "path", "conversions", "non-conversions", "value");
+
+    html.append("<h2>Funnels</h2>");
+    table(html, spark.sql("SELECT funnel, step, step_name, sum(visitors), round(avg(rate_from_previous), 4),"
+        + " round(avg(rate_from_start), 4) FROM " + table(OutputTable.FUNNELS) + " WHERE date" + range
+        + " GROUP BY funnel, step, step_name ORDER BY funnel, step").collectAsList(),
+        "funnel", "step", "step name", "visitors (sum over days)", "rate from previous", "rate from start");
+
+    html.append("<h2>Channels</h2>");
+    table(html, spark.sql("SELECT channel, sum(sessions), sum(visitors), sum(micro_conversions), sum(macro_conversions),"
+        + " round(sum(value), 2) FROM " + table(OutputTable.CHANNEL_PERFORMANCE) + " WHERE date" + range
+        + " GROUP BY channel ORDER BY 2 DESC").collectAsList(),
+        "channel", "sessions", "visitors", "micro conversions", "macro conversions", "value");
+
+    html.append("<h2>Data quality</h2>");
+    table(html, spark.sql("SELECT date, rows_read, rows_valid, rows_quarantined, rows_duplicate FROM "
+        + table(OutputTable.RUN_METRICS) + " WHERE date" + range + " ORDER BY date").collectAsList(),
+        "date", "rows read", "valid", "quarantined", "duplicate");
+    html.append("<p>Generated by conversion-journeys.</p></body></html>\n");
+    return html.toString();
+  }
+
+  private String table(OutputTable table) {
+    return "delta.`" + locations.path(table) + "`";
+  }
+
+  private static void kpi(StringBuilder html, String label, String value) {
+    html.append("<span class=\"kpi\"><b>").append(escape(value)).append("</b>").append(escape(label)).append("</span>");
+  }
+
+  private static void barChart(StringBuilder html, String title, List<Row> bars) {
+    double max = bars.stream().mapToDouble(r -> r.getDouble(2)).max().orElse(1.0);
+    int rowHeight = 20;
+    int height = bars.size() * rowHeight + 24;
+    html.append("<h3>").append(escape(title)).append("</h3><svg class=\"chart\" width=\"720\" height=\"").append(height)
+        .append("\" role=\"img\" aria-label=\"").append(escape(title)).append("\">");
+    for (int i = 0; i < bars.size(); i++) {
+      Row r = bars.get(i);
+      double width = max <= 0 ? 0 : 480 * r.getDouble(2) / max;
+      int y = i * rowHeight + 4;
+      html.append(String.format(Locale.ROOT,
+          "<text x=\"0\" y=\"%d\">%s</text><rect class=\"bar\" x=\"170\" y=\"%d\" width=\"%.1f\" height=\"14\"></rect>"
+              + "<text x=\"%.1f\" y=\"%d\">%.2f</text>",
+          y + 12, escape(r.getString(1)), y, width, 176 + width, y + 12, r.getDouble(2)));
+    }
+    html.append("</svg>");
+  }
+
+  private static void table(StringBuilder html, List<Row> rows, String... headers) {
+    html.append("<table><tr>");
+    for (String h : headers) {
+      html.append("<th>").append(escape(h)).append("</th>");
+    }
+    html.append("</tr>");
+    for (Row r : rows) {
+      html.append("<tr>");
+      for (int i = 0; i < r.length(); i++) {
+        html.append("<td>").append(r.isNullAt(i) ? "" : escape(String.valueOf(r.get(i)))).append("</td>");
+      }
+      html.append("</tr>");
+    }
+    html.append("</table>");
+  }
+
+  static String escape(String text) {
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;").replace("'", "&#39;");
+  }
+}
