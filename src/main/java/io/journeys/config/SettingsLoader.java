@@ -218,6 +218,11 @@ public final class SettingsLoader {
                   + "'; expected session or journey");
         }
       }
+      if (per == CountScope.JOURNEY && minCount > 1) {
+        // Journeys exist only in stage 2, after stage 1 has fired the touchpoints.
+        throw new ConfigError("Cannot load config: " + key + " rule '" + name
+            + "' counts per journey, which is not supported yet; use per = session");
+      }
       Optional<String> value = Optional.empty();
       if (rule.hasPath("value")) {
         String expression = rule.getString("value").trim();

@@ -135,6 +135,15 @@ class SettingsLoaderTest {
   }
 
   @Test
+  void countingPerJourneyIsRejectedBeforeAnyRead() {
+    assertThatThrownBy(() -> SettingsLoader.load(Optional.empty(), List.of(
+            "conversions.micro=[{name = two_visits, when = \"event_name = 'page_view'\", min-count = 2, per = journey}]",
+            "funnels=[]")))
+        .isInstanceOf(ConfigError.class)
+        .hasMessageContaining("rule 'two_visits' counts per journey");
+  }
+
+  @Test
   void unknownModelFails() {
     assertThatThrownBy(() -> SettingsLoader.load(Optional.empty(), List.of("attribution.models=[markov, magic]")))
         .isInstanceOf(ConfigError.class)

@@ -67,6 +67,30 @@ class AbsorbingMarkovChainTest {
   }
 
   @Test
+  void secondOrderStatesRememberTheLastTwoTouchpoints() {
+    // Order 2 states: a>b>c converts, b>c does not. States: "a", "a|b", "b|c" (from a>b>c) and
+    // "b", "b|c" (from b>c). start: a 1/2, b 1/2. a -> a|b -> b|c; b -> b|c.
+    // b|c: conversion 1, null 1 -> 1/2. P(conv) = 1/2.
+    // Without a: start -> a goes to null; start -> b -> b|c -> 1/2: P = 1/4, RE_a = 1/4.
+    // Without b: every state with b is gone: only start -> a -> (a|b gone) -> null: P = 0, RE_b = 1/2.
+    // Without c: b|c gone: P = 0, RE_c = 1/2. (Order 1 would give a the same 1/4 here.)
+    String s = AbsorbingMarkovChain.STATE_SEPARATOR;
+    AbsorbingMarkovChain chain = new AbsorbingMarkovChain();
+    chain.add(AbsorbingMarkovChain.START, "a", 1);
+    chain.add("a", "a" + s + "b", 1);
+    chain.add("a" + s + "b", "b" + s + "c", 1);
+    chain.add("b" + s + "c", AbsorbingMarkovChain.CONVERSION, 1);
+    chain.add(AbsorbingMarkovChain.START, "b", 1);
+    chain.add("b", "b" + s + "c", 1);
+    chain.add("b" + s + "c", AbsorbingMarkovChain.NULL, 1);
+    assertThat(chain.conversionProbability()).isCloseTo(0.5, within(1e-12));
+    Map<String, Double> re = chain.removalEffects();
+    assertThat(re.get("a")).isCloseTo(0.25, within(1e-12));
+    assertThat(re.get("b")).isCloseTo(0.5, within(1e-12));
+    assertThat(re.get("c")).isCloseTo(0.5, within(1e-12));
+  }
+
+  @Test
   void sameInputSameNumbers() {
     AbsorbingMarkovChain a = new AbsorbingMarkovChain();
     AbsorbingMarkovChain b = new AbsorbingMarkovChain();
