@@ -27,6 +27,7 @@ public final class TestSpark {
               .config("spark.sql.adaptive.enabled", "false")
               .config("spark.databricks.delta.snapshotPartitions", "1")
               .config("spark.databricks.delta.stats.collect", "false")
+              .config("spark.sql.catalogImplementation", "in-memory")
               .config("spark.sql.warehouse.dir", System.getProperty("java.io.tmpdir") + "/journeys-test-warehouse");
       for (Map.Entry<String, String> e : SparkSessionFactory.baseConf().entrySet()) {
         builder.config(e.getKey(), e.getValue());

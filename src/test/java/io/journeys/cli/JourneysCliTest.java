@@ -12,6 +12,9 @@ class JourneysCliTest {
   record Result(int code, String out, String err) {}
 
   static Result run(String... args) {
+    // Commands reuse the JVM's shared session rather than building one from conf/local.conf, whose
+    // Derby metastore belongs to the checkout's ./data, not to tests.
+    io.journeys.TestSpark.session();
     CommandLine cli = JourneysCli.commandLine();
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();

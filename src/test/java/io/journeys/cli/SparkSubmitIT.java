@@ -2,6 +2,8 @@ package io.journeys.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.journeys.TestSpark;
+import io.journeys.io.OutputTable;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -11,14 +13,21 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructField;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The shaded jar under the real {@code org.apache.spark.deploy.SparkSubmit} (spark-core's class,
  * no Spark distribution), in child processes whose classpath has Spark but neither our classes nor
- * Delta: so Delta must resolve from the jar. It generates events, runs the job over them, and
- * queries a table through {@code journeys sql}.
+ * Delta: so Delta must resolve from the jar. It generates events, runs the job over them with the
+ * embedded default config (whose Derby metastore lands in the test's directory), then a second,
+ * unrelated Spark process finds the tables by name in that metastore, the same run on a standalone
+ * cluster (master, worker and executors in their own JVMs) writes the same rows, and
+ * {@code journeys sql} queries a table.
  */
 class SparkSubmitIT {
   @TempDir Path dir;
@@ -26,30 +35,57 @@ class SparkSubmitIT {
   private record Result(int code, String out) {}
 
   private Result submit(String... args) throws Exception {
+    return submitTo("local[2]", args);
+  }
+
+  private Result submitTo(String master, String... args) throws Exception {
     String jar = System.getProperty("journeys.jar");
     assertThat(Path.of(jar)).as("shaded jar from `mvn package`").exists();
-    String sparkClasspath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
-        .filter(e -> !e.contains("delta-") && !e.endsWith("classes") && !e.contains("picocli") && !e.contains("/config/"))
-        .collect(Collectors.joining(File.pathSeparator));
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(Arrays.asList(System.getProperty("journeys.jvm.flags").trim().split("\\s+")));
-    command.addAll(List.of("-Xmx2g", "-cp", sparkClasspath, "org.apache.spark.deploy.SparkSubmit",
-        "--master", "local[2]", "--class", "io.journeys.cli.JourneysCli",
+    command.addAll(jvmFlags());
+    command.addAll(List.of("-Xmx2g", "-cp", sparkClasspath(), "org.apache.spark.deploy.SparkSubmit",
+        "--master", master, "--class", "io.journeys.cli.JourneysCli",
         "--conf", "spark.driver.host=127.0.0.1", "--conf", "spark.driver.bindAddress=127.0.0.1",
-        "--conf", "spark.ui.enabled=false", "--conf", "spark.sql.shuffle.partitions=2", jar));
+        "--conf", "spark.ui.enabled=false", "--conf", "spark.sql.shuffle.partitions=2",
+        "--conf", "spark.executor.memory=1g", "--conf", "spark.databricks.delta.snapshotPartitions=2", jar));
     command.addAll(Arrays.asList(args));
-    Path log = dir.resolve("submit-" + System.nanoTime() + ".log");
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    assertThat(p.waitFor(5, TimeUnit.MINUTES)).as("spark-submit finished").isTrue();
+    return runIn(command, "spark-submit");
+  }
+
+  /** Spark and Hadoop as a cluster provides them: neither our classes nor Delta nor our libraries. */
+  private static String sparkClasspath() {
+    return Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+        .filter(e -> !e.contains("delta-") && !e.endsWith("classes") && !e.contains("picocli") && !e.contains("/config/"))
+        .collect(Collectors.joining(File.pathSeparator));
+  }
+
+  private static List<String> jvmFlags() {
+    return Arrays.asList(System.getProperty("journeys.jvm.flags").trim().split("\\s+"));
+  }
+
+  /** Runs a command in the test directory, so relative paths of conf/local.conf land there. */
+  private Result runIn(List<String> command, String what) throws Exception {
+    Path log = dir.resolve("process-" + System.nanoTime() + ".log");
+    Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+        .redirectOutput(log.toFile()).start();
+    assertThat(p.waitFor(5, TimeUnit.MINUTES)).as(what + " finished").isTrue();
     return new Result(p.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
+  }
+
+  /** A plain Spark process (CatalogProbe) with Delta and Hive on its classpath, none of the job. */
+  private Result probeCatalog(String database) throws Exception {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(jvmFlags());
+    command.addAll(List.of("-Xmx1g", "-cp", System.getProperty("java.class.path"),
+        "io.journeys.tools.CatalogProbe", "data/metastore", database));
+    return runIn(command, "catalog probe");
   }
 
   @Test
   void jarRunsTheJobUnderSparkSubmitWithDeltaFromTheJar() throws Exception {
-    String[] common = {"--set", "spark.master=", "--set", "input.path=" + dir.resolve("events"),
-        "--set", "output.path=" + dir.resolve("warehouse"), "--set", "output.database=submit_it",
-        "--set", "attribution.lookback=1d", "--set", "input.late-days=0"};
+    String[] common = options("warehouse", "submit_it");
     Result generated = submit(concat(new String[] {"generate", "--out", dir.resolve("events").toString(),
         "--visitors", "150", "--days", "3"}, common));
     assertThat(generated.code()).as(generated.out()).isZero();
@@ -58,12 +94,64 @@ class SparkSubmitIT {
     assertThat(run.code()).as(run.out()).isZero();
     assertThat(run.out()).contains("rows written:");
 
+    Result probe = probeCatalog("submit_it");
+    assertThat(probe.code()).as(probe.out()).isZero();
+    List<String> found = probe.out().lines().filter(l -> l.startsWith("table ") || l.startsWith("column ")).toList();
+    for (OutputTable table : OutputTable.values()) {
+      assertThat(found).as(probe.out())
+          .anyMatch(l -> l.startsWith("table " + table.tableName() + " EXTERNAL rows=")
+              && l.endsWith(" comment=" + table.comment()));
+      for (StructField field : table.schema().fields()) {
+        assertThat(found).contains("column " + table.tableName() + "." + field.name() + " comment="
+            + (field.getComment().isDefined() ? field.getComment().get() : "null"));
+      }
+    }
+    assertThat(found).anyMatch(l -> l.startsWith("table attribution_by_model VIEW rows="))
+        .anyMatch(l -> l.startsWith("table micro_conversion_scorecard VIEW rows="))
+        .anyMatch(l -> l.matches("table sessions EXTERNAL rows=[1-9][0-9]* .*"));
+
+    // The same run distributed: a standalone master and worker, executors in their own JVMs.
+    try (StandaloneCluster cluster = StandaloneCluster.start(Files.createDirectories(dir.resolve("cluster")),
+        sparkClasspath(), jvmFlags(), 2, "2g")) {
+      Result distributed = submitTo(cluster.masterUrl(), concat(new String[] {"run", "--date", "2026-01-01",
+          "--to", "2026-01-03"}, options("warehouse-cluster", "submit_cluster")));
+      assertThat(distributed.code()).as(distributed.out() + cluster.logs()).isZero();
+      assertThat(cluster.logs()).as("tasks ran in an executor JVM forked by the worker")
+          .contains("Asked to launch executor").contains("Executor: Finished task");
+    }
+    assertSameTables(dir.resolve("warehouse"), dir.resolve("warehouse-cluster"));
+
     Result query = submit(concat(new String[] {"sql", "SELECT count(*) > 0 AS has_sessions FROM sessions",
         "--format", "csv"}, common));
     assertThat(query.code()).as(query.out()).isZero();
     // stdout and Spark's log share the stream: look for the CSV lines among them.
     assertThat(query.out().lines().toList()).contains("has_sessions", "true");
     assertThat(dir.resolve("warehouse/journeys/_delta_log")).isDirectory();
+  }
+
+  private String[] options(String warehouse, String database) {
+    String localConf = Path.of("conf/local.conf").toAbsolutePath().toString();
+    return new String[] {"--config", localConf, "--set", "spark.master=", "--set", "input.path=" + dir.resolve("events"),
+        "--set", "output.path=" + dir.resolve(warehouse), "--set", "output.database=" + database,
+        "--set", "attribution.lookback=1d", "--set", "input.late-days=0"};
+  }
+
+  /**
+   * Every output table of two runs holds the same rows, run_metrics aside (its timings and run ids
+   * differ by nature) and without the run id that quarantine rows carry.
+   */
+  private static void assertSameTables(Path expected, Path actual) {
+    SparkSession spark = TestSpark.session();
+    for (OutputTable table : OutputTable.values()) {
+      if (table == OutputTable.RUN_METRICS) {
+        continue;
+      }
+      Dataset<Row> a = spark.read().format("delta").load(expected.resolve(table.tableName()).toString()).drop("run_id");
+      Dataset<Row> b = spark.read().format("delta").load(actual.resolve(table.tableName()).toString()).drop("run_id");
+      assertThat(b.count()).as(table.tableName() + " rows").isEqualTo(a.count());
+      assertThat(a.exceptAll(b).count()).as(table.tableName() + " rows only in the local[2] run").isZero();
+      assertThat(b.exceptAll(a).count()).as(table.tableName() + " rows only in the cluster run").isZero();
+    }
   }
 
   private static String[] concat(String[] a, String[] b) {
