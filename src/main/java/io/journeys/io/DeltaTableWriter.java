@@ -68,18 +68,26 @@ public final class DeltaTableWriter {
 
   /**
    * Creates the database and the table (schema, comments, partitioning) if they do not exist. A
-   * catalog entry pointing elsewhere (output.path changed, same database) is dropped first — for
-   * a table with a LOCATION that removes the entry only, never the data — so writes and reads agree.
+   * catalog entry pointing elsewhere (output.path changed, same database), or at a location whose
+   * table was deleted (a persistent metastore outlives the files), is dropped first. Only the entry
+   * goes, through the session catalog and without loading the table: never any data.
    */
   public void ensureTable(OutputTable table) {
     spark.sql("CREATE DATABASE IF NOT EXISTS " + locations.database());
-    if (spark.catalog().tableExists(locations.database(), table.tableName())) {
-      String registered = spark.sql("DESCRIBE TABLE EXTENDED " + locations.qualifiedName(table))
-          .filter("col_name = 'Location'").select("data_type").as(org.apache.spark.sql.Encoders.STRING()).first();
-      if (sameLocation(registered, locations.path(table))) {
+    org.apache.spark.sql.catalyst.catalog.SessionCatalog catalog = spark.sessionState().catalog();
+    org.apache.spark.sql.catalyst.TableIdentifier id = new org.apache.spark.sql.catalyst.TableIdentifier(
+        table.tableName(), scala.Option.apply(locations.database()), scala.Option.empty());
+    if (catalog.tableExists(id)) {
+      String registered;
+      try {
+        registered = catalog.getTableMetadata(id).location().toString();
+      } catch (Exception e) { // Scala's checked NoSuchTable/NoSuchNamespace: it was just seen to exist
+        throw new IllegalStateException("Cannot read the catalog entry of " + locations.qualifiedName(table), e);
+      }
+      if (sameLocation(registered, locations.path(table)) && DeltaPaths.isDeltaTable(spark, locations.path(table))) {
         return;
       }
-      spark.sql("DROP TABLE " + locations.qualifiedName(table));
+      catalog.dropTable(id, true, false);
     }
     StringBuilder ddl = new StringBuilder();
     ddl.append("CREATE TABLE IF NOT EXISTS ").append(locations.qualifiedName(table)).append(" (");

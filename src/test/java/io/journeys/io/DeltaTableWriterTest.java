@@ -70,6 +70,21 @@ class DeltaTableWriterTest {
   }
 
   @Test
+  void aTableWhoseFilesWereDeletedIsCreatedAgainUnderItsRegisteredName() throws Exception {
+    TableLocations locations = new TableLocations(dir.resolve("gone").toString(), "writer_gone");
+    new DeltaTableWriter(spark, locations).replaceDates(OutputTable.QUARANTINE, quarantineRows("2026-01-01", "before"),
+        LocalDate.parse("2026-01-01"), LocalDate.parse("2026-01-01"));
+    // What `rm -rf data/warehouse` does under a metastore that outlives the files.
+    try (var files = java.nio.file.Files.walk(dir.resolve("gone"))) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
+    new DeltaTableWriter(spark, locations).replaceDates(OutputTable.QUARANTINE, quarantineRows("2026-01-01", "after"),
+        LocalDate.parse("2026-01-01"), LocalDate.parse("2026-01-01"));
+    assertThat(spark.table("writer_gone.quarantine").select("reason").as(org.apache.spark.sql.Encoders.STRING())
+        .collectAsList()).containsExactly("after");
+  }
+
+  @Test
   void missingColumnFailsBeforeWriting() {
     Dataset<Row> rows = spark.sql("SELECT DATE'2026-01-01' AS event_date, 'x' AS reason");
     assertThatThrownBy(() -> DeltaTableWriter.conform(OutputTable.QUARANTINE, rows))
