@@ -79,29 +79,39 @@ public final class IdentityLinks {
 
   /**
    * Re-keys rows by the device's user as known at the end of each row's date: among the links
-   * first seen by then, the one seen most recently (sightings after that date not counted). So the
-   * stage-1 tables of a day are the same whether it ran alone or inside a backfill range.
+   * first seen by then, the one seen most recently (sightings after that date not counted; ties
+   * to the greater user_id). So the stage-1 tables of a day are the same whether it ran alone or
+   * inside a backfill range. Rows must be dated within [first, last].
    *
-   * @param key columns that identify a row (the aggregation key after the link join)
+   * <p>The key depends only on the device and the date, so it is computed from the links and the
+   * run's dates alone, one row per linked device and date, and joined to the rows once: the rows
+   * themselves are read once and, when the links are small, not exchanged at all.
    */
-  public Dataset<Row> stitchAsOf(Dataset<Row> rows, String dateColumn, boolean stitching, String... key) {
+  public Dataset<Row> stitchAsOf(Dataset<Row> rows, String dateColumn, boolean stitching, LocalDate first, LocalDate last) {
     if (!stitching) {
       return rows.withColumn(VISITOR_KEY, col(VISITOR_ID));
     }
-    Dataset<Row> links = spark.read().format("delta").load(writer.locations().path(OutputTable.IDENTITIES))
-        .select(col(VISITOR_ID).as("link_visitor"), col(USER_ID).as("link_user"), col(FIRST_SEEN).as("link_first"),
-            col(LAST_SEEN).as("link_last"));
-    org.apache.spark.sql.Column dayEnd = org.apache.spark.sql.functions.date_add(col(dateColumn), 1).cast("timestamp");
-    org.apache.spark.sql.Column[] keyColumns =
-        java.util.Arrays.stream(key).map(org.apache.spark.sql.functions::col).toArray(org.apache.spark.sql.Column[]::new);
-    Dataset<Row> keys =
-        rows.select(java.util.stream.Stream.concat(java.util.Arrays.stream(keyColumns), java.util.stream.Stream.of(dayEnd.as("key_day_end")))
-                .toArray(org.apache.spark.sql.Column[]::new))
-            .join(links, col(VISITOR_ID).equalTo(col("link_visitor")).and(col("link_first").lt(col("key_day_end"))))
-            .groupBy(keyColumns)
-            .agg(max_by(col("link_user"), org.apache.spark.sql.functions.least(col("link_last"), col("key_day_end"))).as(VISITOR_KEY));
-    return rows.drop(VISITOR_KEY).join(keys, key, "left")
-        .withColumn(VISITOR_KEY, org.apache.spark.sql.functions.coalesce(col(VISITOR_KEY), col(VISITOR_ID)));
+    Dataset<Row> links = spark.read().format("delta").load(writer.locations().path(OutputTable.IDENTITIES));
+    Dataset<Row> keys = keysAsOf(links, first, last);
+    Dataset<Row> joined = rows.drop(VISITOR_KEY).join(keys,
+        rows.col(VISITOR_ID).equalTo(keys.col("key_visitor")).and(rows.col(dateColumn).equalTo(keys.col("key_date"))), "left");
+    return joined
+        .withColumn(VISITOR_KEY, org.apache.spark.sql.functions.coalesce(col("key_user"), col(VISITOR_ID)))
+        .drop("key_visitor", "key_date", "key_user");
+  }
+
+  /** Per linked device and date in [first, last]: key_visitor, key_date, key_user. */
+  static Dataset<Row> keysAsOf(Dataset<Row> links, LocalDate first, LocalDate last) {
+    Dataset<Row> dates = links.sparkSession()
+        .sql("SELECT explode(sequence(DATE'" + first + "', DATE'" + last + "')) AS key_date");
+    org.apache.spark.sql.Column dayEnd = org.apache.spark.sql.functions.date_add(col("key_date"), 1).cast("timestamp");
+    return links
+        .select(col(VISITOR_ID), col(USER_ID), col(FIRST_SEEN), col(LAST_SEEN))
+        .crossJoin(org.apache.spark.sql.functions.broadcast(dates))
+        .filter(col(FIRST_SEEN).lt(dayEnd))
+        .groupBy(col(VISITOR_ID).as("key_visitor"), col("key_date"))
+        .agg(max_by(col(USER_ID), org.apache.spark.sql.functions.struct(
+            org.apache.spark.sql.functions.least(col(LAST_SEEN), dayEnd), col(USER_ID))).as("key_user"));
   }
 
   /**

@@ -96,48 +96,74 @@ public final class Stage1Job {
     Column inInputWindow = col(EVENT_DATE).between(java.sql.Date.valueOf(first), java.sql.Date.valueOf(last));
     Map<String, Long> written = new TreeMap<>();
 
+    // The first action over byVisitor: it fills the cache once, before any query reads it twice.
     Dataset<Row> quarantine =
         byVisitor.filter(col(REASON).isNotNull().and(inInputWindow)).withColumn(Columns.RUN_ID, lit(runId));
     written.put(OutputTable.QUARANTINE.tableName(), writer.replaceDates(OutputTable.QUARANTINE, quarantine, first, last));
 
-    Dataset<Row> valid = Sessionizer.markDuplicates(byVisitor.filter(col(REASON).isNull()));
-    Map<LocalDate, DateCounts> counts = accounting(byVisitor.filter(inInputWindow), valid.filter(inInputWindow), first, last);
-
-    Dataset<Row> kept = valid.filter(col(Sessionizer.DUPLICATE).equalTo(false));
-    Dataset<Row> sessionized =
-        new Sessionizer(settings.sessions()).sessionize(kept).persist(StorageLevel.MEMORY_AND_DISK());
+    // Duplicates are marked once and kept: accounting, identities and sessions all read them.
+    Dataset<Row> valid =
+        Sessionizer.markDuplicates(byVisitor.filter(col(REASON).isNull())).persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> sessionized;
+    Map<LocalDate, DateCounts> counts;
+    IdentityLinks identities = new IdentityLinks(spark, writer);
     try {
-      IdentityLinks identities = new IdentityLinks(spark, writer);
+      counts = accounting(byVisitor.filter(inInputWindow), valid.filter(inInputWindow), first, last);
+      byVisitor.unpersist();
+      Dataset<Row> kept = valid.filter(col(Sessionizer.DUPLICATE).equalTo(false));
       written.put(OutputTable.IDENTITIES.tableName(), identities.merge(kept, first, last));
-
+      sessionized = withSessionChannel(new Sessionizer(settings.sessions()).sessionize(kept))
+          .persist(StorageLevel.MEMORY_AND_DISK());
+      // Filled here, by one plain action, rather than by two branches of the sessions query at once.
+      sessionized.count();
+    } finally {
+      valid.unpersist();
+    }
+    try {
       Column reportingDate = to_date(org.apache.spark.sql.functions.from_utc_timestamp(col(EVENT_TIME), settings.reportingTimezone().getId()));
-      Dataset<Row> sessions = identities.stitchAsOf(sessions(sessionized), SESSION_DATE, settings.identityStitching(),
-          VISITOR_ID, SESSION_ID);
       Column sessionInWindow = col(SESSION_DATE).between(java.sql.Date.valueOf(first), java.sql.Date.valueOf(last));
-      written.put(OutputTable.SESSIONS.tableName(),
-          writer.replaceDates(OutputTable.SESSIONS, sessions.filter(sessionInWindow), first, last));
+      Dataset<Row> sessions = identities.stitchAsOf(sessions(sessionized).filter(sessionInWindow), SESSION_DATE,
+          settings.identityStitching(), first, last);
+      written.put(OutputTable.SESSIONS.tableName(), writer.replaceDates(OutputTable.SESSIONS, sessions, first, last));
 
       Dataset<Row> conversions =
           new ConversionDetector(settings.allRules(), settings.touchpointDedupe())
               .detect(sessionized)
               .withColumn(EVENT_DATE, reportingDate)
               .filter(col(EVENT_DATE).between(java.sql.Date.valueOf(first), java.sql.Date.valueOf(last)));
-      Dataset<Row> sessionChannels = sessions.select(VISITOR_ID, SESSION_ID, CHANNEL);
-      Dataset<Row> withChannel = identities.stitchAsOf(
-          conversions.drop(CHANNEL).join(sessionChannels, new String[] {VISITOR_ID, SESSION_ID}, "left"),
-          EVENT_DATE, settings.identityStitching(), VISITOR_ID, Columns.EVENT_ID, Columns.CONVERSION);
+      Dataset<Row> stitched = identities.stitchAsOf(conversions, EVENT_DATE, settings.identityStitching(), first, last);
       written.put(OutputTable.CONVERSIONS.tableName(),
-          writer.replaceDates(OutputTable.CONVERSIONS, withChannel, first, last));
+          writer.replaceDates(OutputTable.CONVERSIONS, stitched, first, last));
     } finally {
       sessionized.unpersist();
     }
     return new Result(first, counts, written);
   }
 
+  /**
+   * Adds the session's channel to every event, classified from the session's first event (the
+   * first_* columns the sessionizer put on each row), so sessions and conversions both carry it
+   * without a join.
+   */
+  private Dataset<Row> withSessionChannel(Dataset<Row> sessionized) {
+    String[] logical = {Columns.PAGE_URL, Columns.REFERRER_URL, Columns.UTM_SOURCE, Columns.UTM_MEDIUM, Columns.UTM_CAMPAIGN};
+    String[] firstEvent = {Sessionizer.FIRST_PAGE_URL, Sessionizer.FIRST_REFERRER_URL, Sessionizer.FIRST_UTM_SOURCE,
+        Sessionizer.FIRST_UTM_MEDIUM, Sessionizer.FIRST_UTM_CAMPAIGN};
+    // The channel rules are written against the logical names: show them the first event's values.
+    Dataset<Row> view = sessionized;
+    for (int i = 0; i < logical.length; i++) {
+      view = view.withColumnRenamed(logical[i], "event_" + logical[i]).withColumnRenamed(firstEvent[i], logical[i]);
+    }
+    Dataset<Row> classified = new ChannelClassifier(settings.channelRules(), settings.defaultChannel()).classify(view);
+    for (int i = 0; i < logical.length; i++) {
+      classified = classified.withColumnRenamed(logical[i], firstEvent[i]).withColumnRenamed("event_" + logical[i], logical[i]);
+    }
+    return classified;
+  }
+
   /** One row per session with its first event's fields and channel. */
   private Dataset<Row> sessions(Dataset<Row> sessionized) {
-    Dataset<Row> aggregated =
-        sessionized
+    return sessionized
             .groupBy(col(VISITOR_ID), col(SESSION_ID))
             .agg(
                 min(col(EVENT_TIME)).as(Columns.SESSION_START),
@@ -148,9 +174,8 @@ public final class Stage1Job {
                 first(col(Sessionizer.FIRST_REFERRER_URL)).as(Columns.REFERRER_URL),
                 first(col(Sessionizer.FIRST_UTM_SOURCE)).as(Columns.UTM_SOURCE),
                 first(col(Sessionizer.FIRST_UTM_MEDIUM)).as(Columns.UTM_MEDIUM),
-                first(col(Sessionizer.FIRST_UTM_CAMPAIGN)).as(Columns.UTM_CAMPAIGN));
-    return new ChannelClassifier(settings.channelRules(), settings.defaultChannel())
-        .classify(aggregated)
+                first(col(Sessionizer.FIRST_UTM_CAMPAIGN)).as(Columns.UTM_CAMPAIGN),
+                first(col(CHANNEL)).as(CHANNEL))
         .withColumn(Columns.LANDING_PAGE, col(Columns.PAGE_URL))
         .withColumn(SESSION_DATE, to_date(org.apache.spark.sql.functions.from_utc_timestamp(
             col(Columns.SESSION_START), settings.reportingTimezone().getId())));
