@@ -11,6 +11,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.filter;
+import static org.apache.spark.sql.functions.last_value;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
@@ -59,9 +60,13 @@ public final class ConversionDetector {
   }
 
   public Dataset<Row> detect(Dataset<Row> sessionized) {
+    // The sessionizer's window (the device's timeline), so the events, sorted once, are not sorted
+    // again: a count within the session is the running count on the timeline minus its value just
+    // before the session's first event.
     WindowSpec soFar =
-        Window.partitionBy(VISITOR_ID, Sessionizer.SESSION_NO).orderBy(EVENT_TIME, EVENT_ID)
+        Window.partitionBy(VISITOR_ID).orderBy(EVENT_TIME, EVENT_ID)
             .rowsBetween(Window.unboundedPreceding(), Window.currentRow());
+    Column sessionStarts = col(Sessionizer.IN_SESSION_ORDER).equalTo(1);
     Dataset<Row> flagged = sessionized;
     List<Column> firings = new ArrayList<>();
     for (int i = 0; i < rules.size(); i++) {
@@ -72,7 +77,11 @@ public final class ConversionDetector {
       boolean needsCount = rule.kind() == ConversionRule.Kind.MICRO && (rule.isCountRule() || dedupe == TouchpointDedupe.SESSION);
       if (needsCount) {
         String count = "c" + i;
-        flagged = flagged.withColumn(count, sum(when(col(match), 1).otherwise(0)).over(soFar));
+        Column matchCount = when(col(match), 1).otherwise(0);
+        flagged = flagged
+            .withColumn("t" + i, sum(matchCount).over(soFar))
+            .withColumn("b" + i, last_value(when(sessionStarts, col("t" + i).minus(matchCount)), lit(true)).over(soFar))
+            .withColumn(count, col("t" + i).minus(col("b" + i)));
         fires = col(match).and(col(count).equalTo(rule.minCount()));
       } else {
         fires = col(match);

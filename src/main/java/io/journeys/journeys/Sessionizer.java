@@ -13,14 +13,13 @@ import static io.journeys.Columns.VISITOR_ID;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat_ws;
-import static org.apache.spark.sql.functions.first_value;
 import static org.apache.spark.sql.functions.lag;
 import static org.apache.spark.sql.functions.last_value;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.sha2;
+import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.substring;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.unix_micros;
@@ -73,11 +72,18 @@ public final class Sessionizer {
   }
 
   /**
-   * Adds session_no, session_id, session_start and the first event's page, referrer and campaign
-   * to every event.
+   * Adds session_no, session_id, session_start, in_session_order and the first event's page,
+   * referrer and campaign to every event.
+   *
+   * <p>Every window here shares one specification, the device's timeline (visitor partition,
+   * time order), so Spark sorts the events once. Per-session values are read off the timeline
+   * instead of from windows partitioned by session (each of which would sort again): a session's
+   * first row carries a struct of its values, and later rows take the last such struct seen.
    */
   public Dataset<Row> sessionize(Dataset<Row> events) {
     WindowSpec timeline = Window.partitionBy(VISITOR_ID).orderBy(EVENT_TIME, EVENT_ID);
+    WindowSpec soFar = timeline.rowsBetween(Window.unboundedPreceding(), Window.currentRow());
+    WindowSpec before = timeline.rowsBetween(Window.unboundedPreceding(), -1);
     long timeoutMicros = settings.timeout().toNanos() / 1000;
     Column previousTime = lag(col(EVENT_TIME), 1).over(timeline);
     Column gapStart = previousTime.isNull().or(unix_micros(col(EVENT_TIME)).minus(unix_micros(previousTime)).gt(timeoutMicros));
@@ -92,37 +98,43 @@ public final class Sessionizer {
           when(col(UTM_SOURCE).isNotNull().or(col(UTM_MEDIUM).isNotNull()).or(col(UTM_CAMPAIGN).isNotNull()),
               concat_ws("\u0001", coalesce(col(UTM_SOURCE), lit("")), coalesce(col(UTM_MEDIUM), lit("")),
                   coalesce(col(UTM_CAMPAIGN), lit(""))));
-      WindowSpec earlierInGapSession =
-          Window.partitionBy(VISITOR_ID, "gap_session").orderBy(EVENT_TIME, EVENT_ID)
-              .rowsBetween(Window.unboundedPreceding(), -1);
+      // The last campaign seen earlier on the timeline, tagged with its inactivity session, so that
+      // one from before the last gap does not count.
+      Column tagged = when(col("campaign").isNotNull(), struct(col("gap_session").as("g"), col("campaign").as("c")));
       marked =
           events
               .withColumn("gap_start", gapStart)
-              .withColumn("gap_session", sum(when(col("gap_start"), 1).otherwise(0)).over(timeline))
+              .withColumn("gap_session", sum(when(col("gap_start"), 1).otherwise(0)).over(soFar))
               .withColumn("campaign", campaign)
-              .withColumn("previous_campaign", last_value(col("campaign"), lit(true)).over(earlierInGapSession))
+              .withColumn("previous_tagged", last_value(tagged, lit(true)).over(before))
+              .withColumn("previous_campaign",
+                  when(col("previous_tagged.g").equalTo(col("gap_session")), col("previous_tagged.c")))
               .withColumn("new_session",
                   col("gap_start").or(col("campaign").isNotNull().and(not(col("campaign").eqNullSafe(col("previous_campaign"))))))
-              .drop("gap_start", "gap_session", "campaign", "previous_campaign");
+              .drop("gap_start", "gap_session", "campaign", "previous_tagged", "previous_campaign");
     }
+    Column head = when(col("new_session"), struct(col(EVENT_TIME).as("start"), col("row_no").as("row_no"),
+        col(PAGE_URL).as("page_url"), col(REFERRER_URL).as("referrer_url"), col(UTM_SOURCE).as("utm_source"),
+        col(UTM_MEDIUM).as("utm_medium"), col(UTM_CAMPAIGN).as("utm_campaign")));
     Dataset<Row> numbered =
-        marked.withColumn(SESSION_NO, sum(when(col("new_session"), 1).otherwise(0)).over(timeline)).drop("new_session");
+        marked
+            .withColumn(SESSION_NO, sum(when(col("new_session"), 1).otherwise(0)).over(soFar))
+            .withColumn("row_no", row_number().over(timeline))
+            .withColumn("head", last_value(head, lit(true)).over(soFar))
+            .withColumn(SESSION_START, col("head.start"))
+            .withColumn(IN_SESSION_ORDER, col("row_no").minus(col("head.row_no")).plus(1).cast("int"))
+            .withColumn(FIRST_PAGE_URL, col("head.page_url"))
+            .withColumn(FIRST_REFERRER_URL, col("head.referrer_url"))
+            .withColumn(FIRST_UTM_SOURCE, col("head.utm_source"))
+            .withColumn(FIRST_UTM_MEDIUM, col("head.utm_medium"))
+            .withColumn(FIRST_UTM_CAMPAIGN, col("head.utm_campaign"))
+            .drop("new_session", "row_no", "head");
 
-    WindowSpec session = Window.partitionBy(VISITOR_ID, SESSION_NO).orderBy(EVENT_TIME, EVENT_ID);
-    WindowSpec wholeSession = session.rowsBetween(Window.unboundedPreceding(), Window.unboundedFollowing());
     Column hashedId =
         substring(sha2(concat_ws("|", col(VISITOR_ID), unix_micros(col(SESSION_START)).cast("string")), 256), 1, 32);
     Column sessionId =
         settings.source() == SessionSource.INPUT ? coalesce(col(SESSION_ID), hashedId) : hashedId;
-    return numbered
-        .withColumn(SESSION_START, min(col(EVENT_TIME)).over(Window.partitionBy(VISITOR_ID, SESSION_NO)))
-        .withColumn(IN_SESSION_ORDER, row_number().over(session))
-        .withColumn(FIRST_PAGE_URL, first_value(col(PAGE_URL)).over(wholeSession))
-        .withColumn(FIRST_REFERRER_URL, first_value(col(REFERRER_URL)).over(wholeSession))
-        .withColumn(FIRST_UTM_SOURCE, first_value(col(UTM_SOURCE)).over(wholeSession))
-        .withColumn(FIRST_UTM_MEDIUM, first_value(col(UTM_MEDIUM)).over(wholeSession))
-        .withColumn(FIRST_UTM_CAMPAIGN, first_value(col(UTM_CAMPAIGN)).over(wholeSession))
-        .withColumn(SESSION_ID, sessionId);
+    return numbered.withColumn(SESSION_ID, sessionId);
   }
 
   /** Column names shared with the reader, kept here to avoid a dependency cycle in javadoc. */

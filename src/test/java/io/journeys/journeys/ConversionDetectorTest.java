@@ -1,0 +1,82 @@
+package io.journeys.journeys;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.journeys.EventFixtures;
+import io.journeys.TestSpark;
+import io.journeys.config.ConversionRule;
+import io.journeys.config.ConversionRule.CountScope;
+import io.journeys.config.ConversionRule.Kind;
+import io.journeys.config.JobSettings.SessionSettings;
+import io.journeys.config.JobSettings.SessionSource;
+import io.journeys.config.JobSettings.TouchpointDedupe;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+
+class ConversionDetectorTest {
+  private final SparkSession spark = TestSpark.session();
+
+  private static final List<ConversionRule> RULES = List.of(
+      new ConversionRule("viewed_3_pages", Kind.MICRO, "event_name = 'page_view'", 3, CountScope.SESSION, Optional.empty()),
+      new ConversionRule("newsletter_signup", Kind.MICRO, "event_name = 'newsletter_signup'", 1, CountScope.SESSION,
+          Optional.empty()),
+      new ConversionRule("purchase", Kind.MACRO, "event_name = 'purchase'", 1, CountScope.SESSION, Optional.of("revenue")));
+
+  /**
+   * Two sessions of one visitor (an hour apart). Session 1: four page views, two signups, a
+   * purchase; session 2: two page views, one signup, a purchase. By hand: viewed_3_pages fires at
+   * p3 only (the 4th view and session 2's two views do not reach a new 3rd); the signup fires at
+   * its first match per session (s1, s3); every purchase fires, with its revenue.
+   */
+  private Dataset<Row> events() {
+    return new EventFixtures()
+        .event("p1", "v1", "10:00:00", "page_view")
+        .event("s1", "v1", "10:01:00", "newsletter_signup")
+        .event("p2", "v1", "10:02:00", "page_view")
+        .event("s2", "v1", "10:03:00", "newsletter_signup")
+        .event("p3", "v1", "10:04:00", "page_view")
+        .event("p4", "v1", "10:05:00", "page_view")
+        .event("b1", "v1", "10:06:00", "purchase")
+        .event("p5", "v1", "11:10:00", "page_view")
+        .event("s3", "v1", "11:11:00", "newsletter_signup")
+        .event("p6", "v1", "11:12:00", "page_view")
+        .event("b2", "v1", "11:13:00", "purchase")
+        .toDataset(spark);
+  }
+
+  private List<String> firings(TouchpointDedupe dedupe) {
+    Dataset<Row> events = events();
+    Dataset<Row> sessionized = new Sessionizer(new SessionSettings(Duration.ofMinutes(30), SessionSource.INACTIVITY))
+        .sessionize(events.repartition(events.col("visitor_id")));
+    return new ConversionDetector(RULES, dedupe).detect(sessionized)
+        .orderBy("event_time", "conversion")
+        .selectExpr("concat_ws(' ', event_id, kind, conversion, coalesce(cast(value AS STRING), '-'))")
+        .as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
+  }
+
+  @Test
+  void countRulesFireOnceAtTheNthMatchOfTheSessionAndMicroConversionsOncePerSession() {
+    assertThat(firings(TouchpointDedupe.SESSION)).containsExactly(
+        "s1 micro newsletter_signup -",
+        "p3 micro viewed_3_pages -",
+        "b1 macro purchase 100.0",
+        "s3 micro newsletter_signup -",
+        "b2 macro purchase 100.0");
+  }
+
+  @Test
+  void withoutDedupeEveryMatchOfAPlainMicroRuleFires() {
+    assertThat(firings(TouchpointDedupe.NONE)).containsExactly(
+        "s1 micro newsletter_signup -",
+        "s2 micro newsletter_signup -",
+        "p3 micro viewed_3_pages -",
+        "b1 macro purchase 100.0",
+        "s3 micro newsletter_signup -",
+        "b2 macro purchase 100.0");
+  }
+}
