@@ -33,16 +33,25 @@ public final class ChannelClassifier {
    * (page_url, referrer_url, utm_source, utm_medium, utm_campaign).
    */
   public Dataset<Row> classify(Dataset<Row> firstEvents) {
+    return classifyWhere(firstEvents, lit(true));
+  }
+
+  /**
+   * Adds {@code channel} to the rows where {@code first} holds (null elsewhere), classifying each
+   * row's own fields. The host names and rules are evaluated on those rows only: on events, that
+   * is one regular-expression pass per session rather than per event.
+   */
+  public Dataset<Row> classifyWhere(Dataset<Row> rows, Column first) {
     Dataset<Row> withHosts =
-        firstEvents
-            .withColumn("referrer_host", host(Columns.REFERRER_URL))
-            .withColumn("page_host", host(Columns.PAGE_URL));
+        rows
+            .withColumn("referrer_host", when(first, host(Columns.REFERRER_URL)))
+            .withColumn("page_host", when(first, host(Columns.PAGE_URL)));
     Column channel = lit(defaultChannel);
     for (int i = rules.size() - 1; i >= 0; i--) {
       ChannelRule rule = rules.get(i);
       channel = when(expr("coalesce(" + rule.when() + ", false)"), lit(rule.name())).otherwise(channel);
     }
-    return withHosts.withColumn(Columns.CHANNEL, channel).drop("referrer_host", "page_host");
+    return withHosts.withColumn(Columns.CHANNEL, when(first, channel)).drop("referrer_host", "page_host");
   }
 
   private static Column host(String urlColumn) {

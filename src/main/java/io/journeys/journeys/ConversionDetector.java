@@ -67,22 +67,23 @@ public final class ConversionDetector {
         Window.partitionBy(VISITOR_ID).orderBy(EVENT_TIME, EVENT_ID)
             .rowsBetween(Window.unboundedPreceding(), Window.currentRow());
     Column sessionStarts = col(Sessionizer.IN_SESSION_ORDER).equalTo(1);
-    Dataset<Row> flagged = sessionized;
+    // All running counts in one Window operator, all session bases in a second: each operator
+    // buffers whole rows, so two of them whatever the number of rules.
+    java.util.Map<String, Column> matches = new java.util.LinkedHashMap<>();
+    java.util.Map<String, Column> totals = new java.util.LinkedHashMap<>();
+    java.util.Map<String, Column> bases = new java.util.LinkedHashMap<>();
     List<Column> firings = new ArrayList<>();
     for (int i = 0; i < rules.size(); i++) {
       ConversionRule rule = rules.get(i);
       String match = "m" + i;
-      flagged = flagged.withColumn(match, expr("coalesce(" + rule.when() + ", false)"));
+      matches.put(match, expr("coalesce(" + rule.when() + ", false)"));
       Column fires;
       boolean needsCount = rule.kind() == ConversionRule.Kind.MICRO && (rule.isCountRule() || dedupe == TouchpointDedupe.SESSION);
       if (needsCount) {
-        String count = "c" + i;
         Column matchCount = when(col(match), 1).otherwise(0);
-        flagged = flagged
-            .withColumn("t" + i, sum(matchCount).over(soFar))
-            .withColumn("b" + i, last_value(when(sessionStarts, col("t" + i).minus(matchCount)), lit(true)).over(soFar))
-            .withColumn(count, col("t" + i).minus(col("b" + i)));
-        fires = col(match).and(col(count).equalTo(rule.minCount()));
+        totals.put("t" + i, sum(matchCount).over(soFar));
+        bases.put("b" + i, last_value(when(sessionStarts, col("t" + i).minus(matchCount)), lit(true)).over(soFar));
+        fires = col(match).and(col("t" + i).minus(col("b" + i)).equalTo(rule.minCount()));
       } else {
         fires = col(match);
       }
@@ -91,6 +92,10 @@ public final class ConversionDetector {
               ? expr(rule.valueExpression().get()).try_cast(DataTypes.DoubleType)
               : lit(null).cast(DataTypes.DoubleType);
       firings.add(when(fires, struct(lit(rule.kind().label()).as(KIND), lit(rule.name()).as(CONVERSION), value.as(VALUE))));
+    }
+    Dataset<Row> flagged = sessionized.withColumns(matches);
+    if (!totals.isEmpty()) {
+      flagged = flagged.withColumns(totals).withColumns(bases);
     }
     Column fired = filter(array(firings.toArray(Column[]::new)), x -> x.isNotNull());
     Dataset<Row> exploded = flagged.withColumn("fired", explode(fired));

@@ -1,5 +1,6 @@
 package io.journeys.journeys;
 
+import static io.journeys.Columns.CHANNEL;
 import static io.journeys.Columns.EVENT_ID;
 import static io.journeys.Columns.EVENT_TIME;
 import static io.journeys.Columns.PAGE_URL;
@@ -76,11 +77,20 @@ public final class Sessionizer {
    * referrer and campaign to every event.
    *
    * <p>Every window here shares one specification, the device's timeline (visitor partition,
-   * time order), so Spark sorts the events once. Per-session values are read off the timeline
+   * time order), so Spark sorts the events once, and they run in three Window operators. Per-session values are read off the timeline
    * instead of from windows partitioned by session (each of which would sort again): a session's
    * first row carries a struct of its values, and later rows take the last such struct seen.
    */
   public Dataset<Row> sessionize(Dataset<Row> events) {
+    return sessionize(events, null);
+  }
+
+  /**
+   * As {@link #sessionize(Dataset)}, and adds {@code channel}: the session's, classified on its
+   * first event alone (whose own fields are the session's first values) and carried to the rest
+   * of the session with the other first-event values.
+   */
+  public Dataset<Row> sessionize(Dataset<Row> events, ChannelClassifier channels) {
     WindowSpec timeline = Window.partitionBy(VISITOR_ID).orderBy(EVENT_TIME, EVENT_ID);
     WindowSpec soFar = timeline.rowsBetween(Window.unboundedPreceding(), Window.currentRow());
     WindowSpec before = timeline.rowsBetween(Window.unboundedPreceding(), -1);
@@ -88,53 +98,73 @@ public final class Sessionizer {
     Column previousTime = lag(col(EVENT_TIME), 1).over(timeline);
     Column gapStart = previousTime.isNull().or(unix_micros(col(EVENT_TIME)).minus(unix_micros(previousTime)).gt(timeoutMicros));
 
+    // Window expressions given together, in one withColumns, share one Window operator: each
+    // operator buffers whole rows, so there are three of them here, not one per expression.
     Dataset<Row> marked;
     if (settings.source() == SessionSource.INPUT) {
       Column previousId = lag(col(SESSION_ID), 1).over(timeline);
-      marked = events.withColumn("new_session",
-          previousTime.isNull().or(not(coalesce(col(SESSION_ID), lit("")).eqNullSafe(coalesce(previousId, lit(""))))));
+      marked = events.withColumns(ordered(
+          "new_session", previousTime.isNull().or(not(coalesce(col(SESSION_ID), lit("")).eqNullSafe(coalesce(previousId, lit(""))))),
+          "row_no", row_number().over(timeline)));
     } else {
       Column campaign =
           when(col(UTM_SOURCE).isNotNull().or(col(UTM_MEDIUM).isNotNull()).or(col(UTM_CAMPAIGN).isNotNull()),
               concat_ws("\u0001", coalesce(col(UTM_SOURCE), lit("")), coalesce(col(UTM_MEDIUM), lit("")),
                   coalesce(col(UTM_CAMPAIGN), lit(""))));
-      // The last campaign seen earlier on the timeline, tagged with its inactivity session, so that
-      // one from before the last gap does not count.
-      Column tagged = when(col("campaign").isNotNull(), struct(col("gap_session").as("g"), col("campaign").as("c")));
+      // The last campaign seen earlier on the timeline with its time. It belongs to the current
+      // inactivity session when it is no older than that session's first event: every event
+      // before a gap is more than the timeout older than the event after it.
       marked =
           events
-              .withColumn("gap_start", gapStart)
-              .withColumn("gap_session", sum(when(col("gap_start"), 1).otherwise(0)).over(soFar))
-              .withColumn("campaign", campaign)
-              .withColumn("previous_tagged", last_value(tagged, lit(true)).over(before))
+              .withColumns(ordered("gap_start", gapStart, "row_no", row_number().over(timeline), "campaign", campaign))
+              .withColumns(ordered(
+                  "gap_session_start", last_value(when(col("gap_start"), col(EVENT_TIME)), lit(true)).over(soFar),
+                  "previous_tagged", last_value(when(col("campaign").isNotNull(),
+                      struct(col(EVENT_TIME).as("t"), col("campaign").as("c"))), lit(true)).over(before)))
               .withColumn("previous_campaign",
-                  when(col("previous_tagged.g").equalTo(col("gap_session")), col("previous_tagged.c")))
+                  when(col("previous_tagged.t").geq(col("gap_session_start")), col("previous_tagged.c")))
               .withColumn("new_session",
                   col("gap_start").or(col("campaign").isNotNull().and(not(col("campaign").eqNullSafe(col("previous_campaign"))))))
-              .drop("gap_start", "gap_session", "campaign", "previous_tagged", "previous_campaign");
+              .drop("gap_start", "gap_session_start", "campaign", "previous_tagged", "previous_campaign");
+    }
+    if (channels != null) {
+      marked = channels.classifyWhere(marked, col("new_session"));
     }
     Column head = when(col("new_session"), struct(col(EVENT_TIME).as("start"), col("row_no").as("row_no"),
         col(PAGE_URL).as("page_url"), col(REFERRER_URL).as("referrer_url"), col(UTM_SOURCE).as("utm_source"),
-        col(UTM_MEDIUM).as("utm_medium"), col(UTM_CAMPAIGN).as("utm_campaign")));
+        col(UTM_MEDIUM).as("utm_medium"), col(UTM_CAMPAIGN).as("utm_campaign"),
+        channels != null ? col(CHANNEL).as("channel") : lit(null).cast("string").as("channel")));
     Dataset<Row> numbered =
         marked
-            .withColumn(SESSION_NO, sum(when(col("new_session"), 1).otherwise(0)).over(soFar))
-            .withColumn("row_no", row_number().over(timeline))
-            .withColumn("head", last_value(head, lit(true)).over(soFar))
+            .withColumns(ordered(
+                SESSION_NO, sum(when(col("new_session"), 1).otherwise(0)).over(soFar),
+                "head", last_value(head, lit(true)).over(soFar)))
             .withColumn(SESSION_START, col("head.start"))
             .withColumn(IN_SESSION_ORDER, col("row_no").minus(col("head.row_no")).plus(1).cast("int"))
             .withColumn(FIRST_PAGE_URL, col("head.page_url"))
             .withColumn(FIRST_REFERRER_URL, col("head.referrer_url"))
             .withColumn(FIRST_UTM_SOURCE, col("head.utm_source"))
             .withColumn(FIRST_UTM_MEDIUM, col("head.utm_medium"))
-            .withColumn(FIRST_UTM_CAMPAIGN, col("head.utm_campaign"))
-            .drop("new_session", "row_no", "head");
+            .withColumn(FIRST_UTM_CAMPAIGN, col("head.utm_campaign"));
+    if (channels != null) {
+      numbered = numbered.withColumn(CHANNEL, col("head.channel"));
+    }
+    numbered = numbered.drop("new_session", "row_no", "head");
 
     Column hashedId =
         substring(sha2(concat_ws("|", col(VISITOR_ID), unix_micros(col(SESSION_START)).cast("string")), 256), 1, 32);
     Column sessionId =
         settings.source() == SessionSource.INPUT ? coalesce(col(SESSION_ID), hashedId) : hashedId;
     return numbered.withColumn(SESSION_ID, sessionId);
+  }
+
+  /** Name, column, name, column...: an insertion-ordered map for {@code withColumns}. */
+  static java.util.Map<String, Column> ordered(Object... nameColumnPairs) {
+    java.util.Map<String, Column> columns = new java.util.LinkedHashMap<>();
+    for (int i = 0; i < nameColumnPairs.length; i += 2) {
+      columns.put((String) nameColumnPairs[i], (Column) nameColumnPairs[i + 1]);
+    }
+    return columns;
   }
 
   /** Column names shared with the reader, kept here to avoid a dependency cycle in javadoc. */

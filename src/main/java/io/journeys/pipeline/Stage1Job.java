@@ -112,7 +112,8 @@ public final class Stage1Job {
       byVisitor.unpersist();
       Dataset<Row> kept = valid.filter(col(Sessionizer.DUPLICATE).equalTo(false));
       written.put(OutputTable.IDENTITIES.tableName(), identities.merge(kept, first, last));
-      sessionized = withSessionChannel(new Sessionizer(settings.sessions()).sessionize(kept))
+      sessionized = new Sessionizer(settings.sessions())
+          .sessionize(kept, new ChannelClassifier(settings.channelRules(), settings.defaultChannel()))
           .persist(StorageLevel.MEMORY_AND_DISK());
       // Filled here, by one plain action, rather than by two branches of the sessions query at once.
       sessionized.count();
@@ -138,27 +139,6 @@ public final class Stage1Job {
       sessionized.unpersist();
     }
     return new Result(first, counts, written);
-  }
-
-  /**
-   * Adds the session's channel to every event, classified from the session's first event (the
-   * first_* columns the sessionizer put on each row), so sessions and conversions both carry it
-   * without a join.
-   */
-  private Dataset<Row> withSessionChannel(Dataset<Row> sessionized) {
-    String[] logical = {Columns.PAGE_URL, Columns.REFERRER_URL, Columns.UTM_SOURCE, Columns.UTM_MEDIUM, Columns.UTM_CAMPAIGN};
-    String[] firstEvent = {Sessionizer.FIRST_PAGE_URL, Sessionizer.FIRST_REFERRER_URL, Sessionizer.FIRST_UTM_SOURCE,
-        Sessionizer.FIRST_UTM_MEDIUM, Sessionizer.FIRST_UTM_CAMPAIGN};
-    // The channel rules are written against the logical names: show them the first event's values.
-    Dataset<Row> view = sessionized;
-    for (int i = 0; i < logical.length; i++) {
-      view = view.withColumnRenamed(logical[i], "event_" + logical[i]).withColumnRenamed(firstEvent[i], logical[i]);
-    }
-    Dataset<Row> classified = new ChannelClassifier(settings.channelRules(), settings.defaultChannel()).classify(view);
-    for (int i = 0; i < logical.length; i++) {
-      classified = classified.withColumnRenamed(logical[i], firstEvent[i]).withColumnRenamed("event_" + logical[i], logical[i]);
-    }
-    return classified;
   }
 
   /** One row per session with its first event's fields and channel. */

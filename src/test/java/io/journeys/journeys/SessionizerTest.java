@@ -83,10 +83,29 @@ class SessionizerTest {
   }
 
   @Test
-  void sessionsSortTheEventsOnce() {
+  void theSessionsChannelComesFromItsFirstEventAndReachesEveryEvent() {
+    // Sessions {a}, {b, c}: c has no campaign of its own but is in b's email session.
+    Dataset<Row> events = new EventFixtures()
+        .event("a", "v1", "10:00:00", "page_view", "https://s.com/a", null, null, null)
+        .event("b", "v1", "10:05:00", "page_view", "https://s.com/b", null, "email", null)
+        .event("c", "v1", "10:06:00", "page_view", "https://s.com/c", "https://www.google.com/", null, null)
+        .toDataset(spark);
+    ChannelClassifier channels = new ChannelClassifier(List.of(
+        new io.journeys.config.ChannelRule("Email", "utm_medium = 'email'"),
+        new io.journeys.config.ChannelRule("Organic Search", "referrer_host LIKE '%google.%'")), "Direct");
+    List<String> rows = sessionizer.sessionize(events.repartition(events.col("visitor_id")), channels)
+        .orderBy("event_time").selectExpr("concat(event_id, ':', channel)")
+        .as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
+    assertThat(rows).containsExactly("a:Direct", "b:Email", "c:Email");
+  }
+
+  @Test
+  void sessionsSortTheEventsOnceAndUseThreeWindowOperators() {
     Dataset<Row> events = new EventFixtures().event("a", "v1", "10:00:00", "page_view").toDataset(spark);
     Dataset<Row> out = sessionizer.sessionize(events.repartition(events.col("visitor_id")));
     assertThat(nodes(out.queryExecution().executedPlan(), "Sort")).isEqualTo(1);
+    // Each Window operator buffers whole rows: the expressions are grouped into three of them.
+    assertThat(nodes(out.queryExecution().executedPlan(), "Window")).isEqualTo(3);
   }
 
   @Test
