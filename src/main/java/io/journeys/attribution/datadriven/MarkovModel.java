@@ -59,8 +59,11 @@ public final class MarkovModel implements AttributionModel {
     return filter(touchpoints, (x, i) -> i.equalTo(0).or(x.notEqual(element_at(touchpoints, i))));
   }
 
-  /** Transition counts per close date: rows (close_date, from, to, journeys). */
-  static Dataset<Row> transitions(Dataset<Row> training, int order) {
+  /**
+   * Transition counts per close date: rows (close_date, from, to, journeys), aggregated in Spark;
+   * their number follows the states, not the events. Public for the fit-time benchmark.
+   */
+  public static Dataset<Row> transitions(Dataset<Row> training, int order) {
     Column path = col("collapsed");
     Column states =
         transform(sequence(lit(1), size(path)),
