@@ -1,0 +1,73 @@
+package io.journeys.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code journeys run} as an operator runs it, in its own JVM, against an S3 endpoint that refuses
+ * connections (a closed port on 127.0.0.1), with credentials from the environment as the AWS
+ * provider chain reads them: it fails after its bounded retries with exit code 1 and one line on
+ * stderr naming the input path, and the secret appears nowhere in its output, logs at INFO
+ * included. (Writes against a stopped server leaving the table as it was: S3ObjectStorageTest.)
+ */
+class ObjectStorageDownIT {
+  private static final String SECRET = "it-secret-" + Long.toHexString(System.nanoTime());
+
+  @TempDir Path dir;
+
+  @Test
+  void refusedEndpointFailsWithOneLineAndLeaksNoSecret() throws Exception {
+    int closed;
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      closed = socket.getLocalPort();
+    }
+    Path log4j = dir.resolve("log4j2.properties");
+    // INFO everywhere: a secret that any component logged would show.
+    Files.writeString(log4j, String.join("\n", "rootLogger.level = info", "rootLogger.appenderRef.stderr.ref = stderr",
+        "appender.stderr.type = Console", "appender.stderr.name = stderr", "appender.stderr.target = SYSTEM_ERR",
+        "appender.stderr.layout.type = PatternLayout", "appender.stderr.layout.pattern = %p %c: %m%n"));
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(Arrays.asList(System.getProperty("journeys.jvm.flags").trim().split("\\s+")));
+    command.addAll(List.of("-Xmx1g", "-Dlog4j2.configurationFile=" + log4j.toUri(),
+        "-cp", System.getProperty("java.class.path"), "io.journeys.cli.JourneysCli",
+        "run", "--date", "2026-01-01", "--config", Path.of("conf/local.conf").toAbsolutePath().toString(),
+        "--set", "spark.master=local[1]",
+        "--set", "input.path=s3a://journeys/events", "--set", "output.path=" + dir.resolve("warehouse"),
+        "--set", "s3.endpoint=http://127.0.0.1:" + closed, "--set", "s3.path-style-access=true",
+        "--set", "s3.region=us-east-1",
+        "--set", "spark.conf.\"spark.hadoop.fs.s3a.connection.ssl.enabled\"=false",
+        "--set", "spark.conf.\"spark.hadoop.fs.s3a.attempts.maximum\"=2",
+        "--set", "spark.conf.\"spark.hadoop.fs.s3a.retry.limit\"=2",
+        "--set", "spark.conf.\"spark.hadoop.fs.s3a.retry.interval\"=100ms"));
+    Path out = dir.resolve("stdout.log");
+    Path err = dir.resolve("stderr.log");
+    ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile())
+        .redirectOutput(out.toFile()).redirectError(err.toFile());
+    pb.environment().put("AWS_ACCESS_KEY_ID", "it-access-key");
+    pb.environment().put("AWS_SECRET_ACCESS_KEY", SECRET);
+    Process p = pb.start();
+    assertThat(p.waitFor(4, TimeUnit.MINUTES)).as("bounded retries: the run gives up").isTrue();
+
+    String stdout = Files.readString(out, StandardCharsets.UTF_8);
+    String stderr = Files.readString(err, StandardCharsets.UTF_8);
+    assertThat(p.exitValue()).as(stderr).isEqualTo(1);
+    List<String> ours = stderr.lines().filter(l -> l.startsWith("journeys: ")).toList();
+    assertThat(ours).as(stderr).hasSize(1);
+    assertThat(ours.get(0)).startsWith("journeys: Cannot read events: input.path s3a://journeys/events");
+    assertThat(stderr).as("INFO logs were on").contains("INFO ");
+    assertThat(stdout + stderr).doesNotContain(SECRET);
+    assertThat(dir.resolve("warehouse")).as("nothing written").doesNotExist();
+  }
+}
