@@ -66,10 +66,16 @@ public final class Sessionizer {
     this.settings = settings;
   }
 
-  /** Adds {@link #DUPLICATE}: duplicates of an event id on a device, the first by time kept. */
-  public static Dataset<Row> markDuplicates(Dataset<Row> events) {
-    WindowSpec byId = Window.partitionBy(VISITOR_ID, EVENT_ID).orderBy(col(EVENT_TIME), col(EventsColumns.EVENT_TIME_RAW));
-    return events.withColumn(DUPLICATE, row_number().over(byId).gt(1));
+  /**
+   * Adds {@link #DUPLICATE} to validated rows: among the rows without a quarantine {@code reason},
+   * every copy of an event id on a device after the first by time. A quarantined row is never a
+   * duplicate, and does not make a valid copy of its id one.
+   */
+  public static Dataset<Row> markDuplicates(Dataset<Row> validated) {
+    String reason = io.journeys.Columns.REASON;
+    WindowSpec byId = Window.partitionBy(col(VISITOR_ID), col(EVENT_ID), col(reason).isNull())
+        .orderBy(col(EVENT_TIME), col(EventsColumns.EVENT_TIME_RAW));
+    return validated.withColumn(DUPLICATE, col(reason).isNull().and(row_number().over(byId).gt(1)));
   }
 
   /**

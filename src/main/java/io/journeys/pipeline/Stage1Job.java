@@ -83,8 +83,10 @@ public final class Stage1Job {
 
     EventValidator validator =
         new EventValidator(now, settings.input().futureTolerance(), settings.input().minEventTime());
-    Dataset<Row> byVisitor =
-        validator.validate(events).repartition(col(VISITOR_ID)).persist(StorageLevel.MEMORY_AND_DISK());
+    // The stage's one shuffle; duplicates are marked inside it and the rows kept, since quarantine,
+    // accounting, identities and sessions all read them.
+    Dataset<Row> byVisitor = Sessionizer.markDuplicates(validator.validate(events).repartition(col(VISITOR_ID)))
+        .persist(StorageLevel.MEMORY_AND_DISK());
     try {
       return process(byVisitor, firstRewritten, to, runId);
     } finally {
@@ -101,26 +103,17 @@ public final class Stage1Job {
         byVisitor.filter(col(REASON).isNotNull().and(inInputWindow)).withColumn(Columns.RUN_ID, lit(runId));
     written.put(OutputTable.QUARANTINE.tableName(), writer.replaceDates(OutputTable.QUARANTINE, quarantine, first, last));
 
-    // Duplicates are marked once and kept: accounting, identities and sessions all read them.
-    Dataset<Row> valid =
-        Sessionizer.markDuplicates(byVisitor.filter(col(REASON).isNull())).persist(StorageLevel.MEMORY_AND_DISK());
-    Dataset<Row> sessionized;
-    Map<LocalDate, DateCounts> counts;
+    Map<LocalDate, DateCounts> counts = accounting(byVisitor.filter(inInputWindow), first, last);
     IdentityLinks identities = new IdentityLinks(spark, writer);
+    Dataset<Row> kept = byVisitor.filter(col(REASON).isNull().and(col(Sessionizer.DUPLICATE).equalTo(false)));
+    written.put(OutputTable.IDENTITIES.tableName(), identities.merge(kept, first, last));
+    Dataset<Row> sessionized = new Sessionizer(settings.sessions())
+        .sessionize(kept, new ChannelClassifier(settings.channelRules(), settings.defaultChannel()))
+        .persist(StorageLevel.MEMORY_AND_DISK());
     try {
-      counts = accounting(byVisitor.filter(inInputWindow), valid.filter(inInputWindow), first, last);
-      byVisitor.unpersist();
-      Dataset<Row> kept = valid.filter(col(Sessionizer.DUPLICATE).equalTo(false));
-      written.put(OutputTable.IDENTITIES.tableName(), identities.merge(kept, first, last));
-      sessionized = new Sessionizer(settings.sessions())
-          .sessionize(kept, new ChannelClassifier(settings.channelRules(), settings.defaultChannel()))
-          .persist(StorageLevel.MEMORY_AND_DISK());
       // Filled here, by one plain action, rather than by two branches of the sessions query at once.
       sessionized.count();
-    } finally {
-      valid.unpersist();
-    }
-    try {
+      byVisitor.unpersist();
       Column reportingDate = to_date(org.apache.spark.sql.functions.from_utc_timestamp(col(EVENT_TIME), settings.reportingTimezone().getId()));
       Column sessionInWindow = col(SESSION_DATE).between(java.sql.Date.valueOf(first), java.sql.Date.valueOf(last));
       Dataset<Row> sessions = identities.stitchAsOf(sessions(sessionized).filter(sessionInWindow), SESSION_DATE,
@@ -162,28 +155,27 @@ public final class Stage1Job {
   }
 
   /**
-   * Per input date: rows read, valid, quarantined (by reason) and duplicate. Two small aggregations
-   * over the persisted rows; only one row per date and reason reaches the driver.
+   * Per input date: rows read, valid, quarantined (by reason) and duplicate, from one aggregation
+   * over the persisted rows; only one row per date, reason and duplicate flag reaches the driver.
    */
-  private Map<LocalDate, DateCounts> accounting(Dataset<Row> all, Dataset<Row> valid, LocalDate first, LocalDate last) {
+  private Map<LocalDate, DateCounts> accounting(Dataset<Row> all, LocalDate first, LocalDate last) {
     Map<LocalDate, long[]> totals = new TreeMap<>();
     Map<LocalDate, Map<String, Long>> reasons = new TreeMap<>();
     for (LocalDate d = first; !d.isAfter(last); d = d.plusDays(1)) {
       totals.put(d, new long[4]);
       reasons.put(d, new TreeMap<>());
     }
-    for (Row row : all.groupBy(col(EVENT_DATE), col(REASON)).count().collectAsList()) {
+    for (Row row : all.groupBy(col(EVENT_DATE), col(REASON), col(Sessionizer.DUPLICATE)).count().collectAsList()) {
       LocalDate date = row.getDate(0).toLocalDate();
-      long n = row.getLong(2);
+      long n = row.getLong(3);
       long[] t = totals.get(date);
       t[0] += n;
       if (!row.isNullAt(1)) {
         t[2] += n;
-        reasons.get(date).put(row.getString(1), n);
+        reasons.get(date).merge(row.getString(1), n, Long::sum);
+      } else if (row.getBoolean(2)) {
+        t[3] += n;
       }
-    }
-    for (Row row : valid.groupBy(col(EVENT_DATE)).agg(count_if(col(Sessionizer.DUPLICATE))).collectAsList()) {
-      totals.get(row.getDate(0).toLocalDate())[3] = row.getLong(1);
     }
     Map<LocalDate, DateCounts> counts = new TreeMap<>();
     totals.forEach((date, t) -> counts.put(date, new DateCounts(t[0], t[0] - t[2] - t[3], t[2], t[3], reasons.get(date))));

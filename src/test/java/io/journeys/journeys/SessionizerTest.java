@@ -128,22 +128,30 @@ class SessionizerTest {
   }
 
   @Test
-  void duplicatesKeepTheFirstByTime() {
+  void duplicatesKeepTheFirstByTimeAndQuarantinedRowsTakeNoPart() {
+    // x twice (valid): the later copy is the duplicate. z: its earlier copy was quarantined, so the
+    // valid one is kept, and the quarantined one is no duplicate either.
     Dataset<Row> events = new EventFixtures()
         .event("x", "v1", "10:00:05", "page_view")
         .event("x", "v1", "10:00:00", "page_view")
         .event("y", "v1", "10:01:00", "page_view")
-        .toDataset(spark);
+        .event("z", "v1", "10:02:00", "page_view")
+        .event("z", "v1", "10:03:00", "page_view")
+        .toDataset(spark)
+        .withColumn("reason", org.apache.spark.sql.functions.expr(
+            "CASE WHEN event_id = 'z' AND event_time < TIMESTAMP'2026-03-10 10:02:30' THEN 'missing_event_name' END"));
     List<String> marked = Sessionizer.markDuplicates(events)
         .orderBy("event_time").selectExpr("concat(event_id, '@', date_format(event_time, 'HH:mm:ss'), ':', duplicate)")
         .as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
-    assertThat(marked).containsExactly("x@10:00:00:false", "x@10:00:05:true", "y@10:01:00:false");
+    assertThat(marked).containsExactly(
+        "x@10:00:00:false", "x@10:00:05:true", "y@10:01:00:false", "z@10:02:00:false", "z@10:03:00:false");
   }
 
   @Test
   void sessionizationAfterTheVisitorShuffleAddsNoExchange() {
     Dataset<Row> events = new EventFixtures().event("a", "v1", "10:00:00", "page_view").toDataset(spark);
-    Dataset<Row> out = sessionizer.sessionize(Sessionizer.markDuplicates(events.repartition(events.col("visitor_id"))));
+    Dataset<Row> validated = events.withColumn("reason", org.apache.spark.sql.functions.lit(null).cast("string"));
+    Dataset<Row> out = sessionizer.sessionize(Sessionizer.markDuplicates(validated.repartition(validated.col("visitor_id"))));
     // The one exchange is the repartition by visitor_id; dedupe and sessions only sort.
     assertThat(nodes(out.queryExecution().executedPlan(), "Exchange")).isEqualTo(1);
   }
