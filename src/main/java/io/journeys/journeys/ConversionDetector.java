@@ -97,8 +97,11 @@ public final class ConversionDetector {
     if (!totals.isEmpty()) {
       flagged = flagged.withColumns(totals).withColumns(bases);
     }
+    // Most events match no rule: drop them before building the per-row array of firings.
+    Column anyMatch = matches.keySet().stream().map(org.apache.spark.sql.functions::col)
+        .reduce(Column::or).orElse(lit(false));
     Column fired = filter(array(firings.toArray(Column[]::new)), x -> x.isNotNull());
-    Dataset<Row> exploded = flagged.withColumn("fired", explode(fired));
+    Dataset<Row> exploded = flagged.filter(anyMatch).withColumn("fired", explode(fired));
     return exploded
         .withColumn(KIND, col("fired." + KIND))
         .withColumn(CONVERSION, col("fired." + CONVERSION))
