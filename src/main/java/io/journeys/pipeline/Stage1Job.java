@@ -8,8 +8,6 @@ import static io.journeys.Columns.REASON;
 import static io.journeys.Columns.SESSION_DATE;
 import static io.journeys.Columns.SESSION_ID;
 import static io.journeys.Columns.VISITOR_ID;
-import static io.journeys.Columns.VISITOR_KEY;
-import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.count_if;
