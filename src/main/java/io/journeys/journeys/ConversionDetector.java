@@ -1,18 +1,15 @@
 package io.journeys.journeys;
 
 import static io.journeys.Columns.CONVERSION;
-import static io.journeys.Columns.EVENT_ID;
-import static io.journeys.Columns.EVENT_TIME;
 import static io.journeys.Columns.KIND;
 import static io.journeys.Columns.VALUE;
-import static io.journeys.Columns.VISITOR_ID;
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.filter;
-import static org.apache.spark.sql.functions.last_value;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
@@ -21,18 +18,20 @@ import io.journeys.config.ConversionRule;
 import io.journeys.config.ConversionRule.CountScope;
 import io.journeys.config.JobSettings.TouchpointDedupe;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.expressions.WindowSpec;
 import org.apache.spark.sql.types.DataTypes;
 
 /**
  * Finds micro and macro conversions in sessionized events (SPEC §3, §4). Each rule's predicate is
- * evaluated per event; a running count per session (a window over the visitor's partition, no
- * exchange) then decides when it fires:
+ * evaluated per event; a running count per session, computed by the {@link Sessionizer} in its own
+ * Window operators on the device's timeline, then decides when it fires:
  *
  * <ul>
  *   <li>a count rule ({@code min-count = N}) fires once, at its N-th matching event of the session;
@@ -41,10 +40,13 @@ import org.apache.spark.sql.types.DataTypes;
  *   <li>a macro rule fires at every match, with its value expression as {@code value}.
  * </ul>
  *
- * Output: one row per firing with the event's columns plus {@code kind}, {@code conversion} and
- * {@code value}.
+ * The sessionizer adds {@link #FIRED} to every event; {@link #conversions} turns it into one row
+ * per firing.
  */
 public final class ConversionDetector {
+  /** The rules firing at an event: array of (kind, conversion, value), null when none fires. */
+  public static final String FIRED = "fired";
+
   private final List<ConversionRule> rules;
   private final TouchpointDedupe dedupe;
 
@@ -59,53 +61,108 @@ public final class ConversionDetector {
     this.dedupe = dedupe;
   }
 
-  public Dataset<Row> detect(Dataset<Row> sessionized) {
-    // The sessionizer's window (the device's timeline), so the events, sorted once, are not sorted
-    // again: a count within the session is the running count on the timeline minus its value just
-    // before the session's first event.
-    WindowSpec soFar =
-        Window.partitionBy(VISITOR_ID).orderBy(EVENT_TIME, EVENT_ID)
-            .rowsBetween(Window.unboundedPreceding(), Window.currentRow());
-    Column sessionStarts = col(Sessionizer.IN_SESSION_ORDER).equalTo(1);
-    // All running counts in one Window operator, all session bases in a second: each operator
-    // buffers whole rows, so two of them whatever the number of rules.
-    java.util.Map<String, Column> matches = new java.util.LinkedHashMap<>();
-    java.util.Map<String, Column> totals = new java.util.LinkedHashMap<>();
-    java.util.Map<String, Column> bases = new java.util.LinkedHashMap<>();
+  /** Per rule, whether the event matches its predicate: plain columns, added before any window. */
+  Map<String, Column> matches() {
+    Map<String, Column> matches = new LinkedHashMap<>();
+    for (int i = 0; i < rules.size(); i++) {
+      matches.put(match(i), expr("coalesce(" + rules.get(i).when() + ", false)"));
+    }
+    return matches;
+  }
+
+  /** Running match counts on the device's timeline, for the rules that count within a session. */
+  Map<String, Column> runningTotals(WindowSpec soFar) {
+    Map<String, Column> totals = new LinkedHashMap<>();
+    for (int i : countedRules()) {
+      totals.put(total(i), sum(matchCount(i)).over(soFar));
+    }
+    return totals;
+  }
+
+  /**
+   * Per counted rule, its running count just before the session started, as an expression the
+   * sessionizer evaluates on the session's first event: a count within the session is the running
+   * count minus that base.
+   */
+  Map<String, Column> sessionBases() {
+    Map<String, Column> bases = new LinkedHashMap<>();
+    for (int i : countedRules()) {
+      bases.put(base(i), col(total(i)).minus(matchCount(i)));
+    }
+    return bases;
+  }
+
+  /**
+   * Adds {@link #FIRED}, the rules that fire at each event, and drops the working columns;
+   * {@code sessionBase} gives a counted rule's base (by name) as carried from the session's first
+   * event.
+   */
+  Dataset<Row> addFirings(Dataset<Row> rows, Function<String, Column> sessionBase) {
+    List<Integer> counted = countedRules();
     List<Column> firings = new ArrayList<>();
     for (int i = 0; i < rules.size(); i++) {
       ConversionRule rule = rules.get(i);
-      String match = "m" + i;
-      matches.put(match, expr("coalesce(" + rule.when() + ", false)"));
-      Column fires;
-      boolean needsCount = rule.kind() == ConversionRule.Kind.MICRO && (rule.isCountRule() || dedupe == TouchpointDedupe.SESSION);
-      if (needsCount) {
-        Column matchCount = when(col(match), 1).otherwise(0);
-        totals.put("t" + i, sum(matchCount).over(soFar));
-        bases.put("b" + i, last_value(when(sessionStarts, col("t" + i).minus(matchCount)), lit(true)).over(soFar));
-        fires = col(match).and(col("t" + i).minus(col("b" + i)).equalTo(rule.minCount()));
-      } else {
-        fires = col(match);
-      }
+      Column fires = counted.contains(i)
+          ? col(match(i)).and(col(total(i)).minus(sessionBase.apply(base(i))).equalTo(rule.minCount()))
+          : col(match(i));
       Column value =
           rule.valueExpression().isPresent()
               ? expr(rule.valueExpression().get()).try_cast(DataTypes.DoubleType)
               : lit(null).cast(DataTypes.DoubleType);
       firings.add(when(fires, struct(lit(rule.kind().label()).as(KIND), lit(rule.name()).as(CONVERSION), value.as(VALUE))));
     }
-    Dataset<Row> flagged = sessionized.withColumns(matches);
-    if (!totals.isEmpty()) {
-      flagged = flagged.withColumns(totals).withColumns(bases);
-    }
-    // Most events match no rule: drop them before building the per-row array of firings.
-    Column anyMatch = matches.keySet().stream().map(org.apache.spark.sql.functions::col)
+    // Most events match no rule: the array is built for the others only.
+    Column anyMatch = matches().keySet().stream().map(org.apache.spark.sql.functions::col)
         .reduce(Column::or).orElse(lit(false));
     Column fired = filter(array(firings.toArray(Column[]::new)), x -> x.isNotNull());
-    Dataset<Row> exploded = flagged.filter(anyMatch).withColumn("fired", explode(fired));
-    return exploded
-        .withColumn(KIND, col("fired." + KIND))
-        .withColumn(CONVERSION, col("fired." + CONVERSION))
-        .withColumn(VALUE, col("fired." + VALUE))
-        .drop("fired");
+    List<String> working = new ArrayList<>(matches().keySet());
+    counted.forEach(i -> working.add(total(i)));
+    // Two projections, so the array is built once per matching event, then emptied to null.
+    return rows
+        .withColumn(FIRED, when(anyMatch, fired))
+        .withColumn(FIRED, when(size(col(FIRED)).gt(0), col(FIRED)))
+        .drop(working.toArray(String[]::new));
+  }
+
+  /**
+   * One row per firing of events sessionized with this detector: the event's columns plus
+   * {@code kind}, {@code conversion} and {@code value}.
+   */
+  public Dataset<Row> conversions(Dataset<Row> sessionized) {
+    return sessionized
+        .filter(col(FIRED).isNotNull())
+        .withColumn(FIRED, explode(col(FIRED)))
+        .withColumn(KIND, col(FIRED + "." + KIND))
+        .withColumn(CONVERSION, col(FIRED + "." + CONVERSION))
+        .withColumn(VALUE, col(FIRED + "." + VALUE))
+        .drop(FIRED);
+  }
+
+  /** Micro rules that count matches within the session: count rules, and all with dedupe per session. */
+  private List<Integer> countedRules() {
+    List<Integer> counted = new ArrayList<>();
+    for (int i = 0; i < rules.size(); i++) {
+      ConversionRule rule = rules.get(i);
+      if (rule.kind() == ConversionRule.Kind.MICRO && (rule.isCountRule() || dedupe == TouchpointDedupe.SESSION)) {
+        counted.add(i);
+      }
+    }
+    return counted;
+  }
+
+  private Column matchCount(int i) {
+    return when(col(match(i)), 1).otherwise(0);
+  }
+
+  private static String match(int i) {
+    return "m" + i;
+  }
+
+  private static String total(int i) {
+    return "t" + i;
+  }
+
+  private static String base(int i) {
+    return "b" + i;
   }
 }

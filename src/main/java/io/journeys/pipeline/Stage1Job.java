@@ -2,19 +2,13 @@ package io.journeys.pipeline;
 
 import static io.journeys.Columns.CHANNEL;
 import static io.journeys.Columns.EVENT_DATE;
-import static io.journeys.Columns.EVENT_NAME;
 import static io.journeys.Columns.EVENT_TIME;
 import static io.journeys.Columns.REASON;
 import static io.journeys.Columns.SESSION_DATE;
 import static io.journeys.Columns.SESSION_ID;
 import static io.journeys.Columns.VISITOR_ID;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.count_if;
-import static org.apache.spark.sql.functions.first;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.max;
-import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.to_date;
 
 import io.journeys.Columns;
@@ -104,8 +98,12 @@ public final class Stage1Job {
     IdentityLinks identities = new IdentityLinks(spark, writer);
     Dataset<Row> kept = byVisitor.filter(col(REASON).isNull().and(col(Sessionizer.DUPLICATE).equalTo(false)));
     written.put(OutputTable.IDENTITIES.tableName(), identities.merge(kept, first, last));
+    ConversionDetector detector = new ConversionDetector(settings.allRules(), settings.touchpointDedupe());
+    // Only the rows the two tables are made of are kept: each session's last event (which holds
+    // the session's totals) and the events where a conversion fires — a fraction of the events.
     Dataset<Row> sessionized = new Sessionizer(settings.sessions())
-        .sessionize(kept, new ChannelClassifier(settings.channelRules(), settings.defaultChannel()))
+        .sessionize(kept, new ChannelClassifier(settings.channelRules(), settings.defaultChannel()), detector)
+        .filter(col(Sessionizer.LAST_IN_SESSION).or(col(ConversionDetector.FIRED).isNotNull()))
         .persist(StorageLevel.MEMORY_AND_DISK());
     try {
       // Filled here, by one plain action, rather than by two branches of the sessions query at once.
@@ -118,8 +116,7 @@ public final class Stage1Job {
       written.put(OutputTable.SESSIONS.tableName(), writer.replaceDates(OutputTable.SESSIONS, sessions, first, last));
 
       Dataset<Row> conversions =
-          new ConversionDetector(settings.allRules(), settings.touchpointDedupe())
-              .detect(sessionized)
+          detector.conversions(sessionized)
               .withColumn(EVENT_DATE, reportingDate)
               .filter(col(EVENT_DATE).between(java.sql.Date.valueOf(first), java.sql.Date.valueOf(last)));
       Dataset<Row> stitched = identities.stitchAsOf(conversions, EVENT_DATE, settings.identityStitching(), first, last);
@@ -131,21 +128,23 @@ public final class Stage1Job {
     return new Result(first, counts, written);
   }
 
-  /** One row per session with its first event's fields and channel. */
+  /** One row per session, from its last event: the timeline there holds the session's totals. */
   private Dataset<Row> sessions(Dataset<Row> sessionized) {
     return sessionized
-            .groupBy(col(VISITOR_ID), col(SESSION_ID))
-            .agg(
-                min(col(EVENT_TIME)).as(Columns.SESSION_START),
-                max(col(EVENT_TIME)).as(Columns.SESSION_END),
-                count(lit(1)).as(Columns.EVENTS),
-                count_if(col(EVENT_NAME).equalTo("page_view")).as(Columns.PAGE_VIEWS),
-                first(col(Sessionizer.FIRST_PAGE_URL)).as(Columns.PAGE_URL),
-                first(col(Sessionizer.FIRST_REFERRER_URL)).as(Columns.REFERRER_URL),
-                first(col(Sessionizer.FIRST_UTM_SOURCE)).as(Columns.UTM_SOURCE),
-                first(col(Sessionizer.FIRST_UTM_MEDIUM)).as(Columns.UTM_MEDIUM),
-                first(col(Sessionizer.FIRST_UTM_CAMPAIGN)).as(Columns.UTM_CAMPAIGN),
-                first(col(CHANNEL)).as(CHANNEL))
+        .filter(col(Sessionizer.LAST_IN_SESSION))
+        .select(
+            col(VISITOR_ID),
+            col(SESSION_ID),
+            col(Columns.SESSION_START),
+            col(EVENT_TIME).as(Columns.SESSION_END),
+            col(Sessionizer.IN_SESSION_ORDER).cast("long").as(Columns.EVENTS),
+            col(Sessionizer.PAGE_VIEWS_SO_FAR).cast("long").as(Columns.PAGE_VIEWS),
+            col(Sessionizer.FIRST_PAGE_URL).as(Columns.PAGE_URL),
+            col(Sessionizer.FIRST_REFERRER_URL).as(Columns.REFERRER_URL),
+            col(Sessionizer.FIRST_UTM_SOURCE).as(Columns.UTM_SOURCE),
+            col(Sessionizer.FIRST_UTM_MEDIUM).as(Columns.UTM_MEDIUM),
+            col(Sessionizer.FIRST_UTM_CAMPAIGN).as(Columns.UTM_CAMPAIGN),
+            col(CHANNEL))
         .withColumn(Columns.LANDING_PAGE, col(Columns.PAGE_URL))
         .withColumn(SESSION_DATE, to_date(org.apache.spark.sql.functions.from_utc_timestamp(
             col(Columns.SESSION_START), settings.reportingTimezone().getId())));

@@ -51,9 +51,10 @@ class ConversionDetectorTest {
 
   private List<String> firings(TouchpointDedupe dedupe) {
     Dataset<Row> events = events();
+    ConversionDetector detector = new ConversionDetector(RULES, dedupe);
     Dataset<Row> sessionized = new Sessionizer(new SessionSettings(Duration.ofMinutes(30), SessionSource.INACTIVITY))
-        .sessionize(events.repartition(events.col("visitor_id")));
-    return new ConversionDetector(RULES, dedupe).detect(sessionized)
+        .sessionize(events.repartition(events.col("visitor_id")), null, detector);
+    return detector.conversions(sessionized)
         .orderBy("event_time", "conversion")
         .selectExpr("concat_ws(' ', event_id, kind, conversion, coalesce(cast(value AS STRING), '-'))")
         .as(org.apache.spark.sql.Encoders.STRING()).collectAsList();

@@ -102,10 +102,66 @@ class SessionizerTest {
   @Test
   void sessionsSortTheEventsOnceAndUseThreeWindowOperators() {
     Dataset<Row> events = new EventFixtures().event("a", "v1", "10:00:00", "page_view").toDataset(spark);
-    Dataset<Row> out = sessionizer.sessionize(events.repartition(events.col("visitor_id")));
+    ConversionDetector detector = new ConversionDetector(List.of(
+        new io.journeys.config.ConversionRule("viewed_2_pages", io.journeys.config.ConversionRule.Kind.MICRO,
+            "event_name = 'page_view'", 2, io.journeys.config.ConversionRule.CountScope.SESSION, java.util.Optional.empty())),
+        io.journeys.config.JobSettings.TouchpointDedupe.SESSION);
+    ChannelClassifier channels = new ChannelClassifier(List.of(), "Direct");
+    Dataset<Row> out = sessionizer.sessionize(events.repartition(events.col("visitor_id")), channels, detector);
     assertThat(nodes(out.queryExecution().executedPlan(), "Sort")).isEqualTo(1);
-    // Each Window operator buffers whole rows: the expressions are grouped into three of them.
+    // Each Window operator buffers whole rows: sessions, their last rows and the conversion counts
+    // are grouped into three of them.
     assertThat(nodes(out.queryExecution().executedPlan(), "Window")).isEqualTo(3);
+  }
+
+  @Test
+  void theLastEventOfASessionIsMarkedAndCarriesTheSessionsTotals() {
+    // Sessions {a, b} (c's campaign splits), {c, d, f} (d repeats the campaign, f has none), {e}
+    // (an hour's gap). Page views so far count within the session; b is an add_to_cart.
+    Dataset<Row> events = new EventFixtures()
+        .event("a", "v1", "10:00:00", "page_view", "https://s.com/", null, null, null)
+        .event("b", "v1", "10:02:00", "add_to_cart", "https://s.com/", null, null, null)
+        .event("c", "v1", "10:05:00", "page_view", "https://s.com/", null, "email", null)
+        .event("d", "v1", "10:06:00", "page_view", "https://s.com/", null, "email", null)
+        .event("f", "v1", "10:07:00", "page_view", "https://s.com/", null, null, null)
+        .event("e", "v1", "11:00:00", "page_view", "https://s.com/", null, null, null)
+        .toDataset(spark);
+    List<String> rows = sessionizer.sessionize(events.repartition(events.col("visitor_id")))
+        .orderBy("event_time")
+        .selectExpr("concat_ws(' ', event_id, session_no, in_session_order, page_views_so_far, last_in_session)")
+        .as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
+    assertThat(rows).containsExactly(
+        "a 1 1 1 false", "b 1 2 1 true", "c 2 1 1 false", "d 2 2 2 false", "f 2 3 3 true", "e 3 1 1 true");
+  }
+
+  @Test
+  void theLastEventMarkAgreesWithTheNextEventsSessionInBothModes() {
+    // Checked against an independent reading: an event is last when the next event of the device
+    // (by time, then id) has another session number, or there is none.
+    Dataset<Row> events = new EventFixtures()
+        .event("a", "v1", "10:00:00", "page_view", "https://s.com/", null, "email", null)
+        .event("b", "v1", "10:00:00", "page_view", "https://s.com/", null, "cpc", null)
+        .event("c", "v1", "10:20:00", "page_view", "https://s.com/", null, null, null)
+        .event("d", "v1", "10:51:00", "page_view", "https://s.com/", null, "cpc", null)
+        .event("e", "v1", "10:52:00", "page_view", "https://s.com/", null, "cpc", null)
+        .event("f", "v2", "10:00:00", "page_view", "https://s.com/", null, null, null)
+        .event("g", "v2", "10:40:00", "page_view", "https://s.com/", null, null, "spring")
+        .event("h", "v2", "10:41:00", "page_view", "https://s.com/", null, null, null)
+        .toDataset(spark)
+        .withColumn("session_id", org.apache.spark.sql.functions.expr(
+            "CASE WHEN event_id IN ('a', 'b', 'c') THEN 's1' WHEN event_id IN ('d', 'e') THEN 's2' END"));
+    for (SessionSource source : SessionSource.values()) {
+      Dataset<Row> out = new Sessionizer(new SessionSettings(Duration.ofMinutes(30), source))
+          .sessionize(events.repartition(events.col("visitor_id")));
+      long disagreeing = out
+          .withColumn("next_no", org.apache.spark.sql.functions.expr(
+              "lead(session_no) OVER (PARTITION BY visitor_id ORDER BY event_time, event_id)"))
+          .filter("last_in_session <> (next_no IS NULL OR next_no <> session_no)")
+          .count();
+      assertThat(disagreeing).as(source.toString()).isZero();
+      assertThat(out.filter("last_in_session").count()).as(source.toString())
+          .isEqualTo(out.select("visitor_id", "session_no").distinct().count());
+    }
   }
 
   @Test
