@@ -54,6 +54,21 @@ public final class ChannelClassifier {
     return withHosts.withColumn(Columns.CHANNEL, when(first, channel)).drop("referrer_host", "page_host");
   }
 
+  /**
+   * The columns of {@code events} the rules read: those their predicates name, and the URLs the
+   * host names come from.
+   */
+  public java.util.Set<String> referencedColumns(Dataset<Row> events) {
+    Dataset<Row> withHosts = events
+        .withColumn("referrer_host", lit(null).cast("string"))
+        .withColumn("page_host", lit(null).cast("string"));
+    java.util.Set<String> names = io.journeys.spark.ReferencedColumns.of(withHosts,
+        rules.stream().map(ChannelRule::when).toList());
+    names.removeAll(List.of("referrer_host", "page_host"));
+    names.addAll(List.of(Columns.REFERRER_URL, Columns.PAGE_URL));
+    return names;
+  }
+
   private static Column host(String urlColumn) {
     Column extracted = regexp_extract(lower(col(urlColumn)), "^[a-z][a-z0-9+.-]*://([^/:?#]+)", 1);
     return when(extracted.equalTo(""), lit(null).cast("string")).otherwise(extracted);

@@ -61,6 +61,16 @@ public final class ConversionDetector {
     this.dedupe = dedupe;
   }
 
+  /** The columns of {@code events} the rules' predicates and value expressions read. */
+  public java.util.Set<String> referencedColumns(Dataset<Row> events) {
+    List<String> expressions = new ArrayList<>();
+    for (ConversionRule rule : rules) {
+      expressions.add(rule.when());
+      rule.valueExpression().ifPresent(expressions::add);
+    }
+    return io.journeys.spark.ReferencedColumns.of(events, expressions);
+  }
+
   /** Per rule, whether the event matches its predicate: plain columns, added before any window. */
   Map<String, Column> matches() {
     Map<String, Column> matches = new LinkedHashMap<>();

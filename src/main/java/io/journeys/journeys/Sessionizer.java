@@ -70,6 +70,10 @@ public final class Sessionizer {
   static final String SESSION_NO = "session_no";
   public static final String IN_SESSION_ORDER = "in_session_order";
 
+  /** The event columns sessions are made of; other columns pass through untouched. */
+  public static final List<String> COLUMNS = List.of(VISITOR_ID, EVENT_ID, EVENT_TIME, SESSION_ID, Columns.EVENT_NAME,
+      PAGE_URL, REFERRER_URL, UTM_SOURCE, UTM_MEDIUM, UTM_CAMPAIGN);
+
   private final SessionSettings settings;
 
   public Sessionizer(SessionSettings settings) {

@@ -99,10 +99,18 @@ public final class Stage1Job {
     Dataset<Row> kept = byVisitor.filter(col(REASON).isNull().and(col(Sessionizer.DUPLICATE).equalTo(false)));
     written.put(OutputTable.IDENTITIES.tableName(), identities.merge(kept, first, last));
     ConversionDetector detector = new ConversionDetector(settings.allRules(), settings.touchpointDedupe());
+    ChannelClassifier channels = new ChannelClassifier(settings.channelRules(), settings.defaultChannel());
+    // The sort and every Window operator copy whole rows: only the columns sessions, rules and
+    // channels read go in.
+    java.util.Set<String> needed = new java.util.HashSet<>(Sessionizer.COLUMNS);
+    needed.addAll(detector.referencedColumns(kept));
+    needed.addAll(channels.referencedColumns(kept));
+    Dataset<Row> narrow = kept.select(java.util.Arrays.stream(kept.columns()).filter(needed::contains).map(
+        org.apache.spark.sql.functions::col).toArray(Column[]::new));
     // Only the rows the two tables are made of are kept: each session's last event (which holds
     // the session's totals) and the events where a conversion fires — a fraction of the events.
     Dataset<Row> sessionized = new Sessionizer(settings.sessions())
-        .sessionize(kept, new ChannelClassifier(settings.channelRules(), settings.defaultChannel()), detector)
+        .sessionize(narrow, channels, detector)
         .filter(col(Sessionizer.LAST_IN_SESSION).or(col(ConversionDetector.FIRED).isNotNull()))
         .persist(StorageLevel.MEMORY_AND_DISK());
     try {
