@@ -10,6 +10,7 @@ import static io.journeys.Columns.SESSION_START;
 import static io.journeys.Columns.UTM_CAMPAIGN;
 import static io.journeys.Columns.UTM_MEDIUM;
 import static io.journeys.Columns.UTM_SOURCE;
+import static io.journeys.Columns.USER_ID;
 import static io.journeys.Columns.VISITOR_ID;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
@@ -65,13 +66,15 @@ public final class Sessionizer {
   public static final String FIRST_UTM_CAMPAIGN = "first_utm_campaign";
   /** True on the last event of its session, which then carries the session's totals. */
   public static final String LAST_IN_SESSION = "last_in_session";
+  /** True where the event's user_id starts or ends a run of that user on the device's timeline. */
+  public static final String USER_EDGE = "user_edge";
   /** Page views of the session up to and including this event. */
   public static final String PAGE_VIEWS_SO_FAR = "page_views_so_far";
   static final String SESSION_NO = "session_no";
   public static final String IN_SESSION_ORDER = "in_session_order";
 
   /** The event columns sessions are made of; other columns pass through untouched. */
-  public static final List<String> COLUMNS = List.of(VISITOR_ID, EVENT_ID, EVENT_TIME, SESSION_ID, Columns.EVENT_NAME,
+  public static final List<String> COLUMNS = List.of(VISITOR_ID, EVENT_ID, EVENT_TIME, USER_ID, SESSION_ID, Columns.EVENT_NAME,
       PAGE_URL, REFERRER_URL, UTM_SOURCE, UTM_MEDIUM, UTM_CAMPAIGN);
 
   private final SessionSettings settings;
@@ -122,7 +125,19 @@ public final class Sessionizer {
    * are computed in the same Window operators, so conversions cost no operator of their own.
    */
   public Dataset<Row> sessionize(Dataset<Row> events, ChannelClassifier channels, ConversionDetector detector) {
-    WindowSpec timeline = Window.partitionBy(VISITOR_ID).orderBy(EVENT_TIME, EVENT_ID);
+    return sessionize(events, channels, detector, null);
+  }
+
+  /**
+   * As {@link #sessionize(Dataset, ChannelClassifier, ConversionDetector)}, with each device's
+   * events split into separate timelines by the value of {@code segment} (when not null): rows of
+   * different segments never share a session, so rows that must not take part (say, rejected
+   * ones) can ride along in the same pass and be set aside afterwards.
+   */
+  public Dataset<Row> sessionize(Dataset<Row> events, ChannelClassifier channels, ConversionDetector detector,
+      String segment) {
+    WindowSpec timeline = (segment == null ? Window.partitionBy(VISITOR_ID) : Window.partitionBy(VISITOR_ID, segment))
+        .orderBy(EVENT_TIME, EVENT_ID);
     WindowSpec soFar = timeline.rowsBetween(Window.unboundedPreceding(), Window.currentRow());
     WindowSpec before = timeline.rowsBetween(Window.unboundedPreceding(), -1);
     long timeoutMicros = settings.timeout().toNanos() / 1000;
@@ -154,6 +169,7 @@ public final class Sessionizer {
           "new_session", previousTime.isNull().or(not(id.equalTo(lag(id, 1).over(timeline)))),
           "last_in_session", nextTime.isNull().or(not(id.equalTo(lead(id, 1).over(timeline)))),
           "row_no", row_number().over(timeline));
+      first.putAll(userEdge(events, timeline));
       first.putAll(running);
       marked = events.withColumns(plain).withColumns(first);
     } else {
@@ -174,8 +190,8 @@ public final class Sessionizer {
       marked =
           events
               .withColumns(plain)
-              .withColumns(ordered("gap_start", gapStart, "gap_after", gapAfter, "row_no", row_number().over(timeline),
-                  "next_campaign", lead(col("campaign"), 1).over(timeline)))
+              .withColumns(withUserEdge(events, timeline, ordered("gap_start", gapStart, "gap_after", gapAfter,
+                  "row_no", row_number().over(timeline), "next_campaign", lead(col("campaign"), 1).over(timeline))))
               .withColumns(second)
               .withColumn("previous_campaign",
                   when(col("previous_tagged.t").geq(col("gap_session_start")), col("previous_tagged.c")))
@@ -224,6 +240,25 @@ public final class Sessionizer {
     Column sessionId =
         settings.source() == SessionSource.INPUT ? coalesce(col(SESSION_ID), hashedId) : hashedId;
     return numbered.withColumn(SESSION_ID, sessionId);
+  }
+
+  /**
+   * {@link #USER_EDGE}, when the events have a user_id: true where a run of events with the same
+   * user_id starts or ends on the timeline. A device's first and last sighting of each user is on
+   * such an event, so links need only those rows.
+   */
+  private static Map<String, Column> userEdge(Dataset<Row> events, WindowSpec timeline) {
+    if (!java.util.Arrays.asList(events.columns()).contains(USER_ID)) {
+      return Map.of();
+    }
+    Column user = col(USER_ID);
+    return ordered(USER_EDGE, user.isNotNull()
+        .and(not(user.eqNullSafe(lag(user, 1).over(timeline))).or(not(user.eqNullSafe(lead(user, 1).over(timeline))))));
+  }
+
+  private static Map<String, Column> withUserEdge(Dataset<Row> events, WindowSpec timeline, Map<String, Column> columns) {
+    columns.putAll(userEdge(events, timeline));
+    return columns;
   }
 
   /** Name, column, name, column...: an insertion-ordered map for {@code withColumns}. */

@@ -9,6 +9,7 @@ import static io.journeys.Columns.SESSION_ID;
 import static io.journeys.Columns.VISITOR_ID;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.to_date;
 
 import io.journeys.Columns;
@@ -24,12 +25,17 @@ import io.journeys.journeys.Sessionizer;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.apache.spark.storage.StorageLevel;
 
 /**
@@ -38,12 +44,15 @@ import org.apache.spark.storage.StorageLevel;
  *
  * <p>Reads input partitions one day further back than it writes, so sessions crossing midnight
  * into the first rewritten day continue. Rows are validated, then the stage's one shuffle
- * partitions them by visitor (kept in memory/disk, since quarantine, accounting, sessions and
- * conversions all derive from it); duplicates, sessions and conversions come out of window
- * functions over that partitioning. Dates are days in {@code reporting.timezone}; with a zone other
+ * partitions them by visitor; duplicates, sessions, conversions and identity edges come out of
+ * window functions over that partitioning in one pass, and only the rows the tables are made of
+ * are kept for the writes. Dates are days in {@code reporting.timezone}; with a zone other
  * than UTC one more UTC partition is read on each side.
  */
 public final class Stage1Job {
+  /** Rejected or duplicate: on a timeline of its own, kept only for quarantine and accounting. */
+  private static final String SET_ASIDE = "set_aside";
+
   private final SparkSession spark;
   private final JobSettings settings;
   private final DeltaTableWriter writer;
@@ -74,66 +83,75 @@ public final class Stage1Job {
 
     EventValidator validator =
         new EventValidator(now, settings.input().futureTolerance(), settings.input().minEventTime());
-    // The stage's one shuffle; duplicates are marked inside it and the rows kept, since quarantine,
-    // accounting, identities and sessions all read them.
-    Dataset<Row> byVisitor = Sessionizer.markDuplicates(validator.validate(events).repartition(col(VISITOR_ID)))
-        .persist(StorageLevel.MEMORY_AND_DISK());
-    try {
-      return process(byVisitor, firstRewritten, to, runId);
-    } finally {
-      byVisitor.unpersist();
-    }
+    return process(events, validator.validate(events), firstRewritten, to, runId);
   }
 
-  private Result process(Dataset<Row> byVisitor, LocalDate first, LocalDate last, String runId) {
+  /**
+   * One pass: the stage's one shuffle (by visitor), duplicates marked inside it, then sessions and
+   * conversions on the device timelines, with rejected and duplicate rows riding along on timelines
+   * of their own. Only the rows the outputs are made of are kept (in memory/disk): rejected and
+   * duplicate rows, each session's last event, events where a conversion fires and the edges of
+   * each device's user runs — a fraction of the events, so no cache of all events is built.
+   */
+  private Result process(Dataset<Row> events, Dataset<Row> validated, LocalDate first, LocalDate last, String runId) {
     Column inInputWindow = col(EVENT_DATE).between(java.sql.Date.valueOf(first), java.sql.Date.valueOf(last));
     Map<String, Long> written = new TreeMap<>();
+    // Rows read per input date: a count over the partition column alone, which parquet answers
+    // from file footers.
+    Map<LocalDate, Long> read = new TreeMap<>();
+    for (Row row : events.filter(inInputWindow).groupBy(col(EVENT_DATE)).count().collectAsList()) {
+      read.put(row.getDate(0).toLocalDate(), row.getLong(1));
+    }
 
-    // The first action over byVisitor: it fills the cache once, before any query reads it twice.
-    Dataset<Row> quarantine =
-        byVisitor.filter(col(REASON).isNotNull().and(inInputWindow)).withColumn(Columns.RUN_ID, lit(runId));
-    written.put(OutputTable.QUARANTINE.tableName(), writer.replaceDates(OutputTable.QUARANTINE, quarantine, first, last));
-
-    Map<LocalDate, DateCounts> counts = accounting(byVisitor.filter(inInputWindow), first, last);
-    IdentityLinks identities = new IdentityLinks(spark, writer);
-    Dataset<Row> kept = byVisitor.filter(col(REASON).isNull().and(col(Sessionizer.DUPLICATE).equalTo(false)));
-    written.put(OutputTable.IDENTITIES.tableName(), identities.merge(kept, first, last));
     ConversionDetector detector = new ConversionDetector(settings.allRules(), settings.touchpointDedupe());
     ChannelClassifier channels = new ChannelClassifier(settings.channelRules(), settings.defaultChannel());
-    // The sort and every Window operator copy whole rows: only the columns sessions, rules and
-    // channels read go in.
-    java.util.Set<String> needed = new java.util.HashSet<>(Sessionizer.COLUMNS);
-    needed.addAll(detector.referencedColumns(kept));
-    needed.addAll(channels.referencedColumns(kept));
-    Dataset<Row> narrow = kept.select(java.util.Arrays.stream(kept.columns()).filter(needed::contains).map(
-        org.apache.spark.sql.functions::col).toArray(Column[]::new));
-    // Only the rows the two tables are made of are kept: each session's last event (which holds
-    // the session's totals) and the events where a conversion fires — a fraction of the events.
-    Dataset<Row> sessionized = new Sessionizer(settings.sessions())
-        .sessionize(narrow, channels, detector)
-        .filter(col(Sessionizer.LAST_IN_SESSION).or(col(ConversionDetector.FIRED).isNotNull()))
+    // The sorts and every Window operator copy whole rows: only the columns the outputs, the rules
+    // and the channels read go in.
+    Set<String> needed = new HashSet<>(Sessionizer.COLUMNS);
+    needed.addAll(List.of(EVENT_DATE, REASON, Columns.RAW, EventReader.EVENT_TIME_RAW));
+    needed.addAll(detector.referencedColumns(validated));
+    needed.addAll(channels.referencedColumns(validated));
+    Dataset<Row> narrow = validated.select(
+        Arrays.stream(validated.columns()).filter(needed::contains).map(functions::col).toArray(Column[]::new));
+    Dataset<Row> byVisitor = Sessionizer.markDuplicates(narrow.repartition(col(VISITOR_ID)))
+        .drop(EventReader.EVENT_TIME_RAW)
+        .withColumn(SET_ASIDE, col(REASON).isNotNull().or(col(Sessionizer.DUPLICATE)));
+    Column kept = not(col(SET_ASIDE));
+    Dataset<Row> outputRows = new Sessionizer(settings.sessions())
+        .sessionize(byVisitor, channels, detector, SET_ASIDE)
+        .filter(col(SET_ASIDE).or(col(Sessionizer.LAST_IN_SESSION)).or(col(ConversionDetector.FIRED).isNotNull())
+            .or(col(Sessionizer.USER_EDGE)))
         .persist(StorageLevel.MEMORY_AND_DISK());
     try {
-      // Filled here, by one plain action, rather than by two branches of the sessions query at once.
-      sessionized.count();
-      byVisitor.unpersist();
-      Column reportingDate = to_date(org.apache.spark.sql.functions.from_utc_timestamp(col(EVENT_TIME), settings.reportingTimezone().getId()));
+      // Filled here, by one plain action, rather than by several queries reading it at once.
+      outputRows.count();
+      Dataset<Row> quarantine =
+          outputRows.filter(col(REASON).isNotNull().and(inInputWindow)).select(col(EVENT_DATE), col(REASON), col(Columns.RAW))
+              .withColumn(Columns.RUN_ID, lit(runId));
+      written.put(OutputTable.QUARANTINE.tableName(), writer.replaceDates(OutputTable.QUARANTINE, quarantine, first, last));
+      Map<LocalDate, DateCounts> counts = accounting(read, outputRows.filter(col(SET_ASIDE).and(inInputWindow)), first, last);
+
+      IdentityLinks identities = new IdentityLinks(spark, writer);
+      written.put(OutputTable.IDENTITIES.tableName(),
+          identities.merge(outputRows.filter(kept.and(col(Sessionizer.USER_EDGE))), first, last));
+
+      Column reportingDate = to_date(functions.from_utc_timestamp(col(EVENT_TIME), settings.reportingTimezone().getId()));
       Column sessionInWindow = col(SESSION_DATE).between(java.sql.Date.valueOf(first), java.sql.Date.valueOf(last));
-      Dataset<Row> sessions = identities.stitchAsOf(sessions(sessionized).filter(sessionInWindow), SESSION_DATE,
+      Dataset<Row> sessions = identities.stitchAsOf(sessions(outputRows.filter(kept)).filter(sessionInWindow), SESSION_DATE,
           settings.identityStitching(), first, last);
       written.put(OutputTable.SESSIONS.tableName(), writer.replaceDates(OutputTable.SESSIONS, sessions, first, last));
 
       Dataset<Row> conversions =
-          detector.conversions(sessionized)
+          detector.conversions(outputRows.filter(kept))
               .withColumn(EVENT_DATE, reportingDate)
               .filter(col(EVENT_DATE).between(java.sql.Date.valueOf(first), java.sql.Date.valueOf(last)));
       Dataset<Row> stitched = identities.stitchAsOf(conversions, EVENT_DATE, settings.identityStitching(), first, last);
       written.put(OutputTable.CONVERSIONS.tableName(),
           writer.replaceDates(OutputTable.CONVERSIONS, stitched, first, last));
+      return new Result(first, counts, written);
     } finally {
-      sessionized.unpersist();
+      outputRows.unpersist();
     }
-    return new Result(first, counts, written);
   }
 
   /** One row per session, from its last event: the timeline there holds the session's totals. */
@@ -159,30 +177,31 @@ public final class Stage1Job {
   }
 
   /**
-   * Per input date: rows read, valid, quarantined (by reason) and duplicate, from one aggregation
-   * over the persisted rows; only one row per date, reason and duplicate flag reaches the driver.
+   * Per input date: rows read, valid, quarantined (by reason) and duplicate. Reads come from the
+   * input's own count; rejected and duplicate rows are counted from the set-aside rows, in one
+   * aggregation of which one row per date, reason and duplicate flag reaches the driver.
    */
-  private Map<LocalDate, DateCounts> accounting(Dataset<Row> all, LocalDate first, LocalDate last) {
+  private Map<LocalDate, DateCounts> accounting(Map<LocalDate, Long> read, Dataset<Row> setAside, LocalDate first,
+      LocalDate last) {
     Map<LocalDate, long[]> totals = new TreeMap<>();
     Map<LocalDate, Map<String, Long>> reasons = new TreeMap<>();
     for (LocalDate d = first; !d.isAfter(last); d = d.plusDays(1)) {
-      totals.put(d, new long[4]);
+      totals.put(d, new long[] {read.getOrDefault(d, 0L), 0, 0});
       reasons.put(d, new TreeMap<>());
     }
-    for (Row row : all.groupBy(col(EVENT_DATE), col(REASON), col(Sessionizer.DUPLICATE)).count().collectAsList()) {
+    for (Row row : setAside.groupBy(col(EVENT_DATE), col(REASON), col(Sessionizer.DUPLICATE)).count().collectAsList()) {
       LocalDate date = row.getDate(0).toLocalDate();
       long n = row.getLong(3);
       long[] t = totals.get(date);
-      t[0] += n;
       if (!row.isNullAt(1)) {
-        t[2] += n;
+        t[1] += n;
         reasons.get(date).merge(row.getString(1), n, Long::sum);
-      } else if (row.getBoolean(2)) {
-        t[3] += n;
+      } else {
+        t[2] += n;
       }
     }
     Map<LocalDate, DateCounts> counts = new TreeMap<>();
-    totals.forEach((date, t) -> counts.put(date, new DateCounts(t[0], t[0] - t[2] - t[3], t[2], t[3], reasons.get(date))));
+    totals.forEach((date, t) -> counts.put(date, new DateCounts(t[0], t[0] - t[1] - t[2], t[1], t[2], reasons.get(date))));
     return counts;
   }
 

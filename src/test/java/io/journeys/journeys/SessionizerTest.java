@@ -165,6 +165,28 @@ class SessionizerTest {
   }
 
   @Test
+  void userEdgesMarkWhereARunOfOneUserStartsOrEnds() {
+    // user_id along the timeline: -, u1, u1, u1, -, u2, u1. Edges: b and d (the u1 run), f (a run
+    // of one), g. Links from the edges alone equal links from every event (first/last sighting).
+    Dataset<Row> events = new EventFixtures()
+        .event("a", "v1", "10:00:00", "page_view")
+        .event("b", "v1", "10:01:00", "login")
+        .event("c", "v1", "10:02:00", "page_view")
+        .event("d", "v1", "10:03:00", "page_view")
+        .event("e", "v1", "10:04:00", "page_view")
+        .event("f", "v1", "10:05:00", "login")
+        .event("g", "v1", "10:06:00", "login")
+        .toDataset(spark)
+        .withColumn("user_id", org.apache.spark.sql.functions.expr(
+            "CASE WHEN event_id IN ('b', 'c', 'd', 'g') THEN 'u1' WHEN event_id = 'f' THEN 'u2' END"));
+    Dataset<Row> out = sessionizer.sessionize(events.repartition(events.col("visitor_id")));
+    assertThat(out.filter("user_edge").orderBy("event_time").select("event_id")
+        .as(org.apache.spark.sql.Encoders.STRING()).collectAsList()).containsExactly("b", "d", "f", "g");
+    assertThat(IdentityLinks.links(out.filter("user_edge")).collectAsList())
+        .containsExactlyInAnyOrderElementsOf(IdentityLinks.links(events).collectAsList());
+  }
+
+  @Test
   void sessionOverMidnightStaysOneSessionDatedByItsStart() {
     Dataset<Row> events = new EventFixtures()
         .event("a", "v1", "2026-03-10 23:50:00", "page_view")
