@@ -56,6 +56,35 @@ class DeltaTableWriterTest {
   }
 
   @Test
+  void idColumnsAreWrittenWithoutADictionaryAndRepeatedValuesWithOne() throws Exception {
+    DeltaTableWriter writer = new DeltaTableWriter(spark, new TableLocations(dir.toString(), "writer_encoding"));
+    Dataset<Row> rows = spark.sql("SELECT DATE'2026-01-01' AS event_date, concat('v', id % 7) AS visitor_key,"
+        + " concat('v', id % 7) AS visitor_id, 's' AS session_id, uuid() AS event_id, TIMESTAMP'2026-01-01 10:00:00' AS event_time,"
+        + " 'micro' AS kind, 'add_to_cart' AS conversion, 'Direct' AS channel, CAST(NULL AS DOUBLE) AS value FROM range(500)");
+    writer.replaceDates(OutputTable.CONVERSIONS, rows.coalesce(1), LocalDate.parse("2026-01-01"), LocalDate.parse("2026-01-01"));
+
+    Path file;
+    try (var files = java.nio.file.Files.walk(dir.resolve("conversions"))) {
+      file = files.filter(f -> f.toString().endsWith(".parquet")).findFirst().orElseThrow();
+    }
+    java.util.Map<String, java.util.Set<org.apache.parquet.column.Encoding>> encodings = new java.util.HashMap<>();
+    try (var reader = org.apache.parquet.hadoop.ParquetFileReader.open(
+        org.apache.parquet.hadoop.util.HadoopInputFile.fromPath(
+            new org.apache.hadoop.fs.Path(file.toUri()), spark.sparkContext().hadoopConfiguration()))) {
+      for (var column : reader.getFooter().getBlocks().get(0).getColumns()) {
+        encodings.put(column.getPath().toDotString(), column.getEncodings());
+      }
+    }
+    java.util.function.Predicate<java.util.Set<org.apache.parquet.column.Encoding>> dictionary =
+        e -> e.stream().anyMatch(org.apache.parquet.column.Encoding::usesDictionary);
+    assertThat(encodings.get("event_id")).noneMatch(org.apache.parquet.column.Encoding::usesDictionary);
+    assertThat(encodings.get("visitor_id")).noneMatch(org.apache.parquet.column.Encoding::usesDictionary);
+    assertThat(encodings.get("event_time")).noneMatch(org.apache.parquet.column.Encoding::usesDictionary);
+    assertThat(dictionary.test(encodings.get("conversion"))).isTrue();
+    assertThat(dictionary.test(encodings.get("channel"))).isTrue();
+  }
+
+  @Test
   void aNewOutputPathWithTheSameDatabaseReRegistersTheTable() {
     new DeltaTableWriter(spark, new TableLocations(dir.resolve("one").toString(), "writer_move"))
         .replaceDates(OutputTable.QUARANTINE, quarantineRows("2026-01-01", "first"),
