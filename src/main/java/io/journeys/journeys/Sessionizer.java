@@ -97,7 +97,8 @@ public final class Sessionizer {
 
   /**
    * Adds session_no, session_id, session_start, in_session_order, the first event's page,
-   * referrer and campaign, {@link #LAST_IN_SESSION} and {@link #PAGE_VIEWS_SO_FAR} to every event.
+   * referrer and campaign, {@link #LAST_IN_SESSION}, {@link #PAGE_VIEWS_SO_FAR} and (when the events
+   * have a user_id) {@link #USER_EDGE} to every event.
    *
    * <p>Every window here shares one specification, the device's timeline (visitor partition,
    * time order), so Spark sorts the events once, and they run in three Window operators.
@@ -187,11 +188,13 @@ public final class Sessionizer {
           "tagged_so_far", last_value(tagged, lit(true)).over(soFar));
       second.putAll(running);
       plain.put("campaign", campaign);
+      Map<String, Column> first = ordered("gap_start", gapStart, "gap_after", gapAfter, "row_no", row_number().over(timeline),
+          "next_campaign", lead(col("campaign"), 1).over(timeline));
+      first.putAll(userEdge(events, timeline));
       marked =
           events
               .withColumns(plain)
-              .withColumns(withUserEdge(events, timeline, ordered("gap_start", gapStart, "gap_after", gapAfter,
-                  "row_no", row_number().over(timeline), "next_campaign", lead(col("campaign"), 1).over(timeline))))
+              .withColumns(first)
               .withColumns(second)
               .withColumn("previous_campaign",
                   when(col("previous_tagged.t").geq(col("gap_session_start")), col("previous_tagged.c")))
@@ -254,11 +257,6 @@ public final class Sessionizer {
     Column user = col(USER_ID);
     return ordered(USER_EDGE, user.isNotNull()
         .and(not(user.eqNullSafe(lag(user, 1).over(timeline))).or(not(user.eqNullSafe(lead(user, 1).over(timeline))))));
-  }
-
-  private static Map<String, Column> withUserEdge(Dataset<Row> events, WindowSpec timeline, Map<String, Column> columns) {
-    columns.putAll(userEdge(events, timeline));
-    return columns;
   }
 
   /** Name, column, name, column...: an insertion-ordered map for {@code withColumns}. */

@@ -96,8 +96,8 @@ public final class Stage1Job {
   private Result process(Dataset<Row> events, Dataset<Row> validated, LocalDate first, LocalDate last, String runId) {
     Column inInputWindow = col(EVENT_DATE).between(java.sql.Date.valueOf(first), java.sql.Date.valueOf(last));
     Map<String, Long> written = new TreeMap<>();
-    // Rows read per input date: a count over the partition column alone, which parquet answers
-    // from file footers.
+    // Rows read per input date: a count over the date column alone (no data column is read when
+    // the input is partitioned by date).
     Map<LocalDate, Long> read = new TreeMap<>();
     for (Row row : events.filter(inInputWindow).groupBy(col(EVENT_DATE)).count().collectAsList()) {
       read.put(row.getDate(0).toLocalDate(), row.getLong(1));
