@@ -4,14 +4,13 @@ import static io.journeys.Columns.CONVERSION;
 import static io.journeys.Columns.KIND;
 import static io.journeys.Columns.VALUE;
 import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.filter;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.struct;
-import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 import io.journeys.config.ConversionRule;
@@ -21,17 +20,16 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
+import java.util.function.IntFunction;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.expressions.WindowSpec;
 import org.apache.spark.sql.types.DataTypes;
 
 /**
  * Finds micro and macro conversions in sessionized events (SPEC §3, §4). Each rule's predicate is
- * evaluated per event; a running count per session, computed by the {@link Sessionizer} in its own
- * Window operators on the device's timeline, then decides when it fires:
+ * evaluated per event; a running count per session, kept by the {@link Sessionizer}'s walk over the
+ * device's timeline, then decides when it fires:
  *
  * <ul>
  *   <li>a count rule ({@code min-count = N}) fires once, at its N-th matching event of the session;
@@ -71,7 +69,7 @@ public final class ConversionDetector {
     return io.journeys.spark.ReferencedColumns.of(events, expressions);
   }
 
-  /** Per rule, whether the event matches its predicate: plain columns, added before any window. */
+  /** Per rule, whether the event matches its predicate: plain columns, added before the walk. */
   Map<String, Column> matches() {
     Map<String, Column> matches = new LinkedHashMap<>();
     for (int i = 0; i < rules.size(); i++) {
@@ -80,58 +78,34 @@ public final class ConversionDetector {
     return matches;
   }
 
-  /** Running match counts on the device's timeline, for the rules that count within a session. */
-  Map<String, Column> runningTotals(WindowSpec soFar) {
-    Map<String, Column> totals = new LinkedHashMap<>();
-    for (int i : countedRules()) {
-      totals.put(total(i), sum(matchCount(i)).over(soFar));
-    }
-    return totals;
+  /** The rule's count at which it fires, for the rules that count within a session. */
+  int minCount(int rule) {
+    return rules.get(rule).minCount();
   }
 
   /**
-   * Per counted rule, its running count just before the session started, as an expression the
-   * sessionizer evaluates on the session's first event: a count within the session is the running
-   * count minus that base.
+   * Adds {@link #FIRED}, the rules that fire at each event, from per-rule flags ({@code
+   * firedColumn} names rule i's), and drops the flags. Value expressions are evaluated here, on the
+   * firing events only.
    */
-  Map<String, Column> sessionBases() {
-    Map<String, Column> bases = new LinkedHashMap<>();
-    for (int i : countedRules()) {
-      bases.put(base(i), col(total(i)).minus(matchCount(i)));
-    }
-    return bases;
-  }
-
-  /**
-   * Adds {@link #FIRED}, the rules that fire at each event, and drops the working columns;
-   * {@code sessionBase} gives a counted rule's base (by name) as carried from the session's first
-   * event.
-   */
-  Dataset<Row> addFirings(Dataset<Row> rows, Function<String, Column> sessionBase) {
-    List<Integer> counted = countedRules();
+  Dataset<Row> addFirings(Dataset<Row> rows, IntFunction<String> firedColumn) {
     List<Column> firings = new ArrayList<>();
+    List<String> flags = new ArrayList<>();
+    Column anyFires = lit(false);
     for (int i = 0; i < rules.size(); i++) {
       ConversionRule rule = rules.get(i);
-      Column fires = counted.contains(i)
-          ? col(match(i)).and(col(total(i)).minus(sessionBase.apply(base(i))).equalTo(rule.minCount()))
-          : col(match(i));
+      Column fires = coalesce(col(firedColumn.apply(i)), lit(false));
       Column value =
           rule.valueExpression().isPresent()
               ? expr(rule.valueExpression().get()).try_cast(DataTypes.DoubleType)
               : lit(null).cast(DataTypes.DoubleType);
       firings.add(when(fires, struct(lit(rule.kind().label()).as(KIND), lit(rule.name()).as(CONVERSION), value.as(VALUE))));
+      flags.add(firedColumn.apply(i));
+      anyFires = anyFires.or(fires);
     }
-    // Most events match no rule: the array is built for the others only.
-    Column anyMatch = matches().keySet().stream().map(org.apache.spark.sql.functions::col)
-        .reduce(Column::or).orElse(lit(false));
+    // Most events fire no rule: the array is built for the others only.
     Column fired = filter(array(firings.toArray(Column[]::new)), x -> x.isNotNull());
-    List<String> working = new ArrayList<>(matches().keySet());
-    counted.forEach(i -> working.add(total(i)));
-    // Two projections, so the array is built once per matching event, then emptied to null.
-    return rows
-        .withColumn(FIRED, when(anyMatch, fired))
-        .withColumn(FIRED, when(size(col(FIRED)).gt(0), col(FIRED)))
-        .drop(working.toArray(String[]::new));
+    return rows.withColumn(FIRED, when(anyFires, fired)).drop(flags.toArray(String[]::new));
   }
 
   /**
@@ -149,7 +123,7 @@ public final class ConversionDetector {
   }
 
   /** Micro rules that count matches within the session: count rules, and all with dedupe per session. */
-  private List<Integer> countedRules() {
+  List<Integer> countedRules() {
     List<Integer> counted = new ArrayList<>();
     for (int i = 0; i < rules.size(); i++) {
       ConversionRule rule = rules.get(i);
@@ -160,19 +134,8 @@ public final class ConversionDetector {
     return counted;
   }
 
-  private Column matchCount(int i) {
-    return when(col(match(i)), 1).otherwise(0);
-  }
-
   private static String match(int i) {
     return "m" + i;
   }
 
-  private static String total(int i) {
-    return "t" + i;
-  }
-
-  private static String base(int i) {
-    return "b" + i;
-  }
 }

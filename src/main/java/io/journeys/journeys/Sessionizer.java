@@ -4,6 +4,7 @@ import static io.journeys.Columns.CHANNEL;
 import static io.journeys.Columns.EVENT_ID;
 import static io.journeys.Columns.EVENT_TIME;
 import static io.journeys.Columns.PAGE_URL;
+import static io.journeys.Columns.REASON;
 import static io.journeys.Columns.REFERRER_URL;
 import static io.journeys.Columns.SESSION_ID;
 import static io.journeys.Columns.SESSION_START;
@@ -15,36 +16,31 @@ import static io.journeys.Columns.VISITOR_ID;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat_ws;
-import static org.apache.spark.sql.functions.lag;
-import static org.apache.spark.sql.functions.last_value;
-import static org.apache.spark.sql.functions.lead;
-import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.not;
-import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.sha2;
-import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.substring;
-import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.unix_micros;
 import static org.apache.spark.sql.functions.when;
 
 import io.journeys.Columns;
 import io.journeys.config.JobSettings.SessionSettings;
 import io.journeys.config.JobSettings.SessionSource;
+import io.journeys.spark.ProjectionChain;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.expressions.Window;
-import org.apache.spark.sql.expressions.WindowSpec;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * Marks duplicates and assigns sessions on events already partitioned by {@code visitor_id}
- * (the stage's one shuffle): every window here is partitioned by the visitor, so Spark sorts
- * within partitions but exchanges nothing, and no visitor's events are ever gathered into a list.
+ * (the stage's one shuffle): it sorts each partition by device and time once, then walks each
+ * device's events in code ({@link TimelineWalk}), so no visitor's events are gathered into a list
+ * and no window operator copies them again.
  *
  * <p>Sessions (SPEC §4), per device in time order (ties by event_id): a new session starts at the
  * first event, after a gap longer than {@code sessions.timeout} (a gap of exactly the timeout
@@ -54,6 +50,10 @@ import org.apache.spark.sql.expressions.WindowSpec;
  * sessions.source = input} the tracker's session id is followed instead: a new session starts
  * when it changes. {@code session_id} is the tracker's id in that mode, else a hash of the device
  * and the session start, so reruns give the same ids.
+ *
+ * <p>Rows with a quarantine {@code reason} and every copy of an event id on a device after the
+ * first by time ({@link #DUPLICATE}) take no part in sessions: they come out with {@code
+ * duplicate} set and the session columns null.
  */
 public final class Sessionizer {
   /** True for every copy of an event id after the first by time. */
@@ -84,28 +84,10 @@ public final class Sessionizer {
   }
 
   /**
-   * Adds {@link #DUPLICATE} to validated rows: among the rows without a quarantine {@code reason},
-   * every copy of an event id on a device after the first by time. A quarantined row is never a
-   * duplicate, and does not make a valid copy of its id one.
-   */
-  public static Dataset<Row> markDuplicates(Dataset<Row> validated) {
-    String reason = io.journeys.Columns.REASON;
-    WindowSpec byId = Window.partitionBy(col(VISITOR_ID), col(EVENT_ID), col(reason).isNull())
-        .orderBy(col(EVENT_TIME), col(EventsColumns.EVENT_TIME_RAW));
-    return validated.withColumn(DUPLICATE, col(reason).isNull().and(row_number().over(byId).gt(1)));
-  }
-
-  /**
-   * Adds session_no, session_id, session_start, in_session_order, the first event's page,
-   * referrer and campaign, {@link #LAST_IN_SESSION}, {@link #PAGE_VIEWS_SO_FAR} and (when the events
-   * have a user_id) {@link #USER_EDGE} to every event.
-   *
-   * <p>Every window here shares one specification, the device's timeline (visitor partition,
-   * time order), so Spark sorts the events once, and they run in three Window operators.
-   * Per-session values are read off the timeline instead of from windows partitioned by session
-   * (each of which would sort again): a session's first row carries a struct of its values, and
-   * later rows take the last such struct seen. A session's last row therefore holds the whole
-   * session (end, events, page views), and the sessions table needs no aggregation.
+   * Adds {@link #DUPLICATE}, session_no, session_id, session_start, in_session_order, the first
+   * event's page, referrer and campaign, {@link #LAST_IN_SESSION}, {@link #PAGE_VIEWS_SO_FAR} and
+   * (when the events have a user_id) {@link #USER_EDGE} to every event. A session's last row
+   * holds the whole session (end, events, page views), so the sessions table needs no aggregation.
    */
   public Dataset<Row> sessionize(Dataset<Row> events) {
     return sessionize(events, null, null);
@@ -122,150 +104,104 @@ public final class Sessionizer {
 
   /**
    * As {@link #sessionize(Dataset, ChannelClassifier)} (channels may be null), and, with a
-   * detector, adds its {@link ConversionDetector#FIRED} column: the detector's running counts
-   * are computed in the same Window operators, so conversions cost no operator of their own.
+   * detector, adds its {@link ConversionDetector#FIRED} column, counted in the same walk.
    */
   public Dataset<Row> sessionize(Dataset<Row> events, ChannelClassifier channels, ConversionDetector detector) {
-    return sessionize(events, channels, detector, null);
+    return walk(events, channels, detector, false);
   }
 
   /**
-   * As {@link #sessionize(Dataset, ChannelClassifier, ConversionDetector)}, with each device's
-   * events split into separate timelines by the value of {@code segment} (when not null): rows of
-   * different segments never share a session, so rows that must not take part (say, rejected
-   * ones) can ride along in the same pass and be set aside afterwards.
+   * As {@link #sessionize(Dataset, ChannelClassifier, ConversionDetector)}, but only the rows some
+   * output is made of: set-aside rows (quarantined or duplicate), each session's last row, rows
+   * where a conversion fires and rows where a run of one user starts or ends. Those are a fraction
+   * of the events, and the rest never leave the walk.
    */
-  public Dataset<Row> sessionize(Dataset<Row> events, ChannelClassifier channels, ConversionDetector detector,
-      String segment) {
-    WindowSpec timeline = (segment == null ? Window.partitionBy(VISITOR_ID) : Window.partitionBy(VISITOR_ID, segment))
-        .orderBy(EVENT_TIME, EVENT_ID);
-    WindowSpec soFar = timeline.rowsBetween(Window.unboundedPreceding(), Window.currentRow());
-    WindowSpec before = timeline.rowsBetween(Window.unboundedPreceding(), -1);
-    long timeoutMicros = settings.timeout().toNanos() / 1000;
-    Column previousTime = lag(col(EVENT_TIME), 1).over(timeline);
-    Column nextTime = lead(col(EVENT_TIME), 1).over(timeline);
-    Column gapStart = previousTime.isNull().or(unix_micros(col(EVENT_TIME)).minus(unix_micros(previousTime)).gt(timeoutMicros));
-    Column gapAfter = nextTime.isNull().or(unix_micros(nextTime).minus(unix_micros(col(EVENT_TIME))).gt(timeoutMicros));
-
-    Map<String, Column> plain = new LinkedHashMap<>();
-    plain.put("is_page_view", when(col(Columns.EVENT_NAME).equalTo("page_view"), 1).otherwise(0));
-    Map<String, Column> running = new LinkedHashMap<>();
-    running.put("page_views_total", sum(col("is_page_view")).over(soFar));
-    Map<String, Column> bases = new LinkedHashMap<>();
-    bases.put("page_views_base", col("page_views_total").minus(col("is_page_view")));
-    if (detector != null) {
-      plain.putAll(detector.matches());
-      running.putAll(detector.runningTotals(soFar));
-      bases.putAll(detector.sessionBases());
-    }
-
-    // Window expressions given together, in one withColumns, share one Window operator: each
-    // operator buffers whole rows, so there are three of them here, not one per expression.
-    // Whether the next event starts a session is decided from the same facts as for this one, so
-    // a session's last row is known without another pass.
-    Dataset<Row> marked;
-    if (settings.source() == SessionSource.INPUT) {
-      Column id = coalesce(col(SESSION_ID), lit(""));
-      Map<String, Column> first = ordered(
-          "new_session", previousTime.isNull().or(not(id.equalTo(lag(id, 1).over(timeline)))),
-          "last_in_session", nextTime.isNull().or(not(id.equalTo(lead(id, 1).over(timeline)))),
-          "row_no", row_number().over(timeline));
-      first.putAll(userEdge(events, timeline));
-      first.putAll(running);
-      marked = events.withColumns(plain).withColumns(first);
-    } else {
-      Column campaign =
-          when(col(UTM_SOURCE).isNotNull().or(col(UTM_MEDIUM).isNotNull()).or(col(UTM_CAMPAIGN).isNotNull()),
-              concat_ws("\u0001", coalesce(col(UTM_SOURCE), lit("")), coalesce(col(UTM_MEDIUM), lit("")),
-                  coalesce(col(UTM_CAMPAIGN), lit(""))));
-      Column tagged = when(col("campaign").isNotNull(), struct(col(EVENT_TIME).as("t"), col("campaign").as("c")));
-      // The last campaign seen earlier on the timeline with its time. It belongs to the current
-      // inactivity session when it is no older than that session's first event: every event
-      // before a gap is more than the timeout older than the event after it.
-      Map<String, Column> second = ordered(
-          "gap_session_start", last_value(when(col("gap_start"), col(EVENT_TIME)), lit(true)).over(soFar),
-          "previous_tagged", last_value(tagged, lit(true)).over(before),
-          "tagged_so_far", last_value(tagged, lit(true)).over(soFar));
-      second.putAll(running);
-      plain.put("campaign", campaign);
-      Map<String, Column> first = ordered("gap_start", gapStart, "gap_after", gapAfter, "row_no", row_number().over(timeline),
-          "next_campaign", lead(col("campaign"), 1).over(timeline));
-      first.putAll(userEdge(events, timeline));
-      marked =
-          events
-              .withColumns(plain)
-              .withColumns(first)
-              .withColumns(second)
-              .withColumn("previous_campaign",
-                  when(col("previous_tagged.t").geq(col("gap_session_start")), col("previous_tagged.c")))
-              .withColumn("campaign_so_far",
-                  when(col("tagged_so_far.t").geq(col("gap_session_start")), col("tagged_so_far.c")))
-              .withColumn("new_session",
-                  col("gap_start").or(col("campaign").isNotNull().and(not(col("campaign").eqNullSafe(col("previous_campaign"))))))
-              .withColumn("last_in_session",
-                  col("gap_after").or(col("next_campaign").isNotNull()
-                      .and(not(col("next_campaign").eqNullSafe(col("campaign_so_far"))))))
-              .drop("gap_start", "gap_after", "gap_session_start", "campaign", "next_campaign", "previous_tagged",
-                  "tagged_so_far", "previous_campaign", "campaign_so_far");
-    }
-    if (channels != null) {
-      marked = channels.classifyWhere(marked, col("new_session"));
-    }
-    List<Column> headFields = new ArrayList<>(List.of(col(EVENT_TIME).as("start"), col("row_no").as("row_no"),
-        col(PAGE_URL).as("page_url"), col(REFERRER_URL).as("referrer_url"), col(UTM_SOURCE).as("utm_source"),
-        col(UTM_MEDIUM).as("utm_medium"), col(UTM_CAMPAIGN).as("utm_campaign"),
-        channels != null ? col(CHANNEL).as("channel") : lit(null).cast("string").as("channel")));
-    bases.forEach((name, base) -> headFields.add(base.as(name)));
-    Column head = when(col("new_session"), struct(headFields.toArray(Column[]::new)));
-    Dataset<Row> numbered =
-        marked
-            .withColumns(ordered(
-                SESSION_NO, sum(when(col("new_session"), 1).otherwise(0)).over(soFar),
-                "head", last_value(head, lit(true)).over(soFar)))
-            .withColumn(SESSION_START, col("head.start"))
-            .withColumn(IN_SESSION_ORDER, col("row_no").minus(col("head.row_no")).plus(1).cast("int"))
-            .withColumn(PAGE_VIEWS_SO_FAR, col("page_views_total").minus(col("head.page_views_base")).cast("int"))
-            .withColumn(FIRST_PAGE_URL, col("head.page_url"))
-            .withColumn(FIRST_REFERRER_URL, col("head.referrer_url"))
-            .withColumn(FIRST_UTM_SOURCE, col("head.utm_source"))
-            .withColumn(FIRST_UTM_MEDIUM, col("head.utm_medium"))
-            .withColumn(FIRST_UTM_CAMPAIGN, col("head.utm_campaign"));
-    if (channels != null) {
-      numbered = numbered.withColumn(CHANNEL, col("head.channel"));
-    }
-    if (detector != null) {
-      numbered = detector.addFirings(numbered, name -> col("head." + name));
-    }
-    numbered = numbered.drop("new_session", "row_no", "head", "is_page_view", "page_views_total");
-
-    Column hashedId =
-        substring(sha2(concat_ws("|", col(VISITOR_ID), unix_micros(col(SESSION_START)).cast("string")), 256), 1, 32);
-    Column sessionId =
-        settings.source() == SessionSource.INPUT ? coalesce(col(SESSION_ID), hashedId) : hashedId;
-    return numbered.withColumn(SESSION_ID, sessionId);
+  public Dataset<Row> outputRows(Dataset<Row> events, ChannelClassifier channels, ConversionDetector detector) {
+    return walk(events, channels, detector, true);
   }
 
   /**
-   * {@link #USER_EDGE}, when the events have a user_id: true where a run of events with the same
-   * user_id starts or ends on the timeline. A device's first and last sighting of each user is on
-   * such an event, so links need only those rows.
+   * The walk's input: the events with the rules' match columns, sorted by device and time within
+   * their partitions (ties by event id, then by raw time, so the first copy of an id by time comes
+   * first).
    */
-  private static Map<String, Column> userEdge(Dataset<Row> events, WindowSpec timeline) {
-    if (!java.util.Arrays.asList(events.columns()).contains(USER_ID)) {
-      return Map.of();
+  Dataset<Row> timelines(Dataset<Row> events, ConversionDetector detector) {
+    Dataset<Row> withMatches = detector == null ? events : events.withColumns(detector.matches());
+    List<Column> order = new ArrayList<>(List.of(col(VISITOR_ID), col(EVENT_TIME), col(EVENT_ID)));
+    if (has(events, EventsColumns.EVENT_TIME_RAW)) {
+      order.add(col(EventsColumns.EVENT_TIME_RAW));
     }
-    Column user = col(USER_ID);
-    return ordered(USER_EDGE, user.isNotNull()
-        .and(not(user.eqNullSafe(lag(user, 1).over(timeline))).or(not(user.eqNullSafe(lead(user, 1).over(timeline))))));
+    return withMatches.sortWithinPartitions(order.toArray(Column[]::new));
   }
 
-  /** Name, column, name, column...: an insertion-ordered map for {@code withColumns}. */
-  static Map<String, Column> ordered(Object... nameColumnPairs) {
-    Map<String, Column> columns = new LinkedHashMap<>();
-    for (int i = 0; i < nameColumnPairs.length; i += 2) {
-      columns.put((String) nameColumnPairs[i], (Column) nameColumnPairs[i + 1]);
+  private Dataset<Row> walk(Dataset<Row> events, ChannelClassifier channels, ConversionDetector detector,
+      boolean outputsOnly) {
+    Dataset<Row> sorted = timelines(events, detector);
+    StructType schema = sorted.schema();
+    List<String> matches = detector == null ? List.of() : new ArrayList<>(detector.matches().keySet());
+    int rules = matches.size();
+    boolean[] counted = new boolean[rules];
+    int[] minCounts = new int[rules];
+    if (detector != null) {
+      detector.countedRules().forEach(i -> counted[i] = true);
+      for (int i = 0; i < rules; i++) {
+        minCounts[i] = detector.minCount(i);
+      }
     }
-    return columns;
+    TimelineWalk.Layout layout = new TimelineWalk.Layout(
+        schema.fieldIndex(VISITOR_ID), schema.fieldIndex(EVENT_TIME), schema.fieldIndex(EVENT_ID),
+        index(schema, USER_ID), index(schema, SESSION_ID), index(schema, REASON), index(schema, Columns.EVENT_NAME),
+        index(schema, PAGE_URL), index(schema, REFERRER_URL), index(schema, UTM_SOURCE), index(schema, UTM_MEDIUM),
+        index(schema, UTM_CAMPAIGN), matches.stream().mapToInt(schema::fieldIndex).toArray(), counted, minCounts,
+        settings.timeout().toNanos() / 1000, settings.source() == SessionSource.INPUT, outputsOnly);
+
+    ProjectionChain channel = null;
+    int channelField = -1;
+    if (channels != null) {
+      // The rules are compiled against the walk's row layout and run on each session's first row.
+      Dataset<Row> classified = channels.classify(sorted.sparkSession().createDataFrame(List.of(), schema));
+      channel = ProjectionChain.of(classified);
+      channelField = classified.schema().fieldIndex(CHANNEL);
+    }
+
+    StructType walked = schema;
+    for (StructField field : TimelineWalk.EXTRA.fields()) {
+      walked = walked.add(field);
+    }
+    for (int i = 0; i < rules; i++) {
+      walked = walked.add(TimelineWalk.fired(i), org.apache.spark.sql.types.DataTypes.BooleanType);
+    }
+    // With adaptive execution, turning the plan into rows runs the shuffle under it now.
+    JavaRDD<InternalRow> rows = sorted.queryExecution().toRdd().toJavaRDD()
+        .mapPartitionsWithIndex(new TimelineWalk(layout, channel, channelField), true);
+    Dataset<Row> out =
+        ((org.apache.spark.sql.classic.SparkSession) sorted.sparkSession()).internalCreateDataFrame(rows.rdd(), walked, false);
+
+    List<String> dropped = new ArrayList<>(matches);
+    if (channels == null) {
+      dropped.add(CHANNEL);
+    }
+    if (!has(events, USER_ID)) {
+      dropped.add(USER_EDGE);
+    }
+    if (detector != null) {
+      out = detector.addFirings(out, TimelineWalk::fired);
+    }
+    // Null on set-aside rows, which belong to no session.
+    Column hashedId = when(col(SESSION_START).isNotNull(),
+        substring(sha2(concat_ws("|", col(VISITOR_ID), unix_micros(col(SESSION_START)).cast("string")), 256), 1, 32));
+    Column sessionId = settings.source() == SessionSource.INPUT && has(events, SESSION_ID)
+        ? coalesce(col(SESSION_ID), hashedId)
+        : hashedId;
+    return out.withColumn(SESSION_ID, sessionId).drop(dropped.toArray(String[]::new));
+  }
+
+  private static int index(StructType schema, String name) {
+    return Arrays.asList(schema.fieldNames()).indexOf(name);
+  }
+
+  private static boolean has(Dataset<Row> rows, String column) {
+    return Arrays.asList(rows.columns()).contains(column);
   }
 
   /** Column names shared with the reader, kept here to avoid a dependency cycle in javadoc. */

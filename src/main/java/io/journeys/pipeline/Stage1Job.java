@@ -45,12 +45,12 @@ import org.apache.spark.storage.StorageLevel;
  * <p>Reads input partitions one day further back than it writes, so sessions crossing midnight
  * into the first rewritten day continue. Rows are validated, then the stage's one shuffle
  * partitions them by visitor; duplicates, sessions, conversions and identity edges come out of
- * window functions over that partitioning in one pass, and only the rows the tables are made of
- * are kept for the writes. Dates are days in {@code reporting.timezone}; with a zone other
+ * one walk over each device's sorted events, and only the rows the tables are made of are kept
+ * for the writes. Dates are days in {@code reporting.timezone}; with a zone other
  * than UTC one more UTC partition is read on each side.
  */
 public final class Stage1Job {
-  /** Rejected or duplicate: on a timeline of its own, kept only for quarantine and accounting. */
+  /** Rejected or duplicate: in no session, kept only for quarantine and accounting. */
   private static final String SET_ASIDE = "set_aside";
 
   private final SparkSession spark;
@@ -87,9 +87,9 @@ public final class Stage1Job {
   }
 
   /**
-   * One pass: the stage's one shuffle (by visitor), duplicates marked inside it, then sessions and
-   * conversions on the device timelines, with rejected and duplicate rows riding along on timelines
-   * of their own. Only the rows the outputs are made of are kept (in memory/disk): rejected and
+   * One pass: the stage's one shuffle (by visitor), then one walk over each device's sorted events
+   * that sets rejected and duplicate rows aside and finds sessions, conversions and user edges on
+   * the rest. Only the rows the outputs are made of are kept (in memory/disk): rejected and
    * duplicate rows, each session's last event, events where a conversion fires and the edges of
    * each device's user runs — a fraction of the events, so no cache of all events is built.
    */
@@ -105,22 +105,19 @@ public final class Stage1Job {
 
     ConversionDetector detector = new ConversionDetector(settings.allRules(), settings.touchpointDedupe());
     ChannelClassifier channels = new ChannelClassifier(settings.channelRules(), settings.defaultChannel());
-    // The sorts and every Window operator copy whole rows: only the columns the outputs, the rules
-    // and the channels read go in.
+    // The shuffle and the sort copy whole rows: only the columns the outputs, the rules and the
+    // channels read go in.
     Set<String> needed = new HashSet<>(Sessionizer.COLUMNS);
     needed.addAll(List.of(EVENT_DATE, REASON, Columns.RAW, EventReader.EVENT_TIME_RAW));
     needed.addAll(detector.referencedColumns(validated));
     needed.addAll(channels.referencedColumns(validated));
     Dataset<Row> narrow = validated.select(
         Arrays.stream(validated.columns()).filter(needed::contains).map(functions::col).toArray(Column[]::new));
-    Dataset<Row> byVisitor = Sessionizer.markDuplicates(narrow.repartition(col(VISITOR_ID)))
-        .drop(EventReader.EVENT_TIME_RAW)
-        .withColumn(SET_ASIDE, col(REASON).isNotNull().or(col(Sessionizer.DUPLICATE)));
     Column kept = not(col(SET_ASIDE));
     Dataset<Row> outputRows = new Sessionizer(settings.sessions())
-        .sessionize(byVisitor, channels, detector, SET_ASIDE)
-        .filter(col(SET_ASIDE).or(col(Sessionizer.LAST_IN_SESSION)).or(col(ConversionDetector.FIRED).isNotNull())
-            .or(col(Sessionizer.USER_EDGE)))
+        .outputRows(narrow.repartition(col(VISITOR_ID)), channels, detector)
+        .drop(EventReader.EVENT_TIME_RAW)
+        .withColumn(SET_ASIDE, col(REASON).isNotNull().or(col(Sessionizer.DUPLICATE)))
         .persist(StorageLevel.MEMORY_AND_DISK());
     try {
       // Filled here, by one plain action, rather than by several queries reading it at once.

@@ -100,18 +100,49 @@ class SessionizerTest {
   }
 
   @Test
-  void sessionsSortTheEventsOnceAndUseThreeWindowOperators() {
-    Dataset<Row> events = new EventFixtures().event("a", "v1", "10:00:00", "page_view").toDataset(spark);
+  void theWalkReadsEventsSortedOnceAfterTheVisitorShuffleWithNoWindowOperator() {
+    // Two events: Spark drops a sort over at most one row.
+    Dataset<Row> events = new EventFixtures().event("a", "v1", "10:00:00", "page_view")
+        .event("b", "v1", "10:01:00", "page_view").toDataset(spark);
     ConversionDetector detector = new ConversionDetector(List.of(
         new io.journeys.config.ConversionRule("viewed_2_pages", io.journeys.config.ConversionRule.Kind.MICRO,
             "event_name = 'page_view'", 2, io.journeys.config.ConversionRule.CountScope.SESSION, java.util.Optional.empty())),
         io.journeys.config.JobSettings.TouchpointDedupe.SESSION);
-    ChannelClassifier channels = new ChannelClassifier(List.of(), "Direct");
-    Dataset<Row> out = sessionizer.sessionize(events.repartition(events.col("visitor_id")), channels, detector);
-    assertThat(nodes(out.queryExecution().executedPlan(), "Sort")).isEqualTo(1);
-    // Each Window operator buffers whole rows: sessions, their last rows and the conversion counts
-    // are grouped into three of them.
-    assertThat(nodes(out.queryExecution().executedPlan(), "Window")).isEqualTo(3);
+    SparkPlan plan = sessionizer.timelines(events.repartition(events.col("visitor_id")), detector)
+        .queryExecution().executedPlan();
+    // The one exchange is the caller's repartition by visitor_id; duplicates, sessions and
+    // conversions need one sort and nothing that copies the rows again.
+    assertThat(nodes(plan, "Exchange")).isEqualTo(1);
+    assertThat(nodes(plan, "Sort")).isEqualTo(1);
+    assertThat(nodes(plan, "Window")).isZero();
+  }
+
+  @Test
+  void outputRowsAreTheLastFiringEdgeAndSetAsideRowsOfTheFullWalk() {
+    // Sessions {a, b, c} and {d}; b is a signup (fires), c is u1's only event (an edge), b2 is a
+    // later copy of b (duplicate) and r is quarantined. a alone carries no output.
+    Dataset<Row> events = new EventFixtures()
+        .event("a", "v1", "10:00:00", "page_view")
+        .event("b", "v1", "10:01:00", "newsletter_signup")
+        .event("b", "v1", "10:01:30", "newsletter_signup")
+        .event("c", "v1", "10:02:00", "page_view")
+        .event("r", "v1", "10:03:00", "page_view")
+        .event("d", "v1", "11:00:00", "page_view")
+        .toDataset(spark)
+        .withColumn("user_id", org.apache.spark.sql.functions.expr("CASE WHEN event_id = 'c' THEN 'u1' END"))
+        .withColumn("reason", org.apache.spark.sql.functions.expr("CASE WHEN event_id = 'r' THEN 'missing_x' END"));
+    ConversionDetector detector = new ConversionDetector(List.of(
+        new io.journeys.config.ConversionRule("signup", io.journeys.config.ConversionRule.Kind.MICRO,
+            "event_name = 'newsletter_signup'", 1, io.journeys.config.ConversionRule.CountScope.SESSION,
+            java.util.Optional.empty())),
+        io.journeys.config.JobSettings.TouchpointDedupe.SESSION);
+    Dataset<Row> out = sessionizer.outputRows(events.repartition(events.col("visitor_id")), null, detector);
+    assertThat(out.orderBy("event_time").selectExpr(
+            "concat_ws(' ', event_id, duplicate, coalesce(cast(last_in_session AS STRING), '-'), fired IS NOT NULL,"
+                + " coalesce(cast(user_edge AS STRING), '-'))")
+        .as(org.apache.spark.sql.Encoders.STRING()).collectAsList())
+        .containsExactly("b false false true false", "b true - false -", "c false true false true",
+            "r false - false -", "d false true false false");
   }
 
   @Test
@@ -208,7 +239,8 @@ class SessionizerTest {
   @Test
   void duplicatesKeepTheFirstByTimeAndQuarantinedRowsTakeNoPart() {
     // x twice (valid): the later copy is the duplicate. z: its earlier copy was quarantined, so the
-    // valid one is kept, and the quarantined one is no duplicate either.
+    // valid one is kept, and the quarantined one is no duplicate either. Neither set-aside row is
+    // in a session; the others make one session of x, y, z.
     Dataset<Row> events = new EventFixtures()
         .event("x", "v1", "10:00:05", "page_view")
         .event("x", "v1", "10:00:00", "page_view")
@@ -218,20 +250,13 @@ class SessionizerTest {
         .toDataset(spark)
         .withColumn("reason", org.apache.spark.sql.functions.expr(
             "CASE WHEN event_id = 'z' AND event_time < TIMESTAMP'2026-03-10 10:02:30' THEN 'missing_event_name' END"));
-    List<String> marked = Sessionizer.markDuplicates(events)
-        .orderBy("event_time").selectExpr("concat(event_id, '@', date_format(event_time, 'HH:mm:ss'), ':', duplicate)")
+    List<String> marked = sessionizer.sessionize(events.repartition(events.col("visitor_id")))
+        .orderBy("event_time")
+        .selectExpr("concat(event_id, '@', date_format(event_time, 'HH:mm:ss'), ':', duplicate, ':',"
+            + " coalesce(cast(in_session_order AS STRING), '-'))")
         .as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
     assertThat(marked).containsExactly(
-        "x@10:00:00:false", "x@10:00:05:true", "y@10:01:00:false", "z@10:02:00:false", "z@10:03:00:false");
-  }
-
-  @Test
-  void sessionizationAfterTheVisitorShuffleAddsNoExchange() {
-    Dataset<Row> events = new EventFixtures().event("a", "v1", "10:00:00", "page_view").toDataset(spark);
-    Dataset<Row> validated = events.withColumn("reason", org.apache.spark.sql.functions.lit(null).cast("string"));
-    Dataset<Row> out = sessionizer.sessionize(Sessionizer.markDuplicates(validated.repartition(validated.col("visitor_id"))));
-    // The one exchange is the repartition by visitor_id; dedupe and sessions only sort.
-    assertThat(nodes(out.queryExecution().executedPlan(), "Exchange")).isEqualTo(1);
+        "x@10:00:00:false:1", "x@10:00:05:true:-", "y@10:01:00:false:2", "z@10:02:00:false:-", "z@10:03:00:false:3");
   }
 
   /** Plan nodes whose name contains {@code name}. */

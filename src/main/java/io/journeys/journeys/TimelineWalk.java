@@ -1,0 +1,301 @@
+package io.journeys.journeys;
+
+import io.journeys.spark.ProjectionChain;
+import java.io.Serializable;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.Set;
+import org.apache.spark.api.java.function.Function2;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
+import org.apache.spark.sql.catalyst.expressions.JoinedRow;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.unsafe.types.UTF8String;
+
+/**
+ * One walk over each device's events, sorted by (visitor, time, event id, raw time) within a
+ * partition that holds all of a device's events: the {@link Sessionizer}'s work without window
+ * operators, which copy every row into buffers once per operator. The walk keeps a device's
+ * state (its session, the last campaign, counts) and one row of look-ahead, since a row is the
+ * session's last exactly when the next one starts a session.
+ *
+ * <p>Per device, rows with a quarantine reason are set aside untouched, as is every copy of an
+ * event id after the first (a duplicate). The remaining rows form the timeline. Each row gets the
+ * {@link #EXTRA} columns appended; set-aside rows only {@code duplicate}. With {@code outputsOnly},
+ * only the rows some table is made of come out: set-aside rows, the last row of each session,
+ * rows where a conversion fires and the rows where a run of one user starts or ends.
+ */
+final class TimelineWalk implements Function2<Integer, Iterator<InternalRow>, Iterator<InternalRow>> {
+  private static final long serialVersionUID = 1L;
+  private static final UTF8String PAGE_VIEW = UTF8String.fromString("page_view");
+  /** Bigger per-device id sets are dropped rather than cleared: clearing costs their capacity. */
+  private static final int REUSED_SET_LIMIT = 4096;
+
+  /** Columns the walk appends, in this order, followed by one {@code fired_<i>} per rule. */
+  static final StructType EXTRA = new StructType()
+      .add(Sessionizer.DUPLICATE, DataTypes.BooleanType, false)
+      .add(Sessionizer.SESSION_NO, DataTypes.IntegerType)
+      .add(io.journeys.Columns.SESSION_START, DataTypes.TimestampType)
+      .add(Sessionizer.IN_SESSION_ORDER, DataTypes.IntegerType)
+      .add(Sessionizer.PAGE_VIEWS_SO_FAR, DataTypes.IntegerType)
+      .add(Sessionizer.FIRST_PAGE_URL, DataTypes.StringType)
+      .add(Sessionizer.FIRST_REFERRER_URL, DataTypes.StringType)
+      .add(Sessionizer.FIRST_UTM_SOURCE, DataTypes.StringType)
+      .add(Sessionizer.FIRST_UTM_MEDIUM, DataTypes.StringType)
+      .add(Sessionizer.FIRST_UTM_CAMPAIGN, DataTypes.StringType)
+      .add(io.journeys.Columns.CHANNEL, DataTypes.StringType)
+      .add(Sessionizer.LAST_IN_SESSION, DataTypes.BooleanType)
+      .add(Sessionizer.USER_EDGE, DataTypes.BooleanType);
+
+  private static final int DUPLICATE = 0;
+  private static final int SESSION_NO = 1;
+  private static final int SESSION_START = 2;
+  private static final int ORDER = 3;
+  private static final int PAGE_VIEWS = 4;
+  private static final int FIRST_PAGE = 5;
+  private static final int FIRST_CAMPAIGN = 9;
+  private static final int CHANNEL = 10;
+  private static final int LAST = 11;
+  private static final int USER_EDGE = 12;
+
+  /** Where the walk's inputs are in a row, and how it decides; -1 for an absent column. */
+  record Layout(int visitor, int time, int eventId, int userId, int sessionId, int reason, int eventName, int pageUrl,
+      int referrerUrl, int utmSource, int utmMedium, int utmCampaign, int[] matches, boolean[] counted, int[] minCounts,
+      long timeoutMicros, boolean inputSessions, boolean outputsOnly) implements Serializable {}
+
+  private final Layout layout;
+  private final ProjectionChain channel;
+  private final int channelField;
+
+  /** {@code channel} (may be null) derives a row whose {@code channelField} is the row's channel. */
+  TimelineWalk(Layout layout, ProjectionChain channel, int channelField) {
+    this.layout = layout;
+    this.channel = channel;
+    this.channelField = channelField;
+  }
+
+  static String fired(int rule) {
+    return "fired_" + rule;
+  }
+
+  @Override
+  public Iterator<InternalRow> call(Integer partition, Iterator<InternalRow> rows) {
+    if (channel != null) {
+      channel.initialize(partition);
+    }
+    return new Walk(rows);
+  }
+
+  /** The walk over one partition: pulls input rows until at least one output row is ready. */
+  private final class Walk implements Iterator<InternalRow> {
+    private final Iterator<InternalRow> rows;
+    private final ArrayDeque<InternalRow> ready = new ArrayDeque<>();
+    private final int rules = layout.matches().length;
+
+    private boolean anyDevice;
+    private UTF8String visitor;
+    private Set<UTF8String> seenIds = new HashSet<>();
+    // The timeline row before the current one, its extras, and what the look-ahead decides for it.
+    private InternalRow pending;
+    private Object[] pendingExtra;
+    private boolean pendingFires;
+    private UTF8String previousUser;
+    private long previousTime;
+    private UTF8String previousSessionKey;
+    private UTF8String[] sessionCampaign;
+    // The current session.
+    private int sessionNo;
+    private int rowNo;
+    private int headRowNo;
+    private long start;
+    private int pageViews;
+    private final int[] counts;
+    private Object[] head;
+
+    Walk(Iterator<InternalRow> rows) {
+      this.rows = rows;
+      this.counts = new int[rules];
+    }
+
+    @Override
+    public boolean hasNext() {
+      while (ready.isEmpty() && rows.hasNext()) {
+        accept(rows.next());
+      }
+      if (ready.isEmpty() && pending != null) {
+        closePending(null);
+      }
+      return !ready.isEmpty();
+    }
+
+    @Override
+    public InternalRow next() {
+      if (!hasNext()) {
+        throw new NoSuchElementException();
+      }
+      return ready.poll();
+    }
+
+    private void accept(InternalRow input) {
+      UTF8String rowVisitor = input.isNullAt(layout.visitor()) ? null : input.getUTF8String(layout.visitor());
+      if (!anyDevice || !Objects.equals(rowVisitor, visitor)) {
+        if (pending != null) {
+          closePending(null);
+        }
+        startDevice(rowVisitor);
+      }
+      if (layout.reason() >= 0 && !input.isNullAt(layout.reason())) {
+        setAside(input, false);
+        return;
+      }
+      UTF8String id = input.isNullAt(layout.eventId()) ? null : input.getUTF8String(layout.eventId());
+      if (seenIds.contains(id)) {
+        setAside(input, true);
+        return;
+      }
+      seenIds.add(id == null ? null : id.clone());
+      onTimeline(input.copy());
+    }
+
+    private void startDevice(UTF8String rowVisitor) {
+      anyDevice = true;
+      visitor = rowVisitor == null ? null : rowVisitor.clone();
+      if (seenIds.size() > REUSED_SET_LIMIT) {
+        seenIds = new HashSet<>();
+      } else {
+        seenIds.clear();
+      }
+      previousUser = null;
+      previousSessionKey = null;
+      sessionCampaign = null;
+      sessionNo = 0;
+      rowNo = 0;
+    }
+
+    private void setAside(InternalRow input, boolean duplicate) {
+      Object[] extra = new Object[EXTRA.size() + rules];
+      extra[DUPLICATE] = duplicate;
+      ready.add(new JoinedRow(input.copy(), new GenericInternalRow(extra)));
+    }
+
+    /** A row of the timeline: decides whether it starts a session, which settles the row before it. */
+    private void onTimeline(InternalRow row) {
+      long time = row.getLong(layout.time());
+      boolean first = rowNo == 0;
+      boolean newSession;
+      if (layout.inputSessions()) {
+        UTF8String key = string(row, layout.sessionId());
+        key = key == null ? UTF8String.EMPTY_UTF8 : key;
+        newSession = first || !key.equals(previousSessionKey);
+        previousSessionKey = key;
+      } else {
+        boolean gap = first || time - previousTime > layout.timeoutMicros();
+        UTF8String[] campaign = campaign(row);
+        if (gap) {
+          sessionCampaign = null;
+        }
+        // A campaign other than the last one seen in this inactivity session starts a session;
+        // events without utm fields never do.
+        newSession = gap || (campaign != null && !Arrays.equals(campaign, sessionCampaign));
+        if (campaign != null) {
+          sessionCampaign = campaign;
+        }
+      }
+      UTF8String user = string(row, layout.userId());
+      if (pending != null) {
+        closePending(user, newSession);
+      }
+      previousTime = time;
+
+      rowNo++;
+      if (newSession) {
+        sessionNo++;
+        headRowNo = rowNo;
+        start = time;
+        pageViews = 0;
+        Arrays.fill(counts, 0);
+        head = new Object[] {string(row, layout.pageUrl()), string(row, layout.referrerUrl()),
+            string(row, layout.utmSource()), string(row, layout.utmMedium()), string(row, layout.utmCampaign()),
+            channelOf(row)};
+      }
+      if (PAGE_VIEW.equals(string(row, layout.eventName()))) {
+        pageViews++;
+      }
+      Object[] extra = new Object[EXTRA.size() + rules];
+      extra[DUPLICATE] = false;
+      extra[SESSION_NO] = sessionNo;
+      extra[SESSION_START] = start;
+      extra[ORDER] = rowNo - headRowNo + 1;
+      extra[PAGE_VIEWS] = pageViews;
+      System.arraycopy(head, 0, extra, FIRST_PAGE, FIRST_CAMPAIGN - FIRST_PAGE + 1);
+      extra[CHANNEL] = head[5];
+      boolean fires = false;
+      for (int i = 0; i < rules; i++) {
+        boolean match = row.getBoolean(layout.matches()[i]);
+        boolean fire = match;
+        if (match && layout.counted()[i]) {
+          counts[i]++;
+          fire = counts[i] == layout.minCounts()[i];
+        }
+        extra[EXTRA.size() + i] = fire;
+        fires |= fire;
+      }
+      // An edge when the user differs from the row before; whether it differs from the row after
+      // is settled with the look-ahead.
+      extra[USER_EDGE] = layout.userId() >= 0 ? user != null && !Objects.equals(user, previousUser) : null;
+      previousUser = user;
+      pending = row;
+      pendingExtra = extra;
+      pendingFires = fires;
+    }
+
+    private void closePending(UTF8String nextUser) {
+      closePending(nextUser, true);
+    }
+
+    /** Settles the pending row once the next timeline row (or the device's end) is known. */
+    private void closePending(UTF8String nextUser, boolean nextStartsSession) {
+      pendingExtra[LAST] = nextStartsSession;
+      if (layout.userId() >= 0) {
+        UTF8String user = string(pending, layout.userId());
+        pendingExtra[USER_EDGE] = (Boolean) pendingExtra[USER_EDGE] || (user != null && !Objects.equals(user, nextUser));
+      }
+      boolean edge = Boolean.TRUE.equals(pendingExtra[USER_EDGE]);
+      if (!layout.outputsOnly() || nextStartsSession || pendingFires || edge) {
+        ready.add(new JoinedRow(pending, new GenericInternalRow(pendingExtra)));
+      }
+      pending = null;
+    }
+
+    private UTF8String[] campaign(InternalRow row) {
+      UTF8String source = string(row, layout.utmSource());
+      UTF8String medium = string(row, layout.utmMedium());
+      UTF8String name = string(row, layout.utmCampaign());
+      if (source == null && medium == null && name == null) {
+        return null;
+      }
+      return new UTF8String[] {orEmpty(source), orEmpty(medium), orEmpty(name)};
+    }
+
+    private UTF8String channelOf(InternalRow row) {
+      if (channel == null) {
+        return null;
+      }
+      InternalRow derived = channel.apply(row);
+      return derived.isNullAt(channelField) ? null : derived.getUTF8String(channelField).clone();
+    }
+  }
+
+  private static UTF8String string(InternalRow row, int field) {
+    return field < 0 || row.isNullAt(field) ? null : row.getUTF8String(field);
+  }
+
+  private static UTF8String orEmpty(UTF8String value) {
+    return value == null ? UTF8String.EMPTY_UTF8 : value;
+  }
+}
