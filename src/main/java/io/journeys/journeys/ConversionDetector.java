@@ -3,14 +3,10 @@ package io.journeys.journeys;
 import static io.journeys.Columns.CONVERSION;
 import static io.journeys.Columns.KIND;
 import static io.journeys.Columns.VALUE;
-import static org.apache.spark.sql.functions.array;
-import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.explode;
-import static org.apache.spark.sql.functions.filter;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.when;
 
 import io.journeys.config.ConversionRule;
@@ -20,7 +16,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.IntFunction;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -42,7 +37,7 @@ import org.apache.spark.sql.types.DataTypes;
  * per firing.
  */
 public final class ConversionDetector {
-  /** The rules firing at an event: array of (kind, conversion, value), null when none fires. */
+  /** The rules firing at an event: array of their positions in the rules, null when none fires. */
   public static final String FIRED = "fired";
 
   private final List<ConversionRule> rules;
@@ -84,41 +79,29 @@ public final class ConversionDetector {
   }
 
   /**
-   * Adds {@link #FIRED}, the rules that fire at each event, from per-rule flags ({@code
-   * firedColumn} names rule i's), and drops the flags. Value expressions are evaluated here, on the
-   * firing events only.
-   */
-  Dataset<Row> addFirings(Dataset<Row> rows, IntFunction<String> firedColumn) {
-    List<Column> firings = new ArrayList<>();
-    List<String> flags = new ArrayList<>();
-    Column anyFires = lit(false);
-    for (int i = 0; i < rules.size(); i++) {
-      ConversionRule rule = rules.get(i);
-      Column fires = coalesce(col(firedColumn.apply(i)), lit(false));
-      Column value =
-          rule.valueExpression().isPresent()
-              ? expr(rule.valueExpression().get()).try_cast(DataTypes.DoubleType)
-              : lit(null).cast(DataTypes.DoubleType);
-      firings.add(when(fires, struct(lit(rule.kind().label()).as(KIND), lit(rule.name()).as(CONVERSION), value.as(VALUE))));
-      flags.add(firedColumn.apply(i));
-      anyFires = anyFires.or(fires);
-    }
-    // Most events fire no rule: the array is built for the others only.
-    Column fired = filter(array(firings.toArray(Column[]::new)), x -> x.isNotNull());
-    return rows.withColumn(FIRED, when(anyFires, fired)).drop(flags.toArray(String[]::new));
-  }
-
-  /**
    * One row per firing of events sessionized with this detector: the event's columns plus
-   * {@code kind}, {@code conversion} and {@code value}.
+   * {@code kind}, {@code conversion} and {@code value}. Value expressions are evaluated here, on
+   * the firing events only.
    */
   public Dataset<Row> conversions(Dataset<Row> sessionized) {
+    Column rule = col(FIRED);
+    Column kind = lit(null).cast(DataTypes.StringType);
+    Column name = lit(null).cast(DataTypes.StringType);
+    Column value = lit(null).cast(DataTypes.DoubleType);
+    for (int i = rules.size() - 1; i >= 0; i--) {
+      ConversionRule r = rules.get(i);
+      kind = when(rule.equalTo(i), lit(r.kind().label())).otherwise(kind);
+      name = when(rule.equalTo(i), lit(r.name())).otherwise(name);
+      if (r.valueExpression().isPresent()) {
+        value = when(rule.equalTo(i), expr(r.valueExpression().get()).try_cast(DataTypes.DoubleType)).otherwise(value);
+      }
+    }
     return sessionized
         .filter(col(FIRED).isNotNull())
         .withColumn(FIRED, explode(col(FIRED)))
-        .withColumn(KIND, col(FIRED + "." + KIND))
-        .withColumn(CONVERSION, col(FIRED + "." + CONVERSION))
-        .withColumn(VALUE, col(FIRED + "." + VALUE))
+        .withColumn(KIND, kind)
+        .withColumn(CONVERSION, name)
+        .withColumn(VALUE, value)
         .drop(FIRED);
   }
 

@@ -160,16 +160,13 @@ public final class Sessionizer {
     if (channels != null) {
       // The rules are compiled against the walk's row layout and run on each session's first row.
       Dataset<Row> classified = channels.classify(sorted.sparkSession().createDataFrame(List.of(), schema));
-      channel = ProjectionChain.of(classified);
-      channelField = classified.schema().fieldIndex(CHANNEL);
+      channel = ProjectionChain.of(classified, CHANNEL);
+      channelField = 0;
     }
 
     StructType walked = schema;
     for (StructField field : TimelineWalk.EXTRA.fields()) {
       walked = walked.add(field);
-    }
-    for (int i = 0; i < rules; i++) {
-      walked = walked.add(TimelineWalk.fired(i), org.apache.spark.sql.types.DataTypes.BooleanType);
     }
     // With adaptive execution, turning the plan into rows runs the shuffle under it now.
     JavaRDD<InternalRow> rows = sorted.queryExecution().toRdd().toJavaRDD()
@@ -184,8 +181,8 @@ public final class Sessionizer {
     if (!has(events, USER_ID)) {
       dropped.add(USER_EDGE);
     }
-    if (detector != null) {
-      out = detector.addFirings(out, TimelineWalk::fired);
+    if (detector == null) {
+      dropped.add(ConversionDetector.FIRED);
     }
     // Null on set-aside rows, which belong to no session.
     Column hashedId = when(col(SESSION_START).isNotNull(),

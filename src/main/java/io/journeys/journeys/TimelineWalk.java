@@ -13,6 +13,7 @@ import org.apache.spark.api.java.function.Function2;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.catalyst.expressions.JoinedRow;
+import org.apache.spark.sql.catalyst.util.GenericArrayData;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.unsafe.types.UTF8String;
@@ -36,7 +37,7 @@ final class TimelineWalk implements Function2<Integer, Iterator<InternalRow>, It
   /** Bigger per-device id sets are dropped rather than cleared: clearing costs their capacity. */
   private static final int REUSED_SET_LIMIT = 4096;
 
-  /** Columns the walk appends, in this order, followed by one {@code fired_<i>} per rule. */
+  /** Columns the walk appends, in this order. */
   static final StructType EXTRA = new StructType()
       .add(Sessionizer.DUPLICATE, DataTypes.BooleanType, false)
       .add(Sessionizer.SESSION_NO, DataTypes.IntegerType)
@@ -50,7 +51,8 @@ final class TimelineWalk implements Function2<Integer, Iterator<InternalRow>, It
       .add(Sessionizer.FIRST_UTM_CAMPAIGN, DataTypes.StringType)
       .add(io.journeys.Columns.CHANNEL, DataTypes.StringType)
       .add(Sessionizer.LAST_IN_SESSION, DataTypes.BooleanType)
-      .add(Sessionizer.USER_EDGE, DataTypes.BooleanType);
+      .add(Sessionizer.USER_EDGE, DataTypes.BooleanType)
+      .add(ConversionDetector.FIRED, DataTypes.createArrayType(DataTypes.IntegerType, false));
 
   private static final int DUPLICATE = 0;
   private static final int SESSION_NO = 1;
@@ -62,6 +64,7 @@ final class TimelineWalk implements Function2<Integer, Iterator<InternalRow>, It
   private static final int CHANNEL = 10;
   private static final int LAST = 11;
   private static final int USER_EDGE = 12;
+  private static final int FIRED = 13;
 
   /** Where the walk's inputs are in a row, and how it decides; -1 for an absent column. */
   record Layout(int visitor, int time, int eventId, int userId, int sessionId, int reason, int eventName, int pageUrl,
@@ -77,10 +80,6 @@ final class TimelineWalk implements Function2<Integer, Iterator<InternalRow>, It
     this.layout = layout;
     this.channel = channel;
     this.channelField = channelField;
-  }
-
-  static String fired(int rule) {
-    return "fired_" + rule;
   }
 
   @Override
@@ -103,7 +102,7 @@ final class TimelineWalk implements Function2<Integer, Iterator<InternalRow>, It
     // The timeline row before the current one, its extras, and what the look-ahead decides for it.
     private InternalRow pending;
     private Object[] pendingExtra;
-    private boolean pendingFires;
+
     private UTF8String previousUser;
     private long previousTime;
     private UTF8String previousSessionKey;
@@ -115,11 +114,13 @@ final class TimelineWalk implements Function2<Integer, Iterator<InternalRow>, It
     private long start;
     private int pageViews;
     private final int[] counts;
+    private final int[] firedRules;
     private Object[] head;
 
     Walk(Iterator<InternalRow> rows) {
       this.rows = rows;
       this.counts = new int[rules];
+      this.firedRules = new int[rules];
     }
 
     @Override
@@ -178,7 +179,7 @@ final class TimelineWalk implements Function2<Integer, Iterator<InternalRow>, It
     }
 
     private void setAside(InternalRow input, boolean duplicate) {
-      Object[] extra = new Object[EXTRA.size() + rules];
+      Object[] extra = new Object[EXTRA.size()];
       extra[DUPLICATE] = duplicate;
       ready.add(new JoinedRow(input.copy(), new GenericInternalRow(extra)));
     }
@@ -226,7 +227,7 @@ final class TimelineWalk implements Function2<Integer, Iterator<InternalRow>, It
       if (PAGE_VIEW.equals(string(row, layout.eventName()))) {
         pageViews++;
       }
-      Object[] extra = new Object[EXTRA.size() + rules];
+      Object[] extra = new Object[EXTRA.size()];
       extra[DUPLICATE] = false;
       extra[SESSION_NO] = sessionNo;
       extra[SESSION_START] = start;
@@ -234,7 +235,7 @@ final class TimelineWalk implements Function2<Integer, Iterator<InternalRow>, It
       extra[PAGE_VIEWS] = pageViews;
       System.arraycopy(head, 0, extra, FIRST_PAGE, FIRST_CAMPAIGN - FIRST_PAGE + 1);
       extra[CHANNEL] = head[5];
-      boolean fires = false;
+      int firing = 0;
       for (int i = 0; i < rules; i++) {
         boolean match = row.getBoolean(layout.matches()[i]);
         boolean fire = match;
@@ -242,16 +243,17 @@ final class TimelineWalk implements Function2<Integer, Iterator<InternalRow>, It
           counts[i]++;
           fire = counts[i] == layout.minCounts()[i];
         }
-        extra[EXTRA.size() + i] = fire;
-        fires |= fire;
+        if (fire) {
+          firedRules[firing++] = i;
+        }
       }
+      extra[FIRED] = firing == 0 ? null : new GenericArrayData(Arrays.copyOf(firedRules, firing));
       // An edge when the user differs from the row before; whether it differs from the row after
       // is settled with the look-ahead.
       extra[USER_EDGE] = layout.userId() >= 0 ? user != null && !Objects.equals(user, previousUser) : null;
       previousUser = user;
       pending = row;
       pendingExtra = extra;
-      pendingFires = fires;
     }
 
     private void closePending(UTF8String nextUser) {
@@ -266,7 +268,7 @@ final class TimelineWalk implements Function2<Integer, Iterator<InternalRow>, It
         pendingExtra[USER_EDGE] = (Boolean) pendingExtra[USER_EDGE] || (user != null && !Objects.equals(user, nextUser));
       }
       boolean edge = Boolean.TRUE.equals(pendingExtra[USER_EDGE]);
-      if (!layout.outputsOnly() || nextStartsSession || pendingFires || edge) {
+      if (!layout.outputsOnly() || nextStartsSession || pendingExtra[FIRED] != null || edge) {
         ready.add(new JoinedRow(pending, new GenericInternalRow(pendingExtra)));
       }
       pending = null;

@@ -2,17 +2,22 @@ package io.journeys.spark;
 
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.function.Predicate;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.Attribute;
 import org.apache.spark.sql.catalyst.expressions.Expression;
+import org.apache.spark.sql.catalyst.expressions.NamedExpression;
 import org.apache.spark.sql.catalyst.expressions.UnsafeProjection;
 import org.apache.spark.sql.catalyst.optimizer.ReplaceExpressions$;
 import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
 import org.apache.spark.sql.catalyst.plans.logical.Project;
 import scala.collection.immutable.Seq;
+import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * The columns a Dataset derives from its input by projections alone ({@code withColumn}, {@code
@@ -36,25 +41,56 @@ public final class ProjectionChain implements Serializable {
   }
 
   /**
-   * The projections that make {@code derived} from the relation under it; its rows are then
-   * evaluated on rows laid out as that relation's output.
+   * The projections that make {@code column} of {@code derived} from the relation under it; rows
+   * of the result are evaluated on rows laid out as that relation's output, and hold that column
+   * alone: every level computes only what the levels above it read.
    *
    * @throws IllegalArgumentException when {@code derived} is more than projections over one relation
    */
   @SuppressWarnings("unchecked")
-  public static ProjectionChain of(Dataset<Row> derived) {
+  public static ProjectionChain of(Dataset<Row> derived, String column) {
     // Analyzed, not optimized, so the relation under it stays as it is; expressions that only
     // stand for others (nvl, ifnull...) are replaced, as the optimizer would, so all can run.
     LogicalPlan plan = ReplaceExpressions$.MODULE$.apply(derived.queryExecution().analyzed());
-    List<Seq<Expression>> expressions = new ArrayList<>();
-    List<Seq<Attribute>> inputs = new ArrayList<>();
+    List<Project> levels = new ArrayList<>();
     while (plan instanceof Project project) {
-      expressions.add(0, (Seq<Expression>) (Seq<?>) project.projectList());
-      inputs.add(0, project.child().output());
+      levels.add(0, project);
       plan = project.child();
     }
-    if (!plan.children().isEmpty()) {
+    if (!plan.children().isEmpty() || levels.isEmpty()) {
       throw new IllegalArgumentException("Not a chain of projections over one relation: found " + plan.nodeName());
+    }
+    List<Seq<Expression>> expressions = new ArrayList<>();
+    List<Seq<Attribute>> inputs = new ArrayList<>();
+    Predicate<NamedExpression> wanted = e -> e.name().equals(column);
+    for (int i = levels.size() - 1; i >= 0; i--) {
+      Project project = levels.get(i);
+      List<NamedExpression> kept = new ArrayList<>();
+      for (NamedExpression e : CollectionConverters.asJava(project.projectList())) {
+        if (wanted.test(e)) {
+          kept.add(e);
+        }
+      }
+      if (kept.isEmpty()) {
+        throw new IllegalArgumentException("No column " + column + " in " + derived);
+      }
+      Set<Long> read = new HashSet<>();
+      for (NamedExpression e : kept) {
+        for (Attribute a : CollectionConverters.asJava(((Expression) e).references().toSeq())) {
+          read.add(a.exprId().id());
+        }
+      }
+      wanted = e -> read.contains(e.exprId().id());
+      expressions.add(0, (Seq<Expression>) (Seq<?>) CollectionConverters.asScala(kept).toList());
+    }
+    // Each level reads what the level below kept, in its order; the first reads the relation.
+    inputs.add(levels.get(0).child().output());
+    for (int i = 1; i < levels.size(); i++) {
+      List<Attribute> below = new ArrayList<>();
+      for (Expression e : CollectionConverters.asJava(expressions.get(i - 1))) {
+        below.add(((NamedExpression) e).toAttribute());
+      }
+      inputs.add(CollectionConverters.asScala(below).toList());
     }
     return new ProjectionChain(expressions, inputs);
   }
@@ -69,7 +105,7 @@ public final class ProjectionChain implements Serializable {
     }
   }
 
-  /** The derived row of {@code row}: valid until the next call. */
+  /** The derived row of {@code row}, holding the one column: valid until the next call. */
   public InternalRow apply(InternalRow row) {
     InternalRow out = row;
     for (UnsafeProjection projection : compiled) {
