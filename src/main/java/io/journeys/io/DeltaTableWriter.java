@@ -100,6 +100,10 @@ public final class DeltaTableWriter {
     ddl.append(" PARTITIONED BY (").append(table.partitionColumn()).append(")");
     ddl.append(" LOCATION ").append(quote(locations.path(table)));
     ddl.append(" COMMENT ").append(quote(table.comment()));
+    if (!table.statsColumns().isEmpty()) {
+      ddl.append(" TBLPROPERTIES ('delta.dataSkippingStatsColumns' = ")
+          .append(quote(String.join(",", table.statsColumns()))).append(")");
+    }
     spark.sql(ddl.toString());
   }
 

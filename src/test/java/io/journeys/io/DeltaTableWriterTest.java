@@ -85,6 +85,30 @@ class DeltaTableWriterTest {
   }
 
   @Test
+  void theBigTablesKeepFileStatisticsOnTheirKeysAndTimesOnly() throws Exception {
+    DeltaTableWriter writer = new DeltaTableWriter(spark, new TableLocations(dir.toString(), "writer_stats"));
+    Dataset<Row> rows = spark.sql("SELECT DATE'2026-01-01' AS session_date, 'u1' AS visitor_key, 'v1' AS visitor_id,"
+        + " 's1' AS session_id, TIMESTAMP'2026-01-01 10:00:00' AS session_start, TIMESTAMP'2026-01-01 10:05:00' AS session_end,"
+        + " 'Direct' AS channel, 'https://s.com/' AS landing_page, 'https://r.com/' AS referrer_url, 'src' AS utm_source,"
+        + " 'cpc' AS utm_medium, 'spring' AS utm_campaign, 3L AS events, 2L AS page_views");
+    // The shared test session collects no statistics (speed); the job's sessions do.
+    spark.conf().set("spark.databricks.delta.stats.collect", "true");
+    try {
+      writer.replaceDates(OutputTable.SESSIONS, rows, LocalDate.parse("2026-01-01"), LocalDate.parse("2026-01-01"));
+    } finally {
+      spark.conf().set("spark.databricks.delta.stats.collect", "false");
+    }
+
+    // The add action of the written file, as Delta logged it: its stats hold min values per column.
+    Dataset<Row> log = spark.read().json(dir.resolve("sessions").resolve("_delta_log").toString() + "/*.json")
+        .filter("add IS NOT NULL").select("add.stats");
+    Row stats = spark.read().json(log.as(org.apache.spark.sql.Encoders.STRING())).select("minValues.*").first();
+    assertThat(stats.schema().fieldNames())
+        .containsExactlyInAnyOrder("visitor_key", "visitor_id", "session_id", "session_start", "session_end", "channel");
+    assertThat(stats.getAs("visitor_key").toString()).isEqualTo("u1");
+  }
+
+  @Test
   void aNewOutputPathWithTheSameDatabaseReRegistersTheTable() {
     new DeltaTableWriter(spark, new TableLocations(dir.resolve("one").toString(), "writer_move"))
         .replaceDates(OutputTable.QUARANTINE, quarantineRows("2026-01-01", "first"),
