@@ -78,8 +78,9 @@ final class HeuristicModels {
       Column weights =
           transform(col(TOUCHPOINT_TIMES),
               t -> pow(lit(2.0), unix_micros(col(JOURNEY_END)).minus(unix_micros(t)).divide(-halfLifeMicros)));
-      Column total = aggregate(weights, lit(0.0), (acc, w) -> acc.plus(w));
-      return transform(weights, w -> w.divide(total));
+      // The total is the aggregate's accumulator, handed to its finish: a total written inside the
+      // division's lambda would be summed again for every element (n² powers per journey).
+      return aggregate(weights, lit(0.0), (acc, w) -> acc.plus(w), total -> transform(weights, w -> w.divide(total)));
     }
   }
 

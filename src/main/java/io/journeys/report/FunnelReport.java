@@ -79,12 +79,13 @@ public final class FunnelReport {
     Dataset<Row> byVisitorDay =
         perVisitor
             .withColumn(DATE, explode(sequence(lit(java.sql.Date.valueOf(from)), lit(java.sql.Date.valueOf(to)))))
-            .withColumn("reached", reached)
-            .filter(col("reached").gt(0));
+            .withColumn("reached", reached);
     List<Column> stepRows = new ArrayList<>();
     for (int i = 0; i < steps.size(); i++) {
       stepRows.add(struct(lit(i + 1).as(STEP), lit(steps.get(i)).as(STEP_NAME)));
     }
+    // Visitor-days that reached no step drop out at the step filter; a filter on reached > 0 first
+    // would be pushed below the projection and match every visitor's events once more.
     Dataset<Row> counted =
         byVisitorDay
             .withColumn("s", explode(org.apache.spark.sql.functions.array(stepRows.toArray(Column[]::new))))

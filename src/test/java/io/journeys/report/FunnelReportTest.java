@@ -1,0 +1,45 @@
+package io.journeys.report;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.journeys.TestSpark;
+import io.journeys.config.FunnelDefinition;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+
+class FunnelReportTest {
+  private final SparkSession spark = TestSpark.session();
+
+  @Test
+  void stepsAreMatchedInOrderGreedilyWithinTheLookbackEndingAtTheDaysEnd() {
+    // Funnel a > b > c on 2026-01-10, lookback 7 days: events from 01-04 00:00 to 01-11 00:00 count.
+    // v1: a, b, c in order -> 3. v2: b before a, nothing after a -> 1. v3: its a is on 01-01, too old
+    // -> 0. v4: c alone -> 0. v5: a, a, b -> 2. x is no step and is ignored.
+    Dataset<Row> conversions = spark.sql("SELECT * FROM VALUES"
+        + " ('v1', TIMESTAMP'2026-01-09 10:00:00', 'a'), ('v1', TIMESTAMP'2026-01-09 11:00:00', 'x'),"
+        + " ('v1', TIMESTAMP'2026-01-09 12:00:00', 'b'), ('v1', TIMESTAMP'2026-01-10 09:00:00', 'c'),"
+        + " ('v2', TIMESTAMP'2026-01-09 10:00:00', 'b'), ('v2', TIMESTAMP'2026-01-09 11:00:00', 'a'),"
+        + " ('v3', TIMESTAMP'2026-01-01 10:00:00', 'a'), ('v3', TIMESTAMP'2026-01-09 10:00:00', 'b'),"
+        + " ('v4', TIMESTAMP'2026-01-10 10:00:00', 'c'),"
+        + " ('v5', TIMESTAMP'2026-01-08 10:00:00', 'a'), ('v5', TIMESTAMP'2026-01-09 10:00:00', 'a'),"
+        + " ('v5', TIMESTAMP'2026-01-10 23:59:59', 'b'), ('v5', TIMESTAMP'2026-01-11 00:00:00', 'c')"
+        + " AS t(visitor_key, event_time, conversion)");
+    List<String> rows = FunnelReport.funnels(conversions, List.of(new FunnelDefinition("abc", List.of("a", "b", "c"))),
+            LocalDate.parse("2026-01-10"), LocalDate.parse("2026-01-10"), Duration.ofDays(7))
+        .orderBy("step")
+        .selectExpr("concat_ws(' ', date, funnel, step, step_name, visitors, round(rate_from_previous, 4),"
+            + " round(rate_from_start, 4))")
+        .as(Encoders.STRING()).collectAsList();
+    // Reached: a by v1, v2, v5 (3); b by v1, v5 (2); c by v1 (1; v5's c is past the day's end).
+    assertThat(rows).containsExactly(
+        "2026-01-10 abc 1 a 3 1.0 1.0",
+        "2026-01-10 abc 2 b 2 0.6667 0.6667",
+        "2026-01-10 abc 3 c 1 0.5 0.3333");
+  }
+}
