@@ -70,7 +70,7 @@ public enum OutputTable {
           + " exit_touchpoint STRING COMMENT 'Last touchpoint before the journey closed (the exit step of non-converters)',"
           + " days_to_convert DOUBLE COMMENT 'Days from first touchpoint to the macro conversion',"
           + " sessions_to_convert INT COMMENT 'Distinct sessions with a touchpoint or the conversion'",
-      List.of("journey_id", "visitor_key", "converted", "macro_conversion", "journey_start", "journey_end")),
+      List.of("journey_id", "visitor_key", "macro_conversion", "journey_start", "journey_end")),
   ATTRIBUTION(
       "attribution",
       "conversion_date",
@@ -195,7 +195,8 @@ public enum OutputTable {
   /**
    * The columns Delta keeps file statistics (min, max, nulls) on, for data skipping; empty for
    * Delta's default (the first 32). On the big tables these are the keys and times analysts filter
-   * on: statistics on every URL and campaign field cost a third of the write and skip nothing.
+   * on (Delta keeps none on booleans): statistics on every URL and campaign field cost a third of
+   * the write and skip nothing.
    */
   public List<String> statsColumns() {
     return statsColumns;
