@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.journeys.TestSpark;
 import io.journeys.io.OutputTable;
-import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,7 +11,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -55,9 +53,7 @@ class SparkSubmitIT {
 
   /** Spark and Hadoop as a cluster provides them: neither our classes nor Delta nor our libraries. */
   private static String sparkClasspath() {
-    return Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
-        .filter(e -> !e.contains("delta-") && !e.endsWith("classes") && !e.contains("picocli") && !e.contains("/config/"))
-        .collect(Collectors.joining(File.pathSeparator));
+    return StandaloneCluster.sparkOnly(System.getProperty("java.class.path"));
   }
 
   private static List<String> jvmFlags() {

@@ -56,6 +56,16 @@ final class StandaloneCluster implements AutoCloseable {
     }
   }
 
+  /**
+   * Spark and Hadoop as a cluster provides them, from a full classpath: neither our classes nor
+   * Delta nor our libraries, which must come from the application jar.
+   */
+  static String sparkOnly(String classpath) {
+    return java.util.Arrays.stream(classpath.split(File.pathSeparator))
+        .filter(e -> !e.contains("delta-") && !e.endsWith("classes") && !e.contains("picocli") && !e.contains("/config/"))
+        .collect(java.util.stream.Collectors.joining(File.pathSeparator));
+  }
+
   String masterUrl() {
     return masterUrl;
   }
