@@ -87,6 +87,34 @@ public final class JourneyBuilder {
   }
 
   public Dataset<Row> build(Dataset<Row> timeline, LocalDate from, LocalDate to) {
+    return journeys(closingIn(timeline, from, to), from, to);
+  }
+
+  /**
+   * The timelines of the visitors who can have a journey closing on [from, to]: a journey closes
+   * at its macro conversion, or lookback after its last touchpoint, so such a visitor has a macro
+   * conversion in the range or a touchpoint in the range moved back by lookback. The others'
+   * journeys all close on other days: their rows are dropped before the shuffle, so a daily run
+   * on a long history orders and groups the few visitors closing that day, not all of them.
+   */
+  Dataset<Row> closingIn(Dataset<Row> timeline, LocalDate from, LocalDate to) {
+    java.time.Instant start = from.atStartOfDay(zone).toInstant();
+    java.time.Instant end = to.plusDays(1).atStartOfDay(zone).toInstant();
+    java.time.Instant touchStart = start.minusNanos(lookbackMicros * 1000);
+    java.time.Instant touchEnd = end.minusNanos(lookbackMicros * 1000);
+    Column closing =
+        when(col(IS_MACRO), col(TIME).geq(instant(start)).and(col(TIME).lt(instant(end))))
+            .otherwise(col(TIME).geq(instant(touchStart)).and(col(TIME).lt(instant(touchEnd))));
+    Dataset<Row> visitors = timeline.filter(closing).select(col(VISITOR_KEY)).distinct();
+    return timeline.join(visitors, new String[] {VISITOR_KEY}, "left_semi");
+  }
+
+  private static Column instant(java.time.Instant instant) {
+    return lit(java.sql.Timestamp.from(instant));
+  }
+
+  /** Journeys closing on [from, to] among every visitor of {@code timeline}. */
+  Dataset<Row> journeys(Dataset<Row> timeline, LocalDate from, LocalDate to) {
     WindowSpec ordered = Window.partitionBy(VISITOR_KEY).orderBy(col(TIME), col(IS_MACRO), col(EVENT_ID));
     Column micros = unix_micros(col(TIME));
     Column nextMicros = lead(micros, 1).over(ordered);

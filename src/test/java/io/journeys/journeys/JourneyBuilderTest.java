@@ -91,4 +91,29 @@ class JourneyBuilderTest {
     assertThat(range).containsExactlyInAnyOrderElementsOf(byDay)
         .contains("u 2026-01-02 true purchase a", "v 2026-01-31 false - c", "w 2026-01-03 true quote_request d");
   }
+
+  @Test
+  void onlyVisitorsWithAJourneyClosingInTheRangeAreBuiltAndNoJourneyChanges() {
+    // Range 2026-02-10, lookback 30 days. u buys on 02-10; v's last touchpoint is 01-11 10:00
+    // (closes 02-10); w's is 01-12 (closes 02-11); x bought on 02-09; y touched on 01-11 but again
+    // on 01-20 (closes 02-19): y is kept for the look, and has no journey closing that day.
+    Dataset<Row> t = timeline(
+        "u,2026-02-01 10:00:00,false,a,1",
+        "u,2026-02-10 10:00:00,true,purchase,2",
+        "v,2026-01-11 10:00:00,false,b,3",
+        "w,2026-01-12 10:00:00,false,c,4",
+        "x,2026-02-09 10:00:00,true,purchase,5",
+        "y,2026-01-11 10:00:00,false,d,6",
+        "y,2026-01-20 10:00:00,false,e,7");
+    LocalDate day = LocalDate.parse("2026-02-10");
+    assertThat(builder.closingIn(t, day, day).select("visitor_key").distinct().as(Encoders.STRING()).collectAsList())
+        .containsExactlyInAnyOrder("u", "v", "y");
+    assertThat(journeys(t, "2026-02-10", "2026-02-10"))
+        .containsExactly("u 2026-02-10 true purchase a", "v 2026-02-10 false - b");
+    // Every day of a long range: the journeys of all visitors, unfiltered, are the same rows.
+    LocalDate from = LocalDate.parse("2026-01-01");
+    LocalDate to = LocalDate.parse("2026-03-31");
+    assertThat(builder.build(t, from, to).collectAsList())
+        .containsExactlyInAnyOrderElementsOf(builder.journeys(t, from, to).collectAsList());
+  }
 }
