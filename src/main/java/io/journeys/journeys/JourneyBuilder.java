@@ -70,7 +70,8 @@ import org.apache.spark.sql.expressions.WindowSpec;
  *
  * Only journeys whose close day (in the reporting time zone) lies in [from, to] are returned, so a
  * range gives the rows of its days run one by one, provided the input reaches {@code 2 × lookback}
- * before {@code from}. Windows are per visitor_key; one collect per journey, which lookback bounds.
+ * before {@code from}. Windows are per visitor_key; one collect per journey, which lookback bounds;
+ * only the visitors who can have a journey closing in the range are ordered and grouped.
  */
 public final class JourneyBuilder {
   /** Timeline columns: visitor_key, event_time, is_macro, name, session_id, event_id, value. */
