@@ -5,53 +5,82 @@ import static io.journeys.Columns.JOURNEY_ID;
 import static io.journeys.Columns.MACRO_CONVERSION;
 import static io.journeys.Columns.TOUCHPOINT;
 import static io.journeys.Columns.VALUE;
-import static org.apache.spark.sql.functions.broadcast;
+import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
 
+import java.io.Serializable;
 import java.time.LocalDate;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BiFunction;
+import java.util.NoSuchElementException;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * Credits journeys by a key computed in Spark (a touchpoint set or an exposure path): the distinct
- * (close_date, key) pairs of the converting journeys — as many as distinct paths, not events —
- * reach the driver, the model turns each into credit shares, and the small result is broadcast
- * back and joined to the journeys. Journeys are never collected.
+ * Credits converting journeys by a key computed in Spark (a touchpoint set, or a set and its last
+ * touchpoint). The shares are computed on the executors, once per distinct (close date, key) in
+ * each partition, by a function that carries the fitted model with it: the model follows the
+ * states or touchpoint sets, never the events, and neither the keys nor the credits reach the
+ * driver.
  */
 final class KeyedCredits {
   static final String KEY = "credit_key";
   static final String SEPARATOR = "\u001f";
+  static final String CREDIT = "credit";
+
+  /** Credit shares of one key on one close date, by touchpoint. */
+  @FunctionalInterface
+  interface Shares extends Serializable {
+    Map<String, Double> of(LocalDate date, String key);
+  }
+
+  static final StructType SHARE_ROWS = StructType.fromDDL(
+      "journey_id STRING, close_date STRING, macro_conversion STRING, touchpoint STRING, credit DOUBLE, value DOUBLE");
 
   private KeyedCredits() {}
 
-  static Dataset<Row> credit(Dataset<Row> converting, Column key,
-      BiFunction<LocalDate, String, Map<String, Double>> sharesOf) {
-    Dataset<Row> keyed = converting.withColumn(KEY, key);
-    List<Row> pairs = keyed.select(col(CLOSE_DATE), col(KEY)).distinct().collectAsList();
-    List<Row> rows = new ArrayList<>();
-    for (Row pair : pairs) {
-      java.sql.Date date = pair.getDate(0);
-      String k = pair.getString(1);
-      for (Map.Entry<String, Double> share : sharesOf.apply(date.toLocalDate(), k).entrySet()) {
-        if (share.getValue() != 0.0) {
-          rows.add(RowFactory.create(date, k, share.getKey(), share.getValue()));
-        }
-      }
-    }
-    SparkSession spark = converting.sparkSession();
-    Dataset<Row> shares =
-        spark.createDataFrame(rows, StructType.fromDDL("close_date DATE, credit_key STRING, touchpoint STRING, credit DOUBLE"));
+  /**
+   * Every touchpoint's share of each converting journey, zero shares included (the weights
+   * average them): {@code journey_id, close_date, macro_conversion, touchpoint, credit, value}.
+   */
+  static Dataset<Row> shares(Dataset<Row> converting, Column key, Shares shares) {
+    // The date travels as text so that the rows read the same whatever the session's date API.
+    Dataset<Row> keyed = converting.select(col(JOURNEY_ID), col(CLOSE_DATE).cast("string"), col(MACRO_CONVERSION),
+        col(VALUE), key.as(KEY));
     return keyed
-        .join(broadcast(shares), new String[] {CLOSE_DATE, KEY})
-        .select(col(JOURNEY_ID), col(CLOSE_DATE), col(MACRO_CONVERSION), col(TOUCHPOINT), col("credit"), col(VALUE));
+        .mapPartitions((MapPartitionsFunction<Row, Row>) rows -> new ShareRows(rows, shares), Encoders.row(SHARE_ROWS))
+        .withColumn(CLOSE_DATE, col(CLOSE_DATE).cast("date"));
+  }
+
+  /** The non-zero shares: a model's credits. */
+  static Dataset<Row> credits(Dataset<Row> shares) {
+    return shares.filter(col(CREDIT).notEqual(0.0))
+        .select(col(JOURNEY_ID), col(CLOSE_DATE), col(MACRO_CONVERSION), col(TOUCHPOINT), col(CREDIT), col(VALUE));
+  }
+
+  /**
+   * {@code model_weights} rows of a share-based model: per date and touchpoint, the mean share it
+   * received over that date's conversions whose journey contains it.
+   *
+   * @param trainingSize rows {@code date DATE, journeys_in_training BIGINT}
+   */
+  static Dataset<Row> meanShares(Dataset<Row> shares, String model, Dataset<Row> trainingSize) {
+    return shares.groupBy(col(CLOSE_DATE).as("date"), col(TOUCHPOINT))
+        .agg(avg(col(CREDIT)).as("weight"))
+        .join(trainingSize, "date")
+        .select(col("date"), lit(model).as("model"), col(TOUCHPOINT), col("weight"),
+            lit(null).cast("double").as("removal_effect"), lit(null).cast("double").as("conversion_probability"),
+            col("journeys_in_training"));
   }
 
   /** Rows of a per-close-date aggregate that fall in the training window of {@code date}. */
@@ -69,5 +98,42 @@ final class KeyedCredits {
 
   static List<String> split(String key) {
     return key.isEmpty() ? List.of() : List.of(key.split(SEPARATOR, -1));
+  }
+
+  /** One partition's journeys turned into share rows; each distinct (date, key) is solved once. */
+  private static final class ShareRows implements Iterator<Row> {
+    private final Iterator<Row> journeys;
+    private final Shares shares;
+    private final Map<String, Map<String, Double>> solved = new HashMap<>();
+    private final ArrayDeque<Row> pending = new ArrayDeque<>();
+
+    ShareRows(Iterator<Row> journeys, Shares shares) {
+      this.journeys = journeys;
+      this.shares = shares;
+    }
+
+    @Override
+    public boolean hasNext() {
+      while (pending.isEmpty() && journeys.hasNext()) {
+        Row j = journeys.next();
+        String date = j.getString(1);
+        String key = j.getString(4);
+        Map<String, Double> byTouchpoint =
+            solved.computeIfAbsent(date + '\n' + key, k -> shares.of(LocalDate.parse(date), key));
+        for (Map.Entry<String, Double> share : byTouchpoint.entrySet()) {
+          pending.add(RowFactory.create(j.getString(0), date, j.getString(2), share.getKey(), share.getValue(),
+              j.isNullAt(3) ? null : j.getDouble(3)));
+        }
+      }
+      return !pending.isEmpty();
+    }
+
+    @Override
+    public Row next() {
+      if (!hasNext()) {
+        throw new NoSuchElementException();
+      }
+      return pending.poll();
+    }
   }
 }

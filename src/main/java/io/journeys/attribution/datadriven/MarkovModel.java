@@ -45,7 +45,7 @@ import org.apache.spark.sql.types.StructType;
  * counts them per close date; only those counts reach the driver, where {@link
  * AbsorbingMarkovChain} gives the exact removal effects. A conversion's credit goes to the distinct
  * touchpoints of its journey in proportion to their removal effects (negative effects count as 0;
- * all zero → the last touchpoint).
+ * all zero → the last touchpoint), computed on the executors with the effects shipped to them.
  */
 public final class MarkovModel implements AttributionModel {
 
@@ -113,11 +113,12 @@ public final class MarkovModel implements AttributionModel {
     }
     Column key = concat(array_join(array_sort(array_distinct(col(TOUCHPOINTS))), KeyedCredits.SEPARATOR),
         lit("|"), element_at(col(TOUCHPOINTS), -1));
-    Dataset<Row> credits = KeyedCredits.credit(converting, key, (date, k) -> {
+    // The removal effects (dates x states) travel to the executors; the journeys stay there.
+    Dataset<Row> credits = KeyedCredits.credits(KeyedCredits.shares(converting, key, (date, k) -> {
       int bar = k.lastIndexOf('|');
       List<String> distinct = KeyedCredits.split(k.substring(0, bar));
       return proportional(distinct, k.substring(bar + 1), effects.getOrDefault(date, Map.of()));
-    });
+    }));
     Dataset<Row> weightRows = converting.sparkSession().createDataFrame(weights, WEIGHTS_SCHEMA);
     return new ModelResult(credits, java.util.Optional.of(weightRows));
   }

@@ -22,18 +22,18 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * Shapley attribution over touchpoint sets (SPEC §4 {@code shapley}); see {@link ShapleyGame}.
  * Spark counts the training journeys (with at least one touchpoint) per close date and exact
- * touchpoint set; the driver sums each date's window into v(T) and solves the game of each
- * distinct set among that date's conversions. {@code model_weights} holds, per touchpoint, the mean
- * share it received over that date's conversions.
+ * touchpoint set; the driver sums each date's window into v(T), which the executors use to solve
+ * the game of each distinct set among that date's conversions. {@code model_weights} holds, per
+ * touchpoint, the mean share it received over that date's conversions whose journey contains it.
  */
 public final class ShapleyModel implements AttributionModel {
 
@@ -54,40 +54,34 @@ public final class ShapleyModel implements AttributionModel {
             .groupBy(col(CLOSE_DATE), setKey().as("set"))
             .agg(count_if(col(CONVERTED)).as("conversions"), count(lit(1)).as("journeys"))
             .collectAsList();
-    Map<LocalDate, ShapleyGame> games = new HashMap<>();
-    Map<LocalDate, Long> trainingSize = new HashMap<>();
+    // v(T) per date: as many entries as touchpoint sets seen in training, whatever the events.
+    HashMap<LocalDate, HashMap<List<String>, double[]>> rates = new HashMap<>();
+    List<Row> sizes = new ArrayList<>();
     for (LocalDate date : dates) {
-      Map<List<String>, double[]> rates = new HashMap<>();
+      HashMap<List<String>, double[]> byDate = new HashMap<>();
       long n = 0;
       for (Row row : KeyedCredits.window(sets, 0, date, settings.trainingWindow())) {
-        double[] c = rates.computeIfAbsent(KeyedCredits.split(row.getString(1)), k -> new double[2]);
+        double[] c = byDate.computeIfAbsent(KeyedCredits.split(row.getString(1)), k -> new double[2]);
         c[0] += row.getLong(2);
         c[1] += row.getLong(3);
         n += row.getLong(3);
       }
-      games.put(date, new ShapleyGame(t -> {
-        double[] c = rates.get(t);
-        return c == null || c[1] == 0 ? 0.0 : c[0] / c[1];
-      }, settings.shapleyMaxPlayers()));
-      trainingSize.put(date, n);
+      rates.put(date, byDate);
+      sizes.add(RowFactory.create(java.sql.Date.valueOf(date), n));
     }
-    Map<LocalDate, Map<String, double[]>> shareSums = new TreeMap<>();
+    int maxPlayers = settings.shapleyMaxPlayers();
     Column key = concat(setKey(), lit("|"), element_at(col(TOUCHPOINTS), -1));
-    Dataset<Row> credits = KeyedCredits.credit(converting, key, (date, k) -> {
+    Dataset<Row> shares = KeyedCredits.shares(converting, key, (date, k) -> {
+      Map<List<String>, double[]> v = rates.getOrDefault(date, new HashMap<>());
       int bar = k.lastIndexOf('|');
-      Map<String, Double> shares = games.get(date).shares(KeyedCredits.split(k.substring(0, bar)), k.substring(bar + 1));
-      Map<String, double[]> sums = shareSums.computeIfAbsent(date, d -> new TreeMap<>());
-      shares.forEach((t, s) -> {
-        double[] acc = sums.computeIfAbsent(t, x -> new double[2]);
-        acc[0] += s;
-        acc[1] += 1;
-      });
-      return shares;
+      return new ShapleyGame(t -> {
+        double[] c = v.get(t);
+        return c == null || c[1] == 0 ? 0.0 : c[0] / c[1];
+      }, maxPlayers).shares(KeyedCredits.split(k.substring(0, bar)), k.substring(bar + 1));
     });
-    List<Row> weights = new ArrayList<>();
-    shareSums.forEach((date, sums) -> sums.forEach((t, acc) -> weights.add(RowFactory.create(
-        java.sql.Date.valueOf(date), name(), t, acc[0] / acc[1], null, null, trainingSize.get(date)))));
-    return new ModelResult(credits,
-        java.util.Optional.of(converting.sparkSession().createDataFrame(weights, MarkovModel.WEIGHTS_SCHEMA)));
+    Dataset<Row> trainingSize =
+        converting.sparkSession().createDataFrame(sizes, StructType.fromDDL("date DATE, journeys_in_training BIGINT"));
+    return new ModelResult(KeyedCredits.credits(shares),
+        java.util.Optional.of(KeyedCredits.meanShares(shares, name(), trainingSize)));
   }
 }

@@ -2,13 +2,28 @@ package io.journeys.attribution.datadriven;
 
 import static io.journeys.Columns.CLOSE_DATE;
 import static io.journeys.Columns.CONVERTED;
+import static io.journeys.Columns.JOURNEY_ID;
+import static io.journeys.Columns.MACRO_CONVERSION;
+import static io.journeys.Columns.TOUCHPOINT;
 import static io.journeys.Columns.TOUCHPOINTS;
+import static io.journeys.Columns.VALUE;
 import static org.apache.spark.sql.functions.array_join;
+import static org.apache.spark.sql.functions.array_sort;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.collect_list;
+import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.count_if;
+import static org.apache.spark.sql.functions.date_sub;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.posexplode;
+import static org.apache.spark.sql.functions.sequence;
 import static org.apache.spark.sql.functions.size;
+import static org.apache.spark.sql.functions.slice;
+import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.transform;
+import static org.apache.spark.sql.functions.when;
 
 import io.journeys.attribution.AttributionModel;
 import io.journeys.attribution.ModelResult;
@@ -16,19 +31,23 @@ import io.journeys.config.JobSettings.AttributionSettings;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
+import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * fractribution's simplified Shapley (SPEC §4 {@code shapley_simplified}); see {@link
- * SimplifiedShapley}. Spark counts training journeys per close date and exposure path; the driver
- * computes each distinct converting path's shares. {@code model_weights} holds the mean share per
- * touchpoint over the date's conversions.
+ * SimplifiedShapley}, computed on the executors: the training paths are as many as the distinct
+ * journeys, so neither they nor the converting paths go through the driver. {@code model_weights}
+ * holds, per touchpoint, the mean share it received over that date's conversions whose journey
+ * contains it.
  */
 public final class SimplifiedShapleyModel implements AttributionModel {
 
@@ -44,43 +63,87 @@ public final class SimplifiedShapleyModel implements AttributionModel {
   @Override
   public ModelResult attribute(
       Dataset<Row> converting, Dataset<Row> training, List<LocalDate> dates, AttributionSettings settings) {
-    List<Row> paths =
+    int window = Math.toIntExact(settings.trainingWindow().toDays());
+    Dataset<Row> trained =
         training.filter(size(col(TOUCHPOINTS)).gt(0))
-            .groupBy(col(CLOSE_DATE), exposureKey().as("path"))
-            .agg(count_if(col(CONVERTED)).as("conversions"), count(lit(1)).as("journeys"))
-            .collectAsList();
-    Map<LocalDate, SimplifiedShapley> models = new HashMap<>();
-    Map<LocalDate, Long> trainingSize = new HashMap<>();
-    for (LocalDate date : dates) {
-      Map<List<String>, double[]> rates = new HashMap<>();
-      long n = 0;
-      for (Row row : KeyedCredits.window(paths, 0, date, settings.trainingWindow())) {
-        double[] c = rates.computeIfAbsent(KeyedCredits.split(row.getString(1)), k -> new double[2]);
-        c[0] += row.getLong(2);
-        c[1] += row.getLong(3);
-        n += row.getLong(3);
-      }
-      models.put(date, new SimplifiedShapley(p -> {
-        double[] c = rates.get(p);
-        return c == null || c[1] == 0 ? 0.0 : c[0] / c[1];
-      }));
-      trainingSize.put(date, n);
-    }
-    Map<LocalDate, Map<String, double[]>> shareSums = new TreeMap<>();
-    Dataset<Row> credits = KeyedCredits.credit(converting, exposureKey(), (date, k) -> {
-      Map<String, Double> shares = models.get(date).shares(KeyedCredits.split(k));
-      Map<String, double[]> sums = shareSums.computeIfAbsent(date, d -> new TreeMap<>());
-      shares.forEach((t, s) -> {
-        double[] acc = sums.computeIfAbsent(t, x -> new double[2]);
-        acc[0] += s;
-        acc[1] += 1;
-      });
-      return shares;
-    });
-    List<Row> weights = new ArrayList<>();
-    shareSums.forEach((date, sums) -> sums.forEach((t, acc) -> weights.add(RowFactory.create(
-        java.sql.Date.valueOf(date), name(), t, acc[0] / acc[1], null, null, trainingSize.get(date)))));
-    return new ModelResult(credits,
-        java.util.Optional.of(converting.sparkSession().createDataFrame(weights, MarkovModel.WEIGHTS_SCHEMA)));
+            .groupBy(col(CLOSE_DATE).as(TRAINED_ON), exposureKey().as(QUERY))
+            .agg(count_if(col(CONVERTED)).as("conversions"), count(lit(1)).as("journeys"));
+    Dataset<Row> pathShares = pathShares(converting, trained, window);
+    Column pathKey = exposureKey();
+    Dataset<Row> shares =
+        converting.withColumn(KeyedCredits.KEY, pathKey)
+            .join(pathShares, new String[] {CLOSE_DATE, KeyedCredits.KEY})
+            .select(col(JOURNEY_ID), col(CLOSE_DATE), col(MACRO_CONVERSION), col(TOUCHPOINT), col(KeyedCredits.CREDIT),
+                col(VALUE));
+    return new ModelResult(KeyedCredits.credits(shares),
+        java.util.Optional.of(KeyedCredits.meanShares(shares, name(), trainingSize(trained, dates, window))));
   }
+
+  /**
+   * Shares of each distinct (close date, exposure path) of the converting journeys: {@code
+   * close_date, credit_key, touchpoint, credit}. The path asks for p of itself and of itself
+   * without each position; the answers are summed over the training window by a join in Spark,
+   * since the training paths grow with the events.
+   */
+  static Dataset<Row> pathShares(Dataset<Row> converting, Dataset<Row> trained, int window) {
+    Column path = col("path");
+    Column n = size(path);
+    // Query 0 is the path, query i the path without position i.
+    Column queries = transform(sequence(lit(0), n), i -> array_join(
+        when(i.equalTo(0), path).otherwise(concat(slice(path, lit(1), i.minus(1)), slice(path, i.plus(1), n))),
+        KeyedCredits.SEPARATOR));
+    Dataset<Row> asked =
+        converting.select(col(CLOSE_DATE), MarkovModel.collapsed(col(TOUCHPOINTS)).as("path")).distinct()
+            .select(col(CLOSE_DATE), path, posexplode(queries).as(new String[] {"position", QUERY}));
+    Column inWindow = asked.col(QUERY).equalTo(trained.col(QUERY))
+        .and(trained.col(TRAINED_ON).gt(date_sub(asked.col(CLOSE_DATE), window)))
+        .and(trained.col(TRAINED_ON).leq(asked.col(CLOSE_DATE)));
+    Dataset<Row> answered =
+        asked.join(trained, inWindow, "left")
+            .groupBy(asked.col(CLOSE_DATE), path, col("position"))
+            .agg(sum(col("conversions")).as("conversions"), sum(col("journeys")).as("journeys"))
+            .select(col(CLOSE_DATE), path, struct(col("position"),
+                when(col("journeys").gt(0), col("conversions").divide(col("journeys"))).otherwise(lit(0.0)).as("p"))
+                .as("answer"))
+            .groupBy(col(CLOSE_DATE), path)
+            .agg(array_sort(collect_list(col("answer"))).as("answers"));
+    return answered
+        .select(col(CLOSE_DATE).cast("string"), path, col("answers.p").as("p"))
+        .flatMap((FlatMapFunction<Row, Row>) SimplifiedShapleyModel::solve, Encoders.row(PATH_SHARES))
+        .withColumn(CLOSE_DATE, col(CLOSE_DATE).cast("date"));
+  }
+
+  private static final StructType PATH_SHARES =
+      StructType.fromDDL("close_date STRING, credit_key STRING, touchpoint STRING, credit DOUBLE");
+
+  /** One path's share rows, from p of the path (answer 0) and of the path without position i (answer i). */
+  private static Iterator<Row> solve(Row row) {
+    List<String> path = row.getList(1);
+    List<Double> p = row.getList(2);
+    Map<List<String>, Double> probability = new HashMap<>();
+    for (int i = 1; i <= path.size(); i++) {
+      List<String> without = new ArrayList<>(path);
+      without.remove(i - 1);
+      probability.put(without, p.get(i));
+    }
+    probability.put(path, p.get(0));
+    String key = String.join(KeyedCredits.SEPARATOR, path);
+    List<Row> out = new ArrayList<>();
+    new SimplifiedShapley(q -> probability.getOrDefault(q, 0.0)).shares(path).forEach((touchpoint, share) ->
+        out.add(RowFactory.create(row.getString(0), key, touchpoint, share)));
+    return out.iterator();
+  }
+
+  /** Training journeys (with a touchpoint) per date's window: {@code date, journeys_in_training}. */
+  private static Dataset<Row> trainingSize(Dataset<Row> trained, List<LocalDate> dates, int window) {
+    List<Row> rows = dates.stream().map(d -> RowFactory.create(java.sql.Date.valueOf(d))).toList();
+    Dataset<Row> days = trained.sparkSession().createDataFrame(rows, StructType.fromDDL("date DATE"));
+    Dataset<Row> perDay = trained.groupBy(col(TRAINED_ON)).agg(sum(col("journeys")).as("journeys"));
+    return days.join(perDay, col(TRAINED_ON).gt(date_sub(col("date"), window)).and(col(TRAINED_ON).leq(col("date"))))
+        .groupBy(col("date"))
+        .agg(sum(col("journeys")).as("journeys_in_training"));
+  }
+
+  private static final String TRAINED_ON = "trained_on";
+  private static final String QUERY = "query";
 }
