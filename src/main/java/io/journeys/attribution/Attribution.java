@@ -45,9 +45,10 @@ public final class Attribution {
 
   /**
    * @param journeys journeys closed on {@code dates}
-   * @param training journeys closed in the training windows of {@code dates}
+   * @param trainingPaths the {@link TrainingPaths} of the journeys closed in the training windows
+   *     of {@code dates}
    */
-  public Output attribute(Dataset<Row> journeys, Dataset<Row> training, List<LocalDate> dates) {
+  public Output attribute(Dataset<Row> journeys, Dataset<Row> trainingPaths, List<LocalDate> dates) {
     Dataset<Row> converting = journeys.filter(col(CONVERTED));
     Dataset<Row> withTouchpoints = converting.filter(size(col(TOUCHPOINTS)).gt(0));
     Dataset<Row> without =
@@ -57,7 +58,7 @@ public final class Attribution {
     Dataset<Row> credits = null;
     List<Dataset<Row>> weights = new ArrayList<>();
     for (AttributionModel model : models) {
-      ModelResult result = model.attribute(withTouchpoints, training, dates, settings);
+      ModelResult result = model.attribute(withTouchpoints, trainingPaths, dates, settings);
       Dataset<Row> modelCredits =
           result.credits().select(JOURNEY_ID, CLOSE_DATE, MACRO_CONVERSION, TOUCHPOINT, "credit", VALUE)
               .unionByName(without)

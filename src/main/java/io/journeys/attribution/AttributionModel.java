@@ -24,13 +24,13 @@ public interface AttributionModel {
    * @param converting converting journeys closed on {@code dates}, with at least one touchpoint;
    *     columns of the journeys table ({@code journey_id, close_date, macro_conversion, value,
    *     touchpoints, touchpoint_times, journey_end, ...})
-   * @param training journeys (converting or not) closed in the training windows of {@code dates}:
-   *     close_date in (min(dates) - training-window, max(dates)], same columns; heuristic models
-   *     ignore it
+   * @param trainingPaths {@link TrainingPaths} of the journeys (converting or not) closed in the
+   *     training windows of {@code dates}: close_date in (min(dates) - training-window,
+   *     max(dates)]; heuristic models ignore it
    * @param dates the close dates being attributed, ascending; a data-driven model fits once per
    *     date on the journeys closed in (date - training-window, date]
    * @return credits and, for data-driven models, fitted weights
    */
   ModelResult attribute(
-      Dataset<Row> converting, Dataset<Row> training, List<LocalDate> dates, AttributionSettings settings);
+      Dataset<Row> converting, Dataset<Row> trainingPaths, List<LocalDate> dates, AttributionSettings settings);
 }

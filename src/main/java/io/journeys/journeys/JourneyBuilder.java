@@ -88,17 +88,31 @@ public final class JourneyBuilder {
   }
 
   public Dataset<Row> build(Dataset<Row> timeline, LocalDate from, LocalDate to) {
-    return journeys(closingIn(timeline, from, to), from, to);
+    return build(timeline, closingVisitors(timeline, from, to), from, to);
   }
 
   /**
-   * The timelines of the visitors who can have a journey closing on [from, to]: a journey closes
-   * at its macro conversion, or lookback after its last touchpoint, so such a visitor has a macro
-   * conversion in the range or a touchpoint in the range moved back by lookback. The others'
-   * journeys all close on other days: their rows are dropped before the shuffle, so a daily run
-   * on a long history orders and groups the few visitors closing that day, not all of them.
+   * Journeys closing on [from, to] of the given visitors only.
+   *
+   * @param closingVisitors {@link #closingVisitors} of the timeline or of any part of it that holds
+   *     every row able to close a journey on [from, to] (see {@link #closingDates})
    */
+  public Dataset<Row> build(Dataset<Row> timeline, Dataset<Row> closingVisitors, LocalDate from, LocalDate to) {
+    return journeys(timeline.join(closingVisitors, new String[] {VISITOR_KEY}, "left_semi"), from, to);
+  }
+
   Dataset<Row> closingIn(Dataset<Row> timeline, LocalDate from, LocalDate to) {
+    return timeline.join(closingVisitors(timeline, from, to), new String[] {VISITOR_KEY}, "left_semi");
+  }
+
+  /**
+   * The visitors who can have a journey closing on [from, to] ({@code visitor_key}): a journey
+   * closes at its macro conversion, or lookback after its last touchpoint, so such a visitor has a
+   * macro conversion in the range or a touchpoint in the range moved back by lookback. The others'
+   * journeys all close on other days: their rows are dropped before the shuffle, so a daily run on
+   * a long history orders and groups the few visitors closing that day, not all of them.
+   */
+  public Dataset<Row> closingVisitors(Dataset<Row> candidates, LocalDate from, LocalDate to) {
     java.time.Instant start = from.atStartOfDay(zone).toInstant();
     java.time.Instant end = to.plusDays(1).atStartOfDay(zone).toInstant();
     java.time.Instant touchStart = start.minusNanos(lookbackMicros * 1000);
@@ -106,8 +120,20 @@ public final class JourneyBuilder {
     Column closing =
         when(col(IS_MACRO), col(TIME).geq(instant(start)).and(col(TIME).lt(instant(end))))
             .otherwise(col(TIME).geq(instant(touchStart)).and(col(TIME).lt(instant(touchEnd))));
-    Dataset<Row> visitors = timeline.filter(closing).select(col(VISITOR_KEY)).distinct();
-    return timeline.join(visitors, new String[] {VISITOR_KEY}, "left_semi");
+    return candidates.filter(closing).select(col(VISITOR_KEY)).distinct();
+  }
+
+  /**
+   * A filter on a row's date (its time's day in the reporting zone) that keeps every row able to
+   * close a journey on [from, to]: macro conversions on those days, touchpoints lookback earlier.
+   */
+  public Column closingDates(Column date, LocalDate from, LocalDate to) {
+    java.time.Instant start = from.atStartOfDay(zone).toInstant();
+    java.time.Instant end = to.plusDays(1).atStartOfDay(zone).toInstant();
+    LocalDate touchFirst = LocalDate.ofInstant(start.minusNanos(lookbackMicros * 1000), zone);
+    LocalDate touchLast = LocalDate.ofInstant(end.minusNanos(lookbackMicros * 1000 + 1000), zone);
+    return date.between(java.sql.Date.valueOf(from), java.sql.Date.valueOf(to))
+        .or(date.between(java.sql.Date.valueOf(touchFirst), java.sql.Date.valueOf(touchLast)));
   }
 
   private static Column instant(java.time.Instant instant) {

@@ -16,9 +16,11 @@ import static io.journeys.Columns.VISITOR_KEY;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.when;
 
 import io.journeys.attribution.Attribution;
 import io.journeys.attribution.AttributionModels;
+import io.journeys.attribution.TrainingPaths;
 import io.journeys.config.JobSettings;
 import io.journeys.config.JobSettings.TouchpointKind;
 import io.journeys.io.DeltaTableWriter;
@@ -64,19 +66,30 @@ public final class Stage2Job {
     Dataset<Row> keys = new IdentityLinks(spark, writer).visitorKeys(settings.identityStitching());
     Dataset<Row> conversions = stitched(table(OutputTable.CONVERSIONS, EVENT_DATE, readFrom, to), keys);
 
-    Dataset<Row> timeline = timeline(conversions, readFrom, to, keys);
+    Dataset<Row> sessionsRead = stitched(table(OutputTable.SESSIONS, SESSION_DATE, readFrom, to), keys);
+    JourneyBuilder builder = new JourneyBuilder(lookback, settings.reportingTimezone());
+    // The visitors closing a journey are found on the few days that can close one, not in the history.
+    Dataset<Row> candidates = timeline(conversions.filter(builder.closingDates(col(EVENT_DATE), from, to)),
+        sessionsRead.filter(builder.closingDates(col(SESSION_DATE), from, to)));
+    Dataset<Row> closing = builder.closingVisitors(candidates, from, to).persist(StorageLevel.MEMORY_AND_DISK());
+    // Filled first, so that the planner sees its real size: below the broadcast threshold the
+    // history's rows are filtered where they are read, instead of all being shuffled to meet it.
+    closing.count();
     Dataset<Row> journeys =
-        new JourneyBuilder(lookback, settings.reportingTimezone()).build(timeline, from, to)
-            .persist(StorageLevel.MEMORY_AND_DISK());
+        builder.build(timeline(conversions, sessionsRead), closing, from, to).persist(StorageLevel.MEMORY_AND_DISK());
     Map<String, Long> written = new TreeMap<>();
+    Dataset<Row> trainingPaths = null;
     try {
       written.put(OutputTable.JOURNEYS.tableName(), writer.replaceDates(OutputTable.JOURNEYS, journeys, from, to));
 
       List<LocalDate> dates = from.datesUntil(to.plusDays(1)).toList();
       LocalDate trainingFrom = from.minusDays(days(settings.attribution().trainingWindow()) - 1);
-      Dataset<Row> training = table(OutputTable.JOURNEYS, CLOSE_DATE, trainingFrom, to);
+      // Grouped once for every data-driven model, and kept for the attribution and the weights.
+      trainingPaths = TrainingPaths.of(table(OutputTable.JOURNEYS, CLOSE_DATE, trainingFrom, to))
+          .persist(StorageLevel.MEMORY_AND_DISK());
       Attribution.Output attribution =
-          new Attribution(AttributionModels.forSettings(settings), settings.attribution()).attribute(journeys, training, dates);
+          new Attribution(AttributionModels.forSettings(settings), settings.attribution())
+              .attribute(journeys, trainingPaths, dates);
       written.put(OutputTable.ATTRIBUTION.tableName(),
           writer.replaceDates(OutputTable.ATTRIBUTION, attribution.attribution(), from, to));
       Dataset<Row> weights = attribution.weights().orElseGet(
@@ -89,7 +102,11 @@ public final class Stage2Job {
           writer.replaceDates(OutputTable.MICRO_CONVERSION_PERFORMANCE,
               MicroConversionPerformanceReport.performance(journeys), from, to));
     } finally {
+      closing.unpersist();
       journeys.unpersist();
+      if (trainingPaths != null) {
+        trainingPaths.unpersist();
+      }
     }
 
     Dataset<Row> sessions = stitched(table(OutputTable.SESSIONS, SESSION_DATE, from, to), keys);
@@ -107,24 +124,24 @@ public final class Stage2Job {
   }
 
   /** Touchpoints and macro conversions of every stitched visitor, in the builder's columns. */
-  private Dataset<Row> timeline(Dataset<Row> conversions, LocalDate readFrom, LocalDate to, Dataset<Row> keys) {
+  private Dataset<Row> timeline(Dataset<Row> conversions, Dataset<Row> sessions) {
+    if (settings.attribution().touchpoint() == TouchpointKind.MICRO_CONVERSION) {
+      // Touchpoints and macro conversions in one scan: a union of the two kinds reads the whole
+      // window of conversions twice.
+      Column macro = col(KIND).equalTo("macro");
+      return conversions.filter(col(KIND).isin("micro", "macro"))
+          .select(col(VISITOR_KEY), col(EVENT_TIME).as(JourneyBuilder.TIME), macro.as(JourneyBuilder.IS_MACRO),
+              col(CONVERSION).as(JourneyBuilder.NAME), col(SESSION_ID), col(EVENT_ID), when(macro, col(VALUE)).as(VALUE));
+    }
     Dataset<Row> macros =
         conversions.filter(col(KIND).equalTo("macro"))
             .select(col(VISITOR_KEY), col(EVENT_TIME).as(JourneyBuilder.TIME), lit(true).as(JourneyBuilder.IS_MACRO),
                 col(CONVERSION).as(JourneyBuilder.NAME), col(SESSION_ID), col(EVENT_ID), col(VALUE));
-    Dataset<Row> touchpoints;
-    if (settings.attribution().touchpoint() == TouchpointKind.CHANNEL) {
-      touchpoints =
-          stitched(table(OutputTable.SESSIONS, SESSION_DATE, readFrom, to), keys)
-              .select(col(VISITOR_KEY), col(SESSION_START).as(JourneyBuilder.TIME), lit(false).as(JourneyBuilder.IS_MACRO),
-                  col(CHANNEL).as(JourneyBuilder.NAME), col(SESSION_ID), col(SESSION_ID).as(EVENT_ID),
-                  lit(null).cast("double").as(VALUE));
-    } else {
-      touchpoints =
-          conversions.filter(col(KIND).equalTo("micro"))
-              .select(col(VISITOR_KEY), col(EVENT_TIME).as(JourneyBuilder.TIME), lit(false).as(JourneyBuilder.IS_MACRO),
-                  col(CONVERSION).as(JourneyBuilder.NAME), col(SESSION_ID), col(EVENT_ID), lit(null).cast("double").as(VALUE));
-    }
+    Dataset<Row> touchpoints =
+        sessions
+            .select(col(VISITOR_KEY), col(SESSION_START).as(JourneyBuilder.TIME), lit(false).as(JourneyBuilder.IS_MACRO),
+                col(CHANNEL).as(JourneyBuilder.NAME), col(SESSION_ID), col(SESSION_ID).as(EVENT_ID),
+                lit(null).cast("double").as(VALUE));
     return touchpoints.unionByName(macros);
   }
 

@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.size;
 
 import io.journeys.attribution.ModelResult;
+import io.journeys.attribution.TrainingPaths;
 import io.journeys.attribution.datadriven.MarkovModel;
 import io.journeys.config.JobSettings.AttributionSettings;
 import io.journeys.spark.SparkSessionFactory;
@@ -47,10 +48,10 @@ public final class MarkovFitBench {
       AttributionSettings settings = new AttributionSettings(null, java.time.Duration.ofDays(30), List.of("markov"),
           java.time.Duration.ofDays(7), order, 15, java.time.Duration.ofDays(30));
       long start = System.nanoTime();
-      ModelResult result = new MarkovModel().attribute(converting, journeys, dates, settings);
+      ModelResult result = new MarkovModel().attribute(converting, TrainingPaths.of(journeys), dates, settings);
       long credits = result.credits().count();
       double seconds = (System.nanoTime() - start) / 1e9;
-      long states = MarkovModel.transitions(journeys, order).select("from").distinct().count();
+      long states = MarkovModel.transitions(TrainingPaths.of(journeys), order).select("from").distinct().count();
       System.out.printf("markov: order=%d states=%d journeys=%d converting=%d credit_rows=%d seconds=%.1f%n",
           order, states, all, convertingCount, credits, seconds);
     }

@@ -116,4 +116,41 @@ class JourneyBuilderTest {
     assertThat(builder.build(t, from, to).collectAsList())
         .containsExactlyInAnyOrderElementsOf(builder.journeys(t, from, to).collectAsList());
   }
+
+  @Test
+  void closingDatesAreTheRangeAndTheRangeMovedBackByLookbackAndFindTheSameJourneys() {
+    Dataset<Row> days = spark.sql("SELECT explode(sequence(DATE'2026-01-01', DATE'2026-02-28')) AS d");
+    LocalDate day = LocalDate.parse("2026-02-10");
+    // 30 days: macros on 02-10, touchpoints in [01-11 00:00, 01-12 00:00).
+    assertThat(days.filter(builder.closingDates(days.col("d"), day, day)).selectExpr("cast(d AS STRING)")
+        .as(Encoders.STRING()).collectAsList()).containsExactly("2026-01-11", "2026-02-10");
+    // 36 hours: touchpoints in [02-08 12:00, 02-09 12:00) span two days.
+    JourneyBuilder hours = new JourneyBuilder(Duration.ofHours(36), ZoneOffset.UTC);
+    assertThat(days.filter(hours.closingDates(days.col("d"), day, day)).selectExpr("cast(d AS STRING)")
+        .as(Encoders.STRING()).collectAsList()).containsExactly("2026-02-08", "2026-02-09", "2026-02-10");
+
+    // Candidates read from those dates only name the same visitors: the same journeys, day by day.
+    Dataset<Row> t = timeline(
+        "u,2026-02-01 10:00:00,false,a,1",
+        "u,2026-02-10 10:00:00,true,purchase,2",
+        "v,2026-01-11 10:00:00,false,b,3",
+        "w,2026-01-12 10:00:00,false,c,4",
+        "x,2026-02-09 10:00:00,true,purchase,5",
+        "y,2026-01-11 10:00:00,false,d,6",
+        "y,2026-01-20 10:00:00,false,e,7");
+    // The days around each closing under either lookback, and a two-month range.
+    List<String[]> ranges = List.of(new String[] {"2026-01-12", "2026-01-12"}, new String[] {"2026-01-21", "2026-01-21"},
+        new String[] {"2026-02-09", "2026-02-09"}, new String[] {"2026-02-10", "2026-02-10"},
+        new String[] {"2026-02-11", "2026-02-11"}, new String[] {"2026-02-19", "2026-02-19"},
+        new String[] {"2026-01-01", "2026-02-28"});
+    for (JourneyBuilder b : List.of(builder, hours)) {
+      for (String[] r : ranges) {
+        LocalDate from = LocalDate.parse(r[0]);
+        LocalDate to = LocalDate.parse(r[1]);
+        Dataset<Row> candidates = t.filter(b.closingDates(org.apache.spark.sql.functions.to_date(t.col("t")), from, to));
+        assertThat(b.build(t, b.closingVisitors(candidates, from, to), from, to).collectAsList())
+            .containsExactlyInAnyOrderElementsOf(b.journeys(t, from, to).collectAsList());
+      }
+    }
+  }
 }

@@ -1,7 +1,6 @@
 package io.journeys.attribution.datadriven;
 
 import static io.journeys.Columns.CLOSE_DATE;
-import static io.journeys.Columns.CONVERTED;
 import static io.journeys.Columns.TOUCHPOINTS;
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.array_join;
@@ -10,21 +9,20 @@ import static org.apache.spark.sql.functions.array_distinct;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
-import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.element_at;
 import static org.apache.spark.sql.functions.explode;
-import static org.apache.spark.sql.functions.filter;
 import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sequence;
 import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.slice;
+import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.transform;
-import static org.apache.spark.sql.functions.when;
 
 import io.journeys.attribution.AttributionModel;
 import io.journeys.attribution.ModelResult;
+import io.journeys.attribution.TrainingPaths;
 import io.journeys.config.JobSettings.AttributionSettings;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -41,7 +39,7 @@ import org.apache.spark.sql.types.StructType;
 /**
  * Markov-chain attribution of order {@code attribution.markov.order} (SPEC §4). For each date, the
  * chain is fitted on the journeys with at least one touchpoint closed in its training window:
- * Spark turns each collapsed path into its transitions (start → states → conversion or null) and
+ * Spark turns each training path into its transitions (start → states → conversion or null) and
  * counts them per close date; only those counts reach the driver, where {@link
  * AbsorbingMarkovChain} gives the exact removal effects. A conversion's credit goes to the distinct
  * touchpoints of its journey in proportion to their removal effects (negative effects count as 0;
@@ -54,32 +52,34 @@ public final class MarkovModel implements AttributionModel {
     return "markov";
   }
 
-  /** Consecutive repeats collapsed: a > a > b > a becomes a > b > a. */
-  static Column collapsed(Column touchpoints) {
-    return filter(touchpoints, (x, i) -> i.equalTo(0).or(x.notEqual(element_at(touchpoints, i))));
-  }
-
   /**
-   * Transition counts per close date: rows (close_date, from, to, journeys), aggregated in Spark;
-   * their number follows the states, not the events. Public for the fit-time benchmark.
+   * Transition counts per close date: rows (close_date, from, to, journeys), aggregated in Spark
+   * from the {@link TrainingPaths}; their number follows the states, not the events. Each journey
+   * adds 1 to every transition on its path: a path's steps weigh its journeys, its end goes to
+   * conversion for its converting journeys and to null for the rest. Public for the fit-time
+   * benchmark.
    */
-  public static Dataset<Row> transitions(Dataset<Row> training, int order) {
-    Column path = col("collapsed");
+  public static Dataset<Row> transitions(Dataset<Row> trainingPaths, int order) {
+    Column path = col(TrainingPaths.PATH);
     Column states =
         transform(sequence(lit(1), size(path)),
             i -> array_join(slice(path, greatest(lit(1), i.minus(order - 1)), least(i, lit(order))),
                 AbsorbingMarkovChain.STATE_SEPARATOR));
-    Column outcome = when(col(CONVERTED), lit(AbsorbingMarkovChain.CONVERSION)).otherwise(lit(AbsorbingMarkovChain.NULL));
-    return training
-        .filter(size(col(TOUCHPOINTS)).gt(0))
-        .withColumn("collapsed", collapsed(col(TOUCHPOINTS)))
+    Column journeys = col(TrainingPaths.JOURNEYS);
+    Column conversions = col(TrainingPaths.CONVERSIONS);
+    Column steps = transform(col("froms"), (f, i) -> struct(f.as("from"), element_at(col("states"), i.plus(1)).as("to"),
+        journeys.as("n")));
+    Column last = element_at(col("states"), -1);
+    Column ends = array(
+        struct(last.as("from"), lit(AbsorbingMarkovChain.CONVERSION).as("to"), conversions.as("n")),
+        struct(last.as("from"), lit(AbsorbingMarkovChain.NULL).as("to"), journeys.minus(conversions).as("n")));
+    return trainingPaths
         .withColumn("states", states)
-        .withColumn("froms", concat(array(lit(AbsorbingMarkovChain.START)), col("states")))
-        .withColumn("tos", concat(col("states"), array(outcome)))
-        .withColumn("steps", explode(transform(col("froms"),
-            (f, i) -> struct(f.as("from"), element_at(col("tos"), i.plus(1)).as("to")))))
-        .groupBy(col(CLOSE_DATE), col("steps.from").as("from"), col("steps.to").as("to"))
-        .agg(count(lit(1)).as("journeys"));
+        .withColumn("froms", concat(array(lit(AbsorbingMarkovChain.START)), slice(col("states"), lit(1), size(col("states")).minus(1))))
+        .select(col(CLOSE_DATE), explode(concat(steps, ends)).as("step"))
+        .filter(col("step.n").gt(0))
+        .groupBy(col(CLOSE_DATE), col("step.from").as("from"), col("step.to").as("to"))
+        .agg(sum(col("step.n")).as("journeys"));
   }
 
   /** The chain fitted on a training window's transition rows. */
@@ -93,8 +93,8 @@ public final class MarkovModel implements AttributionModel {
 
   @Override
   public ModelResult attribute(
-      Dataset<Row> converting, Dataset<Row> training, List<LocalDate> dates, AttributionSettings settings) {
-    List<Row> counts = transitions(training, settings.markovOrder()).collectAsList();
+      Dataset<Row> converting, Dataset<Row> trainingPaths, List<LocalDate> dates, AttributionSettings settings) {
+    List<Row> counts = transitions(trainingPaths, settings.markovOrder()).collectAsList();
     Map<LocalDate, Map<String, Double>> effects = new HashMap<>();
     List<Row> weights = new ArrayList<>();
     for (LocalDate date : dates) {

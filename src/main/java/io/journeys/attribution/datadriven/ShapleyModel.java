@@ -1,21 +1,19 @@
 package io.journeys.attribution.datadriven;
 
 import static io.journeys.Columns.CLOSE_DATE;
-import static io.journeys.Columns.CONVERTED;
 import static io.journeys.Columns.TOUCHPOINTS;
 import static org.apache.spark.sql.functions.array_distinct;
 import static org.apache.spark.sql.functions.array_join;
 import static org.apache.spark.sql.functions.array_sort;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
-import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.count_if;
 import static org.apache.spark.sql.functions.element_at;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.size;
+import static org.apache.spark.sql.functions.sum;
 
 import io.journeys.attribution.AttributionModel;
 import io.journeys.attribution.ModelResult;
+import io.journeys.attribution.TrainingPaths;
 import io.journeys.config.JobSettings.AttributionSettings;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -31,7 +29,7 @@ import org.apache.spark.sql.types.StructType;
 /**
  * Shapley attribution over touchpoint sets (SPEC §4 {@code shapley}); see {@link ShapleyGame}.
  * Spark counts the training journeys (with at least one touchpoint) per close date and exact
- * touchpoint set; the driver sums each date's window into v(T), which the executors use to solve
+ * touchpoint set, from the {@link TrainingPaths}; the driver sums each date's window into v(T), which the executors use to solve
  * the game of each distinct set among that date's conversions. {@code model_weights} holds, per
  * touchpoint, the mean share it received over that date's conversions whose journey contains it.
  */
@@ -48,11 +46,12 @@ public final class ShapleyModel implements AttributionModel {
 
   @Override
   public ModelResult attribute(
-      Dataset<Row> converting, Dataset<Row> training, List<LocalDate> dates, AttributionSettings settings) {
+      Dataset<Row> converting, Dataset<Row> trainingPaths, List<LocalDate> dates, AttributionSettings settings) {
     List<Row> sets =
-        training.filter(size(col(TOUCHPOINTS)).gt(0))
-            .groupBy(col(CLOSE_DATE), setKey().as("set"))
-            .agg(count_if(col(CONVERTED)).as("conversions"), count(lit(1)).as("journeys"))
+        trainingPaths
+            .groupBy(col(CLOSE_DATE), array_join(array_sort(array_distinct(col(TrainingPaths.PATH))), KeyedCredits.SEPARATOR)
+                .as("set"))
+            .agg(sum(col(TrainingPaths.CONVERSIONS)).as("conversions"), sum(col(TrainingPaths.JOURNEYS)).as("journeys"))
             .collectAsList();
     // v(T) per date: as many entries as touchpoint sets seen in training, whatever the events.
     HashMap<LocalDate, HashMap<List<String>, double[]>> rates = new HashMap<>();

@@ -1,7 +1,6 @@
 package io.journeys.attribution.datadriven;
 
 import static io.journeys.Columns.CLOSE_DATE;
-import static io.journeys.Columns.CONVERTED;
 import static io.journeys.Columns.JOURNEY_ID;
 import static io.journeys.Columns.MACRO_CONVERSION;
 import static io.journeys.Columns.TOUCHPOINT;
@@ -12,8 +11,6 @@ import static org.apache.spark.sql.functions.array_sort;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.collect_list;
 import static org.apache.spark.sql.functions.concat;
-import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.count_if;
 import static org.apache.spark.sql.functions.date_sub;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.posexplode;
@@ -27,6 +24,7 @@ import static org.apache.spark.sql.functions.when;
 
 import io.journeys.attribution.AttributionModel;
 import io.journeys.attribution.ModelResult;
+import io.journeys.attribution.TrainingPaths;
 import io.journeys.config.JobSettings.AttributionSettings;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -57,17 +55,17 @@ public final class SimplifiedShapleyModel implements AttributionModel {
   }
 
   static Column exposureKey() {
-    return array_join(MarkovModel.collapsed(col(TOUCHPOINTS)), KeyedCredits.SEPARATOR);
+    return array_join(TrainingPaths.collapsed(col(TOUCHPOINTS)), KeyedCredits.SEPARATOR);
   }
 
   @Override
   public ModelResult attribute(
-      Dataset<Row> converting, Dataset<Row> training, List<LocalDate> dates, AttributionSettings settings) {
+      Dataset<Row> converting, Dataset<Row> trainingPaths, List<LocalDate> dates, AttributionSettings settings) {
     int window = Math.toIntExact(settings.trainingWindow().toDays());
     Dataset<Row> trained =
-        training.filter(size(col(TOUCHPOINTS)).gt(0))
-            .groupBy(col(CLOSE_DATE).as(TRAINED_ON), exposureKey().as(QUERY))
-            .agg(count_if(col(CONVERTED)).as("conversions"), count(lit(1)).as("journeys"));
+        trainingPaths.select(col(CLOSE_DATE).as(TRAINED_ON),
+            array_join(col(TrainingPaths.PATH), KeyedCredits.SEPARATOR).as(QUERY),
+            col(TrainingPaths.CONVERSIONS).as("conversions"), col(TrainingPaths.JOURNEYS).as("journeys"));
     Dataset<Row> pathShares = pathShares(converting, trained, window);
     Column pathKey = exposureKey();
     Dataset<Row> shares =
@@ -93,7 +91,7 @@ public final class SimplifiedShapleyModel implements AttributionModel {
         when(i.equalTo(0), path).otherwise(concat(slice(path, lit(1), i.minus(1)), slice(path, i.plus(1), n))),
         KeyedCredits.SEPARATOR));
     Dataset<Row> asked =
-        converting.select(col(CLOSE_DATE), MarkovModel.collapsed(col(TOUCHPOINTS)).as("path")).distinct()
+        converting.select(col(CLOSE_DATE), TrainingPaths.collapsed(col(TOUCHPOINTS)).as("path")).distinct()
             .select(col(CLOSE_DATE), path, posexplode(queries).as(new String[] {"position", QUERY}));
     Column inWindow = asked.col(QUERY).equalTo(trained.col(QUERY))
         .and(trained.col(TRAINED_ON).gt(date_sub(asked.col(CLOSE_DATE), window)))

@@ -3,6 +3,7 @@ package io.journeys.attribution.datadriven;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.journeys.TestSpark;
+import io.journeys.attribution.TrainingPaths;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
@@ -22,7 +23,7 @@ class MarkovModelTest {
   }
 
   private List<String> transitions(int order) {
-    return MarkovModel.transitions(journeys(), order)
+    return MarkovModel.transitions(TrainingPaths.of(journeys()), order)
         .selectExpr("concat(replace(from, '\u001f', '|'), ' -> ', replace(to, '\u001f', '|'), ' x', journeys)")
         .as(Encoders.STRING()).collectAsList();
   }
@@ -44,5 +45,20 @@ class MarkovModelTest {
   @Test
   void thirdOrderKeepsUpToThree() {
     assertThat(transitions(3)).contains("a|b -> a|b|c x1", "a|b|c -> (conversion) x1", "b|c -> (null) x1");
+  }
+
+  @Test
+  void journeysSharingAPathEachAddTheirTransitionsAndTheirOwnEnd() {
+    // b>c three times (one converts, b>b>c collapses to it) and a>b>c once, converting.
+    Dataset<Row> journeys = spark.sql("SELECT * FROM VALUES"
+        + " (DATE'2026-01-05', array('a', 'b', 'c'), true),"
+        + " (DATE'2026-01-05', array('b', 'c'), true),"
+        + " (DATE'2026-01-05', array('b', 'c'), false),"
+        + " (DATE'2026-01-05', array('b', 'b', 'c'), false)"
+        + " AS t(close_date, touchpoints, converted)");
+    List<String> rows = MarkovModel.transitions(TrainingPaths.of(journeys), 1)
+        .selectExpr("concat(from, ' -> ', to, ' x', journeys)").as(Encoders.STRING()).collectAsList();
+    assertThat(rows).containsExactlyInAnyOrder("(start) -> a x1", "(start) -> b x3", "a -> b x1", "b -> c x4",
+        "c -> (conversion) x2", "c -> (null) x2");
   }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import io.journeys.TestSpark;
 import io.journeys.attribution.AttributionModel;
 import io.journeys.attribution.ModelResult;
+import io.journeys.attribution.TrainingPaths;
 import io.journeys.config.JobSettings.AttributionSettings;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -62,7 +63,7 @@ class ShapleyModelsTest {
   }
 
   private ModelResult run(AttributionModel model) {
-    return model.attribute(converting(), training(), List.of(D, D.plusDays(1)), SETTINGS);
+    return model.attribute(converting(), TrainingPaths.of(training()), List.of(D, D.plusDays(1)), SETTINGS);
   }
 
   private static Map<String, Double> byKey(Dataset<Row> rows, String key, String value) {
