@@ -129,7 +129,7 @@ final class TimelineWalk implements Function2<Integer, Iterator<InternalRow>, It
         accept(rows.next());
       }
       if (ready.isEmpty() && pending != null) {
-        closePending(null);
+        closeDevice();
       }
       return !ready.isEmpty();
     }
@@ -146,7 +146,7 @@ final class TimelineWalk implements Function2<Integer, Iterator<InternalRow>, It
       UTF8String rowVisitor = input.isNullAt(layout.visitor()) ? null : input.getUTF8String(layout.visitor());
       if (!anyDevice || !Objects.equals(rowVisitor, visitor)) {
         if (pending != null) {
-          closePending(null);
+          closeDevice();
         }
         startDevice(rowVisitor);
       }
@@ -256,8 +256,9 @@ final class TimelineWalk implements Function2<Integer, Iterator<InternalRow>, It
       pendingExtra = extra;
     }
 
-    private void closePending(UTF8String nextUser) {
-      closePending(nextUser, true);
+    /** Settles the pending row at its device's end: it ends its session, and no user follows. */
+    private void closeDevice() {
+      closePending(null, true);
     }
 
     /** Settles the pending row once the next timeline row (or the device's end) is known. */
