@@ -92,12 +92,13 @@ class JourneyBuilderTest {
         .contains("u 2026-01-02 true purchase a", "v 2026-01-31 false - c", "w 2026-01-03 true quote_request d");
   }
 
-  @Test
-  void onlyVisitorsWithAJourneyClosingInTheRangeAreBuiltAndNoJourneyChanges() {
-    // Range 2026-02-10, lookback 30 days. u buys on 02-10; v's last touchpoint is 01-11 10:00
-    // (closes 02-10); w's is 01-12 (closes 02-11); x bought on 02-09; y touched on 01-11 but again
-    // on 01-20 (closes 02-19): y is kept for the look, and has no journey closing that day.
-    Dataset<Row> t = timeline(
+  /**
+   * With lookback 30 days, on 2026-02-10: u buys that day; v's last touchpoint is 01-11 10:00
+   * (closes 02-10); w's is 01-12 (closes 02-11); x bought on 02-09; y touched on 01-11 but again on
+   * 01-20 (closes 02-19).
+   */
+  private Dataset<Row> closingAround0210() {
+    return timeline(
         "u,2026-02-01 10:00:00,false,a,1",
         "u,2026-02-10 10:00:00,true,purchase,2",
         "v,2026-01-11 10:00:00,false,b,3",
@@ -105,6 +106,12 @@ class JourneyBuilderTest {
         "x,2026-02-09 10:00:00,true,purchase,5",
         "y,2026-01-11 10:00:00,false,d,6",
         "y,2026-01-20 10:00:00,false,e,7");
+  }
+
+  @Test
+  void onlyVisitorsWithAJourneyClosingInTheRangeAreBuiltAndNoJourneyChanges() {
+    // Range 2026-02-10 (see the fixture): y is kept for the look, and has no journey closing that day.
+    Dataset<Row> t = closingAround0210();
     LocalDate day = LocalDate.parse("2026-02-10");
     assertThat(builder.closingIn(t, day, day).select("visitor_key").distinct().as(Encoders.STRING()).collectAsList())
         .containsExactlyInAnyOrder("u", "v", "y");
@@ -130,14 +137,7 @@ class JourneyBuilderTest {
         .as(Encoders.STRING()).collectAsList()).containsExactly("2026-02-08", "2026-02-09", "2026-02-10");
 
     // Candidates read from those dates only name the same visitors: the same journeys, day by day.
-    Dataset<Row> t = timeline(
-        "u,2026-02-01 10:00:00,false,a,1",
-        "u,2026-02-10 10:00:00,true,purchase,2",
-        "v,2026-01-11 10:00:00,false,b,3",
-        "w,2026-01-12 10:00:00,false,c,4",
-        "x,2026-02-09 10:00:00,true,purchase,5",
-        "y,2026-01-11 10:00:00,false,d,6",
-        "y,2026-01-20 10:00:00,false,e,7");
+    Dataset<Row> t = closingAround0210();
     // The days around each closing under either lookback, and a two-month range.
     List<String[]> ranges = List.of(new String[] {"2026-01-12", "2026-01-12"}, new String[] {"2026-01-21", "2026-01-21"},
         new String[] {"2026-02-09", "2026-02-09"}, new String[] {"2026-02-10", "2026-02-10"},
