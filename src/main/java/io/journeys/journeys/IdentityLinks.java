@@ -6,10 +6,15 @@ import static io.journeys.Columns.LAST_SEEN;
 import static io.journeys.Columns.USER_ID;
 import static io.journeys.Columns.VISITOR_ID;
 import static io.journeys.Columns.VISITOR_KEY;
+import static org.apache.spark.sql.functions.broadcast;
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.date_add;
+import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.max_by;
 import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.to_date;
 
 import io.delta.tables.DeltaTable;
@@ -17,6 +22,7 @@ import io.journeys.io.DeltaTableWriter;
 import io.journeys.io.OutputTable;
 import java.time.LocalDate;
 import java.util.Map;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -78,50 +84,66 @@ public final class IdentityLinks {
   }
 
   /**
-   * Re-keys rows by the device's user as known at the end of each row's date: among the links
-   * first seen by then, the one seen most recently (sightings after that date not counted; ties
-   * to the greater user_id). So the stage-1 tables of a day are the same whether it ran alone or
-   * inside a backfill range. Rows must be dated within [first, last].
-   *
-   * <p>The key depends only on the device and the date, so it is computed from the links and the
-   * run's dates alone, one row per linked device and date, and joined to the rows once: the rows
-   * themselves are read once and, when the links are small, not exchanged at all.
+   * Re-keys rows by their device's user as known at the end of each row's date, from {@code keys}
+   * ({@link #keysAsOf(Dataset, LocalDate, LocalDate)}); a device without a key keeps its own id.
+   * So the stage-1 tables of a day are the same whether it ran alone or inside a backfill range.
    */
-  public Dataset<Row> stitchAsOf(Dataset<Row> rows, String dateColumn, boolean stitching, LocalDate first, LocalDate last) {
-    if (!stitching) {
-      return rows.withColumn(VISITOR_KEY, col(VISITOR_ID));
-    }
-    Dataset<Row> links = spark.read().format("delta").load(writer.locations().path(OutputTable.IDENTITIES));
-    Dataset<Row> keys = keysAsOf(links, first, last);
+  public static Dataset<Row> stitchAsOf(Dataset<Row> rows, String dateColumn, Dataset<Row> keys) {
     Dataset<Row> joined = rows.drop(VISITOR_KEY).join(keys,
         rows.col(VISITOR_ID).equalTo(keys.col("key_visitor")).and(rows.col(dateColumn).equalTo(keys.col("key_date"))), "left");
     return joined
-        .withColumn(VISITOR_KEY, org.apache.spark.sql.functions.coalesce(col("key_user"), col(VISITOR_ID)))
+        .withColumn(VISITOR_KEY, coalesce(col("key_user"), col(VISITOR_ID)))
         .drop("key_visitor", "key_date", "key_user");
   }
 
-  /** Per linked device and date in [first, last]: key_visitor, key_date, key_user. */
-  static Dataset<Row> keysAsOf(Dataset<Row> links, LocalDate first, LocalDate last) {
-    Dataset<Row> dates = links.sparkSession()
-        .sql("SELECT explode(sequence(DATE'" + first + "', DATE'" + last + "')) AS key_date");
-    org.apache.spark.sql.Column dayEnd = org.apache.spark.sql.functions.date_add(col("key_date"), 1).cast("timestamp");
-    return links
-        .select(col(VISITOR_ID), col(USER_ID), col(FIRST_SEEN), col(LAST_SEEN))
-        .crossJoin(org.apache.spark.sql.functions.broadcast(dates))
-        .filter(col(FIRST_SEEN).lt(dayEnd))
-        .groupBy(col(VISITOR_ID).as("key_visitor"), col("key_date"))
-        .agg(max_by(col(USER_ID), org.apache.spark.sql.functions.struct(
-            org.apache.spark.sql.functions.least(col(LAST_SEEN), dayEnd), col(USER_ID))).as("key_user"));
+  /**
+   * The as-of keys (key_visitor, key_date, key_user) of the devices in {@code devices}
+   * (a visitor_id column) for each date in [first, last]. Only the run's devices are looked up, so
+   * the keys follow the run, not the history of links.
+   */
+  public Dataset<Row> keysAsOf(Dataset<Row> devices, LocalDate first, LocalDate last) {
+    return keysAsOf(table(), devices, first, last);
   }
 
   /**
-   * The stitched key of every linked device: its most recent user_id. Devices without a link are
-   * absent (their key is their visitor_id). Empty when stitching is off.
+   * Per device of {@code devices} with a link, and date in [first, last]: key_visitor, key_date,
+   * key_user. Among the links first seen by the end of the date, the one seen most recently
+   * (sightings after that date not counted; ties to the greater user_id).
    */
-  public Dataset<Row> visitorKeys(boolean stitching) {
-    Dataset<Row> identities = spark.read().format("delta").load(writer.locations().path(OutputTable.IDENTITIES));
-    Dataset<Row> keys =
-        identities.groupBy(VISITOR_ID).agg(max_by(col(USER_ID), col(LAST_SEEN)).as(VISITOR_KEY));
+  static Dataset<Row> keysAsOf(Dataset<Row> allLinks, Dataset<Row> devices, LocalDate first, LocalDate last) {
+    Dataset<Row> links = allLinks.join(devices.select(VISITOR_ID), new String[] {VISITOR_ID}, "left_semi");
+    Dataset<Row> dates = links.sparkSession()
+        .sql("SELECT explode(sequence(DATE'" + first + "', DATE'" + last + "')) AS key_date");
+    Column dayEnd = date_add(col("key_date"), 1).cast("timestamp");
+    return links
+        .select(col(VISITOR_ID), col(USER_ID), col(FIRST_SEEN), col(LAST_SEEN))
+        .crossJoin(broadcast(dates))
+        .filter(col(FIRST_SEEN).lt(dayEnd))
+        .groupBy(col(VISITOR_ID).as("key_visitor"), col("key_date"))
+        .agg(max_by(col(USER_ID), struct(least(col(LAST_SEEN), dayEnd), col(USER_ID))).as("key_user"));
+  }
+
+  /**
+   * Stage 2's keys for rows dated from {@code rowsFrom} on: each device's most recent user
+   * (ties to the greater user_id), for the devices with a link last seen from two days before
+   * {@code rowsFrom} on. The other devices' links all ended before those rows' days, so the rows
+   * already carry that user as their as-of key: only links that are recent can re-key them, and the
+   * keys follow the window, not the history of links. Empty when stitching is off.
+   */
+  public Dataset<Row> currentKeys(boolean stitching, LocalDate rowsFrom) {
+    Dataset<Row> keys = currentKeys(table(), rowsFrom);
     return stitching ? keys : keys.limit(0);
+  }
+
+  static Dataset<Row> currentKeys(Dataset<Row> links, LocalDate rowsFrom) {
+    // Two days: a row's date is a day in reporting.timezone, last_seen_date a UTC day.
+    return links
+        .filter(col("last_seen_date").geq(java.sql.Date.valueOf(rowsFrom.minusDays(2))))
+        .groupBy(VISITOR_ID)
+        .agg(max_by(col(USER_ID), struct(col(LAST_SEEN), col(USER_ID))).as("key_user"));
+  }
+
+  private Dataset<Row> table() {
+    return spark.read().format("delta").load(writer.locations().path(OutputTable.IDENTITIES));
   }
 }

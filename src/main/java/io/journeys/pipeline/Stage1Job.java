@@ -114,6 +114,7 @@ public final class Stage1Job {
     Dataset<Row> narrow = validated.select(
         Arrays.stream(validated.columns()).filter(needed::contains).map(functions::col).toArray(Column[]::new));
     Column kept = not(col(SET_ASIDE));
+    Dataset<Row> keys = null;
     Dataset<Row> outputRows = new Sessionizer(settings.sessions())
         .outputRows(narrow.repartition(col(VISITOR_ID)), channels, detector)
         .drop(EventReader.EVENT_TIME_RAW)
@@ -134,20 +135,33 @@ public final class Stage1Job {
 
       Column reportingDate = to_date(functions.from_utc_timestamp(col(EVENT_TIME), settings.reportingTimezone().getId()));
       Column sessionInWindow = col(SESSION_DATE).between(java.sql.Date.valueOf(first), java.sql.Date.valueOf(last));
-      Dataset<Row> sessions = identities.stitchAsOf(sessions(outputRows.filter(kept)).filter(sessionInWindow), SESSION_DATE,
-          settings.identityStitching(), first, last);
-      written.put(OutputTable.SESSIONS.tableName(), writer.replaceDates(OutputTable.SESSIONS, sessions, first, last));
-
+      Dataset<Row> sessions = sessions(outputRows.filter(kept)).filter(sessionInWindow);
       Dataset<Row> conversions =
           detector.conversions(outputRows.filter(kept))
               .withColumn(EVENT_DATE, reportingDate)
               .filter(col(EVENT_DATE).between(java.sql.Date.valueOf(first), java.sql.Date.valueOf(last)));
-      Dataset<Row> stitched = identities.stitchAsOf(conversions, EVENT_DATE, settings.identityStitching(), first, last);
+      if (settings.identityStitching()) {
+        // The keys of this run's devices, computed once for both tables and filled before they are
+        // joined, so that the planner sees their real size: broadcast while small, shuffled, not
+        // collected to the driver, when a run brings many linked devices.
+        keys = identities.keysAsOf(outputRows.filter(kept).select(col(VISITOR_ID)).distinct(), first, last)
+            .persist(StorageLevel.MEMORY_AND_DISK());
+        keys.count();
+        sessions = IdentityLinks.stitchAsOf(sessions, SESSION_DATE, keys);
+        conversions = IdentityLinks.stitchAsOf(conversions, EVENT_DATE, keys);
+      } else {
+        sessions = sessions.withColumn(Columns.VISITOR_KEY, col(VISITOR_ID));
+        conversions = conversions.withColumn(Columns.VISITOR_KEY, col(VISITOR_ID));
+      }
+      written.put(OutputTable.SESSIONS.tableName(), writer.replaceDates(OutputTable.SESSIONS, sessions, first, last));
       written.put(OutputTable.CONVERSIONS.tableName(),
-          writer.replaceDates(OutputTable.CONVERSIONS, stitched, first, last));
+          writer.replaceDates(OutputTable.CONVERSIONS, conversions, first, last));
       return new Result(first, counts, written);
     } finally {
       outputRows.unpersist();
+      if (keys != null) {
+        keys.unpersist();
+      }
     }
   }
 

@@ -61,9 +61,20 @@ public final class Stage2Job {
   }
 
   public Map<String, Long> run(LocalDate from, LocalDate to) {
+    LocalDate readFrom = from.minusDays(2 * days(settings.attribution().lookback()) + 1);
+    // Filled first, like the closing visitors: broadcast while small, shuffled when not.
+    Dataset<Row> keys =
+        new IdentityLinks(spark, writer).currentKeys(settings.identityStitching(), readFrom).persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      keys.count();
+      return run(from, to, readFrom, keys);
+    } finally {
+      keys.unpersist();
+    }
+  }
+
+  private Map<String, Long> run(LocalDate from, LocalDate to, LocalDate readFrom, Dataset<Row> keys) {
     Duration lookback = settings.attribution().lookback();
-    LocalDate readFrom = from.minusDays(2 * days(lookback) + 1);
-    Dataset<Row> keys = new IdentityLinks(spark, writer).visitorKeys(settings.identityStitching());
     Dataset<Row> conversions = stitched(table(OutputTable.CONVERSIONS, EVENT_DATE, readFrom, to), keys);
 
     Dataset<Row> sessionsRead = stitched(table(OutputTable.SESSIONS, SESSION_DATE, readFrom, to), keys);
@@ -145,11 +156,17 @@ public final class Stage2Job {
     return touchpoints.unionByName(macros);
   }
 
-  /** Re-keys rows by the device's most recent user (or its own id when it never logged in). */
-  private static Dataset<Row> stitched(Dataset<Row> rows, Dataset<Row> keys) {
-    return rows.drop(VISITOR_KEY)
-        .join(keys, new String[] {VISITOR_ID}, "left")
-        .withColumn(VISITOR_KEY, coalesce(col(VISITOR_KEY), col(VISITOR_ID)));
+  /**
+   * Re-keys rows by the device's most recent user. A device without a recent link keeps the key
+   * stage 1 gave its rows, which is then already that user (or its own id when it never logged in).
+   */
+  private Dataset<Row> stitched(Dataset<Row> rows, Dataset<Row> keys) {
+    if (!settings.identityStitching()) {
+      return rows.withColumn(VISITOR_KEY, col(VISITOR_ID));
+    }
+    return rows.join(keys, new String[] {VISITOR_ID}, "left")
+        .withColumn(VISITOR_KEY, coalesce(col("key_user"), col(VISITOR_KEY)))
+        .drop("key_user");
   }
 
   private Dataset<Row> table(OutputTable table, String dateColumn, LocalDate from, LocalDate to) {

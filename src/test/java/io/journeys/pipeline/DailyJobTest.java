@@ -144,6 +144,26 @@ class DailyJobTest {
   }
 
   @Test
+  void aDeviceThatLoggedInLongBeforeTheWindowStaysStitched(@TempDir Path quiet) {
+    // q logs in as Q on 01-05 and comes back anonymous on 03-20 to buy. Stage 2 of 03-20 re-keys
+    // only devices with recent links, so the journey is Q's through the key stage 1 stored.
+    new EventFixtures()
+        .event("q1", "q", "2026-01-05 10:00:00", "page_view", "https://s.com/", null, null, "Q")
+        .event("q2", "q", "2026-03-20 10:00:00", "add_to_cart", "https://s.com/p", null, null, null)
+        .event("q3", "q", "2026-03-20 10:05:00", "purchase", "https://s.com/done", null, null, null)
+        .toDataset(spark).drop(EventReader.EVENT_TIME_RAW)
+        .write().partitionBy("event_date").parquet(quiet.resolve("events").toString());
+    JobSettings longAfter = SettingsLoader.load(Optional.empty(), List.of(
+        "input.path=" + quiet.resolve("events"), "output.path=" + quiet.resolve("warehouse"),
+        "output.database=job_test_quiet", "attribution.lookback=1d", "input.late-days=0"));
+    new DailyJob(spark, longAfter).run(LocalDate.parse("2026-01-05"), LocalDate.parse("2026-01-05"));
+    new DailyJob(spark, longAfter).run(LocalDate.parse("2026-03-20"), LocalDate.parse("2026-03-20"));
+    Dataset<Row> journeys = spark.read().format("delta").load(quiet.resolve("warehouse").resolve("journeys").toString());
+    assertThat(strings(journeys, "concat(close_date, ' ', visitor_key, ' ', converted, ' ', path)"))
+        .containsExactly("2026-03-20 Q true add_to_cart");
+  }
+
+  @Test
   void everyModelHandsOutExactlyTheConversionsAndTheirValue() {
     // Two purchases of 100 each (one per day): per model and date, credit 1 and value 100.
     List<Row> sums = table("warehouse", OutputTable.ATTRIBUTION)

@@ -1,0 +1,75 @@
+package io.journeys.journeys;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.journeys.TestSpark;
+import java.time.LocalDate;
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+
+class IdentityLinksTest {
+  private final SparkSession spark = TestSpark.session();
+
+  /**
+   * d1: U on 03-01, then V on 03-05. d2: U from 03-02 to 03-08, W once on 03-04. d3: Z from 02-01
+   * to 03-06. d4: A and B at the same instant on 03-03. d5: P and Q both last seen 03-09 10:00.
+   */
+  private Dataset<Row> links() {
+    return spark.sql("SELECT visitor_id, user_id, TIMESTAMP(first_seen) AS first_seen, TIMESTAMP(last_seen) AS last_seen,"
+        + " to_date(last_seen) AS last_seen_date FROM VALUES"
+        + " ('d1', 'U', '2026-03-01 10:00:00', '2026-03-01 10:00:00'),"
+        + " ('d1', 'V', '2026-03-05 09:00:00', '2026-03-05 09:00:00'),"
+        + " ('d2', 'U', '2026-03-02 10:00:00', '2026-03-08 10:00:00'),"
+        + " ('d2', 'W', '2026-03-04 12:00:00', '2026-03-04 13:00:00'),"
+        + " ('d3', 'Z', '2026-02-01 10:00:00', '2026-03-06 10:00:00'),"
+        + " ('d4', 'A', '2026-03-03 10:00:00', '2026-03-03 10:00:00'),"
+        + " ('d4', 'B', '2026-03-03 10:00:00', '2026-03-03 10:00:00'),"
+        + " ('d5', 'P', '2026-03-01 10:00:00', '2026-03-09 10:00:00'),"
+        + " ('d5', 'Q', '2026-03-02 10:00:00', '2026-03-09 10:00:00')"
+        + " AS t(visitor_id, user_id, first_seen, last_seen)");
+  }
+
+  private Dataset<Row> devices(String... ids) {
+    return spark.createDataset(List.of(ids), Encoders.STRING()).toDF("visitor_id");
+  }
+
+  private static List<String> strings(Dataset<Row> rows, String expression) {
+    return rows.selectExpr(expression).as(Encoders.STRING()).collectAsList();
+  }
+
+  @Test
+  void asOfKeysAreTheUserSeenMostRecentlyByTheEndOfEachDateForTheRunsDevicesOnly() {
+    // d1 is U until V shows up on 03-05. d2: W is seen on 03-04, but U is seen after W that day
+    // (up to the end of it, its last sighting being 03-08), so U. d4: tie at the same instant,
+    // the greater user_id. d3 and d5 are linked but not in the run; x is in the run with no link.
+    Dataset<Row> keys = IdentityLinks.keysAsOf(links(), devices("d1", "d2", "d4", "x"),
+        LocalDate.parse("2026-03-03"), LocalDate.parse("2026-03-05"));
+    assertThat(strings(keys, "concat(key_visitor, ' ', key_date, ' ', key_user)")).containsExactlyInAnyOrder(
+        "d1 2026-03-03 U", "d1 2026-03-04 U", "d1 2026-03-05 V",
+        "d2 2026-03-03 U", "d2 2026-03-04 U", "d2 2026-03-05 U",
+        "d4 2026-03-03 B", "d4 2026-03-04 B", "d4 2026-03-05 B");
+  }
+
+  @Test
+  void asOfStitchingKeysEachRowByItsDateAndLeavesUnlinkedDevicesOnTheirOwnId() {
+    Dataset<Row> keys = IdentityLinks.keysAsOf(links(), devices("d1", "x"),
+        LocalDate.parse("2026-03-04"), LocalDate.parse("2026-03-05"));
+    Dataset<Row> rows = spark.sql("SELECT visitor_id, DATE(d) AS event_date, 'stale' AS visitor_key FROM VALUES"
+        + " ('d1', '2026-03-04'), ('d1', '2026-03-05'), ('x', '2026-03-05') AS t(visitor_id, d)");
+    assertThat(strings(IdentityLinks.stitchAsOf(rows, "event_date", keys), "concat(visitor_id, ' ', event_date, ' ', visitor_key)"))
+        .containsExactlyInAnyOrder("d1 2026-03-04 U", "d1 2026-03-05 V", "x 2026-03-05 x");
+  }
+
+  @Test
+  void currentKeysAreTheLatestUserOfDevicesWithALinkSeenSinceTwoDaysBeforeTheRows() {
+    // Rows from 03-07: links last seen from 03-05 on count. d1's V (03-05) and d2's U (03-08) and
+    // d3's Z (03-06) do; d4's links ended 03-03, so its rows already carry B from stage 1. d5: P
+    // and Q last seen at the same instant, the greater user_id.
+    assertThat(strings(IdentityLinks.currentKeys(links(), LocalDate.parse("2026-03-07")), "concat(visitor_id, ' ', key_user)"))
+        .containsExactlyInAnyOrder("d1 V", "d2 U", "d3 Z", "d5 Q");
+  }
+}
