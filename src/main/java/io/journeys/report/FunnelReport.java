@@ -10,95 +10,69 @@ import static io.journeys.Columns.STEP;
 import static io.journeys.Columns.STEP_NAME;
 import static io.journeys.Columns.VISITORS;
 import static io.journeys.Columns.VISITOR_KEY;
-import static org.apache.spark.sql.functions.aggregate;
-import static org.apache.spark.sql.functions.array_sort;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.collect_list;
-import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.element_at;
-import static org.apache.spark.sql.functions.explode;
-import static org.apache.spark.sql.functions.filter;
+import static org.apache.spark.sql.functions.date_add;
 import static org.apache.spark.sql.functions.first_value;
+import static org.apache.spark.sql.functions.lag;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.sequence;
-import static org.apache.spark.sql.functions.struct;
-
+import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.unix_micros;
 import static org.apache.spark.sql.functions.when;
 
 import io.journeys.config.FunnelDefinition;
+import io.journeys.io.OutputTable;
 import java.time.Duration;
 import java.time.LocalDate;
-import java.util.ArrayList;
+import java.time.ZoneId;
 import java.util.List;
-import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.expressions.WindowSpec;
 
 /**
  * The {@code funnels} table. For each funnel, date D and visitor, the visitor's conversions in the
  * lookback window ending at the end of D are matched against the steps in order, greedily (the
  * earliest step 1, then the earliest step 2 after it, ...); {@code visitors} at step k counts the
- * visitors who reached step k that way. Rates are against the previous step and step 1. Each
- * visitor's conversions are gathered once for the whole range (bounded by lookback + range),
- * keeping only the funnel's step names.
+ * visitors who reached step k that way. Rates are against the previous step and step 1.
+ *
+ * <p>The conversions named in any funnel are shuffled once by visitor and sorted by time; one
+ * walk over each visitor's ({@link FunnelCounter}) matches every funnel on every day of the range,
+ * and only per-partition counts are aggregated. The day ends at midnight of the session time zone.
  */
 public final class FunnelReport {
   private FunnelReport() {}
 
   public static Dataset<Row> funnels(Dataset<Row> conversions, List<FunnelDefinition> funnels, LocalDate from,
       LocalDate to, Duration lookback) {
-    Dataset<Row> result = null;
-    for (FunnelDefinition funnel : funnels) {
-      Dataset<Row> one = funnel(conversions, funnel, from, to, lookback);
-      result = result == null ? one : result.unionByName(one);
+    if (funnels.isEmpty()) {
+      return conversions.sparkSession().createDataFrame(List.of(), OutputTable.FUNNELS.schema());
     }
-    return result == null
-        ? conversions.sparkSession().createDataFrame(List.of(), io.journeys.io.OutputTable.FUNNELS.schema())
-        : result;
-  }
-
-  private static Dataset<Row> funnel(Dataset<Row> conversions, FunnelDefinition funnel, LocalDate from, LocalDate to,
-      Duration lookback) {
-    List<String> steps = funnel.steps();
-    long lookbackMicros = lookback.toNanos() / 1000;
-    Column stepNames = org.apache.spark.sql.functions.array(steps.stream().map(org.apache.spark.sql.functions::lit).toArray(Column[]::new));
-    Dataset<Row> perVisitor =
-        conversions
-            .filter(col(CONVERSION).isin((Object[]) steps.toArray(String[]::new)))
-            .groupBy(col(VISITOR_KEY))
-            .agg(array_sort(collect_list(struct(col(EVENT_TIME).as("t"), col(CONVERSION).as("c")))).as("events"));
-    Column dayEndMicros = unix_micros(col(DATE).cast("timestamp")).plus(86_400_000_000L);
-    Column inWindow = filter(col("events"), e -> unix_micros(e.getField("t")).lt(dayEndMicros)
-        .and(unix_micros(e.getField("t")).geq(dayEndMicros.minus(lookbackMicros))));
-    Column reached =
-        aggregate(inWindow, lit(0), (acc, e) ->
-            when(acc.lt(steps.size()).and(e.getField("c").equalTo(element_at(stepNames, acc.plus(1)))), acc.plus(1))
-                .otherwise(acc));
-    Dataset<Row> byVisitorDay =
-        perVisitor
-            .withColumn(DATE, explode(sequence(lit(java.sql.Date.valueOf(from)), lit(java.sql.Date.valueOf(to)))))
-            .withColumn("reached", reached);
-    List<Column> stepRows = new ArrayList<>();
-    for (int i = 0; i < steps.size(); i++) {
-      stepRows.add(struct(lit(i + 1).as(STEP), lit(steps.get(i)).as(STEP_NAME)));
-    }
-    // Visitor-days that reached no step drop out at the step filter; a filter on reached > 0 first
-    // would be pushed below the projection and match every visitor's events once more.
+    ZoneId zone = ZoneId.of(conversions.sparkSession().conf().get("spark.sql.session.timeZone"));
+    long[] dayEnds = from.datesUntil(to.plusDays(1))
+        .mapToLong(d -> micros(d.plusDays(1).atStartOfDay(zone).toInstant()))
+        .toArray();
+    Object[] stepNames = funnels.stream().flatMap(f -> f.steps().stream()).distinct().toArray();
     Dataset<Row> counted =
-        byVisitorDay
-            .withColumn("s", explode(org.apache.spark.sql.functions.array(stepRows.toArray(Column[]::new))))
-            .filter(col("reached").geq(col("s." + STEP)))
-            .groupBy(col(DATE), col("s." + STEP).as(STEP), col("s." + STEP_NAME).as(STEP_NAME))
-            .agg(count(lit(1)).as(VISITORS));
-    var byStep = Window.partitionBy(DATE).orderBy(STEP);
+        conversions
+            .filter(col(CONVERSION).isin(stepNames))
+            .select(col(VISITOR_KEY), unix_micros(col(EVENT_TIME)).as("t"), col(CONVERSION))
+            .repartition(col(VISITOR_KEY))
+            .sortWithinPartitions(col(VISITOR_KEY), col("t"), col(CONVERSION))
+            .mapPartitions(new FunnelCounter(funnels, dayEnds, lookback.toNanos() / 1000), Encoders.row(FunnelCounter.COUNTS))
+            .groupBy(col(FUNNEL), col("day"), col(STEP), col(STEP_NAME))
+            .agg(sum(col(VISITORS)).as(VISITORS))
+            .withColumn(DATE, date_add(lit(java.sql.Date.valueOf(from)), col("day")))
+            .drop("day");
+    WindowSpec byStep = Window.partitionBy(FUNNEL, DATE).orderBy(STEP);
     return counted
-        .withColumn(FUNNEL, lit(funnel.name()))
         .withColumn(RATE_FROM_PREVIOUS,
-            col(VISITORS).divide(org.apache.spark.sql.functions.lag(col(VISITORS), 1).over(byStep)))
-        .withColumn(RATE_FROM_PREVIOUS, when(col(STEP).equalTo(1), lit(1.0)).otherwise(col(RATE_FROM_PREVIOUS)))
+            when(col(STEP).equalTo(1), lit(1.0)).otherwise(col(VISITORS).divide(lag(col(VISITORS), 1).over(byStep))))
         .withColumn(RATE_FROM_START, col(VISITORS).divide(first_value(col(VISITORS)).over(byStep)));
   }
 
+  private static long micros(java.time.Instant instant) {
+    return instant.getEpochSecond() * 1_000_000L + instant.getNano() / 1000;
+  }
 }

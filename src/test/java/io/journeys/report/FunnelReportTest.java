@@ -42,4 +42,32 @@ class FunnelReportTest {
         "2026-01-10 abc 2 b 2 0.6667 0.6667",
         "2026-01-10 abc 3 c 1 0.5 0.3333");
   }
+
+  @Test
+  void everyDayOfARangeAndEveryFunnelHasItsOwnWindow() {
+    // Lookback 2 days: day D counts conversions from D-1 00:00 to D+1 00:00. Funnels a > b > c and
+    // c > b over the same conversions.
+    //   01-09: v1 has a, b -> abc 2, cb 0; v2 has c, b -> abc 0, cb 2.
+    //   01-10: v1 has b, c (its a too old, its next b not yet) -> abc 0, cb 1; v2 still c, b -> cb 2.
+    //   01-11: v1 has c, b -> cb 2; v2 has only a -> abc 1.
+    Dataset<Row> conversions = spark.sql("SELECT * FROM VALUES"
+        + " ('v1', TIMESTAMP'2026-01-08 12:00:00', 'a'), ('v1', TIMESTAMP'2026-01-09 12:00:00', 'b'),"
+        + " ('v1', TIMESTAMP'2026-01-09 13:00:00', 'x'), ('v1', TIMESTAMP'2026-01-10 12:00:00', 'c'),"
+        + " ('v1', TIMESTAMP'2026-01-11 12:00:00', 'b'),"
+        + " ('v2', TIMESTAMP'2026-01-09 08:00:00', 'c'), ('v2', TIMESTAMP'2026-01-09 09:00:00', 'b'),"
+        + " ('v2', TIMESTAMP'2026-01-11 10:00:00', 'a')"
+        + " AS t(visitor_key, event_time, conversion)");
+    List<String> rows = FunnelReport.funnels(conversions,
+            List.of(new FunnelDefinition("abc", List.of("a", "b", "c")), new FunnelDefinition("cb", List.of("c", "b"))),
+            LocalDate.parse("2026-01-09"), LocalDate.parse("2026-01-11"), Duration.ofDays(2))
+        .selectExpr("concat_ws(' ', date, funnel, step, step_name, visitors, round(rate_from_previous, 4),"
+            + " round(rate_from_start, 4))")
+        .as(Encoders.STRING()).collectAsList();
+    assertThat(rows).containsExactlyInAnyOrder(
+        "2026-01-09 abc 1 a 1 1.0 1.0", "2026-01-09 abc 2 b 1 1.0 1.0",
+        "2026-01-11 abc 1 a 1 1.0 1.0",
+        "2026-01-09 cb 1 c 1 1.0 1.0", "2026-01-09 cb 2 b 1 1.0 1.0",
+        "2026-01-10 cb 1 c 2 1.0 1.0", "2026-01-10 cb 2 b 1 0.5 0.5",
+        "2026-01-11 cb 1 c 1 1.0 1.0", "2026-01-11 cb 2 b 1 1.0 1.0");
+  }
 }
