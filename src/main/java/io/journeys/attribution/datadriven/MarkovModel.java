@@ -2,23 +2,14 @@ package io.journeys.attribution.datadriven;
 
 import static io.journeys.Columns.CLOSE_DATE;
 import static io.journeys.Columns.TOUCHPOINTS;
-import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.array_join;
 import static org.apache.spark.sql.functions.array_sort;
 import static org.apache.spark.sql.functions.array_distinct;
-import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.element_at;
-import static org.apache.spark.sql.functions.explode;
-import static org.apache.spark.sql.functions.greatest;
-import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.sequence;
-import static org.apache.spark.sql.functions.size;
-import static org.apache.spark.sql.functions.slice;
 import static org.apache.spark.sql.functions.sum;
-import static org.apache.spark.sql.functions.transform;
 
 import io.journeys.attribution.AttributionModel;
 import io.journeys.attribution.ModelResult;
@@ -27,13 +18,17 @@ import io.journeys.config.JobSettings.AttributionSettings;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
@@ -60,26 +55,44 @@ public final class MarkovModel implements AttributionModel {
    * benchmark.
    */
   public static Dataset<Row> transitions(Dataset<Row> trainingPaths, int order) {
-    Column path = col(TrainingPaths.PATH);
-    Column states =
-        transform(sequence(lit(1), size(path)),
-            i -> array_join(slice(path, greatest(lit(1), i.minus(order - 1)), least(i, lit(order))),
-                AbsorbingMarkovChain.STATE_SEPARATOR));
-    Column journeys = col(TrainingPaths.JOURNEYS);
-    Column conversions = col(TrainingPaths.CONVERSIONS);
-    Column steps = transform(col("froms"), (f, i) -> struct(f.as("from"), element_at(col("states"), i.plus(1)).as("to"),
-        journeys.as("n")));
-    Column last = element_at(col("states"), -1);
-    Column ends = array(
-        struct(last.as("from"), lit(AbsorbingMarkovChain.CONVERSION).as("to"), conversions.as("n")),
-        struct(last.as("from"), lit(AbsorbingMarkovChain.NULL).as("to"), journeys.minus(conversions).as("n")));
+    // A plain loop per path, not higher-order array functions: those are interpreted per element
+    // and took most of the fit on a month of training paths.
     return trainingPaths
-        .withColumn("states", states)
-        .withColumn("froms", concat(array(lit(AbsorbingMarkovChain.START)), slice(col("states"), lit(1), size(col("states")).minus(1))))
-        .select(col(CLOSE_DATE), explode(concat(steps, ends)).as("step"))
-        .filter(col("step.n").gt(0))
-        .groupBy(col(CLOSE_DATE), col("step.from").as("from"), col("step.to").as("to"))
-        .agg(sum(col("step.n")).as("journeys"));
+        .select(col(CLOSE_DATE), col(TrainingPaths.PATH), col(TrainingPaths.CONVERSIONS), col(TrainingPaths.JOURNEYS))
+        .flatMap((FlatMapFunction<Row, Row>) row -> steps(row, order), Encoders.row(STEPS))
+        .groupBy(col(CLOSE_DATE), col("from"), col("to"))
+        .agg(sum(col("n")).as("journeys"));
+  }
+
+  private static final StructType STEPS = new StructType()
+      .add(CLOSE_DATE, DataTypes.DateType)
+      .add("from", DataTypes.StringType)
+      .add("to", DataTypes.StringType)
+      .add("n", DataTypes.LongType);
+
+  /**
+   * One training path's transitions: start → the state at each touchpoint (its last {@code order}
+   * touchpoints, fewer at the start) → conversion for its converting journeys and null for the rest.
+   */
+  private static Iterator<Row> steps(Row row, int order) {
+    Object date = row.get(0);
+    List<String> path = row.getList(1);
+    long conversions = row.getLong(2);
+    long journeys = row.getLong(3);
+    List<Row> out = new ArrayList<>(path.size() + 2);
+    String from = AbsorbingMarkovChain.START;
+    for (int i = 0; i < path.size(); i++) {
+      String state = String.join(AbsorbingMarkovChain.STATE_SEPARATOR, path.subList(Math.max(0, i - order + 1), i + 1));
+      out.add(RowFactory.create(date, from, state, journeys));
+      from = state;
+    }
+    if (conversions > 0) {
+      out.add(RowFactory.create(date, from, AbsorbingMarkovChain.CONVERSION, conversions));
+    }
+    if (journeys > conversions) {
+      out.add(RowFactory.create(date, from, AbsorbingMarkovChain.NULL, journeys - conversions));
+    }
+    return out.iterator();
   }
 
   /** The chain fitted on a training window's transition rows. */
