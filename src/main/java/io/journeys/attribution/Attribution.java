@@ -41,7 +41,12 @@ public final class Attribution {
     this.settings = settings;
   }
 
-  public record Output(Dataset<Row> attribution, Optional<Dataset<Row>> weights) {}
+  /** The two tables' rows; {@link #release()} once both are written. */
+  public record Output(Dataset<Row> attribution, Optional<Dataset<Row>> weights, List<Dataset<Row>> persisted) {
+    public void release() {
+      persisted.forEach(Dataset::unpersist);
+    }
+  }
 
   /**
    * @param journeys journeys closed on {@code dates}
@@ -57,6 +62,7 @@ public final class Attribution {
                 lit(1.0).as("credit"), col(VALUE));
     Dataset<Row> credits = null;
     List<Dataset<Row>> weights = new ArrayList<>();
+    List<Dataset<Row>> persisted = new ArrayList<>();
     for (AttributionModel model : models) {
       ModelResult result = model.attribute(withTouchpoints, trainingPaths, dates, settings);
       Dataset<Row> modelCredits =
@@ -65,6 +71,7 @@ public final class Attribution {
               .withColumn(MODEL, lit(model.name()));
       credits = credits == null ? modelCredits : credits.unionByName(modelCredits);
       result.weights().ifPresent(weights::add);
+      persisted.addAll(result.persisted());
     }
     if (credits == null) {
       throw new IllegalStateException("Cannot attribute: attribution.models is empty");
@@ -74,6 +81,6 @@ public final class Attribution {
             .groupBy(col(CLOSE_DATE).as(CONVERSION_DATE), col(MACRO_CONVERSION), col(TOUCHPOINT), col(MODEL))
             .agg(sum(col("credit")).as(CREDITED_CONVERSIONS),
                 sum(col("credit").multiply(coalesce(col(VALUE), lit(0.0)))).as(CREDITED_VALUE));
-    return new Output(attribution, weights.stream().reduce(Dataset::unionByName));
+    return new Output(attribution, weights.stream().reduce(Dataset::unionByName), persisted);
   }
 }

@@ -101,11 +101,15 @@ public final class Stage2Job {
       Attribution.Output attribution =
           new Attribution(AttributionModels.forSettings(settings), settings.attribution())
               .attribute(journeys, trainingPaths, dates);
-      written.put(OutputTable.ATTRIBUTION.tableName(),
-          writer.replaceDates(OutputTable.ATTRIBUTION, attribution.attribution(), from, to));
-      Dataset<Row> weights = attribution.weights().orElseGet(
-          () -> spark.createDataFrame(List.of(), OutputTable.MODEL_WEIGHTS.schema()));
-      written.put(OutputTable.MODEL_WEIGHTS.tableName(), writer.replaceDates(OutputTable.MODEL_WEIGHTS, weights, from, to));
+      try {
+        written.put(OutputTable.ATTRIBUTION.tableName(),
+            writer.replaceDates(OutputTable.ATTRIBUTION, attribution.attribution(), from, to));
+        Dataset<Row> weights = attribution.weights().orElseGet(
+            () -> spark.createDataFrame(List.of(), OutputTable.MODEL_WEIGHTS.schema()));
+        written.put(OutputTable.MODEL_WEIGHTS.tableName(), writer.replaceDates(OutputTable.MODEL_WEIGHTS, weights, from, to));
+      } finally {
+        attribution.release();
+      }
 
       written.put(OutputTable.PATHS.tableName(),
           writer.replaceDates(OutputTable.PATHS, PathsReport.paths(journeys, settings.pathTransform()), from, to));

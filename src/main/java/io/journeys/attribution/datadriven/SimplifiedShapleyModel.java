@@ -39,6 +39,7 @@ import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
 
 /**
  * fractribution's simplified Shapley (SPEC §4 {@code shapley_simplified}); see {@link
@@ -72,9 +73,12 @@ public final class SimplifiedShapleyModel implements AttributionModel {
         converting.withColumn(KeyedCredits.KEY, pathKey)
             .join(pathShares, new String[] {CLOSE_DATE, KeyedCredits.KEY})
             .select(col(JOURNEY_ID), col(CLOSE_DATE), col(MACRO_CONVERSION), col(TOUCHPOINT), col(KeyedCredits.CREDIT),
-                col(VALUE));
+                col(VALUE))
+            // The credits and the weights both read the shares: the window's joins run once.
+            .persist(StorageLevel.MEMORY_AND_DISK());
     return new ModelResult(KeyedCredits.credits(shares),
-        java.util.Optional.of(KeyedCredits.meanShares(shares, name(), trainingSize(trained, dates, window))));
+        java.util.Optional.of(KeyedCredits.meanShares(shares, name(), trainingSize(trained, dates, window))),
+        List.of(shares));
   }
 
   /**
