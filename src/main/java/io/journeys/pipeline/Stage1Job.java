@@ -144,7 +144,9 @@ public final class Stage1Job {
         // The keys of this run's devices, computed once for both tables and filled before they are
         // joined, so that the planner sees their real size: broadcast while small, shuffled, not
         // collected to the driver, when a run brings many linked devices.
-        keys = identities.keysAsOf(outputRows.filter(kept).select(col(VISITOR_ID)).distinct(), first, last)
+        // Every device with kept rows has a session, so its sessions' last events name them all.
+        Dataset<Row> devices = outputRows.filter(kept.and(col(Sessionizer.LAST_IN_SESSION))).select(col(VISITOR_ID)).distinct();
+        keys = identities.keysAsOf(devices, first, last)
             .persist(StorageLevel.MEMORY_AND_DISK());
         keys.count();
         sessions = IdentityLinks.stitchAsOf(sessions, SESSION_DATE, keys);
