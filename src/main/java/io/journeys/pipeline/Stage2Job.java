@@ -134,7 +134,7 @@ public final class Stage2Job {
         conversions.filter(col(EVENT_DATE).geq(java.sql.Date.valueOf(from.minusDays(days(lookback) + 1))));
     written.put(OutputTable.FUNNELS.tableName(),
         writer.replaceDates(OutputTable.FUNNELS,
-            FunnelReport.funnels(funnelConversions, settings.funnels(), from, to, lookback), from, to));
+            FunnelReport.funnels(funnelConversions, settings.funnels(), from, to, lookback, settings.reportingTimezone()), from, to));
     return written;
   }
 

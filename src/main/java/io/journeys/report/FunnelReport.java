@@ -44,12 +44,12 @@ import org.apache.spark.sql.expressions.WindowSpec;
 public final class FunnelReport {
   private FunnelReport() {}
 
+  /** Days D in [from, to] end at midnight in {@code zone}, the zone that dates events. */
   public static Dataset<Row> funnels(Dataset<Row> conversions, List<FunnelDefinition> funnels, LocalDate from,
-      LocalDate to, Duration lookback) {
+      LocalDate to, Duration lookback, ZoneId zone) {
     if (funnels.isEmpty()) {
       return conversions.sparkSession().createDataFrame(List.of(), OutputTable.FUNNELS.schema());
     }
-    ZoneId zone = ZoneId.of(conversions.sparkSession().conf().get("spark.sql.session.timeZone"));
     long[] dayEnds = from.datesUntil(to.plusDays(1))
         .mapToLong(d -> micros(d.plusDays(1).atStartOfDay(zone).toInstant()))
         .toArray();

@@ -6,6 +6,8 @@ import io.journeys.TestSpark;
 import io.journeys.config.FunnelDefinition;
 import java.time.Duration;
 import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
@@ -31,7 +33,7 @@ class FunnelReportTest {
         + " ('v5', TIMESTAMP'2026-01-10 23:59:59', 'b'), ('v5', TIMESTAMP'2026-01-11 00:00:00', 'c')"
         + " AS t(visitor_key, event_time, conversion)");
     List<String> rows = FunnelReport.funnels(conversions, List.of(new FunnelDefinition("abc", List.of("a", "b", "c"))),
-            LocalDate.parse("2026-01-10"), LocalDate.parse("2026-01-10"), Duration.ofDays(7))
+            LocalDate.parse("2026-01-10"), LocalDate.parse("2026-01-10"), Duration.ofDays(7), ZoneOffset.UTC)
         .orderBy("step")
         .selectExpr("concat_ws(' ', date, funnel, step, step_name, visitors, round(rate_from_previous, 4),"
             + " round(rate_from_start, 4))")
@@ -59,7 +61,7 @@ class FunnelReportTest {
         + " AS t(visitor_key, event_time, conversion)");
     List<String> rows = FunnelReport.funnels(conversions,
             List.of(new FunnelDefinition("abc", List.of("a", "b", "c")), new FunnelDefinition("cb", List.of("c", "b"))),
-            LocalDate.parse("2026-01-09"), LocalDate.parse("2026-01-11"), Duration.ofDays(2))
+            LocalDate.parse("2026-01-09"), LocalDate.parse("2026-01-11"), Duration.ofDays(2), ZoneOffset.UTC)
         .selectExpr("concat_ws(' ', date, funnel, step, step_name, visitors, round(rate_from_previous, 4),"
             + " round(rate_from_start, 4))")
         .as(Encoders.STRING()).collectAsList();
@@ -69,5 +71,22 @@ class FunnelReportTest {
         "2026-01-09 cb 1 c 1 1.0 1.0", "2026-01-09 cb 2 b 1 1.0 1.0",
         "2026-01-10 cb 1 c 2 1.0 1.0", "2026-01-10 cb 2 b 1 0.5 0.5",
         "2026-01-11 cb 1 c 1 1.0 1.0", "2026-01-11 cb 2 b 1 1.0 1.0");
+  }
+
+  @Test
+  void theDayEndsAtMidnightInTheReportingTimeZone() {
+    // Funnel a > b, lookback 1 day, in Europe/Paris (UTC+1 in January). Day 01-10 ends at 01-10
+    // 23:00 UTC, so its window is [01-09 23:00, 01-10 23:00) UTC: v's a counts and its b (23:30 UTC,
+    // 00:30 on 01-11 in Paris) does not; w's a and b both count. Day 01-11 holds only v's b, which
+    // is not step 1. With UTC days, 01-10 would hold only the two b's, and no visitor.
+    Dataset<Row> conversions = spark.sql("SELECT * FROM VALUES"
+        + " ('v', TIMESTAMP'2026-01-09 23:30:00', 'a'), ('v', TIMESTAMP'2026-01-10 23:30:00', 'b'),"
+        + " ('w', TIMESTAMP'2026-01-09 23:10:00', 'a'), ('w', TIMESTAMP'2026-01-10 22:59:00', 'b')"
+        + " AS t(visitor_key, event_time, conversion)");
+    List<String> rows = FunnelReport.funnels(conversions, List.of(new FunnelDefinition("ab", List.of("a", "b"))),
+            LocalDate.parse("2026-01-10"), LocalDate.parse("2026-01-11"), Duration.ofDays(1), ZoneId.of("Europe/Paris"))
+        .selectExpr("concat_ws(' ', date, step, visitors)")
+        .as(Encoders.STRING()).collectAsList();
+    assertThat(rows).containsExactlyInAnyOrder("2026-01-10 1 2", "2026-01-10 2 1");
   }
 }
