@@ -11,8 +11,10 @@ import static io.journeys.Columns.MODEL;
 import static io.journeys.Columns.TOUCHPOINT;
 import static io.journeys.Columns.TOUCHPOINTS;
 import static io.journeys.Columns.VALUE;
+import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.sum;
@@ -23,6 +25,7 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
@@ -30,7 +33,8 @@ import org.apache.spark.sql.Row;
  * Runs the enabled models over the converting journeys and aggregates their credits into the
  * {@code attribution} table's rows: per conversion date, macro conversion, touchpoint and model,
  * the credited conversions and value. A conversion without touchpoints credits {@code (none)}
- * under every model. One union and one aggregation for all models.
+ * under every model. One union and one aggregation for all models; the rule-based models in one
+ * pass ({@link HeuristicCredits}).
  */
 public final class Attribution {
   private final List<AttributionModel> models;
@@ -54,27 +58,36 @@ public final class Attribution {
    *     of {@code dates}
    */
   public Output attribute(Dataset<Row> journeys, Dataset<Row> trainingPaths, List<LocalDate> dates) {
+    if (models.isEmpty()) {
+      throw new IllegalStateException("Cannot attribute: attribution.models is empty");
+    }
     Dataset<Row> converting = journeys.filter(col(CONVERTED));
     Dataset<Row> withTouchpoints = converting.filter(size(col(TOUCHPOINTS)).gt(0));
-    Dataset<Row> without =
+    // The union below runs as one stage whose every task deserializes all of its children: the
+    // rule-based models share one child, and the journeys without touchpoints are read once for
+    // every model.
+    Column names = array(models.stream().map(model -> lit(model.name())).toArray(Column[]::new));
+    Dataset<Row> credits =
         converting.filter(size(col(TOUCHPOINTS)).equalTo(0))
             .select(col(JOURNEY_ID), col(CLOSE_DATE), col(MACRO_CONVERSION), lit(Columns.NO_TOUCHPOINT).as(TOUCHPOINT),
-                lit(1.0).as("credit"), col(VALUE));
-    Dataset<Row> credits = null;
+                lit(1.0).as("credit"), col(VALUE), explode(names).as(MODEL));
+    List<HeuristicModel> heuristic = new ArrayList<>();
     List<Dataset<Row>> weights = new ArrayList<>();
     List<Dataset<Row>> persisted = new ArrayList<>();
     for (AttributionModel model : models) {
+      if (model instanceof HeuristicModel rule) {
+        heuristic.add(rule);
+        continue;
+      }
       ModelResult result = model.attribute(withTouchpoints, trainingPaths, dates, settings);
-      Dataset<Row> modelCredits =
-          result.credits().select(JOURNEY_ID, CLOSE_DATE, MACRO_CONVERSION, TOUCHPOINT, "credit", VALUE)
-              .unionByName(without)
-              .withColumn(MODEL, lit(model.name()));
-      credits = credits == null ? modelCredits : credits.unionByName(modelCredits);
+      credits = credits.unionByName(
+          result.credits().select(col(JOURNEY_ID), col(CLOSE_DATE), col(MACRO_CONVERSION), col(TOUCHPOINT),
+              col("credit"), col(VALUE), lit(model.name()).as(MODEL)));
       result.weights().ifPresent(weights::add);
       persisted.addAll(result.persisted());
     }
-    if (credits == null) {
-      throw new IllegalStateException("Cannot attribute: attribution.models is empty");
+    if (!heuristic.isEmpty()) {
+      credits = credits.unionByName(HeuristicCredits.credits(withTouchpoints, heuristic, HeuristicModel.Parameters.of(settings)));
     }
     Dataset<Row> attribution =
         credits

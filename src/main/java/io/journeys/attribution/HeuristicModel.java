@@ -1,48 +1,39 @@
 package io.journeys.attribution;
 
-import static io.journeys.Columns.CLOSE_DATE;
-import static io.journeys.Columns.JOURNEY_ID;
-import static io.journeys.Columns.MACRO_CONVERSION;
-import static io.journeys.Columns.TOUCHPOINT;
-import static io.journeys.Columns.TOUCHPOINTS;
-import static io.journeys.Columns.VALUE;
-import static org.apache.spark.sql.functions.element_at;
-import static org.apache.spark.sql.functions.struct;
-import static org.apache.spark.sql.functions.transform;
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.explode;
+import static io.journeys.Columns.MODEL;
 
 import io.journeys.config.JobSettings.AttributionSettings;
+import java.io.Serializable;
 import java.time.LocalDate;
 import java.util.List;
-import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 /**
- * A rule-based model: each journey's credits are an array aligned with its touchpoints, computed
- * with array functions inside the row (no shuffle, no window), then exploded.
+ * A rule-based model: a journey's credits follow from its touchpoint count and times alone, in a
+ * plain loop per journey (no shuffle, no window, no array lambdas). {@link Attribution} runs every
+ * enabled rule-based model in one pass over the journeys ({@link HeuristicCredits}).
  */
-abstract class HeuristicModel implements AttributionModel {
+abstract class HeuristicModel implements AttributionModel, Serializable {
 
-  /** The credit array for a journey, given its touchpoints and times; sums to 1. */
-  abstract Column credits(AttributionSettings settings);
+  /** What the rules read from the settings, shipped to the executors with the models. */
+  record Parameters(double timeDecayHalfLifeMicros) implements Serializable {
+    static Parameters of(AttributionSettings settings) {
+      return new Parameters(settings.timeDecayHalfLife().toNanos() / 1000.0);
+    }
+  }
+
+  /**
+   * The credits of a journey's touchpoints, in time order; they sum to 1.
+   *
+   * @param timesMicros the touchpoints' times (µs since the epoch), at least one
+   * @param endMicros the macro conversion's time
+   */
+  abstract double[] credits(long[] timesMicros, long endMicros, Parameters parameters);
 
   @Override
   public ModelResult attribute(
       Dataset<Row> converting, Dataset<Row> training, List<LocalDate> dates, AttributionSettings settings) {
-    Dataset<Row> credited =
-        converting
-            .withColumn("credit_pairs", explode(transform(credits(settings),
-                (credit, i) -> struct(element_at(col(TOUCHPOINTS), i.plus(1)).as("t"), credit.as("c")))))
-            .select(
-                col(JOURNEY_ID),
-                col(CLOSE_DATE),
-                col(MACRO_CONVERSION),
-                col("credit_pairs.t").as(TOUCHPOINT),
-                col("credit_pairs.c").as("credit"),
-                col(VALUE))
-            .filter(col("credit").notEqual(0.0));
-    return ModelResult.creditsOnly(credited);
+    return ModelResult.creditsOnly(HeuristicCredits.credits(converting, List.of(this), Parameters.of(settings)).drop(MODEL));
   }
 }

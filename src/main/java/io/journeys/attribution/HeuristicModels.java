@@ -1,27 +1,10 @@
 package io.journeys.attribution;
 
-import static io.journeys.Columns.JOURNEY_END;
-import static io.journeys.Columns.TOUCHPOINTS;
-import static io.journeys.Columns.TOUCHPOINT_TIMES;
-import static org.apache.spark.sql.functions.aggregate;
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.pow;
-import static org.apache.spark.sql.functions.size;
-import static org.apache.spark.sql.functions.transform;
-import static org.apache.spark.sql.functions.unix_micros;
-import static org.apache.spark.sql.functions.when;
-
-import io.journeys.config.JobSettings.AttributionSettings;
-import org.apache.spark.sql.Column;
+import java.util.Arrays;
 
 /** The rule-based models of SPEC §4. Repeats count as touchpoints of their own, in time order. */
 final class HeuristicModels {
   private HeuristicModels() {}
-
-  private static Column n() {
-    return size(col(TOUCHPOINTS));
-  }
 
   /** All credit to the first touchpoint. */
   static final class FirstTouch extends HeuristicModel {
@@ -31,8 +14,10 @@ final class HeuristicModels {
     }
 
     @Override
-    Column credits(AttributionSettings settings) {
-      return transform(col(TOUCHPOINTS), (x, i) -> when(i.equalTo(0), 1.0).otherwise(0.0));
+    double[] credits(long[] timesMicros, long endMicros, Parameters parameters) {
+      double[] credits = new double[timesMicros.length];
+      credits[0] = 1.0;
+      return credits;
     }
   }
 
@@ -44,8 +29,10 @@ final class HeuristicModels {
     }
 
     @Override
-    Column credits(AttributionSettings settings) {
-      return transform(col(TOUCHPOINTS), (x, i) -> when(i.equalTo(n().minus(1)), 1.0).otherwise(0.0));
+    double[] credits(long[] timesMicros, long endMicros, Parameters parameters) {
+      double[] credits = new double[timesMicros.length];
+      credits[credits.length - 1] = 1.0;
+      return credits;
     }
   }
 
@@ -57,8 +44,10 @@ final class HeuristicModels {
     }
 
     @Override
-    Column credits(AttributionSettings settings) {
-      return transform(col(TOUCHPOINTS), x -> lit(1.0).divide(n()));
+    double[] credits(long[] timesMicros, long endMicros, Parameters parameters) {
+      double[] credits = new double[timesMicros.length];
+      Arrays.fill(credits, 1.0 / credits.length);
+      return credits;
     }
   }
 
@@ -73,14 +62,18 @@ final class HeuristicModels {
     }
 
     @Override
-    Column credits(AttributionSettings settings) {
-      double halfLifeMicros = settings.timeDecayHalfLife().toNanos() / 1000.0;
-      Column weights =
-          transform(col(TOUCHPOINT_TIMES),
-              t -> pow(lit(2.0), unix_micros(col(JOURNEY_END)).minus(unix_micros(t)).divide(-halfLifeMicros)));
-      // The total is the aggregate's accumulator, handed to its finish: a total written inside the
-      // division's lambda would be summed again for every element (n² powers per journey).
-      return aggregate(weights, lit(0.0), (acc, w) -> acc.plus(w), total -> transform(weights, w -> w.divide(total)));
+    double[] credits(long[] timesMicros, long endMicros, Parameters parameters) {
+      double halfLifeMicros = parameters.timeDecayHalfLifeMicros();
+      double[] credits = new double[timesMicros.length];
+      double total = 0.0;
+      for (int i = 0; i < credits.length; i++) {
+        credits[i] = Math.pow(2.0, (endMicros - timesMicros[i]) / -halfLifeMicros);
+        total += credits[i];
+      }
+      for (int i = 0; i < credits.length; i++) {
+        credits[i] /= total;
+      }
+      return credits;
     }
   }
 
@@ -92,12 +85,17 @@ final class HeuristicModels {
     }
 
     @Override
-    Column credits(AttributionSettings settings) {
-      return transform(col(TOUCHPOINTS), (x, i) ->
-          when(n().equalTo(1), 1.0)
-              .when(n().equalTo(2), 0.5)
-              .when(i.equalTo(0).or(i.equalTo(n().minus(1))), 0.4)
-              .otherwise(lit(0.2).divide(n().minus(2))));
+    double[] credits(long[] timesMicros, long endMicros, Parameters parameters) {
+      int n = timesMicros.length;
+      double[] credits = new double[n];
+      if (n <= 2) {
+        Arrays.fill(credits, 1.0 / n);
+        return credits;
+      }
+      Arrays.fill(credits, 0.2 / (n - 2));
+      credits[0] = 0.4;
+      credits[n - 1] = 0.4;
+      return credits;
     }
   }
 }
