@@ -22,7 +22,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
@@ -56,10 +56,11 @@ public final class MarkovModel implements AttributionModel {
    */
   public static Dataset<Row> transitions(Dataset<Row> trainingPaths, int order) {
     // A plain loop per path, not higher-order array functions: those are interpreted per element
-    // and took most of the fit on a month of training paths.
+    // and took most of the fit on a month of training paths. Each task counts its transitions
+    // itself, so only distinct ones leave it, not one row per step of every path.
     return trainingPaths
         .select(col(CLOSE_DATE), col(TrainingPaths.PATH), col(TrainingPaths.CONVERSIONS), col(TrainingPaths.JOURNEYS))
-        .flatMap((FlatMapFunction<Row, Row>) row -> steps(row, order), Encoders.row(STEPS))
+        .mapPartitions((MapPartitionsFunction<Row, Row>) paths -> counted(paths, order), Encoders.row(STEPS))
         .groupBy(col(CLOSE_DATE), col("from"), col("to"))
         .agg(sum(col("n")).as("journeys"));
   }
@@ -70,29 +71,40 @@ public final class MarkovModel implements AttributionModel {
       .add("to", DataTypes.StringType)
       .add("n", DataTypes.LongType);
 
+  private record Step(Object date, String from, String to) {}
+
+  /** The transitions of a partition's training paths, counted per (close date, from, to). */
+  private static Iterator<Row> counted(Iterator<Row> paths, int order) {
+    Map<Step, long[]> counts = new HashMap<>();
+    while (paths.hasNext()) {
+      steps(paths.next(), order, (step, n) -> counts.computeIfAbsent(step, k -> new long[1])[0] += n);
+    }
+    return counts.entrySet().stream()
+        .map(e -> RowFactory.create(e.getKey().date(), e.getKey().from(), e.getKey().to(), e.getValue()[0]))
+        .iterator();
+  }
+
   /**
    * One training path's transitions: start → the state at each touchpoint (its last {@code order}
    * touchpoints, fewer at the start) → conversion for its converting journeys and null for the rest.
    */
-  private static Iterator<Row> steps(Row row, int order) {
+  private static void steps(Row row, int order, java.util.function.ObjLongConsumer<Step> step) {
     Object date = row.get(0);
     List<String> path = row.getList(1);
     long conversions = row.getLong(2);
     long journeys = row.getLong(3);
-    List<Row> out = new ArrayList<>(path.size() + 2);
     String from = AbsorbingMarkovChain.START;
     for (int i = 0; i < path.size(); i++) {
       String state = String.join(AbsorbingMarkovChain.STATE_SEPARATOR, path.subList(Math.max(0, i - order + 1), i + 1));
-      out.add(RowFactory.create(date, from, state, journeys));
+      step.accept(new Step(date, from, state), journeys);
       from = state;
     }
     if (conversions > 0) {
-      out.add(RowFactory.create(date, from, AbsorbingMarkovChain.CONVERSION, conversions));
+      step.accept(new Step(date, from, AbsorbingMarkovChain.CONVERSION), conversions);
     }
     if (journeys > conversions) {
-      out.add(RowFactory.create(date, from, AbsorbingMarkovChain.NULL, journeys - conversions));
+      step.accept(new Step(date, from, AbsorbingMarkovChain.NULL), journeys - conversions);
     }
-    return out.iterator();
   }
 
   /** The chain fitted on a training window's transition rows. */
