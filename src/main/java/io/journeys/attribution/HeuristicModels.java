@@ -67,7 +67,8 @@ final class HeuristicModels {
       double[] credits = new double[timesMicros.length];
       double total = 0.0;
       for (int i = 0; i < credits.length; i++) {
-        credits[i] = Math.pow(2.0, (endMicros - timesMicros[i]) / -halfLifeMicros);
+        // StrictMath, as Spark's pow: the same bits on every JVM.
+        credits[i] = StrictMath.pow(2.0, (endMicros - timesMicros[i]) / -halfLifeMicros);
         total += credits[i];
       }
       for (int i = 0; i < credits.length; i++) {
