@@ -26,6 +26,7 @@ import org.apache.spark.sql.types.StructField;
 public final class DeltaTableWriter {
   private final SparkSession spark;
   private final TableLocations locations;
+  private final java.util.Set<OutputTable> statsSynced = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   public DeltaTableWriter(SparkSession spark, TableLocations locations) {
     this.spark = spark;
@@ -70,7 +71,8 @@ public final class DeltaTableWriter {
    * Creates the database and the table (schema, comments, partitioning) if they do not exist. A
    * catalog entry pointing elsewhere (output.path changed, same database), or at a location whose
    * table was deleted (a persistent metastore outlives the files), is dropped first. Only the entry
-   * goes, through the session catalog and without loading the table: never any data.
+   * goes, through the session catalog and without loading the table: never any data. A table
+   * written by an earlier version keeps its data and gets this version's statistics columns.
    */
   public void ensureTable(OutputTable table) {
     spark.sql("CREATE DATABASE IF NOT EXISTS " + locations.database());
@@ -85,10 +87,14 @@ public final class DeltaTableWriter {
         throw new IllegalStateException("Cannot read the catalog entry of " + locations.qualifiedName(table), e);
       }
       if (sameLocation(registered, locations.path(table)) && DeltaPaths.isDeltaTable(spark, locations.path(table))) {
+        syncStatsColumns(table);
         return;
       }
       catalog.dropTable(id, true, false);
     }
+    // Delta refuses to register a location whose table has other properties than the DDL's: an
+    // existing table is registered as it is, then brought to this version's properties.
+    boolean existing = DeltaPaths.isDeltaTable(spark, locations.path(table));
     StringBuilder ddl = new StringBuilder();
     ddl.append("CREATE TABLE IF NOT EXISTS ").append(locations.qualifiedName(table)).append(" (");
     List<String> columns = new ArrayList<>();
@@ -100,11 +106,33 @@ public final class DeltaTableWriter {
     ddl.append(" PARTITIONED BY (").append(table.partitionColumn()).append(")");
     ddl.append(" LOCATION ").append(quote(locations.path(table)));
     ddl.append(" COMMENT ").append(quote(table.comment()));
-    if (!table.statsColumns().isEmpty()) {
-      ddl.append(" TBLPROPERTIES ('delta.dataSkippingStatsColumns' = ")
+    if (!existing && !table.statsColumns().isEmpty()) {
+      ddl.append(" TBLPROPERTIES (").append(quote(STATS_COLUMNS)).append(" = ")
           .append(quote(String.join(",", table.statsColumns()))).append(")");
     }
     spark.sql(ddl.toString());
+    if (existing) {
+      syncStatsColumns(table);
+    }
+  }
+
+  private static final String STATS_COLUMNS = "delta.dataSkippingStatsColumns";
+
+  /**
+   * Sets the table's statistics columns to {@link OutputTable#statsColumns()} when they differ (a
+   * table written by an earlier version): a metadata-only commit, checked once per table and writer.
+   */
+  private void syncStatsColumns(OutputTable table) {
+    if (table.statsColumns().isEmpty() || !statsSynced.add(table)) {
+      return;
+    }
+    String wanted = String.join(",", table.statsColumns());
+    java.util.Map<String, String> properties = io.delta.tables.DeltaTable.forPath(spark, locations.path(table))
+        .detail().select("properties").first().getJavaMap(0);
+    if (!wanted.equals(properties.get(STATS_COLUMNS))) {
+      spark.sql("ALTER TABLE " + locations.qualifiedName(table) + " SET TBLPROPERTIES (" + quote(STATS_COLUMNS) + " = "
+          + quote(wanted) + ")");
+    }
   }
 
   /** Registers every output table that exists on storage (a fresh process, a new catalog). */

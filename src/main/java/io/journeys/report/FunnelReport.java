@@ -39,7 +39,8 @@ import org.apache.spark.sql.expressions.WindowSpec;
  *
  * <p>The conversions named in any funnel are shuffled once by visitor and sorted by time; one
  * walk over each visitor's ({@link FunnelCounter}) matches every funnel on every day of the range,
- * and only per-partition counts are aggregated. The day ends at midnight of the session time zone.
+ * and only per-partition counts are aggregated. Day D ends at the midnight after D in
+ * {@code reporting.timezone}, the zone that dates events.
  */
 public final class FunnelReport {
   private FunnelReport() {}
