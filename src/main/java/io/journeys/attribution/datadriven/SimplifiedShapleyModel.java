@@ -7,20 +7,11 @@ import static io.journeys.Columns.TOUCHPOINT;
 import static io.journeys.Columns.TOUCHPOINTS;
 import static io.journeys.Columns.VALUE;
 import static org.apache.spark.sql.functions.array_join;
-import static org.apache.spark.sql.functions.array_sort;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.collect_list;
-import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.date_sub;
-import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.posexplode;
-import static org.apache.spark.sql.functions.sequence;
-import static org.apache.spark.sql.functions.size;
-import static org.apache.spark.sql.functions.slice;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
-import static org.apache.spark.sql.functions.transform;
-import static org.apache.spark.sql.functions.when;
 
 import io.journeys.attribution.AttributionModel;
 import io.journeys.attribution.ModelResult;
@@ -85,55 +76,73 @@ public final class SimplifiedShapleyModel implements AttributionModel {
    * Shares of each distinct (close date, exposure path) of the converting journeys: {@code
    * close_date, credit_key, touchpoint, credit}. The path asks for p of itself and of itself
    * without each position; the answers are summed over the training window by a join in Spark,
-   * since the training paths grow with the events.
+   * since the training paths grow with the events. The questions come from a loop over each path,
+   * and a path's answers are grouped once, by path, and summed per position in its solve.
    */
   static Dataset<Row> pathShares(Dataset<Row> converting, Dataset<Row> trained, int window) {
-    Column path = col("path");
-    Column n = size(path);
-    // Query 0 is the path, query i the path without position i.
-    Column queries = transform(sequence(lit(0), n), i -> array_join(
-        when(i.equalTo(0), path).otherwise(concat(slice(path, lit(1), i.minus(1)), slice(path, i.plus(1), n))),
-        KeyedCredits.SEPARATOR));
     Dataset<Row> asked =
         converting.select(col(CLOSE_DATE), TrainingPaths.collapsed(col(TOUCHPOINTS)).as("path")).distinct()
-            .select(col(CLOSE_DATE), path, posexplode(queries).as(new String[] {"position", QUERY}));
+            .flatMap((FlatMapFunction<Row, Row>) SimplifiedShapleyModel::questions, Encoders.row(QUESTIONS));
     Column inWindow = asked.col(QUERY).equalTo(trained.col(QUERY))
         .and(trained.col(TRAINED_ON).gt(date_sub(asked.col(CLOSE_DATE), window)))
         .and(trained.col(TRAINED_ON).leq(asked.col(CLOSE_DATE)));
-    Dataset<Row> answered =
-        asked.join(trained, inWindow, "left")
-            .groupBy(asked.col(CLOSE_DATE), path, col("position"))
-            .agg(sum(col("conversions")).as("conversions"), sum(col("journeys")).as("journeys"))
-            .select(col(CLOSE_DATE), path, struct(col("position"),
-                when(col("journeys").gt(0), col("conversions").divide(col("journeys"))).otherwise(lit(0.0)).as("p"))
-                .as("answer"))
-            .groupBy(col(CLOSE_DATE), path)
-            .agg(array_sort(collect_list(col("answer"))).as("answers"));
-    return answered
-        .select(col(CLOSE_DATE).cast("string"), path, col("answers.p").as("p"))
+    return asked.join(trained, inWindow, "left")
+        .groupBy(asked.col(CLOSE_DATE).cast("string").as(CLOSE_DATE), col(KeyedCredits.KEY))
+        .agg(collect_list(struct(col("position"), col("conversions"), col("journeys"))).as("answers"))
         .flatMap((FlatMapFunction<Row, Row>) SimplifiedShapleyModel::solve, Encoders.row(PATH_SHARES))
         .withColumn(CLOSE_DATE, col(CLOSE_DATE).cast("date"));
+  }
+
+  private static final StructType QUESTIONS =
+      StructType.fromDDL("close_date DATE, credit_key STRING, position INT, query STRING");
+
+  /** A path's questions: position 0 asks for the path, position i for the path without position i. */
+  private static Iterator<Row> questions(Row row) {
+    List<String> path = row.getList(1);
+    String key = String.join(KeyedCredits.SEPARATOR, path);
+    List<Row> out = new ArrayList<>(path.size() + 1);
+    out.add(RowFactory.create(row.get(0), key, 0, key));
+    for (int i = 1; i <= path.size(); i++) {
+      List<String> without = new ArrayList<>(path);
+      without.remove(i - 1);
+      out.add(RowFactory.create(row.get(0), key, i, String.join(KeyedCredits.SEPARATOR, without)));
+    }
+    return out.iterator();
   }
 
   private static final StructType PATH_SHARES =
       StructType.fromDDL("close_date STRING, credit_key STRING, touchpoint STRING, credit DOUBLE");
 
-  /** One path's share rows, from p of the path (answer 0) and of the path without position i (answer i). */
+  /**
+   * One path's share rows, from its answers (position, conversions, journeys), one per training
+   * date that knows the question (nulls when none does): p of the path (position 0) and of the
+   * path without position i (position i) are their summed conversions over summed journeys.
+   */
   private static Iterator<Row> solve(Row row) {
-    List<String> path = row.getList(1);
-    List<Double> p = row.getList(2);
+    String key = row.getString(1);
+    List<String> path = KeyedCredits.split(key);
+    long[] conversions = new long[path.size() + 1];
+    long[] journeys = new long[path.size() + 1];
+    for (Row answer : row.<Row>getList(2)) {
+      int position = answer.getInt(0);
+      conversions[position] += answer.isNullAt(1) ? 0 : answer.getLong(1);
+      journeys[position] += answer.isNullAt(2) ? 0 : answer.getLong(2);
+    }
     Map<List<String>, Double> probability = new HashMap<>();
     for (int i = 1; i <= path.size(); i++) {
       List<String> without = new ArrayList<>(path);
       without.remove(i - 1);
-      probability.put(without, p.get(i));
+      probability.put(without, rate(conversions[i], journeys[i]));
     }
-    probability.put(path, p.get(0));
-    String key = String.join(KeyedCredits.SEPARATOR, path);
+    probability.put(path, rate(conversions[0], journeys[0]));
     List<Row> out = new ArrayList<>();
     new SimplifiedShapley(q -> probability.getOrDefault(q, 0.0)).shares(path).forEach((touchpoint, share) ->
         out.add(RowFactory.create(row.getString(0), key, touchpoint, share)));
     return out.iterator();
+  }
+
+  private static double rate(long conversions, long journeys) {
+    return journeys > 0 ? (double) conversions / journeys : 0.0;
   }
 
   /** Training journeys (with a touchpoint) per date's window: {@code date, journeys_in_training}. */
