@@ -75,6 +75,11 @@ public final class DeltaTableWriter {
    * written by an earlier version keeps its data and gets this version's statistics columns.
    */
   public void ensureTable(OutputTable table) {
+    ensureTable(table, true);
+  }
+
+  /** @param forWriting bring an existing table's properties to this version's (a commit) */
+  private void ensureTable(OutputTable table, boolean forWriting) {
     spark.sql("CREATE DATABASE IF NOT EXISTS " + locations.database());
     org.apache.spark.sql.catalyst.catalog.SessionCatalog catalog = spark.sessionState().catalog();
     org.apache.spark.sql.catalyst.TableIdentifier id = new org.apache.spark.sql.catalyst.TableIdentifier(
@@ -87,7 +92,9 @@ public final class DeltaTableWriter {
         throw new IllegalStateException("Cannot read the catalog entry of " + locations.qualifiedName(table), e);
       }
       if (sameLocation(registered, locations.path(table)) && DeltaPaths.isDeltaTable(spark, locations.path(table))) {
-        syncStatsColumns(table);
+        if (forWriting) {
+          syncStatsColumns(table);
+        }
         return;
       }
       catalog.dropTable(id, true, false);
@@ -111,7 +118,7 @@ public final class DeltaTableWriter {
           .append(quote(String.join(",", table.statsColumns()))).append(")");
     }
     spark.sql(ddl.toString());
-    if (existing) {
+    if (existing && forWriting) {
       syncStatsColumns(table);
     }
   }
@@ -135,11 +142,14 @@ public final class DeltaTableWriter {
     }
   }
 
-  /** Registers every output table that exists on storage (a fresh process, a new catalog). */
+  /**
+   * Registers every output table that exists on storage (a fresh process, a new catalog), as it
+   * is: a query commits nothing to the tables.
+   */
   public void registerExisting() {
     for (OutputTable table : OutputTable.values()) {
       if (DeltaPaths.isDeltaTable(spark, locations.path(table))) {
-        ensureTable(table);
+        ensureTable(table, false);
       }
     }
   }

@@ -155,7 +155,7 @@ class DeltaTableWriterTest {
   @Test
   void aTableWrittenByAnEarlierVersionIsRegisteredAndGetsThisVersionsStatisticsColumns() {
     // An earlier version kept statistics on the ids too; a new process (empty catalog) must register
-    // the table as it is (Delta refuses a DDL whose properties differ) and then narrow them.
+    // the table as it is (Delta refuses a DDL whose properties differ), and a writer narrows them.
     String path = dir.resolve("sessions").toString();
     Dataset<Row> row = spark.sql("SELECT DATE'2026-01-01' AS session_date, 'v1' AS visitor_key, 'v1' AS visitor_id,"
         + " 's1' AS session_id, TIMESTAMP'2026-01-01 10:00:00' AS session_start, TIMESTAMP'2026-01-01 10:05:00' AS session_end,"
@@ -166,6 +166,10 @@ class DeltaTableWriterTest {
         + " ('delta.dataSkippingStatsColumns' = 'visitor_key,session_id,session_start')");
 
     DeltaTableWriter writer = new DeltaTableWriter(spark, new TableLocations(dir.toString(), "writer_upgrade"));
+    // A query registers the table as it is and commits nothing; the next write brings it up to date.
+    writer.registerExisting();
+    assertThat(spark.sql("SHOW TBLPROPERTIES writer_upgrade.sessions ('delta.dataSkippingStatsColumns')")
+        .first().getString(1)).isEqualTo("visitor_key,session_id,session_start");
     writer.ensureTable(OutputTable.SESSIONS);
 
     assertThat(spark.sql("SHOW TBLPROPERTIES writer_upgrade.sessions ('delta.dataSkippingStatsColumns')")
