@@ -17,10 +17,12 @@ import io.journeys.config.JobSettings;
 import io.journeys.config.JobSettings.InputSettings;
 import java.io.IOException;
 import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Column;
@@ -34,8 +36,9 @@ import org.apache.spark.sql.types.StructType;
 /**
  * Reads the events of a partition range and maps them to the logical columns (SPEC §2).
  *
- * <p>Only the partitions {@code event_date} in [first, last] are read: the filter on the partition
- * column is pushed down, so a daily run costs O(day), not O(history). Each logical column is the
+ * <p>Only the partitions {@code event_date} in [first, last] are listed and read (their directories,
+ * and a filter on the partition column for other layouts), so a daily run costs O(day), not
+ * O(history). Each logical column is the
  * user's column name or SQL expression ({@code input.columns.*}); absent optional columns are
  * nulls. {@code event_time} is normalised to a UTC TIMESTAMP from timestamp, timestamp_ntz, epoch
  * seconds / millis / micros (told apart by magnitude) or ISO-8601 strings; the value as read is kept
@@ -105,7 +108,7 @@ public final class EventReader {
   public Dataset<Row> read(LocalDate first, LocalDate last) {
     Dataset<Row> raw;
     try {
-      raw = spark.read().format(input.format()).load(input.path());
+      raw = loadPartitions(first, last).orElseGet(() -> spark.read().format(input.format()).load(input.path()));
     } catch (Exception e) { // Spark's AnalysisException is checked
       throw new JobFailure("Cannot read events: input.path " + input.path() + " is not readable: " + firstLine(e), e);
     }
@@ -115,6 +118,54 @@ public final class EventReader {
     Dataset<Row> days =
         raw.filter(col(EVENT_DATE).between(java.sql.Date.valueOf(first), java.sql.Date.valueOf(last)));
     return mapColumns(days);
+  }
+
+  /**
+   * The input's {@code event_date=} directories in [first, last] only, found by one listing of the
+   * root's names. Loading the root lists every file of the history before pruning, on each daily
+   * run (beyond 32 partitions as a Spark job of its own). Empty when the input is a Delta table (its
+   * log names the files), has no such directory in the range, or they hold no file Spark can read a
+   * schema from: the root is then loaded and filtered, which gives the same rows or the same error.
+   */
+  private Optional<Dataset<Row>> loadPartitions(LocalDate first, LocalDate last) {
+    List<String> partitions = partitionsIn(first, last);
+    if (partitions.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(
+          spark.read().format(input.format()).option("basePath", input.path()).load(partitions.toArray(String[]::new)));
+    } catch (Exception e) { // an empty directory has no schema to infer: left to the root's listing
+      return Optional.empty();
+    }
+  }
+
+  private List<String> partitionsIn(LocalDate first, LocalDate last) {
+    if (input.format().equalsIgnoreCase("delta")) {
+      return List.of();
+    }
+    Path root = new Path(input.path());
+    List<String> partitions = new ArrayList<>();
+    try {
+      FileSystem fs = root.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      for (FileStatus child : fs.listStatus(root)) {
+        String name = child.getPath().getName();
+        if (!child.isDirectory() || !name.startsWith(EVENT_DATE + "=")) {
+          continue;
+        }
+        try {
+          LocalDate date = LocalDate.parse(name.substring(EVENT_DATE.length() + 1));
+          if (!date.isBefore(first) && !date.isAfter(last)) {
+            partitions.add(child.getPath().toString());
+          }
+        } catch (DateTimeParseException e) {
+          return List.of(); // not the SPEC's layout: Spark's own partition discovery decides
+        }
+      }
+    } catch (IOException e) {
+      return List.of();
+    }
+    return partitions;
   }
 
   /** Maps an input Dataset (with {@code event_date}) to the logical columns. */
