@@ -16,26 +16,16 @@ import static io.journeys.Columns.TOUCHPOINTS;
 import static io.journeys.Columns.TOUCHPOINT_TIMES;
 import static io.journeys.Columns.VALUE;
 import static io.journeys.Columns.VISITOR_KEY;
-import static org.apache.spark.sql.functions.array_compact;
-import static org.apache.spark.sql.functions.array_distinct;
 import static org.apache.spark.sql.functions.array_join;
-import static org.apache.spark.sql.functions.array_sort;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.collect_list;
 import static org.apache.spark.sql.functions.concat_ws;
 import static org.apache.spark.sql.functions.try_element_at;
-import static org.apache.spark.sql.functions.filter;
 import static org.apache.spark.sql.functions.from_utc_timestamp;
-import static org.apache.spark.sql.functions.lag;
-import static org.apache.spark.sql.functions.lead;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.max_by;
 import static org.apache.spark.sql.functions.sha2;
 import static org.apache.spark.sql.functions.size;
-import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.substring;
-import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.timestamp_micros;
 import static org.apache.spark.sql.functions.to_date;
 import static org.apache.spark.sql.functions.transform;
@@ -48,9 +38,8 @@ import java.time.LocalDate;
 import java.time.ZoneId;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.expressions.Window;
-import org.apache.spark.sql.expressions.WindowSpec;
 
 /**
  * Builds closed journeys (SPEC §4) from a stitched timeline of touchpoints and macro conversions.
@@ -70,8 +59,9 @@ import org.apache.spark.sql.expressions.WindowSpec;
  *
  * Only journeys whose close day (in the reporting time zone) lies in [from, to] are returned, so a
  * range gives the rows of its days run one by one, provided the input reaches {@code 2 × lookback}
- * before {@code from}. Windows are per visitor_key; one collect per journey, which lookback bounds;
- * only the visitors who can have a journey closing in the range are ordered and grouped.
+ * before {@code from}. The timeline is shuffled once by visitor_key and each partition walked in
+ * order ({@link JourneyWalk}), holding one piece's touchpoints at a time, which lookback bounds;
+ * only the visitors who can have a journey closing in the range are shuffled and walked.
  */
 public final class JourneyBuilder {
   /** Timeline columns: visitor_key, event_time, is_macro, name, session_id, event_id, value. */
@@ -142,65 +132,46 @@ public final class JourneyBuilder {
 
   /** Journeys closing on [from, to] among every visitor of {@code timeline}. */
   Dataset<Row> journeys(Dataset<Row> timeline, LocalDate from, LocalDate to) {
-    WindowSpec ordered = Window.partitionBy(VISITOR_KEY).orderBy(col(TIME), col(IS_MACRO), col(EVENT_ID));
-    Column micros = unix_micros(col(TIME));
-    Column nextMicros = lead(micros, 1).over(ordered);
-    Column cutAfter = col(IS_MACRO).or(nextMicros.isNull()).or(nextMicros.minus(micros).gt(lookbackMicros));
-    Dataset<Row> pieces =
+    long start = micros(from.atStartOfDay(zone).toInstant());
+    long end = micros(to.plusDays(1).atStartOfDay(zone).toInstant());
+    // One shuffle by visitor, then one walk per partition: windows over each piece, a grouping and
+    // array lambdas cost several times more per row on the few visitors a daily run closes.
+    Dataset<Row> walked =
         timeline
-            .withColumn("cut_after", cutAfter)
-            .withColumn("piece", sum(when(lag(col("cut_after"), 1, false).over(ordered), 1).otherwise(0)).over(ordered));
+            .select(col(VISITOR_KEY), unix_micros(col(TIME)).as("t"), col(IS_MACRO), col(NAME), col(SESSION_ID),
+                col(EVENT_ID), col(VALUE).cast("double").as(VALUE))
+            .repartition(col(VISITOR_KEY))
+            .sortWithinPartitions(col(VISITOR_KEY), col("t"), col(IS_MACRO), col(EVENT_ID))
+            .mapPartitions(new JourneyWalk(lookbackMicros, start, end), Encoders.row(JourneyWalk.OUTPUT));
 
-    Column touch = struct(col(TIME).as("t"), col(NAME).as("name"), col(SESSION_ID).as("session_id"));
-    Dataset<Row> grouped =
-        pieces
-            .groupBy(col(VISITOR_KEY), col("piece"))
-            .agg(
-                collect_list(when(col(IS_MACRO).equalTo(false), touch)).as("touches"),
-                max_by(struct(col(TIME).as("t"), col(IS_MACRO).as("is_macro"), col(NAME).as("name"),
-                        col(EVENT_ID).as("event_id"), col(VALUE).as("value"), col(SESSION_ID).as("session_id")),
-                    struct(col(TIME), col(IS_MACRO), col(EVENT_ID))).as("last"));
-
-    Column converted = col("last.is_macro");
-    Column lastTouchMicros = unix_micros(col("last.t"));
-    Column closeMicros = when(converted, lastTouchMicros).otherwise(lastTouchMicros.plus(lookbackMicros));
-    Column closeInstant = timestamp_micros(closeMicros);
-    Column closeDate = to_date(from_utc_timestamp(closeInstant, zone.getId()));
-    Column windowStart = closeMicros.minus(when(converted, lookbackMicros).otherwise(2 * lookbackMicros));
-    Dataset<Row> closed =
-        grouped
-            .withColumn(CONVERTED, converted)
-            .withColumn(CLOSE_DATE, closeDate)
-            .filter(col(CLOSE_DATE).between(java.sql.Date.valueOf(from), java.sql.Date.valueOf(to)))
-            .withColumn("close_instant", closeInstant)
-            .withColumn("window_start", windowStart);
-
-    Column kept = array_sort(filter(col("touches"), x -> unix_micros(x.getField("t")).geq(col("window_start"))));
+    Column converted = col("converted");
+    Column times = transform(col("touchpoint_micros"), x -> timestamp_micros(x));
     Dataset<Row> journeys =
-        closed
-            .withColumn("kept", kept)
-            .withColumn(TOUCHPOINTS, transform(col("kept"), x -> x.getField("name")))
-            .withColumn(TOUCHPOINT_TIMES, transform(col("kept"), x -> x.getField("t")))
-            .withColumn(MACRO_CONVERSION, when(converted, col("last.name")))
-            .withColumn(VALUE, when(converted, col("last.value")))
+        walked
+            .withColumn(CONVERTED, converted)
+            .withColumn(CLOSE_DATE, to_date(from_utc_timestamp(timestamp_micros(col("close_micros")), zone.getId())))
+            .withColumn(TOUCHPOINT_TIMES, times)
+            .withColumn(MACRO_CONVERSION, when(converted, col("last_name")))
+            .withColumn(VALUE, when(converted, col("last_value")))
             .withColumn(PATH, when(size(col(TOUCHPOINTS)).gt(0), array_join(col(TOUCHPOINTS), Columns.PATH_SEPARATOR))
                 .otherwise(lit(Columns.NO_TOUCHPOINT)))
             .withColumn(JOURNEY_START, try_element_at(col(TOUCHPOINT_TIMES), lit(1)))
-            .withColumn(JOURNEY_END, col("last.t"))
+            .withColumn(JOURNEY_END, timestamp_micros(col("last_t")))
             .withColumn(EXIT_TOUCHPOINT, try_element_at(col(TOUCHPOINTS), lit(-1)))
             .withColumn(DAYS_TO_CONVERT,
                 when(converted.and(size(col(TOUCHPOINTS)).gt(0)),
-                    unix_micros(col("last.t")).minus(unix_micros(col(JOURNEY_START))).divide(86_400_000_000.0)))
-            .withColumn(SESSIONS_TO_CONVERT,
-                size(array_distinct(array_compact(org.apache.spark.sql.functions.concat(
-                    transform(col("kept"), x -> x.getField("session_id")),
-                    org.apache.spark.sql.functions.array(when(converted, col("last.session_id"))))))))
+                    col("last_t").minus(unix_micros(col(JOURNEY_START))).divide(86_400_000_000.0)))
+            .withColumn(SESSIONS_TO_CONVERT, col("sessions"))
             .withColumn(JOURNEY_ID,
-                substring(sha2(concat_ws("|", col(VISITOR_KEY), closeMicros.cast("string"),
-                    coalesce(when(converted, col("last.event_id")), lit(""))), 256), 1, 32));
+                substring(sha2(concat_ws("|", col(VISITOR_KEY), col("close_micros").cast("string"),
+                    coalesce(when(converted, col("last_event_id")), lit(""))), 256), 1, 32));
     return journeys.select(
         CLOSE_DATE, JOURNEY_ID, VISITOR_KEY, CONVERTED, MACRO_CONVERSION, VALUE, PATH, TOUCHPOINTS, TOUCHPOINT_TIMES,
         JOURNEY_START, JOURNEY_END, EXIT_TOUCHPOINT, DAYS_TO_CONVERT, SESSIONS_TO_CONVERT);
+  }
+
+  private static long micros(java.time.Instant instant) {
+    return Math.addExact(Math.multiplyExact(instant.getEpochSecond(), 1_000_000L), instant.getNano() / 1000);
   }
 
 }
