@@ -47,7 +47,11 @@ public final class DeltaTableWriter {
     String predicate =
         String.format("%s >= DATE'%s' AND %s <= DATE'%s'", table.partitionColumn(), from, table.partitionColumn(), to);
     Observation written = new Observation(table.tableName() + "_rows_written");
-    conform(table, rows)
+    Dataset<Row> conformed = conform(table, rows);
+    if (table.rebalancedByDate()) {
+      conformed = conformed.hint("rebalance", col(table.partitionColumn()));
+    }
+    conformed
         .observe(written, count(lit(1)).as("rows"))
         .write()
         .format("delta")

@@ -202,4 +202,15 @@ public enum OutputTable {
   public List<String> statsColumns() {
     return statsColumns;
   }
+
+  /**
+   * Whether a write gathers each date's rows before writing them (Spark's rebalance: a shuffle by
+   * the date, small dates in one file, big ones split to the advisory partition size). The big
+   * tables come out of a pass partitioned by visitor, where every task holds rows of every date:
+   * written as they are, each date got one small file per task, and stage 2 opens every file of
+   * its windows on each run.
+   */
+  public boolean rebalancedByDate() {
+    return this == SESSIONS || this == CONVERSIONS || this == JOURNEYS;
+  }
 }
