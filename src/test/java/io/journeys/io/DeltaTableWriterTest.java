@@ -85,6 +85,37 @@ class DeltaTableWriterTest {
   }
 
   @Test
+  void aBigTablesDateIsWrittenAsOneFileWhateverTheTasksThatHoldItsRows() {
+    DeltaTableWriter writer = new DeltaTableWriter(spark, new TableLocations(dir.toString(), "writer_files"));
+    // Four tasks, each holding rows of both dates, as stage 1's pass by visitor leaves them.
+    Dataset<Row> rows = spark.sql("SELECT IF(id % 2 = 0, DATE'2026-01-01', DATE'2026-01-02') AS event_date,"
+        + " concat('v', id) AS visitor_key, concat('v', id) AS visitor_id, 's' AS session_id, uuid() AS event_id,"
+        + " TIMESTAMP'2026-01-01 10:00:00' AS event_time, 'micro' AS kind, 'add_to_cart' AS conversion,"
+        + " 'Direct' AS channel, CAST(NULL AS DOUBLE) AS value FROM range(0, 400, 1, 4)");
+    LocalDate first = LocalDate.parse("2026-01-01");
+    LocalDate last = LocalDate.parse("2026-01-02");
+    // Spark ignores a rebalance without adaptive execution, which the job runs with and the shared
+    // test session turns off.
+    spark.conf().set("spark.sql.adaptive.enabled", "true");
+    try {
+      assertThat(writer.replaceDates(OutputTable.CONVERSIONS, rows, first, last)).isEqualTo(400);
+    } finally {
+      spark.conf().set("spark.sql.adaptive.enabled", "false");
+    }
+    Dataset<Row> quarantine = spark.sql("SELECT IF(id % 2 = 0, DATE'2026-01-01', DATE'2026-01-02') AS event_date,"
+        + " 'r' AS reason, 'run' AS run_id, '{}' AS raw FROM range(0, 400, 1, 4)");
+    writer.replaceDates(OutputTable.QUARANTINE, quarantine, first, last);
+
+    Dataset<Row> conversions = spark.read().format("delta").load(dir.resolve("conversions").toString());
+    assertThat(conversions.filter("event_date = DATE'2026-01-01'").inputFiles()).hasSize(1);
+    assertThat(conversions.filter("event_date = DATE'2026-01-02'").inputFiles()).hasSize(1);
+    assertThat(conversions.count()).isEqualTo(400);
+    assertThat(spark.read().format("delta").load(dir.resolve("quarantine").toString())
+            .filter("event_date = DATE'2026-01-01'").inputFiles())
+        .as("a small table is written as its tasks hold it").hasSize(4);
+  }
+
+  @Test
   void theBigTablesKeepFileStatisticsOnTheirTimesOnly() throws Exception {
     DeltaTableWriter writer = new DeltaTableWriter(spark, new TableLocations(dir.toString(), "writer_stats"));
     Dataset<Row> rows = spark.sql("SELECT DATE'2026-01-01' AS session_date, 'u1' AS visitor_key, 'v1' AS visitor_id,"
