@@ -194,8 +194,8 @@ public enum OutputTable {
 
   /**
    * The columns Delta keeps file statistics (min, max, nulls) on; empty for Delta's default (the
-   * first 32). On the big tables, only the times: their files are split by date, then by visitor
-   * hash, so every file of a date spans nearly all its ids, names and hours, and min/max on them
+   * first 32). On the big tables, only the times: a date's file holds all its visitors (or an
+   * arbitrary share of them), so it spans nearly all its ids, names and hours, and min/max on them
    * skip nothing. The string statistics cost 16-38% of the sessions and conversions writes' CPU;
    * the times are cheap and answer min/max queries (a freshness check) from the log.
    */
