@@ -6,6 +6,7 @@ import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.Objects;
 import java.util.Set;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Row;
@@ -21,9 +22,8 @@ import scala.collection.immutable.ArraySeq;
  * journeys come out as they close, so a partition is never buffered.
  */
 final class JourneyWalk implements MapPartitionsFunction<Row, Row> {
-  /** Input: visitor_key, t (epoch µs), is_macro, name, session_id, event_id, value. */
-  static final StructType INPUT = StructType.fromDDL(
-      "visitor_key STRING, t BIGINT, is_macro BOOLEAN, name STRING, session_id STRING, event_id STRING, value DOUBLE");
+  // Input rows: visitor_key STRING, t BIGINT (epoch µs), is_macro BOOLEAN, name STRING,
+  // session_id STRING, event_id STRING, value DOUBLE.
 
   /**
    * Output: the journey's visitor_key, whether it converted, its close instant, its last row
@@ -91,7 +91,7 @@ final class JourneyWalk implements MapPartitionsFunction<Row, Row> {
     }
 
     private boolean endsPiece(Row last, Row row) {
-      return last.getBoolean(2) || !row.getString(0).equals(last.getString(0))
+      return last.getBoolean(2) || !Objects.equals(row.getString(0), last.getString(0))
           || row.getLong(1) - last.getLong(1) > lookbackMicros;
     }
 
