@@ -10,10 +10,13 @@ import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.date_add;
+import static org.apache.spark.sql.functions.datediff;
 import static org.apache.spark.sql.functions.least;
+import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.max_by;
 import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.to_date;
 
@@ -26,6 +29,8 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.expressions.WindowSpec;
 
 /**
  * Device to user links (SPEC §4 identity). Each (visitor_id, user_id) pair seen in valid events
@@ -87,40 +92,54 @@ public final class IdentityLinks {
    * Re-keys rows by their device's user as known at the end of each row's date, from {@code keys}
    * ({@link #keysAsOf(Dataset, LocalDate, LocalDate)}); a device without a key keeps its own id.
    * So the stage-1 tables of a day are the same whether it ran alone or inside a backfill range.
+   * A device's key ranges do not overlap, so each row matches at most one.
    */
   public static Dataset<Row> stitchAsOf(Dataset<Row> rows, String dateColumn, Dataset<Row> keys) {
     Dataset<Row> joined = rows.drop(VISITOR_KEY).join(keys,
-        rows.col(VISITOR_ID).equalTo(keys.col("key_visitor")).and(rows.col(dateColumn).equalTo(keys.col("key_date"))), "left");
+        rows.col(VISITOR_ID).equalTo(keys.col("key_visitor"))
+            .and(rows.col(dateColumn).between(keys.col("key_from"), keys.col("key_to"))),
+        "left");
     return joined
         .withColumn(VISITOR_KEY, coalesce(col("key_user"), col(VISITOR_ID)))
-        .drop("key_visitor", "key_date", "key_user");
+        .drop("key_visitor", "key_from", "key_to", "key_user");
   }
 
   /**
-   * The as-of keys (key_visitor, key_date, key_user) of the devices in {@code devices}
-   * (a visitor_id column) for each date in [first, last]. Only the run's devices are looked up, so
-   * the keys follow the run, not the history of links.
+   * The as-of keys of the devices in {@code devices} (a visitor_id column) for the dates in [first,
+   * last], as ranges: key_visitor, key_from, key_to, key_user.
    */
   public Dataset<Row> keysAsOf(Dataset<Row> devices, LocalDate first, LocalDate last) {
     return keysAsOf(table(), devices, first, last);
   }
 
   /**
-   * Per device of {@code devices} with a link, and date in [first, last]: key_visitor, key_date,
-   * key_user. Among the links first seen by the end of the date, the one seen most recently
-   * (sightings after that date not counted; ties to the greater user_id).
+   * Per device of {@code devices} with a link: its key for each date in [first, last], among the
+   * links first seen by the end of the date the one seen most recently (sightings after that date
+   * not counted; ties to the greater user_id). Consecutive dates with the same key are one row
+   * (key_visitor, key_from, key_to, key_user): most devices keep one user for the whole run, so the
+   * keys are about one row per linked device rather than one per device and date, small enough for
+   * the planner to broadcast them to the rows they re-key while a run's linked devices are few.
    */
   static Dataset<Row> keysAsOf(Dataset<Row> allLinks, Dataset<Row> devices, LocalDate first, LocalDate last) {
     Dataset<Row> links = allLinks.join(devices.select(VISITOR_ID), new String[] {VISITOR_ID}, "left_semi");
     Dataset<Row> dates = links.sparkSession()
         .sql("SELECT explode(sequence(DATE'" + first + "', DATE'" + last + "')) AS key_date");
     Column dayEnd = date_add(col("key_date"), 1).cast("timestamp");
-    return links
+    Dataset<Row> daily = links
         .select(col(VISITOR_ID), col(USER_ID), col(FIRST_SEEN), col(LAST_SEEN))
         .crossJoin(broadcast(dates))
         .filter(col(FIRST_SEEN).lt(dayEnd))
         .groupBy(col(VISITOR_ID).as("key_visitor"), col("key_date"))
         .agg(max_by(col(USER_ID), struct(least(col(LAST_SEEN), dayEnd), col(USER_ID))).as("key_user"));
+    // Dates in a run of one user are consecutive exactly when their distance from the first date
+    // minus their rank among that user's dates is the same.
+    WindowSpec byUser = Window.partitionBy(col("key_visitor"), col("key_user")).orderBy(col("key_date"));
+    Column run = datediff(col("key_date"), lit(java.sql.Date.valueOf(first))).minus(row_number().over(byUser));
+    return daily
+        .withColumn("key_run", run)
+        .groupBy(col("key_visitor"), col("key_user"), col("key_run"))
+        .agg(min(col("key_date")).as("key_from"), max(col("key_date")).as("key_to"))
+        .select(col("key_visitor"), col("key_from"), col("key_to"), col("key_user"));
   }
 
   /**

@@ -17,6 +17,7 @@ class IdentityLinksTest {
   /**
    * d1: U on 03-01, then V on 03-05. d2: U from 03-02 to 03-08, W once on 03-04. d3: Z from 02-01
    * to 03-06. d4: A and B at the same instant on 03-03. d5: P and Q both last seen 03-09 10:00.
+   * d6: M on 03-01 and 03-02, N on 03-04, M again on 03-05 (a second row of the same pair).
    */
   private Dataset<Row> links() {
     return spark.sql("SELECT visitor_id, user_id, TIMESTAMP(first_seen) AS first_seen, TIMESTAMP(last_seen) AS last_seen,"
@@ -29,7 +30,10 @@ class IdentityLinksTest {
         + " ('d4', 'A', '2026-03-03 10:00:00', '2026-03-03 10:00:00'),"
         + " ('d4', 'B', '2026-03-03 10:00:00', '2026-03-03 10:00:00'),"
         + " ('d5', 'P', '2026-03-01 10:00:00', '2026-03-09 10:00:00'),"
-        + " ('d5', 'Q', '2026-03-02 10:00:00', '2026-03-09 10:00:00')"
+        + " ('d5', 'Q', '2026-03-02 10:00:00', '2026-03-09 10:00:00'),"
+        + " ('d6', 'M', '2026-03-01 10:00:00', '2026-03-02 10:00:00'),"
+        + " ('d6', 'N', '2026-03-04 08:00:00', '2026-03-04 09:00:00'),"
+        + " ('d6', 'M', '2026-03-05 07:00:00', '2026-03-05 08:00:00')"
         + " AS t(visitor_id, user_id, first_seen, last_seen)");
   }
 
@@ -45,31 +49,36 @@ class IdentityLinksTest {
   void asOfKeysAreTheUserSeenMostRecentlyByTheEndOfEachDateForTheRunsDevicesOnly() {
     // d1 is U until V shows up on 03-05. d2: W is seen on 03-04, but U is seen after W that day
     // (up to the end of it, its last sighting being 03-08), so U. d4: tie at the same instant,
-    // the greater user_id. d3 and d5 are linked but not in the run; x is in the run with no link.
-    Dataset<Row> keys = IdentityLinks.keysAsOf(links(), devices("d1", "d2", "d4", "x"),
+    // the greater user_id. d6: M (last seen 03-02) on 03-03; N, seen later, on 03-04; M again on
+    // 03-05, seen after N: two ranges of M around one of N. d3 and d5 are linked but not in the
+    // run; x is in the run with no link. Consecutive dates with one key are one range.
+    Dataset<Row> keys = IdentityLinks.keysAsOf(links(), devices("d1", "d2", "d4", "d6", "x"),
         LocalDate.parse("2026-03-03"), LocalDate.parse("2026-03-05"));
-    assertThat(strings(keys, "concat(key_visitor, ' ', key_date, ' ', key_user)")).containsExactlyInAnyOrder(
-        "d1 2026-03-03 U", "d1 2026-03-04 U", "d1 2026-03-05 V",
-        "d2 2026-03-03 U", "d2 2026-03-04 U", "d2 2026-03-05 U",
-        "d4 2026-03-03 B", "d4 2026-03-04 B", "d4 2026-03-05 B");
+    assertThat(strings(keys, "concat_ws(' ', key_visitor, key_from, key_to, key_user)")).containsExactlyInAnyOrder(
+        "d1 2026-03-03 2026-03-04 U", "d1 2026-03-05 2026-03-05 V",
+        "d2 2026-03-03 2026-03-05 U",
+        "d4 2026-03-03 2026-03-05 B",
+        "d6 2026-03-03 2026-03-03 M", "d6 2026-03-04 2026-03-04 N", "d6 2026-03-05 2026-03-05 M");
   }
 
   @Test
   void asOfStitchingKeysEachRowByItsDateAndLeavesUnlinkedDevicesOnTheirOwnId() {
-    Dataset<Row> keys = IdentityLinks.keysAsOf(links(), devices("d1", "x"),
-        LocalDate.parse("2026-03-04"), LocalDate.parse("2026-03-05"));
+    Dataset<Row> keys = IdentityLinks.keysAsOf(links(), devices("d1", "d6", "x"),
+        LocalDate.parse("2026-03-03"), LocalDate.parse("2026-03-05"));
     Dataset<Row> rows = spark.sql("SELECT visitor_id, DATE(d) AS event_date, 'stale' AS visitor_key FROM VALUES"
-        + " ('d1', '2026-03-04'), ('d1', '2026-03-05'), ('x', '2026-03-05') AS t(visitor_id, d)");
+        + " ('d1', '2026-03-04'), ('d1', '2026-03-05'), ('d6', '2026-03-03'), ('d6', '2026-03-04'), ('d6', '2026-03-04'),"
+        + " ('d6', '2026-03-05'), ('x', '2026-03-05') AS t(visitor_id, d)");
     assertThat(strings(IdentityLinks.stitchAsOf(rows, "event_date", keys), "concat(visitor_id, ' ', event_date, ' ', visitor_key)"))
-        .containsExactlyInAnyOrder("d1 2026-03-04 U", "d1 2026-03-05 V", "x 2026-03-05 x");
+        .containsExactlyInAnyOrder("d1 2026-03-04 U", "d1 2026-03-05 V", "d6 2026-03-03 M", "d6 2026-03-04 N",
+            "d6 2026-03-04 N", "d6 2026-03-05 M", "x 2026-03-05 x");
   }
 
   @Test
   void currentKeysAreTheLatestUserOfDevicesWithALinkSeenSinceTwoDaysBeforeTheRows() {
     // Rows from 03-07: links last seen from 03-05 on count. d1's V (03-05) and d2's U (03-08) and
     // d3's Z (03-06) do; d4's links ended 03-03, so its rows already carry B from stage 1. d5: P
-    // and Q last seen at the same instant, the greater user_id.
+    // and Q last seen at the same instant, the greater user_id. d6: only M's second row (03-05).
     assertThat(strings(IdentityLinks.currentKeys(links(), LocalDate.parse("2026-03-07")), "concat(visitor_id, ' ', key_user)"))
-        .containsExactlyInAnyOrder("d1 V", "d2 U", "d3 Z", "d5 Q");
+        .containsExactlyInAnyOrder("d1 V", "d2 U", "d3 Z", "d5 Q", "d6 M");
   }
 }
