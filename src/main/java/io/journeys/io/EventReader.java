@@ -41,8 +41,9 @@ import org.apache.spark.sql.types.StructType;
  * O(history). Each logical column is the
  * user's column name or SQL expression ({@code input.columns.*}); absent optional columns are
  * nulls. {@code event_time} is normalised to a UTC TIMESTAMP from timestamp, timestamp_ntz, epoch
- * seconds / millis / micros (told apart by magnitude) or ISO-8601 strings; the value as read is kept
- * in {@code event_time_raw} so validation can tell a missing time from an unparseable one.
+ * seconds / millis / micros (told apart by magnitude) or ISO-8601 strings; unless it was a timestamp
+ * already, the value as read is kept in {@code event_time_raw} so validation can tell a missing time
+ * from an unparseable one.
  *
  * <p>A missing required column, an expression that does not resolve, an unreadable path or a
  * missing run-date partition fails here, before anything is written.
@@ -178,7 +179,10 @@ public final class EventReader {
         Column rawTime = resolve(raw, logical, mapping.orElseThrow());
         DataType type = raw.select(rawTime).schema().fields()[0].dataType();
         columns.add(normaliseTime(rawTime, type).as(EVENT_TIME));
-        columns.add(rawTime.cast(DataTypes.StringType).as(EVENT_TIME_RAW));
+        if (!isInstant(type)) {
+          // Only a text or a number can be blank or unparseable, or name one instant in two ways.
+          columns.add(rawTime.cast(DataTypes.StringType).as(EVENT_TIME_RAW));
+        }
         continue;
       }
       DataType type = LOGICAL_TYPES.get(logical);
@@ -222,6 +226,14 @@ public final class EventReader {
   }
 
   /** UTC timestamp from whatever type the time column has. */
+  /**
+   * A timestamp column maps to event_time one to one: a null is a missing time, and the raw text
+   * (formatting every row's instant) would add nothing to the checks or the sort.
+   */
+  static boolean isInstant(DataType type) {
+    return type.equals(DataTypes.TimestampType) || type.equals(DataTypes.TimestampNTZType);
+  }
+
   static Column normaliseTime(Column raw, DataType type) {
     if (type.equals(DataTypes.TimestampType)) {
       return raw;

@@ -54,10 +54,14 @@ public final class EventValidator {
 
   /** Adds {@code reason} and {@code raw}; drops the carried input row. */
   public Dataset<Row> validate(Dataset<Row> events) {
+    // Without the raw text (a timestamp input column), a missing time is a null one.
+    Column missingTime = java.util.Arrays.asList(events.columns()).contains(EventReader.EVENT_TIME_RAW)
+        ? blank(EventReader.EVENT_TIME_RAW)
+        : col(EVENT_TIME).isNull();
     Column reason =
         when(blank(EVENT_ID), lit(MISSING_EVENT_ID))
             .when(blank(VISITOR_ID), lit(MISSING_VISITOR_ID))
-            .when(blank(EventReader.EVENT_TIME_RAW), lit(MISSING_EVENT_TIME))
+            .when(missingTime, lit(MISSING_EVENT_TIME))
             .when(col(EVENT_TIME).isNull(), lit(UNPARSEABLE_EVENT_TIME))
             .when(col(EVENT_TIME).gt(lit(latestAllowed)), lit(FUTURE_EVENT_TIME))
             .when(col(EVENT_TIME).lt(lit(earliestAllowed)), lit(TOO_OLD_EVENT_TIME))

@@ -37,4 +37,18 @@ class EventValidatorTest {
     String raw = validator.validate(rows).filter("event_id = 'e5'").select("raw").as(Encoders.STRING()).first();
     assertThat(raw).isEqualTo("{\"event_id\":\"e5\",\"visitor_id\":\"v\"}");
   }
+
+  @Test
+  void withoutRawTimeTextANullTimeIsMissing() {
+    EventValidator validator = new EventValidator(
+        Instant.parse("2026-03-11T00:00:00Z"), Duration.ofHours(1), Instant.parse("2000-01-01T00:00:00Z"));
+    var rows = spark.sql("SELECT * FROM VALUES"
+        + " ('ok', TIMESTAMP'2026-03-10 10:00:00', 'v', 'page_view'),"
+        + " ('e3', CAST(NULL AS TIMESTAMP), 'v', 'page_view')"
+        + " AS t(event_id, event_time, visitor_id, event_name)")
+        .selectExpr("*", "struct(event_id, visitor_id) AS input_row");
+    List<String> reasons = validator.validate(rows)
+        .selectExpr("concat(event_id, '=', coalesce(reason, 'valid'))").as(Encoders.STRING()).collectAsList();
+    assertThat(reasons).containsExactlyInAnyOrder("ok=valid", "e3=missing_event_time");
+  }
 }
