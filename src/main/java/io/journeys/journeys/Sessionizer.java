@@ -15,11 +15,6 @@ import static io.journeys.Columns.USER_ID;
 import static io.journeys.Columns.VISITOR_ID;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.concat_ws;
-import static org.apache.spark.sql.functions.sha2;
-import static org.apache.spark.sql.functions.substring;
-import static org.apache.spark.sql.functions.unix_micros;
-import static org.apache.spark.sql.functions.when;
 
 import io.journeys.Columns;
 import io.journeys.config.JobSettings.SessionSettings;
@@ -71,6 +66,8 @@ public final class Sessionizer {
   /** Page views of the session up to and including this event. */
   public static final String PAGE_VIEWS_SO_FAR = "page_views_so_far";
   static final String SESSION_NO = "session_no";
+  /** The session id made from the device and the session start, set by the walk. */
+  static final String HASHED_SESSION_ID = "hashed_session_id";
   public static final String IN_SESSION_ORDER = "in_session_order";
 
   /** The event columns sessions are made of; other columns pass through untouched. */
@@ -175,6 +172,7 @@ public final class Sessionizer {
         ((org.apache.spark.sql.classic.SparkSession) sorted.sparkSession()).internalCreateDataFrame(rows.rdd(), walked, false);
 
     List<String> dropped = new ArrayList<>(matches);
+    dropped.add(HASHED_SESSION_ID);
     if (channels == null) {
       dropped.add(CHANNEL);
     }
@@ -185,8 +183,7 @@ public final class Sessionizer {
       dropped.add(ConversionDetector.FIRED);
     }
     // Null on set-aside rows, which belong to no session.
-    Column hashedId = when(col(SESSION_START).isNotNull(),
-        substring(sha2(concat_ws("|", col(VISITOR_ID), unix_micros(col(SESSION_START)).cast("string")), 256), 1, 32));
+    Column hashedId = col(HASHED_SESSION_ID);
     Column sessionId = settings.source() == SessionSource.INPUT && has(events, SESSION_ID)
         ? coalesce(col(SESSION_ID), hashedId)
         : hashedId;

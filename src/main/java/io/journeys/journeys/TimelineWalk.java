@@ -2,8 +2,12 @@ package io.journeys.journeys;
 
 import io.journeys.spark.ProjectionChain;
 import java.io.Serializable;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayDeque;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
@@ -52,7 +56,8 @@ final class TimelineWalk implements Function2<Integer, Iterator<InternalRow>, It
       .add(io.journeys.Columns.CHANNEL, DataTypes.StringType)
       .add(Sessionizer.LAST_IN_SESSION, DataTypes.BooleanType)
       .add(Sessionizer.USER_EDGE, DataTypes.BooleanType)
-      .add(ConversionDetector.FIRED, DataTypes.createArrayType(DataTypes.IntegerType, false));
+      .add(ConversionDetector.FIRED, DataTypes.createArrayType(DataTypes.IntegerType, false))
+      .add(Sessionizer.HASHED_SESSION_ID, DataTypes.StringType);
 
   private static final int DUPLICATE = 0;
   private static final int SESSION_NO = 1;
@@ -65,6 +70,8 @@ final class TimelineWalk implements Function2<Integer, Iterator<InternalRow>, It
   private static final int LAST = 11;
   private static final int USER_EDGE = 12;
   private static final int FIRED = 13;
+  private static final int HASHED_ID = 14;
+  private static final HexFormat HEX = HexFormat.of();
 
   /** Where the walk's inputs are in a row, and how it decides; -1 for an absent column. */
   record Layout(int visitor, int time, int eventId, int userId, int sessionId, int reason, int eventName, int pageUrl,
@@ -116,11 +123,17 @@ final class TimelineWalk implements Function2<Integer, Iterator<InternalRow>, It
     private final int[] counts;
     private final int[] firedRules;
     private Object[] head;
+    private final MessageDigest sha256;
 
     Walk(Iterator<InternalRow> rows) {
       this.rows = rows;
       this.counts = new int[rules];
       this.firedRules = new int[rules];
+      try {
+        this.sha256 = MessageDigest.getInstance("SHA-256");
+      } catch (NoSuchAlgorithmException e) {
+        throw new IllegalStateException("Every Java platform has SHA-256", e);
+      }
     }
 
     @Override
@@ -222,7 +235,7 @@ final class TimelineWalk implements Function2<Integer, Iterator<InternalRow>, It
         Arrays.fill(counts, 0);
         head = new Object[] {string(row, layout.pageUrl()), string(row, layout.referrerUrl()),
             string(row, layout.utmSource()), string(row, layout.utmMedium()), string(row, layout.utmCampaign()),
-            channelOf(row)};
+            channelOf(row), hashedId(start)};
       }
       if (PAGE_VIEW.equals(string(row, layout.eventName()))) {
         pageViews++;
@@ -235,6 +248,7 @@ final class TimelineWalk implements Function2<Integer, Iterator<InternalRow>, It
       extra[PAGE_VIEWS] = pageViews;
       System.arraycopy(head, 0, extra, FIRST_PAGE, FIRST_CAMPAIGN - FIRST_PAGE + 1);
       extra[CHANNEL] = head[5];
+      extra[HASHED_ID] = head[6];
       int firing = 0;
       for (int i = 0; i < rules; i++) {
         boolean match = row.getBoolean(layout.matches()[i]);
@@ -283,6 +297,21 @@ final class TimelineWalk implements Function2<Integer, Iterator<InternalRow>, It
         return null;
       }
       return new UTF8String[] {orEmpty(source), orEmpty(medium), orEmpty(name)};
+    }
+
+    /**
+     * The first 32 hex digits of SHA-256 over "visitor|start micros": SQL's {@code
+     * substring(sha2(concat_ws('|', visitor_id, unix_micros(session_start)), 256), 1, 32)},
+     * computed once per session here rather than on every row kept for the tables.
+     */
+    private UTF8String hashedId(long startMicros) {
+      sha256.reset();
+      if (visitor != null) {
+        sha256.update(visitor.getBytes());
+        sha256.update((byte) '|');
+      }
+      byte[] digest = sha256.digest(Long.toString(startMicros).getBytes(StandardCharsets.US_ASCII));
+      return UTF8String.fromString(HEX.formatHex(digest, 0, 16));
     }
 
     private UTF8String channelOf(InternalRow row) {

@@ -196,6 +196,30 @@ class SessionizerTest {
   }
 
   @Test
+  void sessionIdsAreTheHashOfTheDeviceAndTheStartAsSqlComputesItAndTheTrackersInInputMode() {
+    // The expected ids come from Spark's own sha2 over the same text, not from the walk.
+    Dataset<Row> events = new EventFixtures()
+        .event("a", "v1", "10:00:00", "page_view", "https://s.com/", null, null, null)
+        .event("b", "v1", "10:05:00", "page_view", "https://s.com/", null, null, null)
+        .event("c", "v1", "11:00:00", "page_view", "https://s.com/", null, null, null)
+        .event("d", "vé2", "10:00:00", "page_view", "https://s.com/", null, null, null)
+        .toDataset(spark)
+        .withColumn("session_id", org.apache.spark.sql.functions.expr("CASE WHEN event_id = 'c' THEN 'tracker-7' END"));
+    String expected = "substring(sha2(concat_ws('|', visitor_id, CAST(unix_micros(session_start) AS STRING)), 256), 1, 32)";
+    Dataset<Row> out = new Sessionizer(new SessionSettings(Duration.ofMinutes(30), SessionSource.INACTIVITY))
+        .sessionize(events.repartition(events.col("visitor_id")));
+    assertThat(out.filter("session_id IS NULL OR session_id <> " + expected).count()).isZero();
+    assertThat(out.select("session_id").distinct().count()).isEqualTo(3);
+    assertThat(out.filter("length(session_id) <> 32").count()).isZero();
+
+    Dataset<Row> input = new Sessionizer(new SessionSettings(Duration.ofMinutes(30), SessionSource.INPUT))
+        .sessionize(events.repartition(events.col("visitor_id")));
+    assertThat(input.filter("event_id = 'c'").select("session_id").as(org.apache.spark.sql.Encoders.STRING()).first())
+        .isEqualTo("tracker-7");
+    assertThat(input.filter("event_id <> 'c' AND session_id <> " + expected).count()).isZero();
+  }
+
+  @Test
   void userEdgesMarkWhereARunOfOneUserStartsOrEnds() {
     // user_id along the timeline: -, u1, u1, u1, -, u2, u1. Edges: b and d (the u1 run), f (a run
     // of one), g. Links from the edges alone equal links from every event (first/last sighting).
