@@ -7,8 +7,6 @@ import static org.apache.spark.sql.functions.lit;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Observation;
@@ -29,57 +27,10 @@ public final class DeltaTableWriter {
   private final SparkSession spark;
   private final TableLocations locations;
   private final java.util.Set<OutputTable> statsSynced = java.util.concurrent.ConcurrentHashMap.newKeySet();
-  private volatile CompletableFuture<Void> preparing = CompletableFuture.completedFuture(null);
 
   public DeltaTableWriter(SparkSession spark, TableLocations locations) {
     this.spark = spark;
     this.locations = locations;
-  }
-
-  /**
-   * Creates or checks {@code tables} ({@link #ensureTable(OutputTable)}) on a thread of their own
-   * while the caller goes on. A run's first touch of the catalog (the metastore client and its
-   * schema) and the tables' creation take seconds of driver time, which then overlap the stage's
-   * Spark jobs instead of standing between them. Every later table operation of this writer waits
-   * for the preparation first and fails with its error.
-   */
-  public void prepareInBackground(List<OutputTable> tables) {
-    preparing = CompletableFuture.runAsync(() -> {
-      // The thread inherits the caller's local properties; an SQL execution id among them would
-      // make Spark refuse this thread's own statements.
-      spark.sparkContext().setLocalProperty("spark.sql.execution.id", null);
-      tables.forEach(table -> prepare(table, true));
-    }, task -> {
-      Thread thread = new Thread(task, "journeys-table-preparation");
-      thread.setDaemon(true);
-      thread.start();
-    });
-  }
-
-  /** Waits for {@link #prepareInBackground}; rethrows its failure. */
-  public void awaitPrepared() {
-    try {
-      preparing.join();
-    } catch (CompletionException e) {
-      if (e.getCause() instanceof RuntimeException cause) {
-        throw cause;
-      }
-      throw e;
-    }
-  }
-
-  /**
-   * Waits for {@link #prepareInBackground} after {@code failure} stopped the run, so that no table
-   * is being created once the caller gives up; a failure of the preparation too is added to it.
-   */
-  public void awaitPrepared(RuntimeException failure) {
-    try {
-      awaitPrepared();
-    } catch (RuntimeException e) {
-      if (e != failure) {
-        failure.addSuppressed(e);
-      }
-    }
   }
 
   public TableLocations locations() {
@@ -128,12 +79,11 @@ public final class DeltaTableWriter {
    * written by an earlier version keeps its data and gets this version's statistics columns.
    */
   public void ensureTable(OutputTable table) {
-    awaitPrepared();
-    prepare(table, true);
+    ensureTable(table, true);
   }
 
   /** @param forWriting bring an existing table's properties to this version's (a commit) */
-  private void prepare(OutputTable table, boolean forWriting) {
+  private void ensureTable(OutputTable table, boolean forWriting) {
     spark.sql("CREATE DATABASE IF NOT EXISTS " + locations.database());
     org.apache.spark.sql.catalyst.catalog.SessionCatalog catalog = spark.sessionState().catalog();
     org.apache.spark.sql.catalyst.TableIdentifier id = new org.apache.spark.sql.catalyst.TableIdentifier(
@@ -203,7 +153,7 @@ public final class DeltaTableWriter {
   public void registerExisting() {
     for (OutputTable table : OutputTable.values()) {
       if (DeltaPaths.isDeltaTable(spark, locations.path(table))) {
-        prepare(table, false);
+        ensureTable(table, false);
       }
     }
   }

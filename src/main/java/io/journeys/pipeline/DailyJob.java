@@ -52,17 +52,7 @@ public final class DailyJob {
 
     long t0 = System.nanoTime();
     spark.sparkContext().setJobGroup("stage1", "conversion-journeys stage 1: events to sessions and conversions", false);
-    Stage1Job stage1Job = new Stage1Job(spark, settings, writer, startedAt);
-    Stage1Job.Input input = stage1Job.checkInput(from, to);
-    // The input and the rules are known good: the tables are made ready while stage 1 runs.
-    writer.prepareInBackground(List.of(OutputTable.values()));
-    Stage1Job.Result stage1;
-    try {
-      stage1 = stage1Job.run(input, runId);
-    } catch (RuntimeException e) {
-      writer.awaitPrepared(e);
-      throw e;
-    }
+    Stage1Job.Result stage1 = new Stage1Job(spark, settings, writer, startedAt).run(from, to, runId);
     written.putAll(stage1.rowsWritten());
     seconds.put("stage1", (System.nanoTime() - t0) / 1e9);
     LOG.info("stage 1 done in {} s: {}", String.format("%.1f", seconds.get("stage1")), stage1.rowsWritten());

@@ -70,14 +70,7 @@ public final class Stage1Job {
 
   public record Result(LocalDate firstRewritten, Map<LocalDate, DateCounts> counts, Map<String, Long> rowsWritten) {}
 
-  /** The run's events, checked: its dates' partitions exist and every rule resolves against them. */
-  public record Input(LocalDate firstRewritten, LocalDate last, Dataset<Row> events) {}
-
-  /**
-   * Lists the input and resolves the rules, reading no events: fails with a clear message, before
-   * anything is written, when a run date's partition is missing or a rule names an unknown column.
-   */
-  public Input checkInput(LocalDate from, LocalDate to) {
+  public Result run(LocalDate from, LocalDate to, String runId) {
     LocalDate firstRewritten = from.minusDays(settings.input().lateDays());
     boolean utc = settings.reportingTimezone().normalized().equals(ZoneOffset.UTC);
     LocalDate firstRead = firstRewritten.minusDays(utc ? 1 : 2);
@@ -87,13 +80,10 @@ public final class Stage1Job {
     reader.checkAvailable(from.datesUntil(to.plusDays(1)).toList());
     Dataset<Row> events = reader.read(firstRead, lastRead);
     checkPredicates(events);
-    return new Input(firstRewritten, to, events);
-  }
 
-  public Result run(Input input, String runId) {
     EventValidator validator =
         new EventValidator(now, settings.input().futureTolerance(), settings.input().minEventTime());
-    return process(input.events(), validator.validate(input.events()), input.firstRewritten(), input.last(), runId);
+    return process(events, validator.validate(events), firstRewritten, to, runId);
   }
 
   /**

@@ -168,39 +168,6 @@ class DeltaTableWriterTest {
   }
 
   @Test
-  void tablesPreparedInTheBackgroundAreRegisteredWhileTheCallerRunsItsOwnQueries() {
-    DeltaTableWriter writer = new DeltaTableWriter(spark, new TableLocations(dir.toString(), "writer_background"));
-    spark.sparkContext().setJobGroup("caller", "the caller's own work", false);
-    writer.prepareInBackground(List.of(OutputTable.QUARANTINE, OutputTable.FUNNELS));
-    assertThat(spark.range(200_000).selectExpr("sum(id)").first().getLong(0)).isEqualTo(199_999L * 200_000 / 2);
-    writer.awaitPrepared();
-    spark.sparkContext().clearJobGroup();
-
-    assertThat(spark.catalog().tableExists("writer_background.quarantine")).isTrue();
-    assertThat(spark.catalog().tableExists("writer_background.funnels")).isTrue();
-    assertThat(dir.resolve("funnels").resolve("_delta_log")).isDirectory();
-    assertThat(spark.table("writer_background.funnels").count()).isZero();
-    assertThat(writer.replaceDates(OutputTable.QUARANTINE, quarantineRows("2026-01-01", "a"),
-        LocalDate.parse("2026-01-01"), LocalDate.parse("2026-01-01"))).isEqualTo(1);
-  }
-
-  @Test
-  void aFailedBackgroundPreparationFailsTheNextWrite() throws Exception {
-    // A file where the tables' directory should be: no table can be created under it.
-    Path notADirectory = java.nio.file.Files.writeString(dir.resolve("plain-file"), "x");
-    DeltaTableWriter writer = new DeltaTableWriter(spark, new TableLocations(notADirectory.toString(), "writer_failing"));
-    writer.prepareInBackground(List.of(OutputTable.QUARANTINE));
-    assertThatThrownBy(() -> writer.replaceDates(OutputTable.QUARANTINE, quarantineRows("2026-01-01", "a"),
-        LocalDate.parse("2026-01-01"), LocalDate.parse("2026-01-01")))
-        .isInstanceOf(RuntimeException.class);
-    assertThat(java.nio.file.Files.readString(notADirectory)).isEqualTo("x");
-
-    RuntimeException runFailure = new IllegalStateException("the run failed first");
-    writer.awaitPrepared(runFailure);
-    assertThat(runFailure.getSuppressed()).hasSize(1);
-  }
-
-  @Test
   void missingColumnFailsBeforeWriting() {
     Dataset<Row> rows = spark.sql("SELECT DATE'2026-01-01' AS event_date, 'x' AS reason");
     assertThatThrownBy(() -> DeltaTableWriter.conform(OutputTable.QUARANTINE, rows))
