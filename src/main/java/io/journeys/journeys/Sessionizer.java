@@ -111,7 +111,8 @@ public final class Sessionizer {
    * As {@link #sessionize(Dataset, ChannelClassifier, ConversionDetector)}, but only the rows some
    * output is made of: set-aside rows (quarantined or duplicate), each session's last row, rows
    * where a conversion fires and rows where a run of one user starts or ends. Those are a fraction
-   * of the events, and the rest never leave the walk.
+   * of the events, and the rest never leave the walk. The first event's page, referrer and
+   * campaign are on each session's last row only (the sessions table's row).
    */
   public Dataset<Row> outputRows(Dataset<Row> events, ChannelClassifier channels, ConversionDetector detector) {
     return walk(events, channels, detector, true);

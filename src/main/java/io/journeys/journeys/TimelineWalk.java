@@ -33,7 +33,8 @@ import org.apache.spark.unsafe.types.UTF8String;
  * event id after the first (a duplicate). The remaining rows form the timeline. Each row gets the
  * {@link #EXTRA} columns appended; set-aside rows only {@code duplicate}. With {@code outputsOnly},
  * only the rows some table is made of come out: set-aside rows, the last row of each session,
- * rows where a conversion fires and the rows where a run of one user starts or ends.
+ * rows where a conversion fires and the rows where a run of one user starts or ends; the first
+ * event's page, referrer and campaign are then on the session's last row only.
  */
 final class TimelineWalk implements Function2<Integer, Iterator<InternalRow>, Iterator<InternalRow>> {
   private static final long serialVersionUID = 1L;
@@ -283,7 +284,13 @@ final class TimelineWalk implements Function2<Integer, Iterator<InternalRow>, It
         pendingExtra[USER_EDGE] = (Boolean) pendingExtra[USER_EDGE] || (user != null && !Objects.equals(user, nextUser));
       }
       boolean edge = Boolean.TRUE.equals(pendingExtra[USER_EDGE]);
-      if (!layout.outputsOnly() || nextStartsSession || pendingExtra[FIRED] != null || edge) {
+      if (!layout.outputsOnly()) {
+        ready.add(new JoinedRow(pending, new GenericInternalRow(pendingExtra)));
+      } else if (nextStartsSession || pendingExtra[FIRED] != null || edge) {
+        if (!nextStartsSession) {
+          // Only the session's row reads them; kept rows are cached, and these are long strings.
+          Arrays.fill(pendingExtra, FIRST_PAGE, FIRST_CAMPAIGN + 1, null);
+        }
         ready.add(new JoinedRow(pending, new GenericInternalRow(pendingExtra)));
       }
       pending = null;

@@ -120,14 +120,15 @@ class SessionizerTest {
   @Test
   void outputRowsAreTheLastFiringEdgeAndSetAsideRowsOfTheFullWalk() {
     // Sessions {a, b, c} and {d}; b is a signup (fires), c is u1's only event (an edge), b2 is a
-    // later copy of b (duplicate) and r is quarantined. a alone carries no output.
+    // later copy of b (duplicate) and r is quarantined. a alone carries no output. The first
+    // page of a session is on its last row (c, d) only.
     Dataset<Row> events = new EventFixtures()
-        .event("a", "v1", "10:00:00", "page_view")
-        .event("b", "v1", "10:01:00", "newsletter_signup")
-        .event("b", "v1", "10:01:30", "newsletter_signup")
-        .event("c", "v1", "10:02:00", "page_view")
-        .event("r", "v1", "10:03:00", "page_view")
-        .event("d", "v1", "11:00:00", "page_view")
+        .event("a", "v1", "10:00:00", "page_view", "https://s.com/a", null, null, null)
+        .event("b", "v1", "10:01:00", "newsletter_signup", "https://s.com/b", null, null, null)
+        .event("b", "v1", "10:01:30", "newsletter_signup", "https://s.com/b", null, null, null)
+        .event("c", "v1", "10:02:00", "page_view", "https://s.com/c", null, null, null)
+        .event("r", "v1", "10:03:00", "page_view", "https://s.com/r", null, null, null)
+        .event("d", "v1", "11:00:00", "page_view", "https://s.com/d", null, null, null)
         .toDataset(spark)
         .withColumn("user_id", org.apache.spark.sql.functions.expr("CASE WHEN event_id = 'c' THEN 'u1' END"))
         .withColumn("reason", org.apache.spark.sql.functions.expr("CASE WHEN event_id = 'r' THEN 'missing_x' END"));
@@ -139,10 +140,10 @@ class SessionizerTest {
     Dataset<Row> out = sessionizer.outputRows(events.repartition(events.col("visitor_id")), null, detector);
     assertThat(out.orderBy("event_time").selectExpr(
             "concat_ws(' ', event_id, duplicate, coalesce(cast(last_in_session AS STRING), '-'), fired IS NOT NULL,"
-                + " coalesce(cast(user_edge AS STRING), '-'))")
+                + " coalesce(cast(user_edge AS STRING), '-'), coalesce(first_page_url, '-'))")
         .as(org.apache.spark.sql.Encoders.STRING()).collectAsList())
-        .containsExactly("b false false true false", "b true - false -", "c false true false true",
-            "r false - false -", "d false true false false");
+        .containsExactly("b false false true false -", "b true - false - -", "c false true false true https://s.com/a",
+            "r false - false - -", "d false true false false https://s.com/d");
   }
 
   @Test
