@@ -12,12 +12,12 @@ import org.junit.jupiter.api.Test;
 
 class EventValidatorTest {
   private final SparkSession spark = TestSpark.session();
+  // Run at 2026-03-11T00:00Z with 1h tolerance: 2026-03-11 00:59 is fine, 01:01 is future.
+  private final EventValidator validator = new EventValidator(
+      Instant.parse("2026-03-11T00:00:00Z"), Duration.ofHours(1), Instant.parse("2000-01-01T00:00:00Z"));
 
   @Test
   void eachBadRowGetsItsReasonAndItsRawRow() {
-    // Run at 2026-03-11T00:00Z with 1h tolerance: 2026-03-11 00:59 is fine, 01:01 is future.
-    EventValidator validator = new EventValidator(
-        Instant.parse("2026-03-11T00:00:00Z"), Duration.ofHours(1), Instant.parse("2000-01-01T00:00:00Z"));
     var rows = spark.sql("SELECT * FROM VALUES"
         + " ('ok', TIMESTAMP'2026-03-11 00:59:00', '2026-03-11 00:59:00', 'v', 'page_view'),"
         + " (NULL, TIMESTAMP'2026-03-10 10:00:00', 'x', 'v', 'page_view'),"
@@ -40,8 +40,6 @@ class EventValidatorTest {
 
   @Test
   void withoutRawTimeTextANullTimeIsMissing() {
-    EventValidator validator = new EventValidator(
-        Instant.parse("2026-03-11T00:00:00Z"), Duration.ofHours(1), Instant.parse("2000-01-01T00:00:00Z"));
     var rows = spark.sql("SELECT * FROM VALUES"
         + " ('ok', TIMESTAMP'2026-03-10 10:00:00', 'v', 'page_view'),"
         + " ('e3', CAST(NULL AS TIMESTAMP), 'v', 'page_view')"
