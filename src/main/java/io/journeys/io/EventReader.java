@@ -225,7 +225,6 @@ public final class EventReader {
     return column;
   }
 
-  /** UTC timestamp from whatever type the time column has. */
   /**
    * A timestamp column maps to event_time one to one: a null is a missing time, and the raw text
    * (formatting every row's instant) would add nothing to the checks or the sort.
@@ -234,6 +233,7 @@ public final class EventReader {
     return type.equals(DataTypes.TimestampType) || type.equals(DataTypes.TimestampNTZType);
   }
 
+  /** UTC timestamp from whatever type the time column has. */
   static Column normaliseTime(Column raw, DataType type) {
     if (type.equals(DataTypes.TimestampType)) {
       return raw;
