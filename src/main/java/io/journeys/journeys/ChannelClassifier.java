@@ -1,10 +1,12 @@
 package io.journeys.journeys;
 
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.lower;
 import static org.apache.spark.sql.functions.regexp_extract;
+import static org.apache.spark.sql.functions.udf;
 import static org.apache.spark.sql.functions.when;
 
 import io.journeys.Columns;
@@ -13,6 +15,9 @@ import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.api.java.UDF1;
+import org.apache.spark.sql.expressions.UserDefinedFunction;
+import org.apache.spark.sql.types.DataTypes;
 
 /**
  * Names a session's channel with the first of {@code channels.rules} whose predicate holds for the
@@ -44,8 +49,8 @@ public final class ChannelClassifier {
   public Dataset<Row> classifyWhere(Dataset<Row> rows, Column first) {
     Dataset<Row> withHosts =
         rows
-            .withColumn("referrer_host", when(first, host(Columns.REFERRER_URL)))
-            .withColumn("page_host", when(first, host(Columns.PAGE_URL)));
+            .withColumn("referrer_host", when(first, host(col(Columns.REFERRER_URL))))
+            .withColumn("page_host", when(first, host(col(Columns.PAGE_URL))));
     Column channel = lit(defaultChannel);
     for (int i = rules.size() - 1; i >= 0; i--) {
       ChannelRule rule = rules.get(i);
@@ -69,8 +74,15 @@ public final class ChannelClassifier {
     return names;
   }
 
-  private static Column host(String urlColumn) {
-    Column extracted = regexp_extract(lower(col(urlColumn)), "^[a-z][a-z0-9+.-]*://([^/:?#]+)", 1);
+  private static final UserDefinedFunction ASCII_HOST =
+      udf((UDF1<String, String>) UrlHost::ofAscii, DataTypes.StringType);
+
+  /**
+   * The URL's lower-case host, null when it has none. The regular expression over the lower-cased
+   * URL defines it; it runs only on URLs whose scheme or host is not ASCII.
+   */
+  static Column host(Column url) {
+    Column extracted = coalesce(ASCII_HOST.apply(url), regexp_extract(lower(url), "^[a-z][a-z0-9+.-]*://([^/:?#]+)", 1));
     return when(extracted.equalTo(""), lit(null).cast("string")).otherwise(extracted);
   }
 }

@@ -1,0 +1,65 @@
+package io.journeys.journeys;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.expr;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.journeys.TestSpark;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+
+class ChannelClassifierTest {
+  private final SparkSession spark = TestSpark.session();
+
+  /** URLs whose hosts are worked out by hand: index i of {@link #HOSTS} is the host of URL i. */
+  private static final List<String> URLS = Arrays.asList(
+      "HTTPS://WWW.Example.COM:8080/a?b#c", "https://s.com", "https://s.com?q=1", "https://s.com#top",
+      "https://user@s.com/", "svn+ssh.x-1://Repo.Example/", "mailto:someone@s.com", "//s.com/path", "http:///path",
+      "https:/s.com", "http://", "1http://s.com/", "ht tp://s.com/", "", null, "https://s.com/ünïcode/päth");
+  private static final List<String> HOSTS = Arrays.asList(
+      "www.example.com", "s.com", "s.com", "s.com",
+      "user@s.com", "repo.example", null, null, null,
+      null, null, null, null, null, null, "s.com");
+
+  /** Not ASCII before the host's end: left to Unicode lower-casing and the regular expression. */
+  private static final List<String> EXOTIC = List.of(
+      "\u212Attp://s.com/", "https://\u0391\u03A3:x/", "https://\u0391\u03A3/", "https://\u0130stanbul.com/",
+      "https://STRASSE.de/\u00C4", "https://stra\u00DFe.DE/", "h\u00F6ttp://s.com/", "https://s.com\u212A/");
+
+  @Test
+  void theHostIsTheLowerCaseNameBetweenTheSchemeAndThePathPortQueryOrFragment() {
+    assertThat(hosts(URLS, "host")).isEqualTo(HOSTS);
+  }
+
+  @Test
+  void theHostIsWhatTheRegularExpressionFindsInTheLowerCasedUrl() {
+    // The definition, run by Spark on the whole lower-cased URL, is the independent method here.
+    List<String> all = new ArrayList<>(URLS);
+    all.addAll(EXOTIC);
+    assertThat(hosts(all, "host")).isEqualTo(hosts(all, "regex"));
+    // The Kelvin sign lower-cases to an ASCII k: a scheme; a final sigma depends on what follows.
+    assertThat(hosts(EXOTIC.subList(0, 2), "host")).containsExactly("s.com", "\u03B1\u03C3");
+  }
+
+  @Test
+  void aUrlThatIsNotAsciiBeforeTheHostsEndIsLeftToTheExactExpression() {
+    assertThat(UrlHost.ofAscii("https://\u0130stanbul.com/")).isNull();
+    assertThat(UrlHost.ofAscii("\u212Attp://s.com/")).isNull();
+    assertThat(UrlHost.ofAscii("https://s.com/\u00FC")).isEqualTo("s.com");
+  }
+
+  private List<String> hosts(List<String> urls, String how) {
+    Dataset<Row> rows = spark.createDataset(urls, Encoders.STRING()).toDF("url")
+        .withColumn("i", expr("monotonically_increasing_id()"));
+    Dataset<Row> withHost = how.equals("host")
+        ? rows.withColumn("h", ChannelClassifier.host(col("url")))
+        : rows.withColumn("h", expr("nullif(regexp_extract(lower(url), '^[a-z][a-z0-9+.-]*://([^/:?#]+)', 1), '')"));
+    return withHost.orderBy("i").select("h").as(Encoders.STRING()).collectAsList();
+  }
+}
