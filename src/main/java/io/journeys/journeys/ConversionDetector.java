@@ -64,6 +64,15 @@ public final class ConversionDetector {
     return io.journeys.spark.ReferencedColumns.of(events, expressions);
   }
 
+  /** The columns of {@code events} the rules' value expressions read: what a firing row must keep. */
+  public java.util.Set<String> valueColumns(Dataset<Row> events) {
+    List<String> expressions = new ArrayList<>();
+    for (ConversionRule rule : rules) {
+      rule.valueExpression().ifPresent(expressions::add);
+    }
+    return io.journeys.spark.ReferencedColumns.of(events, expressions);
+  }
+
   /** Per rule, whether the event matches its predicate: plain columns, added before the walk. */
   Map<String, Column> matches() {
     Map<String, Column> matches = new LinkedHashMap<>();

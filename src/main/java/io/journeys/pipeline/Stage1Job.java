@@ -53,6 +53,17 @@ public final class Stage1Job {
   /** Rejected or duplicate: in no session, kept only for quarantine and accounting. */
   private static final String SET_ASIDE = "set_aside";
 
+  /**
+   * The walk's columns the writes read from its kept rows: quarantine and accounting, identities,
+   * sessions (from their last rows) and conversions (from their firing rows, plus what the rules'
+   * value expressions read).
+   */
+  private static final List<String> WRITTEN_COLUMNS = List.of(EVENT_DATE, REASON, Columns.RAW, SET_ASIDE,
+      Sessionizer.DUPLICATE, VISITOR_ID, Columns.USER_ID, Sessionizer.USER_EDGE, Columns.EVENT_ID, EVENT_TIME, SESSION_ID,
+      Columns.SESSION_START, Sessionizer.IN_SESSION_ORDER, Sessionizer.PAGE_VIEWS_SO_FAR, Sessionizer.FIRST_PAGE_URL,
+      Sessionizer.FIRST_REFERRER_URL, Sessionizer.FIRST_UTM_SOURCE, Sessionizer.FIRST_UTM_MEDIUM,
+      Sessionizer.FIRST_UTM_CAMPAIGN, CHANNEL, Sessionizer.LAST_IN_SESSION, ConversionDetector.FIRED);
+
   private final SparkSession spark;
   private final JobSettings settings;
   private final DeltaTableWriter writer;
@@ -115,10 +126,15 @@ public final class Stage1Job {
         Arrays.stream(validated.columns()).filter(needed::contains).map(functions::col).toArray(Column[]::new));
     Column kept = not(col(SET_ASIDE));
     Dataset<Row> keys = null;
-    Dataset<Row> outputRows = new Sessionizer(settings.sessions())
+    // The walk needs the events' pages, referrers, campaigns and names; the tables do not (a
+    // session's first values are on its last row): only what the writes below read is kept.
+    Set<String> keptColumns = new HashSet<>(WRITTEN_COLUMNS);
+    keptColumns.addAll(detector.valueColumns(validated));
+    Dataset<Row> walked = new Sessionizer(settings.sessions())
         .outputRows(narrow.repartition(col(VISITOR_ID)), channels, detector)
-        .drop(EventReader.EVENT_TIME_RAW)
-        .withColumn(SET_ASIDE, col(REASON).isNotNull().or(col(Sessionizer.DUPLICATE)))
+        .withColumn(SET_ASIDE, col(REASON).isNotNull().or(col(Sessionizer.DUPLICATE)));
+    Dataset<Row> outputRows = walked
+        .select(Arrays.stream(walked.columns()).filter(keptColumns::contains).map(functions::col).toArray(Column[]::new))
         .persist(StorageLevel.MEMORY_AND_DISK());
     try {
       // Filled here, by one plain action, rather than by several queries reading it at once.
