@@ -126,6 +126,7 @@ public final class Stage1Job {
         Arrays.stream(validated.columns()).filter(needed::contains).map(functions::col).toArray(Column[]::new));
     Column kept = not(col(SET_ASIDE));
     Dataset<Row> keys = null;
+    Dataset<Row> sideRows = null;
     // The walk needs the events' pages, referrers, campaigns and names; the tables do not (a
     // session's first values are on its last row): only what the writes below read is kept.
     Set<String> keptColumns = new HashSet<>(WRITTEN_COLUMNS);
@@ -139,15 +140,21 @@ public final class Stage1Job {
     try {
       // Filled here, by one plain action, rather than by several queries reading it at once.
       outputRows.count();
+      // Rejected and duplicate rows and the user edges, a small share of the kept rows, are taken
+      // out by one scan (the quarantine write's) for the quarantine, the accounting and the links.
+      sideRows = outputRows.filter(col(SET_ASIDE).or(col(Sessionizer.USER_EDGE)))
+          .select(col(EVENT_DATE), col(REASON), col(Columns.RAW), col(SET_ASIDE), col(Sessionizer.DUPLICATE),
+              col(VISITOR_ID), col(Columns.USER_ID), col(EVENT_TIME), col(Sessionizer.USER_EDGE))
+          .persist(StorageLevel.MEMORY_AND_DISK());
       Dataset<Row> quarantine =
-          outputRows.filter(col(REASON).isNotNull().and(inInputWindow)).select(col(EVENT_DATE), col(REASON), col(Columns.RAW))
+          sideRows.filter(col(REASON).isNotNull().and(inInputWindow)).select(col(EVENT_DATE), col(REASON), col(Columns.RAW))
               .withColumn(Columns.RUN_ID, lit(runId));
       written.put(OutputTable.QUARANTINE.tableName(), writer.replaceDates(OutputTable.QUARANTINE, quarantine, first, last));
-      Map<LocalDate, DateCounts> counts = accounting(read, outputRows.filter(col(SET_ASIDE).and(inInputWindow)), first, last);
+      Map<LocalDate, DateCounts> counts = accounting(read, sideRows.filter(col(SET_ASIDE).and(inInputWindow)), first, last);
 
       IdentityLinks identities = new IdentityLinks(spark, writer);
       written.put(OutputTable.IDENTITIES.tableName(),
-          identities.merge(outputRows.filter(kept.and(col(Sessionizer.USER_EDGE))), first, last));
+          identities.merge(sideRows.filter(kept.and(col(Sessionizer.USER_EDGE))), first, last));
 
       Column reportingDate = to_date(functions.from_utc_timestamp(col(EVENT_TIME), settings.reportingTimezone().getId()));
       Column sessionInWindow = col(SESSION_DATE).between(java.sql.Date.valueOf(first), java.sql.Date.valueOf(last));
@@ -177,6 +184,9 @@ public final class Stage1Job {
       return new Result(first, counts, written);
     } finally {
       outputRows.unpersist();
+      if (sideRows != null) {
+        sideRows.unpersist();
+      }
       if (keys != null) {
         keys.unpersist();
       }
