@@ -74,7 +74,7 @@ public final class DailyJob {
   /**
    * Opens the catalog (with Hive, the metastore client and its database) on a thread of its own
    * while stage 1 reads and walks the events. Opened on first use instead, between the walk and
-   * the first write, it took 2-2.5 s in which the driver, mostly loading classes, kept under half
+   * the first write, it took 2-3 s in which the driver, mostly loading classes, kept under half
    * a core busy and no task ran. No Spark job runs on the thread; a failure there is met again,
    * and reported, by the first table operation.
    */
