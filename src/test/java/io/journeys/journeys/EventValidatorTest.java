@@ -49,4 +49,28 @@ class EventValidatorTest {
         .selectExpr("concat(event_id, '=', coalesce(reason, 'valid'))").as(Encoders.STRING()).collectAsList();
     assertThat(reasons).containsExactlyInAnyOrder("ok=valid", "e3=missing_event_time");
   }
+
+  @Test
+  void aBlankIdIsNullEmptyOrOnlySpacesAsSqlTrimSeesIt() {
+    // Expected by hand, and each checked against SQL's own definition: trim(id) = ''.
+    List<String> ids = List.of("", " ", "   ", " v", "v ", " v ", "v", "\t", " \t ", "\u00a0", "\u3000");
+    List<Boolean> blank = List.of(true, true, true, false, false, false, false, false, false, false, false);
+    StringBuilder values = new StringBuilder("SELECT * FROM VALUES (CAST(NULL AS STRING), 0)");
+    for (int i = 0; i < ids.size(); i++) {
+      values.append(", ('").append(ids.get(i)).append("', ").append(i + 1).append(")");
+    }
+    var rows = spark.sql(values + " AS t(visitor_id, n)")
+        .selectExpr("concat('e', n) AS event_id", "TIMESTAMP'2026-03-10 10:00:00' AS event_time", "'x' AS event_time_raw",
+            "visitor_id", "'page_view' AS event_name", "n", "trim(visitor_id) = '' AS sql_blank",
+            "struct(visitor_id) AS input_row");
+    var checked = validator.validate(rows).orderBy("n").collectAsList();
+    assertThat(checked).hasSize(ids.size() + 1);
+    assertThat(checked.get(0).<String>getAs("reason")).isEqualTo(EventValidator.MISSING_VISITOR_ID);
+    for (int i = 0; i < ids.size(); i++) {
+      var row = checked.get(i + 1);
+      assertThat(row.<Boolean>getAs("sql_blank")).as("SQL's trim on '%s'", ids.get(i)).isEqualTo(blank.get(i));
+      assertThat(row.<String>getAs("reason")).as("reason of '%s'", ids.get(i))
+          .isEqualTo(blank.get(i) ? EventValidator.MISSING_VISITOR_ID : null);
+    }
+  }
 }
