@@ -21,13 +21,11 @@ import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat_ws;
 import static org.apache.spark.sql.functions.try_element_at;
-import static org.apache.spark.sql.functions.from_utc_timestamp;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sha2;
 import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.substring;
 import static org.apache.spark.sql.functions.timestamp_micros;
-import static org.apache.spark.sql.functions.to_date;
 import static org.apache.spark.sql.functions.transform;
 import static org.apache.spark.sql.functions.unix_micros;
 import static org.apache.spark.sql.functions.when;
@@ -149,7 +147,7 @@ public final class JourneyBuilder {
     Dataset<Row> journeys =
         walked
             .withColumn(CONVERTED, converted)
-            .withColumn(CLOSE_DATE, to_date(from_utc_timestamp(timestamp_micros(col("close_micros")), zone.getId())))
+            .withColumn(CLOSE_DATE, ReportingDate.of(timestamp_micros(col("close_micros")), zone))
             .withColumn(TOUCHPOINT_TIMES, times)
             .withColumn(MACRO_CONVERSION, when(converted, col("last_name")))
             .withColumn(VALUE, when(converted, col("last_value")))

@@ -10,7 +10,6 @@ import static io.journeys.Columns.VISITOR_ID;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.not;
-import static org.apache.spark.sql.functions.to_date;
 
 import io.journeys.Columns;
 import io.journeys.config.JobSettings;
@@ -21,6 +20,7 @@ import io.journeys.journeys.ChannelClassifier;
 import io.journeys.journeys.ConversionDetector;
 import io.journeys.journeys.EventValidator;
 import io.journeys.journeys.IdentityLinks;
+import io.journeys.journeys.ReportingDate;
 import io.journeys.journeys.Sessionizer;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -156,7 +156,7 @@ public final class Stage1Job {
       written.put(OutputTable.IDENTITIES.tableName(),
           identities.merge(sideRows.filter(kept.and(col(Sessionizer.USER_EDGE))), first, last));
 
-      Column reportingDate = to_date(functions.from_utc_timestamp(col(EVENT_TIME), settings.reportingTimezone().getId()));
+      Column reportingDate = ReportingDate.of(col(EVENT_TIME), settings.reportingTimezone());
       Column sessionInWindow = col(SESSION_DATE).between(java.sql.Date.valueOf(first), java.sql.Date.valueOf(last));
       Dataset<Row> sessions = sessions(outputRows.filter(kept)).filter(sessionInWindow);
       Dataset<Row> conversions =
@@ -211,8 +211,7 @@ public final class Stage1Job {
             col(Sessionizer.FIRST_UTM_CAMPAIGN).as(Columns.UTM_CAMPAIGN),
             col(CHANNEL))
         .withColumn(Columns.LANDING_PAGE, col(Columns.PAGE_URL))
-        .withColumn(SESSION_DATE, to_date(org.apache.spark.sql.functions.from_utc_timestamp(
-            col(Columns.SESSION_START), settings.reportingTimezone().getId())));
+        .withColumn(SESSION_DATE, ReportingDate.of(col(Columns.SESSION_START), settings.reportingTimezone()));
   }
 
   /**

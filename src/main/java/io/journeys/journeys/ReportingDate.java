@@ -1,0 +1,26 @@
+package io.journeys.journeys;
+
+import static org.apache.spark.sql.functions.from_utc_timestamp;
+import static org.apache.spark.sql.functions.to_date;
+
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import org.apache.spark.sql.Column;
+
+/**
+ * The date of an instant in {@code reporting.timezone}: the day every table's date columns name.
+ * The job's session time zone is UTC, so in UTC the instant's own date is the answer; Spark does
+ * not drop {@code from_utc_timestamp} to UTC by itself, and on the conversions' and sessions'
+ * rows its per-row zone conversion took about 1% of a run's CPU (5 M events).
+ */
+public final class ReportingDate {
+  private ReportingDate() {}
+
+  /** The date of the timestamp column {@code instant} (a UTC instant) in {@code zone}. */
+  public static Column of(Column instant, ZoneId zone) {
+    if (zone.normalized().equals(ZoneOffset.UTC)) {
+      return to_date(instant);
+    }
+    return to_date(from_utc_timestamp(instant, zone.getId()));
+  }
+}
