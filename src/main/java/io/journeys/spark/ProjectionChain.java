@@ -2,17 +2,21 @@ package io.journeys.spark;
 
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.Alias;
 import org.apache.spark.sql.catalyst.expressions.Attribute;
 import org.apache.spark.sql.catalyst.expressions.Expression;
 import org.apache.spark.sql.catalyst.expressions.NamedExpression;
 import org.apache.spark.sql.catalyst.expressions.UnsafeProjection;
+import org.apache.spark.sql.catalyst.expressions.UnsafeRow;
 import org.apache.spark.sql.catalyst.optimizer.ReplaceExpressions$;
 import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
 import org.apache.spark.sql.catalyst.plans.logical.Project;
@@ -31,13 +35,56 @@ import scala.jdk.javaapi.CollectionConverters;
 public final class ProjectionChain implements Serializable {
   private static final long serialVersionUID = 1L;
 
+  /** Distinct inputs remembered per task before the memo starts over: a few MB at most. */
+  static final int MEMO_LIMIT = 8192;
+
   private final List<Seq<Expression>> expressions;
   private final List<Seq<Attribute>> inputs;
+  /** The first level whose results are remembered by its input row; -1 for none. */
+  private final int memoFrom;
   private transient List<UnsafeProjection> compiled;
+  private transient Map<UnsafeRow, InternalRow> memo;
 
   private ProjectionChain(List<Seq<Expression>> expressions, List<Seq<Attribute>> inputs) {
     this.expressions = expressions;
     this.inputs = inputs;
+    this.memoFrom = memoFrom(expressions);
+  }
+
+  /**
+   * Where the chain's results can be remembered: the input of its last level that computes
+   * something (not only passes columns on), when an earlier level narrows the relation's row to
+   * what that level reads. A channel's rules read a few host names and campaign fields, repeated
+   * across sessions, while the row under them holds URLs with their paths; the rules (lower-casing,
+   * lists, regular expressions) then run once per distinct input in a task, not once per session.
+   * Nothing is remembered when a remembered level is not deterministic.
+   */
+  private static int memoFrom(List<Seq<Expression>> expressions) {
+    int last = -1;
+    for (int i = 0; i < expressions.size(); i++) {
+      for (Expression e : CollectionConverters.asJava(expressions.get(i))) {
+        Expression computed = e instanceof Alias alias ? alias.child() : e;
+        if (!(computed instanceof Attribute)) {
+          last = i;
+        }
+      }
+    }
+    if (last < 1) {
+      return -1;
+    }
+    for (int i = last; i < expressions.size(); i++) {
+      for (Expression e : CollectionConverters.asJava(expressions.get(i))) {
+        if (!e.deterministic()) {
+          return -1;
+        }
+      }
+    }
+    return last;
+  }
+
+  /** Whether results are remembered (for tests). */
+  boolean remembers() {
+    return memoFrom >= 0;
   }
 
   /**
@@ -103,13 +150,30 @@ public final class ProjectionChain implements Serializable {
       projection.initialize(partitionIndex);
       compiled.add(projection);
     }
+    memo = memoFrom >= 0 ? new HashMap<>() : null;
   }
 
   /** The derived row of {@code row}, holding the one column: valid until the next call. */
   public InternalRow apply(InternalRow row) {
+    if (memo == null) {
+      return applyLevels(row, 0, compiled.size());
+    }
+    UnsafeRow key = (UnsafeRow) applyLevels(row, 0, memoFrom);
+    InternalRow known = memo.get(key);
+    if (known == null) {
+      if (memo.size() >= MEMO_LIMIT) {
+        memo.clear();
+      }
+      known = applyLevels(key, memoFrom, compiled.size()).copy();
+      memo.put(key.copy(), known);
+    }
+    return known;
+  }
+
+  private InternalRow applyLevels(InternalRow row, int from, int to) {
     InternalRow out = row;
-    for (UnsafeProjection projection : compiled) {
-      out = projection.apply(out);
+    for (int i = from; i < to; i++) {
+      out = compiled.get(i).apply(out);
     }
     return out;
   }

@@ -47,11 +47,46 @@ class ProjectionChainTest {
     chain.initialize(0);
     List<String> byChain = new ArrayList<>();
     for (Row row : rows) {
-      InternalRow internal = new GenericInternalRow(new Object[] {utf8(row.getString(0)), utf8(row.getString(1)),
-          utf8(row.getString(2)), utf8(row.getString(3))});
-      byChain.add(chain.apply(internal).getUTF8String(0).toString());
+      byChain.add(chain.apply(internal(row)).getUTF8String(0).toString());
     }
     assertThat(byChain).containsExactly("Organic Search", "Email", "Direct", "Referral").isEqualTo(bySpark);
+  }
+
+  @Test
+  void remembersTheRulesResultsByTheirInputsAndStaysRightPastTheMemosLimit() {
+    ChannelClassifier channels = new ChannelClassifier(List.of(
+        new ChannelRule("Email", "lower(utm_medium) = 'email'"),
+        new ChannelRule("Organic Search", "referrer_host RLIKE '(^|\\\\.)google\\\\.'"),
+        new ChannelRule("Referral", "referrer_host IS NOT NULL AND referrer_host <> page_host")), "Direct");
+    // More distinct host names than the memo holds, each seen with several paths and campaigns,
+    // and each input row seen twice: remembered, forgotten and computed again.
+    int hosts = ProjectionChain.MEMO_LIMIT + 500;
+    List<Row> many = new ArrayList<>();
+    String[] mediums = {null, "EMAIL", "cpc"};
+    for (int i = 0; i < 2 * hosts; i++) {
+      String referrer = i % 7 == 0 ? null : "https://h" + (i % hosts) + (i % 3 == 0 ? ".google.com/q" : ".example.org/p") + i;
+      many.add(RowFactory.create("e" + i, "https://s.com/page" + i, referrer, mediums[i % 3]));
+    }
+    List<String> bySpark = channels.classify(spark.createDataFrame(many, schema))
+        .select("channel").as(Encoders.STRING()).collectAsList();
+
+    ProjectionChain chain = ProjectionChain.of(channels.classify(spark.createDataFrame(List.of(), schema)), "channel");
+    assertThat(chain.remembers()).isTrue();
+    chain.initialize(0);
+    List<String> byChain = new ArrayList<>();
+    for (Row row : many) {
+      byChain.add(chain.apply(internal(row)).getUTF8String(0).toString());
+    }
+    assertThat(byChain).isEqualTo(bySpark);
+    assertThat(byChain).contains("Email", "Organic Search", "Referral", "Direct");
+  }
+
+  @Test
+  void remembersNothingWhenARuleIsNotDeterministic() {
+    ChannelClassifier channels = new ChannelClassifier(List.of(
+        new ChannelRule("Lucky", "rand() < 0.5 AND referrer_host IS NOT NULL")), "Direct");
+    ProjectionChain chain = ProjectionChain.of(channels.classify(spark.createDataFrame(List.of(), schema)), "channel");
+    assertThat(chain.remembers()).isFalse();
   }
 
   @Test
@@ -59,6 +94,11 @@ class ProjectionChainTest {
     Dataset<Row> filtered = spark.createDataFrame(List.of(), schema).filter("event_id = 'a'").withColumn("x", org.apache.spark.sql.functions.lit(1));
     assertThatThrownBy(() -> ProjectionChain.of(filtered, "x")).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("Filter");
+  }
+
+  private static InternalRow internal(Row row) {
+    return new GenericInternalRow(new Object[] {utf8(row.getString(0)), utf8(row.getString(1)), utf8(row.getString(2)),
+        utf8(row.getString(3))});
   }
 
   private static UTF8String utf8(String value) {
