@@ -206,5 +206,14 @@ class DeltaTableWriterTest {
     assertThat(spark.sql("SHOW TBLPROPERTIES writer_upgrade.sessions ('delta.dataSkippingStatsColumns')")
         .first().getString(1)).isEqualTo("session_start,session_end");
     assertThat(spark.table("writer_upgrade.sessions").select("visitor_key").first().getString(0)).isEqualTo("v1");
+
+    // Up to date now: another writer (a later run) reads the columns and commits nothing.
+    long version = latestVersion(path);
+    new DeltaTableWriter(spark, new TableLocations(dir.toString(), "writer_upgrade")).ensureTable(OutputTable.SESSIONS);
+    assertThat(latestVersion(path)).isEqualTo(version);
+  }
+
+  private long latestVersion(String path) {
+    return io.delta.tables.DeltaTable.forPath(spark, path).history(1).select("version").first().getLong(0);
   }
 }
