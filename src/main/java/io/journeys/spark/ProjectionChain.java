@@ -53,11 +53,13 @@ public final class ProjectionChain implements Serializable {
 
   /**
    * Where the chain's results can be remembered: the input of its last level that computes
-   * something (not only passes columns on), when an earlier level narrows the relation's row to
-   * what that level reads. A channel's rules read a few host names and campaign fields, repeated
-   * across sessions, while the row under them holds URLs with their paths; the rules (lower-casing,
-   * lists, regular expressions) then run once per distinct input in a task, not once per session.
-   * Nothing is remembered when a remembered level is not deterministic.
+   * something (not only passes columns on), when a level before it has already reduced the
+   * relation's row to what that level reads. A channel's rules read a few host names and campaign
+   * fields, repeated across sessions, while the row under them holds URLs with their paths; the
+   * rules (lower-casing, lists, regular expressions) then run once per distinct input in a task,
+   * not once per session. Rules that read a URL itself make the inputs nearly all distinct: the
+   * memo then misses and starts over, and the results stay the same. Nothing is remembered when a
+   * remembered level is not deterministic.
    */
   private static int memoFrom(List<Seq<Expression>> expressions) {
     int last = -1;
