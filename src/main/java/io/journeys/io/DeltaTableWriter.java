@@ -27,6 +27,7 @@ public final class DeltaTableWriter {
   private final SparkSession spark;
   private final TableLocations locations;
   private final java.util.Set<OutputTable> statsSynced = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private volatile boolean databaseCreated;
 
   public DeltaTableWriter(SparkSession spark, TableLocations locations) {
     this.spark = spark;
@@ -84,7 +85,7 @@ public final class DeltaTableWriter {
 
   /** @param forWriting bring an existing table's properties to this version's (a commit) */
   private void ensureTable(OutputTable table, boolean forWriting) {
-    spark.sql("CREATE DATABASE IF NOT EXISTS " + locations.database());
+    ensureDatabase();
     org.apache.spark.sql.catalyst.catalog.SessionCatalog catalog = spark.sessionState().catalog();
     org.apache.spark.sql.catalyst.TableIdentifier id = new org.apache.spark.sql.catalyst.TableIdentifier(
         table.tableName(), scala.Option.apply(locations.database()), scala.Option.empty());
@@ -128,6 +129,17 @@ public final class DeltaTableWriter {
   }
 
   private static final String STATS_COLUMNS = "delta.dataSkippingStatsColumns";
+
+  /**
+   * Creates the database once per writer, not once per table: a run writes twelve tables, and
+   * against a remote metastore each {@code CREATE DATABASE IF NOT EXISTS} is a round trip.
+   */
+  private void ensureDatabase() {
+    if (!databaseCreated) {
+      spark.sql("CREATE DATABASE IF NOT EXISTS " + locations.database());
+      databaseCreated = true;
+    }
+  }
 
   /**
    * Sets the table's statistics columns to {@link OutputTable#statsColumns()} when they differ (a

@@ -213,6 +213,38 @@ class DeltaTableWriterTest {
     assertThat(latestVersion(path)).isEqualTo(version);
   }
 
+  @Test
+  void aWriterCreatesItsDatabaseOnceWhateverTheTablesItWrites() throws Exception {
+    List<String> commands = new java.util.concurrent.CopyOnWriteArrayList<>();
+    org.apache.spark.sql.util.QueryExecutionListener listener = new org.apache.spark.sql.util.QueryExecutionListener() {
+      @Override
+      public void onSuccess(String funcName, org.apache.spark.sql.execution.QueryExecution qe, long durationNs) {
+        commands.add(qe.logical().nodeName());
+      }
+
+      @Override
+      public void onFailure(String funcName, org.apache.spark.sql.execution.QueryExecution qe, Exception exception) {}
+    };
+    spark.listenerManager().register(listener);
+    try {
+      DeltaTableWriter writer = new DeltaTableWriter(spark, new TableLocations(dir.toString(), "writer_once"));
+      writer.replaceDates(OutputTable.QUARANTINE, quarantineRows("2026-01-01", "a"),
+          LocalDate.parse("2026-01-01"), LocalDate.parse("2026-01-01"));
+      writer.ensureTable(OutputTable.IDENTITIES);
+      writer.replaceDates(OutputTable.QUARANTINE, quarantineRows("2026-01-02", "b"),
+          LocalDate.parse("2026-01-02"), LocalDate.parse("2026-01-02"));
+      writer.registerExisting();
+      // The listeners hear of each query on Spark's listener bus, after it finished.
+      spark.sparkContext().listenerBus().waitUntilEmpty();
+    } finally {
+      spark.listenerManager().unregister(listener);
+    }
+    assertThat(commands).filteredOn(name -> name.equals("CreateNamespace")).hasSize(1);
+    assertThat(commands).filteredOn(name -> name.startsWith("CreateTable")).hasSize(2);
+    assertThat(spark.catalog().tableExists("writer_once.quarantine")).isTrue();
+    assertThat(spark.catalog().tableExists("writer_once.identities")).isTrue();
+  }
+
   private long latestVersion(String path) {
     return io.delta.tables.DeltaTable.forPath(spark, path).history(1).select("version").first().getLong(0);
   }
