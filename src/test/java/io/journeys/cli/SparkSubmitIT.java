@@ -2,6 +2,7 @@ package io.journeys.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.journeys.config.JobSettings;
 import io.journeys.io.OutputTable;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -122,13 +123,68 @@ class SparkSubmitIT {
     }
     assertThat(probe.out()).as(probe.out()).doesNotContain("differs ");
 
-    Result query = submit(concat(new String[] {"sql", "SELECT count(*) > 0 AS has_sessions FROM sessions",
+    // The tables agree with one another, queried through the command line as an analyst would:
+    // each check counts the rows (or dates) that break it.
+    Result query = submit(concat(new String[] {"sql", CROSS_TABLE_CHECKS.formatted(JobSettings.MODELS.size()),
         "--format", "csv"}, common));
     assertThat(query.code()).as(query.out()).isZero();
     // stdout and Spark's log share the stream: look for the CSV lines among them.
-    assertThat(query.out().lines().toList()).contains("has_sessions", "true");
+    assertThat(query.out().lines().filter(l -> l.matches("[a-z_0-9]+,-?[0-9]+")).toList()).as(query.out())
+        .containsExactlyInAnyOrder(CHECKS.stream().map(c -> c + ",0").toArray(String[]::new));
     assertThat(dir.resolve("warehouse/journeys/_delta_log")).isDirectory();
   }
+
+  private static final List<String> CHECKS = List.of("has_sessions", "some_journeys_convert",
+      "credit_equals_conversions", "every_model_credits", "macros_close_journeys", "paths_count_journeys",
+      "rows_accounted", "quarantine_counted", "path_is_touchpoints", "journey_counted_once",
+      "markov_weights_sum_to_1", "micro_rate", "funnel_narrows", "channel_sessions", "channel_macros",
+      "conversion_in_a_session");
+
+  /**
+   * Consistency of the tables with one another, computed from the tables alone, so independent of
+   * how the job computes each: every macro conversion closes one converting journey on its day and
+   * hands out exactly 1 conversion and its value under every model; paths, channel performance and
+   * run_metrics count the same rows as the tables they summarise. %d is the number of models.
+   */
+  private static final String CROSS_TABLE_CHECKS = """
+      WITH j AS (SELECT * FROM journeys),
+      converting AS (SELECT close_date AS d, macro_conversion AS m, count(*) AS n, sum(coalesce(value, 0)) AS v
+        FROM j WHERE converted GROUP BY 1, 2),
+      credit AS (SELECT conversion_date AS d, macro_conversion AS m, model, sum(credited_conversions) AS n,
+        sum(coalesce(credited_value, 0)) AS v FROM attribution GROUP BY 1, 2, 3)
+      SELECT 'has_sessions' AS chk, if(count(*) > 0, 0, 1) AS bad FROM sessions
+      UNION ALL SELECT 'some_journeys_convert', if(count_if(converted) > 0 AND count_if(NOT converted) > 0, 0, 1) FROM j
+      UNION ALL SELECT 'credit_equals_conversions', count(*) FROM credit FULL JOIN converting c ON credit.d = c.d AND credit.m = c.m
+        WHERE c.n IS NULL OR credit.n IS NULL OR abs(credit.n - c.n) > 1e-9 * c.n OR abs(credit.v - c.v) > 1e-9 * greatest(1, c.v)
+      UNION ALL SELECT 'every_model_credits', count(*) FROM (SELECT d, m FROM credit GROUP BY 1, 2 HAVING count(*) <> %d)
+      UNION ALL SELECT 'macros_close_journeys', count(*)
+        FROM (SELECT event_date AS d, count(*) AS n FROM conversions WHERE kind = 'macro' GROUP BY 1) x
+        FULL JOIN (SELECT d, sum(n) AS n FROM converting GROUP BY 1) y ON x.d = y.d WHERE x.n IS NULL OR y.n IS NULL OR x.n <> y.n
+      UNION ALL SELECT 'paths_count_journeys', count(*)
+        FROM (SELECT close_date AS d, sum(conversions) AS c, sum(non_conversions) AS n FROM paths GROUP BY 1) p
+        FULL JOIN (SELECT close_date AS d, count_if(converted) AS c, count_if(NOT converted) AS n FROM j GROUP BY 1) q
+        ON p.d = q.d WHERE p.c IS NULL OR q.c IS NULL OR p.c <> q.c OR p.n <> q.n
+      UNION ALL SELECT 'rows_accounted', count(*) FROM run_metrics WHERE rows_read <> rows_valid + rows_quarantined + rows_duplicate
+      UNION ALL SELECT 'quarantine_counted', count(*) FROM (SELECT date, sum(rows_quarantined) AS n FROM run_metrics GROUP BY 1) r
+        FULL JOIN (SELECT event_date AS d, count(*) AS n FROM quarantine GROUP BY 1) q ON r.date = q.d
+        WHERE coalesce(r.n, 0) <> coalesce(q.n, 0)
+      UNION ALL SELECT 'path_is_touchpoints', count(*) FROM j WHERE size(touchpoints) <> size(touchpoint_times)
+        OR path <> if(size(touchpoints) = 0, '(none)', array_join(touchpoints, ' > '))
+      UNION ALL SELECT 'journey_counted_once', count(*) FROM (SELECT journey_id FROM j GROUP BY 1 HAVING count(*) > 1)
+      UNION ALL SELECT 'markov_weights_sum_to_1', count(*)
+        FROM (SELECT date, sum(weight) AS w FROM model_weights WHERE model = 'markov' GROUP BY 1) WHERE abs(w - 1) > 1e-9
+      UNION ALL SELECT 'micro_rate', count(*) FROM micro_conversion_performance
+        WHERE converted_visitors > visitors OR abs(conversion_rate - converted_visitors / visitors) > 1e-12
+      UNION ALL SELECT 'funnel_narrows', count(*) FROM funnels a JOIN funnels b
+        ON a.date = b.date AND a.funnel = b.funnel AND b.step = a.step + 1 WHERE b.visitors > a.visitors
+      UNION ALL SELECT 'channel_sessions', count(*) FROM (SELECT date, sum(sessions) AS n FROM channel_performance GROUP BY 1) x
+        FULL JOIN (SELECT session_date AS d, count(*) AS n FROM sessions GROUP BY 1) y ON x.date = y.d
+        WHERE coalesce(x.n, 0) <> coalesce(y.n, 0)
+      UNION ALL SELECT 'channel_macros', count(*) FROM (SELECT date, sum(macro_conversions) AS n FROM channel_performance GROUP BY 1) x
+        FULL JOIN (SELECT event_date AS d, count_if(kind = 'macro') AS n FROM conversions GROUP BY 1) y ON x.date = y.d
+        WHERE coalesce(x.n, 0) <> coalesce(y.n, 0)
+      UNION ALL SELECT 'conversion_in_a_session', count(*) FROM conversions c LEFT ANTI JOIN sessions s ON c.session_id = s.session_id
+      """;
 
   private String[] options(String warehouse, String database) {
     String localConf = Path.of("conf/local.conf").toAbsolutePath().toString();
