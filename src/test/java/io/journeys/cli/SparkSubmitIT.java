@@ -144,7 +144,8 @@ class SparkSubmitIT {
    * Consistency of the tables with one another, computed from the tables alone, so independent of
    * how the job computes each: every macro conversion closes one converting journey on its day and
    * hands out exactly 1 conversion and its value under every model; paths, channel performance and
-   * run_metrics count the same rows as the tables they summarise. %d is the number of models.
+   * run_metrics count the same rows as the tables they summarise. %d is the number of models. Exact
+   * with input.late-days = 0, as here: late days would add stage-1 dates before stage 2's range.
    */
   private static final String CROSS_TABLE_CHECKS = """
       WITH j AS (SELECT * FROM journeys),
