@@ -16,6 +16,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.Metadata;
 import org.apache.spark.sql.types.MetadataBuilder;
 import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * Writes the output tables. A write for a date range replaces exactly those date partitions with
@@ -26,7 +27,7 @@ import org.apache.spark.sql.types.StructField;
 public final class DeltaTableWriter {
   private final SparkSession spark;
   private final TableLocations locations;
-  private final java.util.Set<OutputTable> statsSynced = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final java.util.Set<OutputTable> synced = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private volatile boolean databaseCreated;
 
   public DeltaTableWriter(SparkSession spark, TableLocations locations) {
@@ -98,15 +99,23 @@ public final class DeltaTableWriter {
       }
       if (sameLocation(registered, locations.path(table)) && DeltaPaths.isDeltaTable(spark, locations.path(table))) {
         if (forWriting) {
-          syncStatsColumns(table);
+          syncToThisVersion(table);
         }
         return;
       }
       catalog.dropTable(id, true, false);
     }
-    // Delta refuses to register a location whose table has other properties than the DDL's: an
-    // existing table is registered as it is, then brought to this version's properties.
-    boolean existing = DeltaPaths.isDeltaTable(spark, locations.path(table));
+    // Delta refuses to register a location whose table differs from the DDL in any way, a column's
+    // comment included: an existing table is registered as it is (schema, comments and partitioning
+    // from its own log), then brought to this version's properties.
+    if (DeltaPaths.isDeltaTable(spark, locations.path(table))) {
+      spark.sql("CREATE TABLE IF NOT EXISTS " + locations.qualifiedName(table) + " USING DELTA LOCATION "
+          + quote(locations.path(table)));
+      if (forWriting) {
+        syncToThisVersion(table);
+      }
+      return;
+    }
     StringBuilder ddl = new StringBuilder();
     ddl.append("CREATE TABLE IF NOT EXISTS ").append(locations.qualifiedName(table)).append(" (");
     List<String> columns = new ArrayList<>();
@@ -118,14 +127,11 @@ public final class DeltaTableWriter {
     ddl.append(" PARTITIONED BY (").append(table.partitionColumn()).append(")");
     ddl.append(" LOCATION ").append(quote(locations.path(table)));
     ddl.append(" COMMENT ").append(quote(table.comment()));
-    if (!existing && !table.statsColumns().isEmpty()) {
+    if (!table.statsColumns().isEmpty()) {
       ddl.append(" TBLPROPERTIES (").append(quote(STATS_COLUMNS)).append(" = ")
           .append(quote(String.join(",", table.statsColumns()))).append(")");
     }
     spark.sql(ddl.toString());
-    if (existing && forWriting) {
-      syncStatsColumns(table);
-    }
   }
 
   private static final String STATS_COLUMNS = "delta.dataSkippingStatsColumns";
@@ -142,11 +148,19 @@ public final class DeltaTableWriter {
   }
 
   /**
-   * Sets the table's statistics columns to {@link OutputTable#statsColumns()} when they differ (a
-   * table written by an earlier version): a metadata-only commit, checked once per table and writer.
+   * Brings a table an earlier version wrote to this version's statistics columns and column
+   * comments, by metadata-only commits where they differ; checked once per table and writer.
    */
+  private void syncToThisVersion(OutputTable table) {
+    if (synced.add(table)) {
+      syncStatsColumns(table);
+      syncComments(table);
+    }
+  }
+
+  /** Sets the table's statistics columns to {@link OutputTable#statsColumns()} when they differ. */
   private void syncStatsColumns(OutputTable table) {
-    if (table.statsColumns().isEmpty() || !statsSynced.add(table)) {
+    if (table.statsColumns().isEmpty()) {
       return;
     }
     String wanted = String.join(",", table.statsColumns());
@@ -161,6 +175,25 @@ public final class DeltaTableWriter {
     if (!wanted.equals(current)) {
       spark.sql("ALTER TABLE " + locations.qualifiedName(table) + " SET TBLPROPERTIES (" + quote(STATS_COLUMNS) + " = "
           + quote(wanted) + ")");
+    }
+  }
+
+  /**
+   * Rewords the columns whose comment differs from this version's, so that analysts read the
+   * current meaning. The schema comes from the table's log metadata, which the write reads anyway.
+   */
+  private void syncComments(OutputTable table) {
+    StructType current = spark.read().format("delta").load(locations.path(table)).schema();
+    List<String> names = List.of(current.fieldNames());
+    for (StructField wanted : table.schema().fields()) {
+      if (wanted.getComment().isEmpty() || !names.contains(wanted.name())) {
+        continue;
+      }
+      scala.Option<String> comment = current.apply(wanted.name()).getComment();
+      if (comment.isEmpty() || !comment.get().equals(wanted.getComment().get())) {
+        spark.sql("ALTER TABLE " + locations.qualifiedName(table) + " ALTER COLUMN `" + wanted.name() + "` COMMENT "
+            + quote(wanted.getComment().get()));
+      }
     }
   }
 

@@ -214,6 +214,29 @@ class DeltaTableWriterTest {
   }
 
   @Test
+  void aTableWhoseColumnCommentAnEarlierVersionWordedOtherwiseIsRegisteredWrittenAndReworded() {
+    // A later version may reword a column's comment. Delta refuses to register a location whose
+    // table differs from the DDL in any way, so a new catalog must take the table as it is.
+    String path = dir.resolve("quarantine").toString();
+    DeltaTableWriter.conform(OutputTable.QUARANTINE, quarantineRows("2026-01-01", "earlier"))
+        .write().format("delta").partitionBy("event_date").save(path);
+    spark.sql("ALTER TABLE delta.`" + path + "` ALTER COLUMN reason COMMENT 'Reason, as an earlier version put it'");
+
+    DeltaTableWriter writer = new DeltaTableWriter(spark, new TableLocations(dir.toString(), "writer_reworded"));
+    writer.replaceDates(OutputTable.QUARANTINE, quarantineRows("2026-01-02", "later"),
+        LocalDate.parse("2026-01-02"), LocalDate.parse("2026-01-02"));
+
+    assertThat(spark.table("writer_reworded.quarantine").select("reason").as(org.apache.spark.sql.Encoders.STRING())
+        .collectAsList()).containsExactlyInAnyOrder("earlier", "later");
+    // The write brought the comment to this version's wording; a later writer commits nothing.
+    assertThat(spark.sql("DESCRIBE TABLE writer_reworded.quarantine").filter("col_name = 'reason'").first().getString(2))
+        .isEqualTo("Why the row was rejected");
+    long version = latestVersion(path);
+    new DeltaTableWriter(spark, new TableLocations(dir.toString(), "writer_reworded")).ensureTable(OutputTable.QUARANTINE);
+    assertThat(latestVersion(path)).isEqualTo(version);
+  }
+
+  @Test
   void aWriterCreatesItsDatabaseOnceWhateverTheTablesItWrites() throws Exception {
     List<String> commands = new java.util.concurrent.CopyOnWriteArrayList<>();
     org.apache.spark.sql.util.QueryExecutionListener listener = new org.apache.spark.sql.util.QueryExecutionListener() {
