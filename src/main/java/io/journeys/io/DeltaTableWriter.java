@@ -13,6 +13,8 @@ import org.apache.spark.sql.Observation;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.connector.catalog.Identifier;
+import org.apache.spark.sql.connector.catalog.TableCatalog;
 import org.apache.spark.sql.types.Metadata;
 import org.apache.spark.sql.types.MetadataBuilder;
 import org.apache.spark.sql.types.StructField;
@@ -148,42 +150,48 @@ public final class DeltaTableWriter {
   }
 
   /**
-   * Brings a table an earlier version wrote to this version's statistics columns and column
-   * comments, by metadata-only commits where they differ; checked once per table and writer.
+   * Brings a table an earlier version wrote to this version's statistics columns, table comment and
+   * column comments, by metadata-only commits where they differ; checked once per table and writer.
+   * All three come from one load of the table's log metadata (its snapshot, which the write reads
+   * anyway): {@code DESCRIBE DETAIL} would also count the table's files, a rebuild of its state.
    */
   private void syncToThisVersion(OutputTable table) {
-    if (synced.add(table)) {
-      syncStatsColumns(table);
-      syncComments(table);
-    }
-  }
-
-  /** Sets the table's statistics columns to {@link OutputTable#statsColumns()} when they differ. */
-  private void syncStatsColumns(OutputTable table) {
-    if (table.statsColumns().isEmpty()) {
+    if (!synced.add(table)) {
       return;
     }
-    String wanted = String.join(",", table.statsColumns());
-    // The table's properties from its log's metadata: DESCRIBE DETAIL also counts the table's files
-    // and bytes, a rebuild of its state, 0.5-1.1 s per table against 0.02-0.04 s for this.
-    String current = null;
-    for (Row row : spark.sql("SHOW TBLPROPERTIES delta.`" + locations.path(table).replace("`", "``") + "`").collectAsList()) {
-      if (STATS_COLUMNS.equals(row.getString(0))) {
-        current = row.getString(1);
+    org.apache.spark.sql.connector.catalog.Table current = loadTable(table);
+    java.util.Map<String, String> properties = current.properties();
+    java.util.Map<String, String> changed = new java.util.LinkedHashMap<>();
+    if (!table.statsColumns().isEmpty()) {
+      String wanted = String.join(",", table.statsColumns());
+      if (!wanted.equals(properties.get(STATS_COLUMNS))) {
+        changed.put(STATS_COLUMNS, wanted);
       }
     }
-    if (!wanted.equals(current)) {
-      spark.sql("ALTER TABLE " + locations.qualifiedName(table) + " SET TBLPROPERTIES (" + quote(STATS_COLUMNS) + " = "
-          + quote(wanted) + ")");
+    // Delta keeps the table comment as its description, set through the reserved 'comment' property.
+    if (!table.comment().equals(properties.get(TableCatalog.PROP_COMMENT))) {
+      changed.put(TableCatalog.PROP_COMMENT, table.comment());
+    }
+    if (!changed.isEmpty()) {
+      List<String> assignments = new ArrayList<>();
+      changed.forEach((key, value) -> assignments.add(quote(key) + " = " + quote(value)));
+      spark.sql("ALTER TABLE " + locations.qualifiedName(table) + " SET TBLPROPERTIES ("
+          + String.join(", ", assignments) + ")");
+    }
+    syncComments(table, current.schema());
+  }
+
+  private org.apache.spark.sql.connector.catalog.Table loadTable(OutputTable table) {
+    TableCatalog catalog = (TableCatalog) spark.sessionState().catalogManager().v2SessionCatalog();
+    try {
+      return catalog.loadTable(Identifier.of(new String[] {locations.database()}, table.tableName()));
+    } catch (Exception e) { // Scala's checked NoSuchTable: the table was just registered
+      throw new IllegalStateException("Cannot load table " + locations.qualifiedName(table), e);
     }
   }
 
-  /**
-   * Rewords the columns whose comment differs from this version's, so that analysts read the
-   * current meaning. The schema comes from the table's log metadata, which the write reads anyway.
-   */
-  private void syncComments(OutputTable table) {
-    StructType current = spark.read().format("delta").load(locations.path(table)).schema();
+  /** Rewords the columns whose comment differs from this version's, so that analysts read the current meaning. */
+  private void syncComments(OutputTable table, StructType current) {
     List<String> names = List.of(current.fieldNames());
     for (StructField wanted : table.schema().fields()) {
       if (wanted.getComment().isEmpty() || !names.contains(wanted.name())) {

@@ -214,13 +214,14 @@ class DeltaTableWriterTest {
   }
 
   @Test
-  void aTableWhoseColumnCommentAnEarlierVersionWordedOtherwiseIsRegisteredWrittenAndReworded() {
-    // A later version may reword a column's comment. Delta refuses to register a location whose
+  void aTableWhoseCommentsAnEarlierVersionWordedOtherwiseIsRegisteredWrittenAndReworded() {
+    // A later version may reword a table's or a column's comment. Delta refuses to register a location whose
     // table differs from the DDL in any way, so a new catalog must take the table as it is.
     String path = dir.resolve("quarantine").toString();
     DeltaTableWriter.conform(OutputTable.QUARANTINE, quarantineRows("2026-01-01", "earlier"))
         .write().format("delta").partitionBy("event_date").save(path);
     spark.sql("ALTER TABLE delta.`" + path + "` ALTER COLUMN reason COMMENT 'Reason, as an earlier version put it'");
+    spark.sql("ALTER TABLE delta.`" + path + "` SET TBLPROPERTIES ('comment' = 'Rejected rows, as an earlier version put it')");
 
     DeltaTableWriter writer = new DeltaTableWriter(spark, new TableLocations(dir.toString(), "writer_reworded"));
     writer.replaceDates(OutputTable.QUARANTINE, quarantineRows("2026-01-02", "later"),
@@ -228,9 +229,11 @@ class DeltaTableWriterTest {
 
     assertThat(spark.table("writer_reworded.quarantine").select("reason").as(org.apache.spark.sql.Encoders.STRING())
         .collectAsList()).containsExactlyInAnyOrder("earlier", "later");
-    // The write brought the comment to this version's wording; a later writer commits nothing.
+    // The write brought the comments to this version's wording; a later writer commits nothing.
     assertThat(spark.sql("DESCRIBE TABLE writer_reworded.quarantine").filter("col_name = 'reason'").first().getString(2))
         .isEqualTo("Why the row was rejected");
+    assertThat(spark.sql("DESCRIBE TABLE EXTENDED writer_reworded.quarantine").filter("col_name = 'Comment'").first()
+        .getString(1)).isEqualTo("Input rows rejected by validation, with the reason and the raw row as JSON.");
     long version = latestVersion(path);
     new DeltaTableWriter(spark, new TableLocations(dir.toString(), "writer_reworded")).ensureTable(OutputTable.QUARANTINE);
     assertThat(latestVersion(path)).isEqualTo(version);
