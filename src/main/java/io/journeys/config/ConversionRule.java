@@ -28,4 +28,12 @@ public record ConversionRule(
   public boolean isCountRule() {
     return minCount > 1;
   }
+
+  /**
+   * A micro rule counted within the visitor's journey ({@code per = journey}): it fires once per
+   * journey, at its N-th match since the journey began, which only stage 2 sees.
+   */
+  public boolean isJourneyRule() {
+    return kind == Kind.MICRO && per == CountScope.JOURNEY;
+  }
 }

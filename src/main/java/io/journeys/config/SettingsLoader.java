@@ -218,11 +218,6 @@ public final class SettingsLoader {
                   + "'; expected session or journey");
         }
       }
-      if (per == CountScope.JOURNEY && minCount > 1) {
-        // Journeys exist only in stage 2, after stage 1 has fired the touchpoints.
-        throw new ConfigError("Cannot load config: " + key + " rule '" + name
-            + "' counts per journey, which is not supported yet; use per = session");
-      }
       Optional<String> value = Optional.empty();
       if (rule.hasPath("value")) {
         String expression = rule.getString("value").trim();
@@ -261,8 +256,12 @@ public final class SettingsLoader {
 
   private static List<FunnelDefinition> funnels(Config c) {
     Set<String> known = new HashSet<>();
+    Set<String> perJourney = new HashSet<>();
     for (ConversionRule rule : conversionRules(c, "conversions.micro", Kind.MICRO)) {
       known.add(rule.name());
+      if (rule.isJourneyRule()) {
+        perJourney.add(rule.name());
+      }
     }
     for (ConversionRule rule : conversionRules(c, "conversions.macro", Kind.MACRO)) {
       if (!known.add(rule.name())) {
@@ -280,6 +279,11 @@ public final class SettingsLoader {
         if (!known.contains(step)) {
           throw new ConfigError(
               "Cannot load config: funnel '" + name + "' step '" + step + "' is not a conversion name");
+        }
+        if (perJourney.contains(step)) {
+          // Funnels follow the conversions table; a per = journey touchpoint exists only in journeys.
+          throw new ConfigError("Cannot load config: funnel '" + name + "' step '" + step
+              + "' counts per journey; a funnel step must be a per-session or macro conversion");
         }
       }
       funnels.add(new FunnelDefinition(name, List.copyOf(steps)));

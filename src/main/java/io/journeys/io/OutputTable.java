@@ -43,6 +43,20 @@ public enum OutputTable {
           + " channel STRING COMMENT 'Channel of the session',"
           + " value DOUBLE COMMENT 'Value of a macro conversion (its value expression), else null'",
       List.of("event_time")),
+  JOURNEY_RULE_MATCHES(
+      "journey_rule_matches",
+      "event_date",
+      "Matches of the per = journey micro rules, from which each journey's N-th is chosen: per session and rule,"
+          + " its first N matches, and again after each macro conversion of the device. Written only while such a"
+          + " rule is configured.",
+      "event_date DATE COMMENT 'Day of the event in reporting.timezone',"
+          + " visitor_key STRING COMMENT 'Stitched visitor at run time',"
+          + " visitor_id STRING COMMENT 'Device / cookie id',"
+          + " session_id STRING COMMENT 'Session of the match',"
+          + " event_id STRING COMMENT 'Event that matched the rule',"
+          + " event_time TIMESTAMP COMMENT 'When it happened (UTC)',"
+          + " conversion STRING COMMENT 'Per-journey micro conversion rule name from config'",
+      List.of("event_time")),
   IDENTITIES(
       "identities",
       "last_seen_date",
@@ -211,6 +225,6 @@ public enum OutputTable {
    * its windows on each run.
    */
   public boolean rebalancedByDate() {
-    return this == SESSIONS || this == CONVERSIONS || this == JOURNEYS;
+    return this == SESSIONS || this == CONVERSIONS || this == JOURNEY_RULE_MATCHES || this == JOURNEYS;
   }
 }

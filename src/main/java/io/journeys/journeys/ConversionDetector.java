@@ -10,7 +10,6 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.when;
 
 import io.journeys.config.ConversionRule;
-import io.journeys.config.ConversionRule.CountScope;
 import io.journeys.config.JobSettings.TouchpointDedupe;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -31,6 +30,10 @@ import org.apache.spark.sql.types.DataTypes;
  *   <li>another micro rule fires at its first match of the session with {@code touchpoints.dedupe =
  *       session}, at every match with {@code none};
  *   <li>a macro rule fires at every match, with its value expression as {@code value}.
+ *   <li>a rule counted per journey ({@code per = journey}) is not a touchpoint here: journeys are
+ *       per stitched visitor and span days, so stage 2 decides where it fires. Stage 1 hands on
+ *       the matches it needs, which the session bounds: its first N matches in the session, and
+ *       again after each macro conversion of the device ({@link #journeyMatches}).
  * </ul>
  *
  * The sessionizer adds {@link #FIRED} to every event; {@link #conversions} turns it into one row
@@ -44,12 +47,6 @@ public final class ConversionDetector {
   private final TouchpointDedupe dedupe;
 
   public ConversionDetector(List<ConversionRule> rules, TouchpointDedupe dedupe) {
-    for (ConversionRule rule : rules) {
-      if (rule.isCountRule() && rule.per() == CountScope.JOURNEY) {
-        throw new IllegalArgumentException(
-            "Cannot detect conversions: rule '" + rule.name() + "' counts per journey, which stage 1 cannot see");
-      }
-    }
     this.rules = rules;
     this.dedupe = dedupe;
   }
@@ -93,6 +90,29 @@ public final class ConversionDetector {
    * the firing events only.
    */
   public Dataset<Row> conversions(Dataset<Row> sessionized) {
+    return firings(sessionized, false);
+  }
+
+  /**
+   * One row per match handed on for a per-journey rule, in the columns of {@link #conversions}
+   * ({@code kind} micro): the candidates from which stage 2 picks each journey's N-th.
+   */
+  public Dataset<Row> journeyMatches(Dataset<Row> sessionized) {
+    return firings(sessionized, true);
+  }
+
+  /** Whether some rule counts per journey, so that stage 1 hands matches on to stage 2. */
+  public boolean countsPerJourney() {
+    return rules.stream().anyMatch(ConversionRule::isJourneyRule);
+  }
+
+  private Dataset<Row> firings(Dataset<Row> sessionized, boolean perJourney) {
+    List<Integer> selected = new ArrayList<>();
+    for (int i = 0; i < rules.size(); i++) {
+      if (rules.get(i).isJourneyRule() == perJourney) {
+        selected.add(i);
+      }
+    }
     Column rule = col(FIRED);
     Column kind = lit(null).cast(DataTypes.StringType);
     Column name = lit(null).cast(DataTypes.StringType);
@@ -108,22 +128,37 @@ public final class ConversionDetector {
     return sessionized
         .filter(col(FIRED).isNotNull())
         .withColumn(FIRED, explode(col(FIRED)))
+        .filter(col(FIRED).isin(selected.toArray()))
         .withColumn(KIND, kind)
         .withColumn(CONVERSION, name)
         .withColumn(VALUE, value)
         .drop(FIRED);
   }
 
-  /** Micro rules that count matches within the session: count rules, and all with dedupe per session. */
+  /**
+   * Micro rules that count matches within the session: count rules, per-journey rules, and all with
+   * dedupe per session.
+   */
   List<Integer> countedRules() {
     List<Integer> counted = new ArrayList<>();
     for (int i = 0; i < rules.size(); i++) {
       ConversionRule rule = rules.get(i);
-      if (rule.kind() == ConversionRule.Kind.MICRO && (rule.isCountRule() || dedupe == TouchpointDedupe.SESSION)) {
+      if (rule.kind() == ConversionRule.Kind.MICRO
+          && (rule.isCountRule() || rule.isJourneyRule() || dedupe == TouchpointDedupe.SESSION)) {
         counted.add(i);
       }
     }
     return counted;
+  }
+
+  /** Whether the rule counts per journey: it fires at each of its first N matches of a session. */
+  boolean perJourney(int rule) {
+    return rules.get(rule).isJourneyRule();
+  }
+
+  /** Whether the rule is a macro conversion, after which a per-journey count starts again. */
+  boolean isMacro(int rule) {
+    return rules.get(rule).kind() == ConversionRule.Kind.MACRO;
   }
 
   private static String match(int i) {

@@ -32,6 +32,7 @@ import static org.apache.spark.sql.functions.when;
 
 import io.journeys.Columns;
 import java.time.Duration;
+import java.util.Arrays;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import org.apache.spark.sql.Column;
@@ -55,7 +56,11 @@ import org.apache.spark.sql.Row;
  *       only if nothing follows within the lookback, which the input must cover.
  * </ul>
  *
- * Only journeys whose close day (in the reporting time zone) lies in [from, to] are returned, so a
+ * A match of a per-journey rule ({@link #MIN_COUNT} set) counts toward its rule in the piece; the
+ * match that reaches the rule's count is a touchpoint of the piece, once per piece. Matches do not
+ * extend or cut a piece (see {@link JourneyWalk}).
+ *
+ * <p>Only journeys whose close day (in the reporting time zone) lies in [from, to] are returned, so a
  * range gives the rows of its days run one by one, provided the input reaches {@code 2 × lookback}
  * before {@code from}. The timeline is shuffled once by visitor_key and each partition walked in
  * order ({@link JourneyWalk}), holding one piece's touchpoints at a time, which lookback bounds;
@@ -66,6 +71,8 @@ public final class JourneyBuilder {
   public static final String TIME = "t";
   public static final String IS_MACRO = "is_macro";
   public static final String NAME = "name";
+  /** On the matches of per-journey rules only: the rule's count; a timeline may lack the column. */
+  public static final String MIN_COUNT = "min_count";
 
   private final long lookbackMicros;
   private final ZoneId zone;
@@ -137,7 +144,8 @@ public final class JourneyBuilder {
     Dataset<Row> walked =
         timeline
             .select(col(VISITOR_KEY), unix_micros(col(TIME)).as("t"), col(IS_MACRO), col(NAME), col(SESSION_ID),
-                col(EVENT_ID), col(VALUE).cast("double").as(VALUE))
+                col(EVENT_ID), col(VALUE).cast("double").as(VALUE),
+                (Arrays.asList(timeline.columns()).contains(MIN_COUNT) ? col(MIN_COUNT) : lit(null)).cast("int").as(MIN_COUNT))
             .repartition(col(VISITOR_KEY))
             .sortWithinPartitions(col(VISITOR_KEY), col("t"), col(IS_MACRO), col(EVENT_ID))
             .mapPartitions(new JourneyWalk(lookbackMicros, start, end), Encoders.row(JourneyWalk.OUTPUT));

@@ -2,9 +2,11 @@ package io.journeys.journeys;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Set;
@@ -20,10 +22,15 @@ import scala.collection.immutable.ArraySeq;
  * {@link JourneyBuilder}. A piece ends after a macro conversion, after the visitor's last row, or
  * before a gap longer than the lookback; only the current piece's touchpoints are held, and the
  * journeys come out as they close, so a partition is never buffered.
+ *
+ * <p>A row with a {@code min_count} is a match of a per-journey rule, not a touchpoint: the piece
+ * counts its matches per rule, and the match that brings a rule to its count becomes a touchpoint
+ * (once per piece). Matches neither extend nor cut a piece that has touchpoints or a conversion;
+ * before the first of those, consecutive matches more than lookback apart start the count again.
  */
 final class JourneyWalk implements MapPartitionsFunction<Row, Row> {
   // Input rows: visitor_key STRING, t BIGINT (epoch µs), is_macro BOOLEAN, name STRING,
-  // session_id STRING, event_id STRING, value DOUBLE.
+  // session_id STRING, event_id STRING, value DOUBLE, min_count INT (matches of per-journey rules only).
 
   /**
    * Output: the journey's visitor_key, whether it converted, its close instant, its last row
@@ -57,7 +64,10 @@ final class JourneyWalk implements MapPartitionsFunction<Row, Row> {
   private final class Journeys implements Iterator<Row> {
     private final Iterator<Row> rows;
     private final List<Touch> touches = new ArrayList<>();
+    // The piece's last touchpoint or macro conversion, and its last match of a per-journey rule.
     private Row previous;
+    private Row lastMatch;
+    private final Map<String, Integer> counts = new HashMap<>();
     private Row next;
 
     Journeys(Iterator<Row> rows) {
@@ -66,16 +76,20 @@ final class JourneyWalk implements MapPartitionsFunction<Row, Row> {
 
     @Override
     public boolean hasNext() {
-      while (next == null && (rows.hasNext() || previous != null)) {
+      while (next == null && (rows.hasNext() || open())) {
         Row row = rows.hasNext() ? rows.next() : null;
-        if (previous != null && (row == null || endsPiece(previous, row))) {
-          next = close(previous);
+        if (open() && (row == null || endsPiece(row))) {
+          if (previous != null) {
+            next = close(previous);
+          }
           touches.clear();
+          counts.clear();
+          previous = null;
+          lastMatch = null;
         }
-        if (row != null && !row.getBoolean(2)) {
-          touches.add(new Touch(row.getLong(1), row.getString(3), row.getString(4)));
+        if (row != null) {
+          accept(row);
         }
-        previous = row;
       }
       return next != null;
     }
@@ -90,8 +104,27 @@ final class JourneyWalk implements MapPartitionsFunction<Row, Row> {
       return out;
     }
 
-    private boolean endsPiece(Row last, Row row) {
-      return last.getBoolean(2) || !Objects.equals(row.getString(0), last.getString(0))
+    private boolean open() {
+      return previous != null || lastMatch != null;
+    }
+
+    private void accept(Row row) {
+      if (!row.isNullAt(7)) {
+        lastMatch = row;
+        if (counts.merge(row.getString(3), 1, Integer::sum) != row.getInt(7)) {
+          return;
+        }
+      } else if (row.getBoolean(2)) {
+        previous = row;
+        return;
+      }
+      touches.add(new Touch(row.getLong(1), row.getString(3), row.getString(4)));
+      previous = row;
+    }
+
+    private boolean endsPiece(Row row) {
+      Row last = previous != null ? previous : lastMatch;
+      return !Objects.equals(row.getString(0), last.getString(0)) || (previous != null && previous.getBoolean(2))
           || row.getLong(1) - last.getLong(1) > lookbackMicros;
     }
 

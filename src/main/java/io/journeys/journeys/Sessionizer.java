@@ -140,10 +140,14 @@ public final class Sessionizer {
     int rules = matches.size();
     boolean[] counted = new boolean[rules];
     int[] minCounts = new int[rules];
+    boolean[] perJourney = new boolean[rules];
+    boolean[] macro = new boolean[rules];
     if (detector != null) {
       detector.countedRules().forEach(i -> counted[i] = true);
       for (int i = 0; i < rules; i++) {
         minCounts[i] = detector.minCount(i);
+        perJourney[i] = detector.perJourney(i);
+        macro[i] = detector.isMacro(i);
       }
     }
     TimelineWalk.Layout layout = new TimelineWalk.Layout(
@@ -151,7 +155,7 @@ public final class Sessionizer {
         index(schema, USER_ID), index(schema, SESSION_ID), index(schema, REASON), index(schema, Columns.EVENT_NAME),
         index(schema, PAGE_URL), index(schema, REFERRER_URL), index(schema, UTM_SOURCE), index(schema, UTM_MEDIUM),
         index(schema, UTM_CAMPAIGN), matches.stream().mapToInt(schema::fieldIndex).toArray(), counted, minCounts,
-        settings.timeout().toNanos() / 1000, settings.source() == SessionSource.INPUT, outputsOnly);
+        perJourney, macro, settings.timeout().toNanos() / 1000, settings.source() == SessionSource.INPUT, outputsOnly);
 
     ProjectionChain channel = null;
     int channelField = -1;

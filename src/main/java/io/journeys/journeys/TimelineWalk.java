@@ -77,7 +77,8 @@ final class TimelineWalk implements Function2<Integer, Iterator<InternalRow>, It
   /** Where the walk's inputs are in a row, and how it decides; -1 for an absent column. */
   record Layout(int visitor, int time, int eventId, int userId, int sessionId, int reason, int eventName, int pageUrl,
       int referrerUrl, int utmSource, int utmMedium, int utmCampaign, int[] matches, boolean[] counted, int[] minCounts,
-      long timeoutMicros, boolean inputSessions, boolean outputsOnly) implements Serializable {}
+      boolean[] perJourney, boolean[] macro, long timeoutMicros, boolean inputSessions, boolean outputsOnly)
+      implements Serializable {}
 
   private final Layout layout;
   private final ProjectionChain channel;
@@ -251,15 +252,26 @@ final class TimelineWalk implements Function2<Integer, Iterator<InternalRow>, It
       extra[CHANNEL] = head[5];
       extra[HASHED_ID] = head[6];
       int firing = 0;
+      boolean macroFired = false;
       for (int i = 0; i < rules; i++) {
         boolean match = row.getBoolean(layout.matches()[i]);
         boolean fire = match;
         if (match && layout.counted()[i]) {
           counts[i]++;
-          fire = counts[i] == layout.minCounts()[i];
+          // A per-journey rule hands on every match a journey starting in this session could count.
+          fire = layout.perJourney()[i] ? counts[i] <= layout.minCounts()[i] : counts[i] == layout.minCounts()[i];
         }
         if (fire) {
           firedRules[firing++] = i;
+          macroFired |= layout.macro()[i];
+        }
+      }
+      if (macroFired) {
+        // A macro conversion ends the journey: the next one counts its matches from here.
+        for (int i = 0; i < rules; i++) {
+          if (layout.perJourney()[i]) {
+            counts[i] = 0;
+          }
         }
       }
       extra[FIRED] = firing == 0 ? null : new GenericArrayData(Arrays.copyOf(firedRules, firing));

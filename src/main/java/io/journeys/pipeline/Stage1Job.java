@@ -159,10 +159,12 @@ public final class Stage1Job {
       Column reportingDate = ReportingDate.of(col(EVENT_TIME), settings.reportingTimezone());
       Column sessionInWindow = col(SESSION_DATE).between(java.sql.Date.valueOf(first), java.sql.Date.valueOf(last));
       Dataset<Row> sessions = sessions(outputRows.filter(kept)).filter(sessionInWindow);
+      Column eventInWindow = col(EVENT_DATE).between(java.sql.Date.valueOf(first), java.sql.Date.valueOf(last));
       Dataset<Row> conversions =
-          detector.conversions(outputRows.filter(kept))
-              .withColumn(EVENT_DATE, reportingDate)
-              .filter(col(EVENT_DATE).between(java.sql.Date.valueOf(first), java.sql.Date.valueOf(last)));
+          detector.conversions(outputRows.filter(kept)).withColumn(EVENT_DATE, reportingDate).filter(eventInWindow);
+      Dataset<Row> journeyMatches = detector.countsPerJourney()
+          ? detector.journeyMatches(outputRows.filter(kept)).withColumn(EVENT_DATE, reportingDate).filter(eventInWindow)
+          : null;
       if (settings.identityStitching()) {
         // The keys of this run's devices, computed once for both tables and filled before they are
         // joined, so that the planner sees their real size: broadcast while small, shuffled, not
@@ -174,13 +176,22 @@ public final class Stage1Job {
         keys.count();
         sessions = IdentityLinks.stitchAsOf(sessions, SESSION_DATE, keys);
         conversions = IdentityLinks.stitchAsOf(conversions, EVENT_DATE, keys);
+        journeyMatches = journeyMatches == null ? null : IdentityLinks.stitchAsOf(journeyMatches, EVENT_DATE, keys);
       } else {
         sessions = sessions.withColumn(Columns.VISITOR_KEY, col(VISITOR_ID));
         conversions = conversions.withColumn(Columns.VISITOR_KEY, col(VISITOR_ID));
+        journeyMatches = journeyMatches == null ? null : journeyMatches.withColumn(Columns.VISITOR_KEY, col(VISITOR_ID));
       }
       written.put(OutputTable.SESSIONS.tableName(), writer.replaceDates(OutputTable.SESSIONS, sessions, first, last));
       written.put(OutputTable.CONVERSIONS.tableName(),
           writer.replaceDates(OutputTable.CONVERSIONS, conversions, first, last));
+      if (journeyMatches != null) {
+        written.put(OutputTable.JOURNEY_RULE_MATCHES.tableName(),
+            writer.replaceDates(OutputTable.JOURNEY_RULE_MATCHES, journeyMatches, first, last));
+      } else {
+        // Every table exists after a run; without a per-journey rule this one is not written.
+        writer.ensureTable(OutputTable.JOURNEY_RULE_MATCHES);
+      }
       return new Result(first, counts, written);
     } finally {
       outputRows.unpersist();

@@ -21,6 +21,7 @@ import static org.apache.spark.sql.functions.when;
 import io.journeys.attribution.Attribution;
 import io.journeys.attribution.AttributionModels;
 import io.journeys.attribution.TrainingPaths;
+import io.journeys.config.ConversionRule;
 import io.journeys.config.JobSettings;
 import io.journeys.config.JobSettings.TouchpointKind;
 import io.journeys.io.DeltaTableWriter;
@@ -78,16 +79,18 @@ public final class Stage2Job {
     Dataset<Row> conversions = stitched(table(OutputTable.CONVERSIONS, EVENT_DATE, readFrom, to), keys);
 
     Dataset<Row> sessionsRead = stitched(table(OutputTable.SESSIONS, SESSION_DATE, readFrom, to), keys);
+    Dataset<Row> matches = journeyMatches(readFrom, to, keys);
     JourneyBuilder builder = new JourneyBuilder(lookback, settings.reportingTimezone());
     // The visitors closing a journey are found on the few days that can close one, not in the history.
     Dataset<Row> candidates = timeline(conversions.filter(builder.closingDates(col(EVENT_DATE), from, to)),
-        sessionsRead.filter(builder.closingDates(col(SESSION_DATE), from, to)));
+        sessionsRead.filter(builder.closingDates(col(SESSION_DATE), from, to)),
+        matches == null ? null : matches.filter(builder.closingDates(col(EVENT_DATE), from, to)));
     Dataset<Row> closing = builder.closingVisitors(candidates, from, to).persist(StorageLevel.MEMORY_AND_DISK());
     // Filled first, so that the planner sees its real size: below the broadcast threshold the
     // history's rows are filtered where they are read, instead of all being shuffled to meet it.
     closing.count();
     Dataset<Row> journeys =
-        builder.build(timeline(conversions, sessionsRead), closing, from, to).persist(StorageLevel.MEMORY_AND_DISK());
+        builder.build(timeline(conversions, sessionsRead, matches), closing, from, to).persist(StorageLevel.MEMORY_AND_DISK());
     Map<String, Long> written = new TreeMap<>();
     Dataset<Row> trainingPaths = null;
     try {
@@ -138,15 +141,44 @@ public final class Stage2Job {
     return written;
   }
 
-  /** Touchpoints and macro conversions of every stitched visitor, in the builder's columns. */
-  private Dataset<Row> timeline(Dataset<Row> conversions, Dataset<Row> sessions) {
+  /**
+   * The matches of the per-journey rules, stitched, each with its rule's count; null when no rule
+   * counts per journey or the touchpoints are channels. Days written before such a rule was
+   * configured hold none of its matches.
+   */
+  private Dataset<Row> journeyMatches(LocalDate readFrom, LocalDate to, Dataset<Row> keys) {
+    List<ConversionRule> rules = settings.allRules().stream().filter(ConversionRule::isJourneyRule).toList();
+    if (rules.isEmpty() || settings.attribution().touchpoint() != TouchpointKind.MICRO_CONVERSION) {
+      return null;
+    }
+    Column minCount = lit(null).cast("int");
+    for (ConversionRule rule : rules) {
+      minCount = when(col(CONVERSION).equalTo(rule.name()), lit(rule.minCount())).otherwise(minCount);
+    }
+    Dataset<Row> read = io.journeys.io.DeltaPaths.isDeltaTable(spark, writer.locations().path(OutputTable.JOURNEY_RULE_MATCHES))
+        ? table(OutputTable.JOURNEY_RULE_MATCHES, EVENT_DATE, readFrom, to)
+        : spark.createDataFrame(List.of(), OutputTable.JOURNEY_RULE_MATCHES.schema());
+    // Matches of a rule since removed from config count for nothing.
+    return stitched(read, keys).withColumn(JourneyBuilder.MIN_COUNT, minCount)
+        .filter(col(JourneyBuilder.MIN_COUNT).isNotNull());
+  }
+
+  /** Touchpoints, macro conversions and per-journey matches of every stitched visitor, in the builder's columns. */
+  private Dataset<Row> timeline(Dataset<Row> conversions, Dataset<Row> sessions, Dataset<Row> matches) {
     if (settings.attribution().touchpoint() == TouchpointKind.MICRO_CONVERSION) {
       // Touchpoints and macro conversions in one scan: a union of the two kinds reads the whole
       // window of conversions twice.
       Column macro = col(KIND).equalTo("macro");
-      return conversions.filter(col(KIND).isin("micro", "macro"))
+      Dataset<Row> timeline = conversions.filter(col(KIND).isin("micro", "macro"))
           .select(col(VISITOR_KEY), col(EVENT_TIME).as(JourneyBuilder.TIME), macro.as(JourneyBuilder.IS_MACRO),
               col(CONVERSION).as(JourneyBuilder.NAME), col(SESSION_ID), col(EVENT_ID), when(macro, col(VALUE)).as(VALUE));
+      if (matches == null) {
+        return timeline;
+      }
+      return timeline.withColumn(JourneyBuilder.MIN_COUNT, lit(null).cast("int")).unionByName(
+          matches.select(col(VISITOR_KEY), col(EVENT_TIME).as(JourneyBuilder.TIME), lit(false).as(JourneyBuilder.IS_MACRO),
+              col(CONVERSION).as(JourneyBuilder.NAME), col(SESSION_ID), col(EVENT_ID), lit(null).cast("double").as(VALUE),
+              col(JourneyBuilder.MIN_COUNT)));
     }
     Dataset<Row> macros =
         conversions.filter(col(KIND).equalTo("macro"))

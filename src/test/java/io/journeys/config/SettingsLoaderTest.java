@@ -135,12 +135,18 @@ class SettingsLoaderTest {
   }
 
   @Test
-  void countingPerJourneyIsRejectedBeforeAnyRead() {
+  void aRuleCountsPerJourneyButAFunnelCannotFollowIt() {
+    JobSettings s = SettingsLoader.load(Optional.empty(), List.of(
+        "conversions.micro=[{name = two_visits, when = \"event_name = 'page_view'\", min-count = 2, per = journey}]",
+        "funnels=[]"));
+    assertThat(s.allRules()).filteredOn(ConversionRule::isJourneyRule).extracting(ConversionRule::name)
+        .containsExactly("two_visits");
+    // Funnels follow the conversions table, which per-journey touchpoints are not written to.
     assertThatThrownBy(() -> SettingsLoader.load(Optional.empty(), List.of(
             "conversions.micro=[{name = two_visits, when = \"event_name = 'page_view'\", min-count = 2, per = journey}]",
-            "funnels=[]")))
+            "funnels=[{name = f, steps = [two_visits, purchase]}]")))
         .isInstanceOf(ConfigError.class)
-        .hasMessageContaining("rule 'two_visits' counts per journey");
+        .hasMessageContaining("funnel 'f' step 'two_visits' counts per journey");
   }
 
   @Test

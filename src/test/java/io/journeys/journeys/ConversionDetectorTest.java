@@ -61,6 +61,35 @@ class ConversionDetectorTest {
   }
 
   @Test
+  void aPerJourneyRuleHandsOnTheFirstNMatchesOfASessionAndAgainAfterEachMacroConversion() {
+    // One session p1..p6 with a purchase after p3, and q1 an hour later. Counting 2 per journey,
+    // a journey starting in the session can need only its first 2 matches, or 2 after the purchase.
+    List<ConversionRule> rules = List.of(
+        new ConversionRule("pages", Kind.MICRO, "event_name = 'page_view'", 2, CountScope.JOURNEY, Optional.empty()),
+        RULES.get(2));
+    Dataset<Row> events = new EventFixtures()
+        .event("p1", "v1", "10:00:00", "page_view")
+        .event("p2", "v1", "10:01:00", "page_view")
+        .event("p3", "v1", "10:02:00", "page_view")
+        .event("b1", "v1", "10:03:00", "purchase")
+        .event("p4", "v1", "10:04:00", "page_view")
+        .event("p5", "v1", "10:05:00", "page_view")
+        .event("p6", "v1", "10:06:00", "page_view")
+        .event("q1", "v1", "11:10:00", "page_view")
+        .toDataset(spark);
+    ConversionDetector detector = new ConversionDetector(rules, TouchpointDedupe.SESSION);
+    Dataset<Row> sessionized = new Sessionizer(new SessionSettings(Duration.ofMinutes(30), SessionSource.INACTIVITY))
+        .sessionize(events.repartition(events.col("visitor_id")), null, detector);
+    assertThat(detector.countsPerJourney()).isTrue();
+    assertThat(detector.journeyMatches(sessionized).orderBy("event_time").selectExpr("concat_ws(' ', event_id, conversion)")
+        .as(org.apache.spark.sql.Encoders.STRING()).collectAsList())
+        .containsExactly("p1 pages", "p2 pages", "p4 pages", "p5 pages", "q1 pages");
+    // Not a touchpoint of the session: only stage 2 decides where it fires.
+    assertThat(detector.conversions(sessionized).selectExpr("concat_ws(' ', event_id, conversion)")
+        .as(org.apache.spark.sql.Encoders.STRING()).collectAsList()).containsExactly("b1 purchase");
+  }
+
+  @Test
   void countRulesFireOnceAtTheNthMatchOfTheSessionAndMicroConversionsOncePerSession() {
     assertThat(firings(TouchpointDedupe.SESSION)).containsExactly(
         "s1 micro newsletter_signup -",

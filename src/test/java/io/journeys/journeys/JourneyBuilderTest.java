@@ -17,16 +17,75 @@ class JourneyBuilderTest {
   private final SparkSession spark = TestSpark.session();
   private final JourneyBuilder builder = new JourneyBuilder(Duration.ofDays(30), ZoneOffset.UTC);
 
-  /** Timeline rows: (visitor_key, time, is_macro, name, id). */
+  /** Timeline rows: (visitor_key, time, is_macro, name, id[, min_count of a per-journey rule's match]). */
   private Dataset<Row> timeline(String... rows) {
     StringBuilder values = new StringBuilder();
     for (String row : rows) {
       String[] f = row.split(",");
       values.append(values.length() == 0 ? "" : ", ").append(String.format(
-          "('%s', TIMESTAMP'%s', %s, '%s', 's-%s', '%s', %s)", f[0], f[1], f[2], f[3], f[4], f[4],
-          f[2].equals("true") ? "10.0" : "CAST(NULL AS DOUBLE)"));
+          "('%s', TIMESTAMP'%s', %s, '%s', 's-%s', '%s', %s, %s)", f[0], f[1], f[2], f[3], f[4], f[4],
+          f[2].equals("true") ? "10.0" : "CAST(NULL AS DOUBLE)", f.length > 5 ? f[5] : "CAST(NULL AS INT)"));
     }
-    return spark.sql("SELECT * FROM VALUES " + values + " AS t(visitor_key, t, is_macro, name, session_id, event_id, value)");
+    return spark.sql("SELECT * FROM VALUES " + values
+        + " AS t(visitor_key, t, is_macro, name, session_id, event_id, value, min_count)");
+  }
+
+  @Test
+  void aPerJourneyRuleFiresOnceAtItsNthMatchAcrossDays() {
+    // pages counts per journey to 3: its matches 02-01, 02-05, 02-09 10:00 (the 3rd: a touchpoint
+    // there), 02-09 11:00 (a 4th: nothing); a is an ordinary touchpoint on 02-08.
+    Dataset<Row> t = timeline(
+        "u,2026-02-01 10:00:00,false,pages,1,3",
+        "u,2026-02-05 10:00:00,false,pages,2,3",
+        "u,2026-02-08 10:00:00,false,a,3",
+        "u,2026-02-09 10:00:00,false,pages,4,3",
+        "u,2026-02-09 11:00:00,false,pages,5,3",
+        "u,2026-02-10 10:00:00,true,purchase,6");
+    assertThat(journeys(t, "2026-02-10", "2026-02-10")).containsExactly("u 2026-02-10 true purchase a > pages");
+    Row journey = builder.build(t, LocalDate.parse("2026-02-10"), LocalDate.parse("2026-02-10")).first();
+    assertThat(journey.<java.sql.Timestamp>getAs("journey_start")).isEqualTo(java.sql.Timestamp.valueOf("2026-02-08 10:00:00"));
+    assertThat(journey.<Integer>getAs("sessions_to_convert")).isEqualTo(3); // s-3, s-4 and the purchase's s-6
+  }
+
+  @Test
+  void aMacroConversionStartsAPerJourneyCountAgain() {
+    // Two matches, a purchase, then a third match: it is the new journey's first, so nothing fires
+    // until two more (02-06); carried over, the count would have fired on 02-04.
+    Dataset<Row> t = timeline(
+        "u,2026-02-01 10:00:00,false,pages,1,3",
+        "u,2026-02-02 10:00:00,false,pages,2,3",
+        "u,2026-02-03 10:00:00,true,purchase,3",
+        "u,2026-02-04 10:00:00,false,pages,4,3",
+        "u,2026-02-05 10:00:00,false,pages,5,3",
+        "u,2026-02-06 10:00:00,false,pages,6,3",
+        "u,2026-02-07 10:00:00,true,purchase,7");
+    assertThat(journeys(t, "2026-02-01", "2026-02-28"))
+        .containsExactly("u 2026-02-03 true purchase (none)", "u 2026-02-07 true purchase pages");
+  }
+
+  @Test
+  void matchesNeitherExtendNorCutAJourney() {
+    // a on 01-01 closes 01-31 whatever matches follow: the match on 01-20 does not keep it open.
+    // The match on 02-10 comes after a's journey closed, so the count starts again there, and the
+    // rule (2 matches) fires on 02-12: a journey of its own, closing 30 days later.
+    Dataset<Row> t = timeline(
+        "u,2026-01-01 10:00:00,false,a,1",
+        "u,2026-01-20 10:00:00,false,pages,2,2",
+        "u,2026-02-10 10:00:00,false,pages,3,2",
+        "u,2026-02-12 10:00:00,false,pages,4,2");
+    assertThat(journeys(t, "2026-01-01", "2026-03-31"))
+        .containsExactly("u 2026-01-31 false - a", "u 2026-03-14 false - pages");
+  }
+
+  @Test
+  void matchesMoreThanLookbackApartStartTheCountAgain() {
+    // No touchpoint yet: 01-01 and 02-15 are 45 days apart, so 02-15 counts 1 and 02-16 fires.
+    Dataset<Row> t = timeline(
+        "u,2026-01-01 10:00:00,false,pages,1,2",
+        "u,2026-02-15 10:00:00,false,pages,2,2",
+        "u,2026-02-16 10:00:00,false,pages,3,2",
+        "v,2026-01-01 10:00:00,false,pages,4,2");
+    assertThat(journeys(t, "2026-01-01", "2026-03-31")).containsExactly("u 2026-03-18 false - pages");
   }
 
   private List<String> journeys(Dataset<Row> timeline, String from, String to) {
