@@ -125,10 +125,11 @@ public final class ConversionDetector {
         value = when(rule.equalTo(i), expr(r.valueExpression().get()).try_cast(DataTypes.DoubleType)).otherwise(value);
       }
     }
-    return sessionized
-        .filter(col(FIRED).isNotNull())
-        .withColumn(FIRED, explode(col(FIRED)))
-        .filter(col(FIRED).isin(selected.toArray()))
+    Dataset<Row> fired = sessionized.filter(col(FIRED).isNotNull()).withColumn(FIRED, explode(col(FIRED)));
+    if (selected.size() < rules.size()) {
+      fired = fired.filter(col(FIRED).isin(selected.toArray()));
+    }
+    return fired
         .withColumn(KIND, kind)
         .withColumn(CONVERSION, name)
         .withColumn(VALUE, value)
