@@ -138,7 +138,7 @@ class SparkSubmitIT {
       "credit_equals_conversions", "every_model_credits", "macros_close_journeys", "paths_count_journeys",
       "rows_accounted", "quarantine_counted", "path_is_touchpoints", "journey_counted_once",
       "markov_weights_sum_to_1", "micro_rate", "funnel_narrows", "channel_sessions", "channel_macros",
-      "conversion_in_a_session");
+      "conversion_in_a_session", "journey_rule_fires", "journey_rule_once_per_journey", "journey_rule_at_a_match");
 
   /**
    * Consistency of the tables with one another, computed from the tables alone, so independent of
@@ -146,6 +146,8 @@ class SparkSubmitIT {
    * hands out exactly 1 conversion and its value under every model; paths, channel performance and
    * run_metrics count the same rows as the tables they summarise. %d is the number of models. Exact
    * with input.late-days = 0, as here: late days would add stage-1 dates before stage 2's range.
+   * The last three: a rule counted per journey fires, at most once per journey, at a match stage 1
+   * handed on.
    */
   private static final String CROSS_TABLE_CHECKS = """
       WITH j AS (SELECT * FROM journeys),
@@ -185,11 +187,32 @@ class SparkSubmitIT {
         FULL JOIN (SELECT event_date AS d, count_if(kind = 'macro') AS n FROM conversions GROUP BY 1) y ON x.date = y.d
         WHERE coalesce(x.n, 0) <> coalesce(y.n, 0)
       UNION ALL SELECT 'conversion_in_a_session', count(*) FROM conversions c LEFT ANTI JOIN sessions s ON c.session_id = s.session_id
+      UNION ALL SELECT 'journey_rule_fires', if(count_if(array_contains(touchpoints, 'pages_4_per_journey')) > 0, 0, 1) FROM j
+      UNION ALL SELECT 'journey_rule_once_per_journey', count(*) FROM j
+        WHERE size(filter(touchpoints, x -> x = 'pages_4_per_journey')) > 1
+      UNION ALL SELECT 'journey_rule_at_a_match', count(*)
+        FROM (SELECT touchpoint_times AS at FROM (SELECT inline(arrays_zip(touchpoints, touchpoint_times)) FROM j)
+          WHERE touchpoints = 'pages_4_per_journey') f
+        LEFT ANTI JOIN journey_rule_matches m ON m.event_time = f.at AND m.conversion = 'pages_4_per_journey'
       """;
 
+  /** conf/local.conf with a micro rule counted per journey added to its rules. */
+  private String config() {
+    Path config = dir.resolve("it.conf");
+    try {
+      Files.writeString(config, "include file(\"" + Path.of("conf/local.conf").toAbsolutePath() + "\")\n"
+          + "conversions.micro += { name = " + JOURNEY_RULE + ", when = \"event_name = 'page_view'\", min-count = 4,"
+          + " per = journey }\n", StandardCharsets.UTF_8);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return config.toString();
+  }
+
+  private static final String JOURNEY_RULE = "pages_4_per_journey";
+
   private String[] options(String warehouse, String database) {
-    String localConf = Path.of("conf/local.conf").toAbsolutePath().toString();
-    return new String[] {"--config", localConf, "--set", "spark.master=", "--set", "input.path=" + dir.resolve("events"),
+    return new String[] {"--config", config(), "--set", "spark.master=", "--set", "input.path=" + dir.resolve("events"),
         "--set", "output.path=" + dir.resolve(warehouse), "--set", "output.database=" + database,
         "--set", "attribution.lookback=1d", "--set", "input.late-days=0"};
   }
