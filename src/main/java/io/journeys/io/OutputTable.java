@@ -31,7 +31,8 @@ public enum OutputTable {
   CONVERSIONS(
       "conversions",
       "event_date",
-      "One row per touchpoint (micro conversion occurrence after dedupe) or macro conversion.",
+      "One row per touchpoint (micro conversion occurrence after dedupe) or macro conversion. Rules counted"
+          + " per journey fire in journeys only (see journey_rule_matches).",
       "event_date DATE COMMENT 'Day of the event in reporting.timezone',"
           + " visitor_key STRING COMMENT 'Stitched visitor at run time',"
           + " visitor_id STRING COMMENT 'Device / cookie id',"
