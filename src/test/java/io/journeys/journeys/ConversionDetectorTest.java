@@ -49,12 +49,15 @@ class ConversionDetectorTest {
         .toDataset(spark);
   }
 
-  private List<String> firings(TouchpointDedupe dedupe) {
-    Dataset<Row> events = events();
-    ConversionDetector detector = new ConversionDetector(RULES, dedupe);
-    Dataset<Row> sessionized = new Sessionizer(new SessionSettings(Duration.ofMinutes(30), SessionSource.INACTIVITY))
+  /** The events walked with a 30-minute timeout, each with the rules firing at it. */
+  private static Dataset<Row> sessionized(Dataset<Row> events, ConversionDetector detector) {
+    return new Sessionizer(new SessionSettings(Duration.ofMinutes(30), SessionSource.INACTIVITY))
         .sessionize(events.repartition(events.col("visitor_id")), null, detector);
-    return detector.conversions(sessionized)
+  }
+
+  private List<String> firings(TouchpointDedupe dedupe) {
+    ConversionDetector detector = new ConversionDetector(RULES, dedupe);
+    return detector.conversions(sessionized(events(), detector))
         .orderBy("event_time", "conversion")
         .selectExpr("concat_ws(' ', event_id, kind, conversion, coalesce(cast(value AS STRING), '-'))")
         .as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
@@ -78,8 +81,7 @@ class ConversionDetectorTest {
         .event("q1", "v1", "11:10:00", "page_view")
         .toDataset(spark);
     ConversionDetector detector = new ConversionDetector(rules, TouchpointDedupe.SESSION);
-    Dataset<Row> sessionized = new Sessionizer(new SessionSettings(Duration.ofMinutes(30), SessionSource.INACTIVITY))
-        .sessionize(events.repartition(events.col("visitor_id")), null, detector);
+    Dataset<Row> sessionized = sessionized(events, detector);
     assertThat(detector.countsPerJourney()).isTrue();
     assertThat(detector.journeyMatches(sessionized).orderBy("event_time").selectExpr("concat_ws(' ', event_id, conversion)")
         .as(org.apache.spark.sql.Encoders.STRING()).collectAsList())
