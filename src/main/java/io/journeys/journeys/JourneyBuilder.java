@@ -32,9 +32,9 @@ import static org.apache.spark.sql.functions.when;
 
 import io.journeys.Columns;
 import java.time.Duration;
-import java.util.Arrays;
 import java.time.LocalDate;
 import java.time.ZoneId;
+import java.util.Arrays;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;

@@ -166,7 +166,7 @@ public final class Stage1Job {
           ? detector.journeyMatches(outputRows.filter(kept)).withColumn(EVENT_DATE, reportingDate).filter(eventInWindow)
           : null;
       if (settings.identityStitching()) {
-        // The keys of this run's devices, computed once for both tables and filled before they are
+        // The keys of this run's devices, computed once for the tables and filled before they are
         // joined, so that the planner sees their real size: broadcast while small, shuffled, not
         // collected to the driver, when a run brings many linked devices.
         // Every device with kept rows has a session, so its sessions' last events name them all.
