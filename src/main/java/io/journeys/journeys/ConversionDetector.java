@@ -70,6 +70,15 @@ public final class ConversionDetector {
     return io.journeys.spark.ReferencedColumns.of(events, expressions);
   }
 
+  /**
+   * Whether a value expression is more than a column's name. Only such an expression can raise on
+   * a value (ANSI SQL), and it is evaluated where its rule fires, after the walk.
+   */
+  public boolean valuesMayRaise() {
+    return rules.stream().flatMap(r -> r.valueExpression().stream())
+        .anyMatch(v -> !v.strip().matches("[A-Za-z_][A-Za-z0-9_]*"));
+  }
+
   /** Per rule, whether the event matches its predicate: plain columns, added before the walk. */
   Map<String, Column> matches() {
     Map<String, Column> matches = new LinkedHashMap<>();

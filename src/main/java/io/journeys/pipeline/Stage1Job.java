@@ -94,7 +94,11 @@ public final class Stage1Job {
 
     EventValidator validator =
         new EventValidator(now, settings.input().futureTolerance(), settings.input().minEventTime());
-    return process(events, validator.validate(events), firstRewritten, to, runId);
+    try {
+      return process(events, validator.validate(events), firstRewritten, to, runId);
+    } catch (RuntimeException e) {
+      throw RaisingExpressions.explain(e, events, settings);
+    }
   }
 
   /**
@@ -140,6 +144,10 @@ public final class Stage1Job {
     try {
       // Filled here, by one plain action, rather than by several queries reading it at once.
       outputRows.count();
+      if (detector.valuesMayRaise()) {
+        // Met here, before the first write, rather than at the conversions', after three others.
+        detector.conversions(outputRows.filter(kept)).select(col(Columns.VALUE)).write().format("noop").mode("overwrite").save();
+      }
       // Rejected and duplicate rows and the user edges, a small share of the kept rows, are taken
       // out by one scan (the quarantine write's) for the quarantine, the accounting and the links.
       sideRows = outputRows.filter(col(SET_ASIDE).or(col(Sessionizer.USER_EDGE)))
