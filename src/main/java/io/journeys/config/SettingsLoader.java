@@ -321,7 +321,9 @@ public final class SettingsLoader {
     try {
       CatalystSqlParser$.MODULE$.parseExpression(expression);
     } catch (Exception e) { // Spark's ParseException is a checked Scala exception
-      String reason = String.valueOf(e.getMessage()).lines().findFirst().orElse("syntax error");
+      // Spark's parse message begins with an empty line.
+      String reason = String.valueOf(e.getMessage()).lines().map(String::strip).filter(l -> !l.isEmpty())
+          .findFirst().orElse("syntax error");
       throw new ConfigError(
           "Cannot load config: " + key + " " + what + " has an invalid expression '" + expression + "': "
               + reason + " (" + origin(c, key) + ")");

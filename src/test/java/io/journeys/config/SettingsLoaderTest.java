@@ -121,7 +121,7 @@ class SettingsLoaderTest {
                 List.of("conversions.micro=[{name = broken, when = \"event_name = = 'x'\"}]")))
         .isInstanceOf(ConfigError.class)
         .hasMessageContaining("rule 'broken'")
-        .hasMessageContaining("invalid expression");
+        .hasMessageContaining("invalid expression 'event_name = = 'x'': [PARSE_SYNTAX_ERROR] Syntax error at or near '='");
   }
 
   @Test
