@@ -1,5 +1,6 @@
 package io.journeys.cli;
 
+import io.journeys.ErrorMessages;
 import io.journeys.config.ConfigError;
 import java.io.PrintWriter;
 import picocli.CommandLine;
@@ -78,7 +79,6 @@ public final class JourneysCli implements Runnable {
     if (!(t instanceof ConfigError || t instanceof JobFailure)) {
       t = e;
     }
-    String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
-    return message.lines().findFirst().orElse(message).trim();
+    return t.getMessage() == null ? t.getClass().getSimpleName() : ErrorMessages.firstLine(t.getMessage());
   }
 }

@@ -1,5 +1,6 @@
 package io.journeys.cli;
 
+import io.journeys.ErrorMessages;
 import io.journeys.config.JobSettings;
 import io.journeys.io.DeltaTableWriter;
 import io.journeys.io.TableLocations;
@@ -50,16 +51,12 @@ final class SqlCommand implements Callable<Integer> {
       try {
         result = spark.sql(query);
       } catch (Exception e) { // Spark's AnalysisException is checked
-        throw new JobFailure("Cannot run query: " + firstLine(e.getMessage()), e);
+        throw new JobFailure("Cannot run query: " + ErrorMessages.firstLine(e.getMessage()), e);
       }
       PrintWriter out = spec.commandLine().getOut();
       format.print(result, out, limit);
       out.flush();
       return 0;
     }
-  }
-
-  private static String firstLine(String message) {
-    return message == null ? "unknown error" : message.lines().findFirst().orElse(message);
   }
 }

@@ -9,6 +9,7 @@ import com.typesafe.config.ConfigResolveOptions;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueFactory;
 import com.typesafe.config.ConfigValueType;
+import io.journeys.ErrorMessages;
 import io.journeys.config.ConversionRule.CountScope;
 import io.journeys.config.ConversionRule.Kind;
 import io.journeys.config.JobSettings.AttributionSettings;
@@ -321,9 +322,7 @@ public final class SettingsLoader {
     try {
       CatalystSqlParser$.MODULE$.parseExpression(expression);
     } catch (Exception e) { // Spark's ParseException is a checked Scala exception
-      // Spark's parse message begins with an empty line.
-      String reason = String.valueOf(e.getMessage()).lines().map(String::strip).filter(l -> !l.isEmpty())
-          .findFirst().orElse("syntax error");
+      String reason = ErrorMessages.firstLine(e.getMessage());
       throw new ConfigError(
           "Cannot load config: " + key + " " + what + " has an invalid expression '" + expression + "': "
               + reason + " (" + origin(c, key) + ")");

@@ -12,6 +12,7 @@ import static org.apache.spark.sql.functions.timestamp_millis;
 import static org.apache.spark.sql.functions.timestamp_seconds;
 import static org.apache.spark.sql.functions.when;
 
+import io.journeys.ErrorMessages;
 import io.journeys.cli.JobFailure;
 import io.journeys.config.JobSettings;
 import io.journeys.config.JobSettings.InputSettings;
@@ -111,7 +112,8 @@ public final class EventReader {
     try {
       raw = loadPartitions(first, last).orElseGet(() -> spark.read().format(input.format()).load(input.path()));
     } catch (Exception e) { // Spark's AnalysisException is checked
-      throw new JobFailure("Cannot read events: input.path " + input.path() + " is not readable: " + firstLine(e), e);
+      throw new JobFailure("Cannot read events: input.path " + input.path() + " is not readable: "
+          + ErrorMessages.firstLine(e.getMessage()), e);
     }
     if (!List.of(raw.columns()).contains(EVENT_DATE)) {
       throw new JobFailure("Cannot read events: input.path " + input.path() + " is not partitioned by " + EVENT_DATE);
@@ -220,7 +222,7 @@ public final class EventReader {
     } catch (Exception e) { // Spark's AnalysisException is checked
       throw new JobFailure(
           "Cannot read events: input.columns." + logical + " = '" + mapping + "' does not resolve against "
-              + input.path() + ": " + firstLine(e), e);
+              + input.path() + ": " + ErrorMessages.firstLine(e.getMessage()), e);
     }
     return column;
   }
@@ -268,10 +270,5 @@ public final class EventReader {
       }
     }
     return false;
-  }
-
-  private static String firstLine(Exception e) {
-    String message = String.valueOf(e.getMessage());
-    return message.lines().findFirst().orElse(message);
   }
 }

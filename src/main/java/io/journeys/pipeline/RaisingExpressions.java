@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.when;
 
 import io.journeys.Columns;
+import io.journeys.ErrorMessages;
 import io.journeys.cli.JobFailure;
 import io.journeys.config.ChannelRule;
 import io.journeys.config.ConversionRule;
@@ -105,7 +106,6 @@ final class RaisingExpressions {
     while (!(t instanceof SparkThrowable) && t.getCause() != null && t.getCause() != t) {
       t = t.getCause();
     }
-    String message = String.valueOf(t.getMessage());
-    return message.lines().findFirst().orElse(message).trim();
+    return ErrorMessages.firstLine(t.getMessage());
   }
 }

@@ -12,6 +12,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.not;
 
 import io.journeys.Columns;
+import io.journeys.ErrorMessages;
 import io.journeys.config.JobSettings;
 import io.journeys.io.DeltaTableWriter;
 import io.journeys.io.EventReader;
@@ -272,7 +273,7 @@ public final class Stage1Job {
         }
       } catch (Exception e) { // Spark's AnalysisException is checked
         throw new io.journeys.cli.JobFailure(
-            "Cannot evaluate conversion rule '" + rule.name() + "': " + String.valueOf(e.getMessage()).lines().findFirst().orElse(""), e);
+            "Cannot evaluate conversion rule '" + rule.name() + "': " + ErrorMessages.firstLine(e.getMessage()), e);
       }
     }
   }

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 class JourneysCliTest {
@@ -38,6 +40,15 @@ class JourneysCliTest {
     assertThat(r.code()).isEqualTo(1);
     assertThat(r.err().strip().lines()).hasSize(1);
     assertThat(r.err()).startsWith("journeys: Cannot load config: unknown key 'sessions.timeot'");
+  }
+
+  @Test
+  void aQueryWithASyntaxErrorFailsWithSparksReasonOnOneLine(@TempDir Path dir) {
+    // Spark's parse message begins with an empty line; the reason is on the next.
+    Result r = run("sql", "SELEC 1", "--set", "output.path=" + dir.resolve("warehouse"), "--set", "output.database=cli_syntax");
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.err().strip().lines()).hasSize(1);
+    assertThat(r.err()).startsWith("journeys: Cannot run query: [PARSE_SYNTAX_ERROR] Syntax error at or near 'SELEC'");
   }
 
   @Test
