@@ -263,8 +263,13 @@ public final class Stage1Job {
     return counts;
   }
 
-  /** Every rule's predicate and value must resolve against the mapped events, before any write. */
-  private void checkPredicates(Dataset<Row> events) {
+  /**
+   * Every rule's predicate and value must resolve against the logical columns, before any write:
+   * without the reader's own columns, which are no contract and which Spark would otherwise offer
+   * among its suggestions for a misspelt name.
+   */
+  private void checkPredicates(Dataset<Row> mapped) {
+    Dataset<Row> events = mapped.drop(EventReader.INPUT_ROW, EventReader.EVENT_TIME_RAW);
     for (var rule : settings.allRules()) {
       try {
         events.select(org.apache.spark.sql.functions.expr(rule.when())).schema();

@@ -301,4 +301,15 @@ class DailyJobTest {
         .hasMessageContaining("Cannot evaluate conversion rule 'broken_rule'");
     assertThat(dir.resolve("never").resolve("sessions")).doesNotExist();
   }
+
+  @Test
+  void aRuleSeesTheLogicalColumnsOnlyNotTheReadersOwn() {
+    JobSettings bad = SettingsLoader.load(Optional.empty(), List.of(
+        "input.path=" + dir.resolve("events"), "output.path=" + dir.resolve("never"), "input.late-days=0",
+        "conversions.micro=[{name = raw_rule, when = \"input_row.event_id IS NOT NULL\"}]", "funnels=[]"));
+    assertThatThrownBy(() -> new DailyJob(spark, bad).run(LocalDate.parse("2026-03-10"), LocalDate.parse("2026-03-10")))
+        .isInstanceOf(JobFailure.class)
+        .hasMessageStartingWith("Cannot evaluate conversion rule 'raw_rule': [UNRESOLVED_COLUMN")
+        .hasMessageNotContaining(EventReader.EVENT_TIME_RAW);
+  }
 }
