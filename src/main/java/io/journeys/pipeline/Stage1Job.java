@@ -13,6 +13,7 @@ import static org.apache.spark.sql.functions.not;
 
 import io.journeys.Columns;
 import io.journeys.ErrorMessages;
+import io.journeys.config.ChannelRule;
 import io.journeys.config.JobSettings;
 import io.journeys.io.DeltaTableWriter;
 import io.journeys.io.EventReader;
@@ -279,6 +280,15 @@ public final class Stage1Job {
       } catch (Exception e) { // Spark's AnalysisException is checked
         throw new io.journeys.cli.JobFailure(
             "Cannot evaluate conversion rule '" + rule.name() + "': " + ErrorMessages.firstLine(e.getMessage()), e);
+      }
+    }
+    for (ChannelRule rule : settings.channelRules()) {
+      try {
+        // With the hosts the classifier adds for its rules.
+        new ChannelClassifier(List.of(rule), settings.defaultChannel()).classify(events).schema();
+      } catch (Exception e) { // Spark's AnalysisException is checked
+        throw new io.journeys.cli.JobFailure(
+            "Cannot evaluate channel rule '" + rule.name() + "': " + ErrorMessages.firstLine(e.getMessage()), e);
       }
     }
   }

@@ -303,6 +303,19 @@ class DailyJobTest {
   }
 
   @Test
+  void aChannelRuleOverAnUnknownColumnFailsWithItsNameBeforeAnyWrite() {
+    JobSettings bad = SettingsLoader.load(Optional.empty(), List.of(
+        "input.path=" + dir.resolve("events"), "output.path=" + dir.resolve("never"), "input.late-days=0",
+        "channels.rules=[{name = Search, when = \"referrer_host LIKE '%google%'\"},"
+            + " {name = Partners, when = \"referer_host = 'partner.example'\"}]"));
+    assertThatThrownBy(() -> new DailyJob(spark, bad).run(LocalDate.parse("2026-03-10"), LocalDate.parse("2026-03-10")))
+        .isInstanceOf(JobFailure.class)
+        .hasMessageStartingWith("Cannot evaluate channel rule 'Partners': [UNRESOLVED_COLUMN")
+        .hasMessageContaining("`referrer_host`");
+    assertThat(dir.resolve("never").resolve("sessions")).doesNotExist();
+  }
+
+  @Test
   void aRuleSeesTheLogicalColumnsOnlyNotTheReadersOwn() {
     JobSettings bad = SettingsLoader.load(Optional.empty(), List.of(
         "input.path=" + dir.resolve("events"), "output.path=" + dir.resolve("never"), "input.late-days=0",
