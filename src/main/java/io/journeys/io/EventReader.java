@@ -12,10 +12,12 @@ import static org.apache.spark.sql.functions.timestamp_millis;
 import static org.apache.spark.sql.functions.timestamp_seconds;
 import static org.apache.spark.sql.functions.when;
 
+import io.journeys.Columns;
 import io.journeys.ErrorMessages;
 import io.journeys.cli.JobFailure;
 import io.journeys.config.JobSettings;
 import io.journeys.config.JobSettings.InputSettings;
+import io.journeys.spark.ReferencedColumns;
 import java.io.IOException;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
@@ -23,6 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -193,7 +196,7 @@ public final class EventReader {
         continue;
       }
       Column value = resolve(raw, logical, mapping.get());
-      if (!JobSettings.REQUIRED_COLUMNS.contains(logical) && isPlainName(mapping.get())
+      if (!JobSettings.REQUIRED_COLUMNS.contains(logical) && ReferencedColumns.isColumnName(mapping.get())
           && !hasColumn(raw.schema(), mapping.get())) {
         // An optional column the input simply does not have (the default mapping) is null.
         columns.add(lit(null).cast(type).as(logical));
@@ -208,7 +211,7 @@ public final class EventReader {
 
   private Column resolve(Dataset<Row> raw, String logical, String mapping) {
     boolean required = JobSettings.REQUIRED_COLUMNS.contains(logical);
-    if (isPlainName(mapping) && !hasColumn(raw.schema(), mapping)) {
+    if (ReferencedColumns.isColumnName(mapping) && !hasColumn(raw.schema(), mapping)) {
       if (required) {
         throw new JobFailure(
             "Cannot read events: required column " + logical + " (input.columns." + logical + " = " + mapping
@@ -224,8 +227,17 @@ public final class EventReader {
           "Cannot read events: input.columns." + logical + " = '" + mapping + "' does not resolve against "
               + input.path() + ": " + ErrorMessages.firstLine(e.getMessage()), e);
     }
+    if (IDENTIFYING.contains(logical) && ReferencedColumns.of(raw, List.of(mapping)).isEmpty()) {
+      // A constant id or time makes every event one and the same: a quoted --set value is the usual cause.
+      throw new JobFailure("Cannot read events: input.columns." + logical + " = '" + mapping
+          + "' reads no column of " + input.path() + ", so every event would have the same " + logical
+          + " (--set takes the expression unquoted)");
+    }
     return column;
   }
+
+  /** The logical columns that tell events apart: none of them can be a constant. */
+  private static final Set<String> IDENTIFYING = Set.of(Columns.EVENT_ID, EVENT_TIME, Columns.VISITOR_ID);
 
   /**
    * A timestamp column maps to event_time one to one: a null is a missing time, and the raw text
@@ -259,9 +271,6 @@ public final class EventReader {
     return raw.cast(DataTypes.StringType).try_cast(DataTypes.TimestampType);
   }
 
-  private static boolean isPlainName(String mapping) {
-    return mapping.matches("[A-Za-z_][A-Za-z0-9_]*");
-  }
 
   private static boolean hasColumn(StructType schema, String name) {
     for (String field : schema.fieldNames()) {

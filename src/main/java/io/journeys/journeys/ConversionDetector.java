@@ -76,7 +76,7 @@ public final class ConversionDetector {
    */
   public boolean valuesMayRaise() {
     return rules.stream().flatMap(r -> r.valueExpression().stream())
-        .anyMatch(v -> !v.strip().matches("[A-Za-z_][A-Za-z0-9_]*"));
+        .anyMatch(v -> !io.journeys.spark.ReferencedColumns.isColumnName(v));
   }
 
   /** Per rule, whether the event matches its predicate: plain columns, added before the walk. */

@@ -11,6 +11,7 @@ import io.journeys.config.ChannelRule;
 import io.journeys.config.ConversionRule;
 import io.journeys.config.JobSettings;
 import io.journeys.journeys.ChannelClassifier;
+import io.journeys.spark.ReferencedColumns;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -25,8 +26,8 @@ import org.slf4j.LoggerFactory;
  * Names the configured expression behind a run that failed on a value. Spark SQL is ANSI, so a
  * mapping or a rule that raises on some row ({@code arr[0]} on an empty array, {@code CAST('x' AS
  * INT)}) fails the whole run with Spark's message alone, which names no config key. Only then, each
- * expression is evaluated on its own over the run's events, in config order, and the first that
- * raises is named with the error.
+ * expression is evaluated on its own over the run's events, in turn, and the first that raises is
+ * named with the error.
  */
 final class RaisingExpressions {
   private static final Logger LOG = LoggerFactory.getLogger(RaisingExpressions.class);
@@ -71,17 +72,22 @@ final class RaisingExpressions {
     return Optional.empty();
   }
 
-  /** Input mappings (their columns of the mapped events), then rules and channels, as configured. */
+  /**
+   * Input mappings (their columns of the mapped events), then rules and channels, as configured.
+   * A column's name cannot raise: only expressions are evaluated.
+   */
   static List<Suspect> suspects(JobSettings settings) {
     List<Suspect> suspects = new ArrayList<>();
-    settings.input().columns().forEach((logical, mapping) -> mapping.ifPresent(m -> suspects.add(
-        new Suspect("input.columns." + logical, m, events -> events.select(col(logical))))));
+    settings.input().columns().forEach((logical, mapping) -> mapping
+        .filter(m -> !ReferencedColumns.isColumnName(m))
+        .ifPresent(m -> suspects.add(new Suspect("input.columns." + logical, m, events -> events.select(col(logical))))));
     for (ConversionRule rule : settings.allRules()) {
       String kind = "conversions." + rule.kind().label() + " rule '" + rule.name() + "'";
       suspects.add(new Suspect(kind + " when", rule.when(), events -> events.select(expr(rule.when()))));
       // A value is evaluated only where its rule fires.
-      rule.valueExpression().ifPresent(value -> suspects.add(new Suspect(kind + " value", value,
-          events -> events.select(when(expr("coalesce(" + rule.when() + ", false)"), expr(value))))));
+      rule.valueExpression().filter(value -> !ReferencedColumns.isColumnName(value)).ifPresent(value ->
+          suspects.add(new Suspect(kind + " value", value,
+              events -> events.select(when(expr("coalesce(" + rule.when() + ", false)"), expr(value))))));
     }
     for (ChannelRule rule : settings.channelRules()) {
       // The hosts its predicate may read are added as the classifier adds them.

@@ -13,6 +13,11 @@ import org.apache.spark.sql.catalyst.expressions.Attribute;
 public final class ReferencedColumns {
   private ReferencedColumns() {}
 
+  /** Whether {@code expression} is just a column's name: it can then neither fail nor compute. */
+  public static boolean isColumnName(String expression) {
+    return expression.matches("[A-Za-z_][A-Za-z0-9_]*");
+  }
+
   /** Names of the columns of {@code rows} that any of {@code sqlExpressions} reads. */
   public static Set<String> of(Dataset<Row> rows, Collection<String> sqlExpressions) {
     Set<String> names = new TreeSet<>();

@@ -292,6 +292,21 @@ class DailyJobTest {
   }
 
   @Test
+  void aQuotedSetValueMakesAConstantIdAndIsRefused() {
+    // --set takes the expression unquoted: quoted, it is a SQL string literal.
+    JobSettings quoted = SettingsLoader.load(Optional.empty(), List.of(
+        "input.path=" + dir.resolve("events"), "input.columns.event_id=\"concat(visitor_id, event_time)\""));
+    assertThatThrownBy(() -> new EventReader(spark, quoted).read(LocalDate.parse("2026-03-10"), LocalDate.parse("2026-03-10")))
+        .isInstanceOf(JobFailure.class)
+        .hasMessage("Cannot read events: input.columns.event_id = '\"concat(visitor_id, event_time)\"' reads no column of "
+            + dir.resolve("events") + ", so every event would have the same event_id (--set takes the expression unquoted)");
+    JobSettings unquoted = SettingsLoader.load(Optional.empty(), List.of(
+        "input.path=" + dir.resolve("events"), "input.columns.event_id=concat(visitor_id, event_time)"));
+    assertThat(new EventReader(spark, unquoted).read(LocalDate.parse("2026-03-10"), LocalDate.parse("2026-03-10"))
+        .columns()).contains("event_id");
+  }
+
+  @Test
   void predicateOverAnUnknownColumnFailsWithTheRuleName() {
     JobSettings bad = SettingsLoader.load(Optional.empty(), List.of(
         "input.path=" + dir.resolve("events"), "output.path=" + dir.resolve("never"), "input.late-days=0",
