@@ -20,6 +20,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.assertj.core.api.AbstractThrowableAssert;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -306,25 +307,27 @@ class DailyJobTest {
         .columns()).contains("event_id");
   }
 
+  /** A run of 2026-03-10 on the events with {@code overrides}, expected to fail, writing to ./never. */
+  private AbstractThrowableAssert<?, ? extends Throwable> failingRun(String... overrides) {
+    List<String> all = new ArrayList<>(List.of(
+        "input.path=" + dir.resolve("events"), "output.path=" + dir.resolve("never"), "input.late-days=0"));
+    all.addAll(List.of(overrides));
+    JobSettings bad = SettingsLoader.load(Optional.empty(), all);
+    return assertThatThrownBy(() -> new DailyJob(spark, bad).run(LocalDate.parse("2026-03-10"), LocalDate.parse("2026-03-10")))
+        .isInstanceOf(JobFailure.class);
+  }
+
   @Test
   void predicateOverAnUnknownColumnFailsWithTheRuleName() {
-    JobSettings bad = SettingsLoader.load(Optional.empty(), List.of(
-        "input.path=" + dir.resolve("events"), "output.path=" + dir.resolve("never"), "input.late-days=0",
-        "conversions.micro=[{name = broken_rule, when = \"no_such_column = 1\"}]", "funnels=[]"));
-    assertThatThrownBy(() -> new DailyJob(spark, bad).run(LocalDate.parse("2026-03-10"), LocalDate.parse("2026-03-10")))
-        .isInstanceOf(JobFailure.class)
+    failingRun("conversions.micro=[{name = broken_rule, when = \"no_such_column = 1\"}]", "funnels=[]")
         .hasMessageContaining("Cannot evaluate conversion rule 'broken_rule'");
     assertThat(dir.resolve("never").resolve("sessions")).doesNotExist();
   }
 
   @Test
   void aChannelRuleOverAnUnknownColumnFailsWithItsNameBeforeAnyWrite() {
-    JobSettings bad = SettingsLoader.load(Optional.empty(), List.of(
-        "input.path=" + dir.resolve("events"), "output.path=" + dir.resolve("never"), "input.late-days=0",
-        "channels.rules=[{name = Search, when = \"referrer_host LIKE '%google%'\"},"
-            + " {name = Partners, when = \"referer_host = 'partner.example'\"}]"));
-    assertThatThrownBy(() -> new DailyJob(spark, bad).run(LocalDate.parse("2026-03-10"), LocalDate.parse("2026-03-10")))
-        .isInstanceOf(JobFailure.class)
+    failingRun("channels.rules=[{name = Search, when = \"referrer_host LIKE '%google%'\"},"
+            + " {name = Partners, when = \"referer_host = 'partner.example'\"}]")
         .hasMessageStartingWith("Cannot evaluate channel rule 'Partners': [UNRESOLVED_COLUMN")
         .hasMessageContaining("`referrer_host`");
     assertThat(dir.resolve("never").resolve("sessions")).doesNotExist();
@@ -332,11 +335,7 @@ class DailyJobTest {
 
   @Test
   void aRuleSeesTheLogicalColumnsOnlyNotTheReadersOwn() {
-    JobSettings bad = SettingsLoader.load(Optional.empty(), List.of(
-        "input.path=" + dir.resolve("events"), "output.path=" + dir.resolve("never"), "input.late-days=0",
-        "conversions.micro=[{name = raw_rule, when = \"input_row.event_id IS NOT NULL\"}]", "funnels=[]"));
-    assertThatThrownBy(() -> new DailyJob(spark, bad).run(LocalDate.parse("2026-03-10"), LocalDate.parse("2026-03-10")))
-        .isInstanceOf(JobFailure.class)
+    failingRun("conversions.micro=[{name = raw_rule, when = \"input_row.event_id IS NOT NULL\"}]", "funnels=[]")
         .hasMessageStartingWith("Cannot evaluate conversion rule 'raw_rule': [UNRESOLVED_COLUMN")
         .hasMessageNotContaining(EventReader.EVENT_TIME_RAW);
   }
