@@ -71,6 +71,7 @@ public record JobSettings(
   public record InputSettings(
       String path,
       String format,
+      Optional<String> schema,
       int lateDays,
       boolean allowEmptyDays,
       Duration futureTolerance,

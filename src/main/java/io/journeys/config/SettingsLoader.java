@@ -151,6 +151,18 @@ public final class SettingsLoader {
     if (!Set.of("parquet", "delta", "orc", "json").contains(format)) {
       throw invalid(c, "input.format", "must be one of parquet, delta, orc, json, got '" + format + "'");
     }
+    String schema = c.getString("input.schema").trim();
+    if (!schema.isEmpty()) {
+      if (format.equals("delta")) {
+        throw invalid(c, "input.schema", "cannot be given for a delta input, whose log holds its schema");
+      }
+      try {
+        org.apache.spark.sql.types.StructType.fromDDL(schema);
+      } catch (Exception e) { // Spark's ParseException is a checked Scala exception
+        throw invalid(c, "input.schema", "is not a Spark DDL schema such as 'id STRING, t TIMESTAMP': "
+            + io.journeys.ErrorMessages.firstLine(e.getMessage()));
+      }
+    }
     Instant floor;
     try {
       floor = Instant.parse(c.getString("input.min-event-time"));
@@ -172,6 +184,7 @@ public final class SettingsLoader {
     return new InputSettings(
         nonEmpty(c, "input.path"),
         format,
+        schema.isEmpty() ? Optional.empty() : Optional.of(schema),
         lateDays,
         c.getBoolean("input.allow-empty-days"),
         nonNegative(c, "input.future-tolerance"),

@@ -30,6 +30,7 @@ import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Column;
+import org.apache.spark.sql.DataFrameReader;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -113,7 +114,7 @@ public final class EventReader {
   public Dataset<Row> read(LocalDate first, LocalDate last) {
     Dataset<Row> raw;
     try {
-      raw = loadPartitions(first, last).orElseGet(() -> spark.read().format(input.format()).load(input.path()));
+      raw = loadPartitions(first, last).orElseGet(() -> reader().load(input.path()));
     } catch (Exception e) { // Spark's AnalysisException is checked
       throw new JobFailure("Cannot read events: input.path " + input.path() + " is not readable: "
           + ErrorMessages.firstLine(e.getMessage()), e);
@@ -140,10 +141,17 @@ public final class EventReader {
     }
     try {
       return Optional.of(
-          spark.read().format(input.format()).option("basePath", input.path()).load(partitions.toArray(String[]::new)));
+          reader().option("basePath", input.path()).load(partitions.toArray(String[]::new)));
     } catch (Exception e) { // an empty directory has no schema to infer: left to the root's listing
       return Optional.empty();
     }
+  }
+
+  /** The input's format, and its schema when config gives one. */
+  private DataFrameReader reader() {
+    DataFrameReader reader = spark.read().format(input.format());
+    input.schema().ifPresent(reader::schema);
+    return reader;
   }
 
   private List<String> partitionsIn(LocalDate first, LocalDate last) {

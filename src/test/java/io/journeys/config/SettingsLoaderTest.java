@@ -114,6 +114,18 @@ class SettingsLoaderTest {
   }
 
   @Test
+  void anInputSchemaMustBeSparkDdlAndNotForDelta() {
+    assertThatThrownBy(() -> SettingsLoader.load(Optional.empty(), List.of("input.schema=id STRING,, t TIMESTAMP")))
+        .isInstanceOf(ConfigError.class)
+        .hasMessageContaining("input.schema is not a Spark DDL schema");
+    assertThatThrownBy(() -> SettingsLoader.load(Optional.empty(), List.of("input.schema=id STRING", "input.format=delta")))
+        .isInstanceOf(ConfigError.class)
+        .hasMessageContaining("input.schema cannot be given for a delta input");
+    assertThat(SettingsLoader.load(Optional.empty(), List.of("input.schema=id STRING, t TIMESTAMP")).input().schema())
+        .contains("id STRING, t TIMESTAMP");
+  }
+
+  @Test
   void invalidPredicateFailsWithRuleName() {
     assertThatThrownBy(
             () -> SettingsLoader.load(

@@ -1,12 +1,16 @@
 package io.journeys.io;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.journeys.TestSpark;
+import io.journeys.cli.JobFailure;
 import io.journeys.config.JobSettings;
 import io.journeys.config.SettingsLoader;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.apache.spark.sql.Encoders;
@@ -121,6 +125,29 @@ class InputLayoutsTest {
         "e1|2026-01-05 10:00:00.123|d1|-|-|page_view|" + HOME + "|https://www.google.com/|google|cpc|brand|-|-",
         "e2|2026-01-05 10:01:00.000|d1|-|-|add_to_cart|" + PRODUCT + "|-|-|-|-|-|{\"product_id\":\"p1\"}",
         "e3|2026-01-05 10:05:00.000|d1|u1|-|purchase|-|-|-|-|-|59.9|{\"revenue\":\"59.9\",\"currency\":\"EUR\"}");
+  }
+
+  @Test
+  void segmentAsJsonNeedsTheSchemaOnADayWithoutTrackCalls() throws Exception {
+    // Segment's S3 destination writes JSON. Inferred from a day of page calls alone, the schema has
+    // no `event` (nor `properties`), so the event_name mapping cannot resolve; input.schema fixes that.
+    Path day = Files.createDirectories(dir.resolve("segment-json").resolve("event_date=2026-01-05"));
+    Files.writeString(day.resolve("part-0.json"), "{\"messageId\": \"e1\", \"timestamp\": \"2026-01-05T10:00:00.123Z\","
+        + " \"anonymousId\": \"d1\", \"type\": \"page\", \"context\": {\"page\": {\"url\": \"" + HOME + "\"}}}\n");
+    List<String> json = List.of("input.path=" + dir.resolve("segment-json"), "input.format=json");
+    LocalDate date = LocalDate.parse("2026-01-05");
+    JobSettings inferred = SettingsLoader.load(Optional.of(Path.of("conf/layouts/segment.conf")), json);
+    assertThatThrownBy(() -> new EventReader(spark, inferred).read(date, date))
+        .isInstanceOf(JobFailure.class)
+        .hasMessageStartingWith("Cannot read events: input.columns.event_name = 'if(type = 'page', 'page_view', event)'"
+            + " does not resolve");
+    List<String> withSchema = new ArrayList<>(json);
+    withSchema.add("input.schema=messageId STRING, timestamp STRING, anonymousId STRING, userId STRING, type STRING,"
+        + " event STRING, context STRUCT<page: STRUCT<url: STRING, referrer: STRING>, campaign: STRUCT<source: STRING,"
+        + " medium: STRING, name: STRING>>, properties STRUCT<revenue: DOUBLE, currency: STRING>");
+    JobSettings given = SettingsLoader.load(Optional.of(Path.of("conf/layouts/segment.conf")), withSchema);
+    assertThat(new EventReader(spark, given).read(date, date).selectExpr(LOGICAL).as(Encoders.STRING()).collectAsList())
+        .containsExactly("e1|2026-01-05 10:00:00.123|d1|-|-|page_view|" + HOME + "|-|-|-|-|-|-");
   }
 
   /**
