@@ -245,9 +245,17 @@ public final class SettingsLoader {
 
   private static AttributionSettings attribution(Config c) {
     List<String> models = c.getStringList("attribution.models");
+    if (models.isEmpty()) {
+      throw invalid(c, "attribution.models", "is empty; name at least one of " + JobSettings.MODELS);
+    }
+    Set<String> seen = new HashSet<>();
     for (String model : models) {
       if (!JobSettings.MODELS.contains(model)) {
         throw invalid(c, "attribution.models", "has unknown model '" + model + "'; known: " + JobSettings.MODELS);
+      }
+      if (!seen.add(model)) {
+        // Each model hands out one conversion of credit; listed twice it would hand out two.
+        throw invalid(c, "attribution.models", "names '" + model + "' twice");
       }
     }
     int order = c.getInt("attribution.markov.order");
@@ -272,7 +280,10 @@ public final class SettingsLoader {
     Set<String> known = new HashSet<>();
     Set<String> perJourney = new HashSet<>();
     for (ConversionRule rule : conversionRules(c, "conversions.micro", Kind.MICRO)) {
-      known.add(rule.name());
+      // Touchpoints are deduplicated per rule; two rules of one name would give two per session.
+      if (!known.add(rule.name())) {
+        throw new ConfigError("Cannot load config: conversion name '" + rule.name() + "' is used twice");
+      }
       if (rule.isJourneyRule()) {
         perJourney.add(rule.name());
       }

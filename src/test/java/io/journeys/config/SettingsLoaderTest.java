@@ -170,6 +170,28 @@ class SettingsLoaderTest {
   }
 
   @Test
+  void aModelListedTwiceOrNoModelFailsBeforeAnyRun() {
+    // Listed twice, a model would hand out two conversions of credit per macro conversion.
+    assertThatThrownBy(() -> SettingsLoader.load(Optional.empty(), List.of("attribution.models=[linear, markov, linear]")))
+        .isInstanceOf(ConfigError.class)
+        .hasMessageContaining("attribution.models names 'linear' twice");
+    assertThatThrownBy(() -> SettingsLoader.load(Optional.empty(), List.of("attribution.models=[]")))
+        .isInstanceOf(ConfigError.class)
+        .hasMessageContaining("attribution.models is empty");
+  }
+
+  @Test
+  void twoMicroRulesOfOneNameFail() {
+    // Touchpoints are deduplicated per rule: one name from two rules could be counted twice a session.
+    assertThatThrownBy(() -> SettingsLoader.load(Optional.empty(), List.of(
+            "conversions.micro=[{name = signup, when = \"event_name = 'signup'\"},"
+                + " {name = signup, when = \"event_name = 'register'\"}]",
+            "funnels=[]")))
+        .isInstanceOf(ConfigError.class)
+        .hasMessageContaining("conversion name 'signup' is used twice");
+  }
+
+  @Test
   void funnelStepMustNameAConversion() {
     assertThatThrownBy(
             () -> SettingsLoader.load(Optional.empty(), List.of("funnels=[{name = f, steps = [add_to_cart, nothing]}]")))
