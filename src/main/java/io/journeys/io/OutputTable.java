@@ -161,7 +161,8 @@ public enum OutputTable {
   RUN_METRICS(
       "run_metrics",
       "date",
-      "One row per run and processed date: input accounting, rows written and stage timings.",
+      "One row per processed date, from the last run that rewrote it: input accounting, rows written and stage"
+          + " timings.",
       "date DATE COMMENT 'Processed date',"
           + " run_id STRING COMMENT 'Run id',"
           + " started_at TIMESTAMP COMMENT 'Run start (UTC)',"
@@ -170,7 +171,7 @@ public enum OutputTable {
           + " rows_quarantined BIGINT COMMENT 'Rows sent to quarantine',"
           + " rows_duplicate BIGINT COMMENT 'Duplicate event ids dropped',"
           + " quarantined_by_reason MAP<STRING, BIGINT> COMMENT 'Quarantined rows per reason',"
-          + " rows_written MAP<STRING, BIGINT> COMMENT 'Rows written per table for the date',"
+          + " rows_written MAP<STRING, BIGINT> COMMENT 'Rows written per table by the whole run',"
           + " stage_seconds MAP<STRING, DOUBLE> COMMENT 'Wall seconds per stage of the run'");
 
   private final String tableName;
