@@ -4,12 +4,14 @@ import static io.journeys.Columns.EVENT_DATE;
 import static io.journeys.Columns.EVENT_TIME;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.expr;
+import static org.apache.spark.sql.functions.from_json;
 import static org.apache.spark.sql.functions.abs;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.timestamp_micros;
 import static org.apache.spark.sql.functions.timestamp_millis;
 import static org.apache.spark.sql.functions.timestamp_seconds;
+import static org.apache.spark.sql.functions.to_json;
 import static org.apache.spark.sql.functions.when;
 
 import io.journeys.Columns;
@@ -36,6 +38,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.MapType;
 import org.apache.spark.sql.types.StructType;
 
 /**
@@ -210,11 +213,36 @@ public final class EventReader {
         columns.add(lit(null).cast(type).as(logical));
         continue;
       }
-      // try_cast: a malformed optional value (say revenue "n/a") becomes null instead of failing the run.
-      columns.add(value.try_cast(type).as(logical));
+      columns.add(asLogicalType(raw, logical, mapping.get(), value, type).as(logical));
     }
     columns.add(struct(java.util.Arrays.stream(raw.columns()).map(c -> col("`" + c + "`")).toArray(Column[]::new)).as(INPUT_ROW));
     return raw.select(columns.toArray(Column[]::new));
+  }
+
+  /**
+   * The mapped value as its logical type. try_cast: a malformed optional value (say revenue "n/a")
+   * becomes null instead of failing the run. Trackers carry properties as a struct or as JSON text
+   * as often as a map, so those become the map through JSON (a nested value as its JSON text, text
+   * that is not a JSON object as null). A type that cannot become the logical one fails naming the key.
+   */
+  private Column asLogicalType(Dataset<Row> raw, String logical, String mapping, Column value, DataType type) {
+    DataType from = raw.select(value).schema().fields()[0].dataType();
+    Column typed;
+    if (type instanceof MapType && from instanceof StructType) {
+      typed = from_json(to_json(value), type, Map.of());
+    } else if (type instanceof MapType && from.equals(DataTypes.StringType)) {
+      typed = from_json(value, type, Map.of());
+    } else {
+      typed = value.try_cast(type);
+    }
+    try {
+      raw.select(typed).schema();
+    } catch (Exception e) { // Spark's AnalysisException is checked
+      throw new JobFailure("Cannot read events: input.columns." + logical + " = '" + mapping + "' is "
+          + from.sql() + " in " + input.path() + ", which cannot become " + type.sql()
+          + " (map it with an expression that gives " + type.sql() + ")", e);
+    }
+    return typed;
   }
 
   private Column resolve(Dataset<Row> raw, String logical, String mapping) {

@@ -1,15 +1,18 @@
 package io.journeys.io;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.journeys.EventFixtures;
 import io.journeys.TestSpark;
+import io.journeys.cli.JobFailure;
 import io.journeys.config.JobSettings;
 import io.journeys.config.SettingsLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
@@ -66,6 +69,35 @@ class EventReaderTest {
     assertThat(ids(range)).containsExactlyInAnyOrder("b", "c");
     assertThat(range.select("event_date").distinct().as(Encoders.DATE()).collectAsList())
         .containsExactlyInAnyOrder(java.sql.Date.valueOf("2026-03-11"), java.sql.Date.valueOf("2026-03-12"));
+  }
+
+  /** The properties each row maps to, null where there are none. */
+  private List<Map<String, String>> properties(Dataset<Row> raw, String... settings) {
+    List<String> set = new java.util.ArrayList<>(List.of("input.path=" + events));
+    set.addAll(List.of(settings));
+    return new EventReader(spark, SettingsLoader.load(Optional.empty(), set)).mapColumns(raw)
+        .select("properties").collectAsList().stream()
+        .map(r -> r.isNullAt(0) ? null : r.<String, String>getJavaMap(0)).toList();
+  }
+
+  @Test
+  void propertiesAsAStructOrAsJsonTextBecomeTheMapAndAStructCannotBeRevenue() {
+    Dataset<Row> raw = spark.sql("SELECT * FROM VALUES"
+        + " ('a', named_struct('plan', 'pro', 'qty', 2, 'cart', named_struct('n', 1)), '{\"plan\": \"pro\", \"tags\": [1, 2]}'),"
+        + " ('b', named_struct('plan', 'free', 'qty', 0, 'cart', CAST(NULL AS STRUCT<n: INT>)), 'plan=pro')"
+        + " AS t(event_id, properties, props_text)")
+        .selectExpr("*", "'v' AS visitor_id", "TIMESTAMP'2026-03-10 10:00:00' AS event_time", "'page_view' AS event_name",
+            "DATE'2026-03-10' AS event_date");
+    java.util.HashMap<String, String> free = new java.util.HashMap<>(Map.of("plan", "free", "qty", "0"));
+    // A field that is null in the struct is left out of its JSON, so of the map.
+    assertThat(properties(raw)).containsExactly(Map.of("plan", "pro", "qty", "2", "cart", "{\"n\":1}"), free);
+    // A nested value keeps its JSON text; text that is not a JSON object gives no properties.
+    assertThat(properties(raw, "input.columns.properties=props_text"))
+        .containsExactly(Map.of("plan", "pro", "tags", "[1,2]"), null);
+    assertThatThrownBy(() -> properties(raw, "input.columns.revenue=properties"))
+        .isInstanceOf(JobFailure.class)
+        .hasMessageContaining("input.columns.revenue = 'properties' is STRUCT<")
+        .hasMessageContaining("which cannot become DOUBLE");
   }
 
   @Test
