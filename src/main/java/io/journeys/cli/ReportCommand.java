@@ -34,7 +34,7 @@ final class ReportCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     JobSettings settings = options.settings();
-    var spark = SparkSessionFactory.create(settings);
+    var spark = SparkSessionFactory.createWithCatalog(settings);
     String html = new HtmlReport(spark, new TableLocations(settings.output().path(), settings.output().database()))
         .render(date, to == null ? date : to);
     if (out.getParent() != null) {

@@ -34,7 +34,7 @@ final class RunCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     JobSettings settings = options.settings();
-    SparkSession spark = SparkSessionFactory.create(settings);
+    SparkSession spark = SparkSessionFactory.createWithCatalog(settings);
     LocalDate last = to == null ? date : to;
     DailyJob.Outcome outcome = new DailyJob(spark, settings).run(date, last);
     PrintWriter out = spec.commandLine().getOut();

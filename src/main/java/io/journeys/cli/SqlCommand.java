@@ -37,7 +37,7 @@ final class SqlCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     JobSettings settings = options.settings();
-    SparkSession spark = SparkSessionFactory.create(settings);
+    SparkSession spark = SparkSessionFactory.createWithCatalog(settings);
     {
       TableLocations locations = new TableLocations(settings.output().path(), settings.output().database());
       new DeltaTableWriter(spark, locations).registerExisting();

@@ -41,6 +41,18 @@ public final class SparkSessionFactory {
     return spark;
   }
 
+  /**
+   * The session of a command that opens the catalog (run, sql, report), refused first when its
+   * embedded metastore is another process's. Checked only before this process has a session: its
+   * own catalog may already hold the metastore.
+   */
+  public static SparkSession createWithCatalog(JobSettings settings) {
+    if (SparkSession.getDefaultSession().isEmpty()) {
+      EmbeddedMetastore.requireFree(settings.spark().conf());
+    }
+    return create(settings);
+  }
+
   static final String SNAPSHOT_PARTITIONS = "spark.databricks.delta.snapshotPartitions";
 
   /**

@@ -1,0 +1,96 @@
+package io.journeys.spark;
+
+import io.journeys.cli.JobFailure;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The embedded Derby metastore of {@code conf/local.conf} serves one process at a time. A second
+ * process on it (a {@code sql} while a {@code run} goes on) retried for some 20 s, logged thousands
+ * of lines and ended on Hive's "Unable to instantiate SessionHiveMetaStoreClient", which names
+ * neither the cause nor the remedy. This names both before Spark starts.
+ *
+ * <p>A booted Derby database holds an exclusive file lock on {@code dbex.lck} in its directory for
+ * as long as its process lives; the file stays after the process ends, the lock does not.
+ */
+public final class EmbeddedMetastore {
+  static final String URL_KEY = "spark.hadoop.javax.jdo.option.ConnectionURL";
+  private static final String DERBY = "jdbc:derby:";
+
+  private EmbeddedMetastore() {}
+
+  /**
+   * Fails when the Spark settings name an embedded Derby metastore that another process has
+   * booted. Call it before this process opens the catalog: on Linux, closing any handle of the
+   * lock file would release a lock this process itself held.
+   */
+  public static void requireFree(Map<String, String> sparkConf) {
+    Optional<Path> directory = Optional.ofNullable(sparkConf.get(URL_KEY)).flatMap(EmbeddedMetastore::derbyDirectory);
+    if (directory.isPresent() && heldByAnotherProcess(directory.get())) {
+      throw new JobFailure("Cannot open the catalog: the embedded Derby metastore " + directory.get()
+          + " is in use by another process (a run, sql or notebook session on it); it serves one process at a"
+          + " time: run this when that one has finished, or give both a shared metastore (README, Tables)");
+    }
+  }
+
+  /**
+   * The directory of the embedded Derby database a JDBC URL names ({@code
+   * jdbc:derby:[directory:]name[;attr=value]*}, a {@code databaseName} attribute overriding the
+   * name), relative names against {@code derby.system.home} or the working directory as Derby
+   * resolves them; empty for another database, Derby's network client, or a database in memory,
+   * in the classpath or in a jar.
+   */
+  static Optional<Path> derbyDirectory(String url) {
+    if (!url.toLowerCase(Locale.ROOT).startsWith(DERBY)) {
+      return Optional.empty();
+    }
+    String[] parts = url.substring(DERBY.length()).split(";");
+    String name = parts[0];
+    for (int i = 1; i < parts.length; i++) {
+      int eq = parts[i].indexOf('=');
+      if (eq > 0 && parts[i].substring(0, eq).trim().equalsIgnoreCase("databaseName")) {
+        name = parts[i].substring(eq + 1).trim();
+      }
+    }
+    if (name.startsWith("//") || name.matches("(?i)(memory|classpath|jar):.*")) {
+      return Optional.empty();
+    }
+    name = name.replaceFirst("(?i)^directory:", "");
+    if (name.isBlank()) {
+      return Optional.empty();
+    }
+    Path path = Path.of(name);
+    if (!path.isAbsolute()) {
+      path = Path.of(System.getProperty("derby.system.home", System.getProperty("user.dir"))).resolve(path);
+    }
+    return Optional.of(path.normalize());
+  }
+
+  /** Whether another process holds the lock of the Derby database in {@code directory}. */
+  static boolean heldByAnotherProcess(Path directory) {
+    Path lock = directory.resolve("dbex.lck");
+    if (!Files.isRegularFile(lock)) {
+      return false; // never booted, or not a Derby database: Derby itself will say what is wrong
+    }
+    try (FileChannel channel = FileChannel.open(lock, StandardOpenOption.WRITE)) {
+      FileLock held = channel.tryLock();
+      if (held == null) {
+        return true;
+      }
+      held.release();
+      return false;
+    } catch (OverlappingFileLockException e) {
+      return false; // this process holds it
+    } catch (IOException e) {
+      return false; // unreadable here: leave the verdict to Derby
+    }
+  }
+}
