@@ -1,24 +1,38 @@
 package io.journeys.cli;
 
+import static org.apache.spark.sql.functions.to_json;
+
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.MapType;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
 
-/** How {@code journeys sql} prints a result: an aligned table, CSV (RFC 4180) or JSON lines. */
+/**
+ * How {@code journeys sql} prints a result: an aligned table, CSV (RFC 4180) or JSON lines. In the
+ * table and CSV each value is the text Spark SQL casts it to (a timestamp as {@code yyyy-MM-dd
+ * HH:mm:ss} in the session's UTC), and an array, map or struct is its JSON, which a spreadsheet or
+ * a script can parse back (Java's rendering of the collected value was Scala's {@code HashMap(a -> 1)}).
+ */
 enum ResultFormat {
   TABLE {
     @Override
     void print(Dataset<Row> result, PrintWriter out, int limit) {
       String[] names = result.columns();
       List<String[]> rows = new ArrayList<>();
-      List<Row> collected = result.limit(limit + 1).collectAsList();
+      List<Row> collected = asText(result).limit(limit + 1).collectAsList();
       for (Row row : collected.subList(0, Math.min(limit, collected.size()))) {
         String[] cells = new String[names.length];
         for (int i = 0; i < names.length; i++) {
-          cells[i] = row.isNullAt(i) ? "NULL" : String.valueOf(row.get(i));
+          cells[i] = row.isNullAt(i) ? "NULL" : row.getString(i);
         }
         rows.add(cells);
       }
@@ -55,12 +69,12 @@ enum ResultFormat {
     void print(Dataset<Row> result, PrintWriter out, int limit) {
       String[] names = result.columns();
       out.println(String.join(",", java.util.Arrays.stream(names).map(ResultFormat::escape).toList()));
-      Iterator<Row> it = result.toLocalIterator();
+      Iterator<Row> it = asText(result).toLocalIterator();
       while (it.hasNext()) {
         Row row = it.next();
         List<String> cells = new ArrayList<>();
         for (int i = 0; i < names.length; i++) {
-          cells.add(row.isNullAt(i) ? "" : escape(String.valueOf(row.get(i))));
+          cells.add(row.isNullAt(i) ? "" : escape(row.getString(i)));
         }
         out.println(String.join(",", cells));
       }
@@ -77,6 +91,24 @@ enum ResultFormat {
   };
 
   abstract void print(Dataset<Row> result, PrintWriter out, int limit);
+
+  /** Every column as text, under its own name (names may repeat, so columns are taken by position). */
+  static Dataset<Row> asText(Dataset<Row> result) {
+    StructField[] fields = result.schema().fields();
+    String[] positional = new String[fields.length];
+    for (int i = 0; i < fields.length; i++) {
+      positional[i] = "c" + i;
+    }
+    Dataset<Row> byPosition = result.toDF(positional);
+    Column[] text = new Column[fields.length];
+    for (int i = 0; i < fields.length; i++) {
+      DataType type = fields[i].dataType();
+      Column c = byPosition.col(positional[i]);
+      boolean nested = type instanceof ArrayType || type instanceof MapType || type instanceof StructType;
+      text[i] = (nested ? to_json(c) : c.cast(DataTypes.StringType)).as(fields[i].name());
+    }
+    return byPosition.select(text);
+  }
 
   static String escape(String cell) {
     if (cell.contains(",") || cell.contains("\"") || cell.contains("\n") || cell.contains("\r")) {

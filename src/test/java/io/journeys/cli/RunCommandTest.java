@@ -36,4 +36,28 @@ class RunCommandTest {
     assertThat(q.code()).as(q.err()).isZero();
     assertThat(q.out()).isEqualTo("two\n2\n");
   }
+  @Test
+  void sqlPrintsNestedValuesAsJsonAndTimesAsSparkSqlWritesThem(@TempDir Path dir) {
+    // Two columns named n: taken by position. Before, a map printed as Scala's Map(a -> 1) and a
+    // timestamp as 2026-01-05 10:00:00.0.
+    String query = "SELECT map('a', 1) AS m, array('x', 'y') AS a, named_struct('k', 1, 'v', 'w') AS s,"
+        + " TIMESTAMP'2026-01-05 10:00:00' AS t, CAST(NULL AS STRING) AS n, 2 AS n";
+    String[] where = {"--set", "output.path=" + dir.resolve("warehouse"), "--set", "output.database=cli_text"};
+    JourneysCliTest.Result csv = JourneysCliTest.run(concat(new String[] {"sql", query, "--format", "csv"}, where));
+    assertThat(csv.code()).as(csv.err()).isZero();
+    assertThat(csv.out()).isEqualTo("m,a,s,t,n,n\n"
+        + "\"{\"\"a\"\":1}\",\"[\"\"x\"\",\"\"y\"\"]\",\"{\"\"k\"\":1,\"\"v\"\":\"\"w\"\"}\",2026-01-05 10:00:00,,2\n");
+    JourneysCliTest.Result table = JourneysCliTest.run(concat(new String[] {"sql", query}, where));
+    assertThat(table.code()).as(table.err()).isZero();
+    assertThat(table.out()).isEqualTo("m       | a         | s               | t                   | n    | n\n"
+        + "--------+-----------+-----------------+---------------------+------+--\n"
+        + "{\"a\":1} | [\"x\",\"y\"] | {\"k\":1,\"v\":\"w\"} | 2026-01-05 10:00:00 | NULL | 2\n"
+        + "(1 row)\n");
+  }
+
+  private static String[] concat(String[] a, String[] b) {
+    String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, all, a.length, b.length);
+    return all;
+  }
 }
