@@ -53,8 +53,8 @@ final class GenerateCommand implements Callable<Integer> {
     double seconds = (System.nanoTime() - start) / 1e9;
     long events = spark.read().parquet(out).count();
     spec.commandLine().getOut().printf(
-        "generated %d events for %d visitors over %d days (%s .. %s) into %s in %.1f s (%.0f events/s)%n",
-        events, visitors, days, startDate, startDate.plusDays(days - 1L), out, seconds, events / seconds);
+        "generated %d events for %d visitors over %d day%s (%s .. %s) into %s in %.1f s (%.0f events/s)%n",
+        events, visitors, days, days == 1 ? "" : "s", startDate, startDate.plusDays(days - 1L), out, seconds, events / seconds);
     spec.commandLine().getOut().flush();
     return 0;
   }
