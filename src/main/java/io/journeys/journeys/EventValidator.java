@@ -1,5 +1,6 @@
 package io.journeys.journeys;
 
+import static io.journeys.Columns.EVENT_DATE;
 import static io.journeys.Columns.EVENT_ID;
 import static io.journeys.Columns.EVENT_NAME;
 import static io.journeys.Columns.EVENT_TIME;
@@ -7,9 +8,12 @@ import static io.journeys.Columns.RAW;
 import static io.journeys.Columns.REASON;
 import static io.journeys.Columns.VISITOR_ID;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.timestamp_seconds;
 import static org.apache.spark.sql.functions.to_json;
 import static org.apache.spark.sql.functions.trim;
+import static org.apache.spark.sql.functions.unix_date;
 import static org.apache.spark.sql.functions.when;
 
 import io.journeys.io.EventReader;
@@ -40,14 +44,21 @@ public final class EventValidator {
       List.of(MISSING_EVENT_ID, MISSING_VISITOR_ID, MISSING_EVENT_TIME, UNPARSEABLE_EVENT_TIME, FUTURE_EVENT_TIME,
           TOO_OLD_EVENT_TIME, MISSING_EVENT_NAME);
 
-  private final Timestamp latestAllowed;
+  private final Timestamp latestByClock;
+  private final long toleranceSeconds;
   private final Timestamp earliestAllowed;
 
   /**
-   * @param now the run's wall clock: events later than now + tolerance are future-dated
+   * An event is future-dated when it is later, by more than the tolerance, than both the run's
+   * clock and the end of its input partition's day (UTC). The partition's day: a machine whose
+   * clock is behind the data (or a backfill of generated future days) must not quarantine every
+   * row. The clock: the partition's day may be a local one, hours off UTC.
+   *
+   * @param now the run's wall clock
    */
   public EventValidator(Instant now, Duration futureTolerance, Instant minEventTime) {
-    this.latestAllowed = Timestamp.from(now.plus(futureTolerance));
+    this.latestByClock = Timestamp.from(now.plus(futureTolerance));
+    this.toleranceSeconds = futureTolerance.toSeconds();
     this.earliestAllowed = Timestamp.from(minEventTime);
   }
 
@@ -62,13 +73,23 @@ public final class EventValidator {
             .when(blank(VISITOR_ID), lit(MISSING_VISITOR_ID))
             .when(missingTime, lit(MISSING_EVENT_TIME))
             .when(col(EVENT_TIME).isNull(), lit(UNPARSEABLE_EVENT_TIME))
-            .when(col(EVENT_TIME).gt(lit(latestAllowed)), lit(FUTURE_EVENT_TIME))
+            .when(col(EVENT_TIME).gt(latestAllowed(events)), lit(FUTURE_EVENT_TIME))
             .when(col(EVENT_TIME).lt(lit(earliestAllowed)), lit(TOO_OLD_EVENT_TIME))
             .when(blank(EVENT_NAME), lit(MISSING_EVENT_NAME));
     return events
         .withColumn(REASON, reason)
         .withColumn(RAW, when(col(REASON).isNotNull(), to_json(col(EventReader.INPUT_ROW))))
         .drop(EventReader.INPUT_ROW);
+  }
+
+  /** The latest event time a row may have: see the constructor. */
+  private Column latestAllowed(Dataset<Row> events) {
+    if (!java.util.Arrays.asList(events.columns()).contains(EVENT_DATE)) {
+      return lit(latestByClock);
+    }
+    // Days since 1970 to seconds: the end of the partition's UTC day whatever the session's zone.
+    Column partitionEnd = timestamp_seconds(unix_date(col(EVENT_DATE)).plus(1).multiply(86_400L).plus(toleranceSeconds));
+    return greatest(lit(latestByClock), partitionEnd);
   }
 
   /**

@@ -12,7 +12,9 @@ import org.junit.jupiter.api.Test;
 
 class EventValidatorTest {
   private final SparkSession spark = TestSpark.session();
-  // Run at 2026-03-11T00:00Z with 1h tolerance: 2026-03-11 00:59 is fine, 01:01 is future.
+  // Run at 2026-03-11T00:00Z with 1h tolerance. A row of the 2026-03-10 partition (whose day ends
+  // at the run's clock): 2026-03-11 00:59 is fine, 01:01 is future. A row of a partition after the
+  // clock (a machine whose clock is behind the data): up to its own day's end + 1h.
   private final EventValidator validator = new EventValidator(
       Instant.parse("2026-03-11T00:00:00Z"), Duration.ofHours(1), Instant.parse("2000-01-01T00:00:00Z"));
 
@@ -26,14 +28,18 @@ class EventValidatorTest {
         + " ('e4', CAST(NULL AS TIMESTAMP), 'yesterday-ish', 'v', 'page_view'),"
         + " ('e5', TIMESTAMP'2026-03-11 01:01:00', 'x', 'v', 'page_view'),"
         + " ('e6', TIMESTAMP'1970-01-01 00:00:00', 'x', 'v', 'page_view'),"
-        + " ('e7', TIMESTAMP'2026-03-10 10:00:00', 'x', 'v', NULL)"
+        + " ('e7', TIMESTAMP'2026-03-10 10:00:00', 'x', 'v', NULL),"
+        + " ('later', TIMESTAMP'2027-06-02 00:59:00', 'x', 'v', 'page_view'),"
+        + " ('e8', TIMESTAMP'2027-06-02 01:01:00', 'x', 'v', 'page_view')"
         + " AS t(event_id, event_time, event_time_raw, visitor_id, event_name)")
-        .selectExpr("*", "struct(event_id, visitor_id) AS input_row");
+        .selectExpr("*", "struct(event_id, visitor_id) AS input_row",
+            "IF(event_id IN ('later', 'e8'), DATE'2027-06-01', DATE'2026-03-10') AS event_date");
     List<String> reasons = validator.validate(rows).orderBy("event_id")
         .selectExpr("concat(coalesce(event_id, 'null'), '=', coalesce(reason, 'valid'))").as(Encoders.STRING()).collectAsList();
     assertThat(reasons).containsExactlyInAnyOrder(
         "null=missing_event_id", "ok=valid", "e2=missing_visitor_id", "e3=missing_event_time",
-        "e4=unparseable_event_time", "e5=future_event_time", "e6=too_old_event_time", "e7=missing_event_name");
+        "e4=unparseable_event_time", "e5=future_event_time", "e6=too_old_event_time", "e7=missing_event_name",
+        "later=valid", "e8=future_event_time");
     String raw = validator.validate(rows).filter("event_id = 'e5'").select("raw").as(Encoders.STRING()).first();
     assertThat(raw).isEqualTo("{\"event_id\":\"e5\",\"visitor_id\":\"v\"}");
   }
