@@ -25,6 +25,12 @@ public final class TestSpark {
               .config("spark.sql.shuffle.partitions", "1")
               .config("spark.default.parallelism", "2")
               .config("spark.sql.adaptive.enabled", "false")
+              // Hand-made rows through dozens of plans per job run: compiling code for each cost
+              // more than evaluating the rows it would run on (DailyJobTest and PerJourneyRuleJobTest
+              // 174-177 s against 225-248 s, alternating). The job itself, with code generation, is
+              // tested end to end by SparkSubmitIT.
+              .config("spark.sql.codegen.wholeStage", "false")
+              .config("spark.sql.codegen.factoryMode", "NO_CODEGEN")
               .config("spark.databricks.delta.snapshotPartitions", "1")
               .config("spark.databricks.delta.stats.collect", "false")
               .config("spark.sql.catalogImplementation", "in-memory")
