@@ -9,7 +9,6 @@ import static io.journeys.Columns.VISITOR_KEY;
 import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.date_add;
 import static org.apache.spark.sql.functions.datediff;
 import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.lit;
@@ -24,6 +23,7 @@ import io.delta.tables.DeltaTable;
 import io.journeys.io.DeltaTableWriter;
 import io.journeys.io.OutputTable;
 import java.time.LocalDate;
+import java.time.ZoneId;
 import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -90,7 +90,7 @@ public final class IdentityLinks {
 
   /**
    * Re-keys rows by their device's user as known at the end of each row's date, from {@code keys}
-   * ({@link #keysAsOf(Dataset, LocalDate, LocalDate)}); a device without a key keeps its own id.
+   * ({@link #keysAsOf(Dataset, LocalDate, LocalDate, ZoneId)}); a device without a key keeps its own id.
    * So the stage-1 tables of a day are the same whether it ran alone or inside a backfill range.
    * A device's key ranges do not overlap, so each row matches at most one.
    */
@@ -108,23 +108,24 @@ public final class IdentityLinks {
    * The as-of keys of the devices in {@code devices} (a visitor_id column) for the dates in [first,
    * last], as ranges: key_visitor, key_from, key_to, key_user.
    */
-  public Dataset<Row> keysAsOf(Dataset<Row> devices, LocalDate first, LocalDate last) {
-    return keysAsOf(table(), devices, first, last);
+  public Dataset<Row> keysAsOf(Dataset<Row> devices, LocalDate first, LocalDate last, ZoneId zone) {
+    return keysAsOf(table(), devices, first, last, zone);
   }
 
   /**
    * Per device of {@code devices} with a link: its key for each date in [first, last], among the
-   * links first seen by the end of the date the one seen most recently (sightings after that date
-   * not counted; ties to the greater user_id). Consecutive dates with the same key are one row
+   * links first seen by the end of the date in {@code zone} (the reporting time zone, which dates
+   * the rows) the one seen most recently (later sightings not counted; ties to the greater user_id). Consecutive dates with the same key are one row
    * (key_visitor, key_from, key_to, key_user): most devices keep one user for the whole run, so the
    * keys are about one row per linked device rather than one per device and date, small enough for
    * the planner to broadcast them to the rows they re-key while a run's linked devices are few.
    */
-  static Dataset<Row> keysAsOf(Dataset<Row> allLinks, Dataset<Row> devices, LocalDate first, LocalDate last) {
+  static Dataset<Row> keysAsOf(Dataset<Row> allLinks, Dataset<Row> devices, LocalDate first, LocalDate last,
+      ZoneId zone) {
     Dataset<Row> links = allLinks.join(devices.select(VISITOR_ID), new String[] {VISITOR_ID}, "left_semi");
     Dataset<Row> dates = links.sparkSession()
         .sql("SELECT explode(sequence(DATE'" + first + "', DATE'" + last + "')) AS key_date");
-    Column dayEnd = date_add(col("key_date"), 1).cast("timestamp");
+    Column dayEnd = ReportingDate.endOf(col("key_date"), zone);
     Dataset<Row> daily = links
         .select(col(VISITOR_ID), col(USER_ID), col(FIRST_SEEN), col(LAST_SEEN))
         .crossJoin(broadcast(dates))

@@ -1,6 +1,8 @@
 package io.journeys.journeys;
 
+import static org.apache.spark.sql.functions.date_add;
 import static org.apache.spark.sql.functions.from_utc_timestamp;
+import static org.apache.spark.sql.functions.to_utc_timestamp;
 import static org.apache.spark.sql.functions.to_date;
 
 import java.time.ZoneId;
@@ -22,5 +24,17 @@ public final class ReportingDate {
       return to_date(instant);
     }
     return to_date(from_utc_timestamp(instant, zone.getId()));
+  }
+
+  /**
+   * The instant (UTC) at which the date column {@code date} ends in {@code zone}: the next day's
+   * midnight there (on a day whose midnight a clock change skips, the first instant of that day).
+   */
+  public static Column endOf(Column date, ZoneId zone) {
+    Column nextMidnight = date_add(date, 1).cast("timestamp");
+    if (zone.normalized().equals(ZoneOffset.UTC)) {
+      return nextMidnight;
+    }
+    return to_utc_timestamp(nextMidnight, zone.getId());
   }
 }

@@ -181,7 +181,7 @@ public final class Stage1Job {
         // collected to the driver, when a run brings many linked devices.
         // Every device with kept rows has a session, so its sessions' last events name them all.
         Dataset<Row> devices = outputRows.filter(kept.and(col(Sessionizer.LAST_IN_SESSION))).select(col(VISITOR_ID)).distinct();
-        keys = identities.keysAsOf(devices, first, last)
+        keys = identities.keysAsOf(devices, first, last, settings.reportingTimezone())
             .persist(StorageLevel.MEMORY_AND_DISK());
         keys.count();
         sessions = IdentityLinks.stitchAsOf(sessions, SESSION_DATE, keys);

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.journeys.TestSpark;
 import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
@@ -53,7 +55,7 @@ class IdentityLinksTest {
     // 03-05, seen after N: two ranges of M around one of N. d3 and d5 are linked but not in the
     // run; x is in the run with no link. Consecutive dates with one key are one range.
     Dataset<Row> keys = IdentityLinks.keysAsOf(links(), devices("d1", "d2", "d4", "d6", "x"),
-        LocalDate.parse("2026-03-03"), LocalDate.parse("2026-03-05"));
+        LocalDate.parse("2026-03-03"), LocalDate.parse("2026-03-05"), ZoneOffset.UTC);
     assertThat(strings(keys, "concat_ws(' ', key_visitor, key_from, key_to, key_user)")).containsExactlyInAnyOrder(
         "d1 2026-03-03 2026-03-04 U", "d1 2026-03-05 2026-03-05 V",
         "d2 2026-03-03 2026-03-05 U",
@@ -64,13 +66,45 @@ class IdentityLinksTest {
   @Test
   void asOfStitchingKeysEachRowByItsDateAndLeavesUnlinkedDevicesOnTheirOwnId() {
     Dataset<Row> keys = IdentityLinks.keysAsOf(links(), devices("d1", "d6", "x"),
-        LocalDate.parse("2026-03-03"), LocalDate.parse("2026-03-05"));
+        LocalDate.parse("2026-03-03"), LocalDate.parse("2026-03-05"), ZoneOffset.UTC);
     Dataset<Row> rows = spark.sql("SELECT visitor_id, DATE(d) AS event_date, 'stale' AS visitor_key FROM VALUES"
         + " ('d1', '2026-03-04'), ('d1', '2026-03-05'), ('d6', '2026-03-03'), ('d6', '2026-03-04'), ('d6', '2026-03-04'),"
         + " ('d6', '2026-03-05'), ('x', '2026-03-05') AS t(visitor_id, d)");
     assertThat(strings(IdentityLinks.stitchAsOf(rows, "event_date", keys), "concat(visitor_id, ' ', event_date, ' ', visitor_key)"))
         .containsExactlyInAnyOrder("d1 2026-03-04 U", "d1 2026-03-05 V", "d6 2026-03-03 M", "d6 2026-03-04 N",
             "d6 2026-03-04 N", "d6 2026-03-05 M", "x 2026-03-05 x");
+  }
+
+  /**
+   * A row's date is its day in reporting.timezone, so its key is the user known when that local
+   * day ends. New York is UTC−5 until 2026-03-08 02:00 and UTC−4 from then; Kolkata is UTC+5:30.
+   */
+  @Test
+  void asOfKeysFollowTheEndOfTheDayInTheReportingTimeZone() {
+    Dataset<Row> links = spark.sql("SELECT visitor_id, user_id, TIMESTAMP(first_seen) AS first_seen,"
+        + " TIMESTAMP(first_seen) AS last_seen, to_date(first_seen) AS last_seen_date FROM VALUES"
+        // 02:41Z on 03-04 is 21:41 on 03-03 in New York, 08:11 on 03-04 in Kolkata.
+        + " ('n1', 'E', '2026-03-04 02:41:00'),"
+        // 20:15Z on 03-04 is 15:15 on 03-04 in New York, 01:45 on 03-05 in Kolkata.
+        + " ('k1', 'K', '2026-03-04 20:15:00'),"
+        // P, then Q at 03:00Z on 03-05: 22:00 on 03-04 in New York.
+        + " ('n2', 'P', '2026-03-01 10:00:00'), ('n2', 'Q', '2026-03-05 03:00:00'),"
+        // After the clock change: 03:30Z on 03-09 is 23:30 on 03-08, 04:30Z is 00:30 on 03-09.
+        + " ('n3', 'R', '2026-03-09 03:30:00'), ('n4', 'S', '2026-03-09 04:30:00')"
+        + " AS t(visitor_id, user_id, first_seen)");
+    Dataset<Row> devices = devices("n1", "k1", "n2", "n3", "n4");
+    LocalDate first = LocalDate.parse("2026-03-03");
+    LocalDate last = LocalDate.parse("2026-03-09");
+    assertThat(strings(IdentityLinks.keysAsOf(links, devices, first, last, ZoneId.of("America/New_York")),
+        "concat_ws(' ', key_visitor, key_from, key_to, key_user)")).containsExactlyInAnyOrder(
+        "n1 2026-03-03 2026-03-09 E", "k1 2026-03-04 2026-03-09 K",
+        "n2 2026-03-03 2026-03-03 P", "n2 2026-03-04 2026-03-09 Q",
+        "n3 2026-03-08 2026-03-09 R", "n4 2026-03-09 2026-03-09 S");
+    assertThat(strings(IdentityLinks.keysAsOf(links, devices, first, last, ZoneId.of("Asia/Kolkata")),
+        "concat_ws(' ', key_visitor, key_from, key_to, key_user)")).containsExactlyInAnyOrder(
+        "n1 2026-03-04 2026-03-09 E", "k1 2026-03-05 2026-03-09 K",
+        "n2 2026-03-03 2026-03-04 P", "n2 2026-03-05 2026-03-09 Q",
+        "n3 2026-03-09 2026-03-09 R", "n4 2026-03-09 2026-03-09 S");
   }
 
   @Test
