@@ -4,10 +4,14 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.expr;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.journeys.Columns;
 import io.journeys.TestSpark;
+import io.journeys.config.JobSettings;
+import io.journeys.config.SettingsLoader;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -52,6 +56,38 @@ class ChannelClassifierTest {
     assertThat(UrlHost.ofAscii("https://\u0130stanbul.com/")).isNull();
     assertThat(UrlHost.ofAscii("\u212Attp://s.com/")).isNull();
     assertThat(UrlHost.ofAscii("https://s.com/\u00FC")).isEqualTo("s.com");
+  }
+
+  /**
+   * The shipped rules of reference.conf on first events worked out by hand: a host that merely
+   * contains a search engine's or a network's name is a referral, and so is a referrer on an
+   * event without a page URL (an app screen).
+   */
+  @Test
+  void theDefaultRulesMatchWholeHostNamesAndTreatAMissingPageHostAsAnotherHost() {
+    JobSettings defaults = SettingsLoader.load(Optional.empty(), List.of());
+    ChannelClassifier classifier = new ChannelClassifier(defaults.channelRules(), defaults.defaultChannel());
+    Dataset<Row> firstEvents = spark.sql("SELECT * FROM VALUES"
+        + " (1, 'https://www.google.co.uk/search', 'https://shop.example/', null),"
+        + " (2, 'https://news.google.com/', 'https://shop.example/', null),"
+        + " (3, 'https://notgoogle.com/', 'https://shop.example/', null),"
+        + " (4, 'https://mygooglex.org/', 'https://shop.example/', null),"
+        + " (5, 'https://t.co/abc', 'https://shop.example/', null),"
+        + " (6, 'https://m.facebook.com/', 'https://shop.example/', null),"
+        + " (7, 'https://www.microsoft.com/', 'https://shop.example/', null),"
+        + " (8, 'https://about.com/', 'https://shop.example/', null),"
+        + " (9, 'https://shop.example/cart', 'https://shop.example/', null),"
+        + " (10, null, 'https://shop.example/', null),"
+        + " (11, 'https://partner.example/', null, null),"
+        + " (12, null, null, null),"
+        + " (13, 'https://www.google.com/', 'https://shop.example/', 'cpc'),"
+        + " (14, null, 'https://shop.example/', 'unknown')"
+        + " AS t(i, referrer_url, page_url, utm_medium)")
+        .withColumn("utm_source", expr("if(utm_medium IS NULL, null, 'x')"))
+        .withColumn("utm_campaign", expr("CAST(NULL AS STRING)"));
+    assertThat(classifier.classify(firstEvents).orderBy("i").select(Columns.CHANNEL).as(Encoders.STRING()).collectAsList())
+        .containsExactly("Organic Search", "Organic Search", "Referral", "Referral", "Organic Social", "Organic Social",
+            "Referral", "Referral", "Direct", "Direct", "Referral", "Direct", "Paid Search", "Other");
   }
 
   private List<String> hosts(List<String> urls, String how) {
