@@ -131,14 +131,14 @@ public enum OutputTable {
   FUNNELS(
       "funnels",
       "date",
-      "Ordered funnels from config: visitors reaching each step in order within the lookback.",
+      "Ordered funnels from config: visitors reaching each step in order within the lookback; every step every day, 0 included.",
       "date DATE COMMENT 'Day',"
           + " funnel STRING COMMENT 'Funnel name',"
           + " step INT COMMENT 'Step number, from 1',"
           + " step_name STRING COMMENT 'Conversion name of the step',"
           + " visitors BIGINT COMMENT 'Visitors reaching this step in order',"
-          + " rate_from_previous DOUBLE COMMENT 'visitors / visitors of the previous step',"
-          + " rate_from_start DOUBLE COMMENT 'visitors / visitors of step 1'"),
+          + " rate_from_previous DOUBLE COMMENT 'visitors / visitors of the previous step (1 at step 1; null when that is 0)',"
+          + " rate_from_start DOUBLE COMMENT 'visitors / visitors of step 1 (null when that is 0)'"),
   MODEL_WEIGHTS(
       "model_weights",
       "date",

@@ -24,10 +24,14 @@ import io.journeys.io.OutputTable;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneId;
+import java.util.ArrayList;
 import java.util.List;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.expressions.WindowSpec;
 
@@ -35,7 +39,8 @@ import org.apache.spark.sql.expressions.WindowSpec;
  * The {@code funnels} table. For each funnel, date D and visitor, the visitor's conversions in the
  * lookback window ending at the end of D are matched against the steps in order, greedily (the
  * earliest step 1, then the earliest step 2 after it, ...); {@code visitors} at step k counts the
- * visitors who reached step k that way. Rates are against the previous step and step 1.
+ * visitors who reached step k that way, 0 included: every funnel has every step on every day.
+ * Rates are against the previous step and step 1, null where that step has no visitor.
  *
  * <p>The conversions named in any funnel are shuffled once by visitor and sorted by time; one
  * walk over each visitor's ({@link FunnelCounter}) matches every funnel on every day of the range,
@@ -55,22 +60,42 @@ public final class FunnelReport {
         .mapToLong(d -> micros(d.plusDays(1).atStartOfDay(zone).toInstant()))
         .toArray();
     Object[] stepNames = funnels.stream().flatMap(f -> f.steps().stream()).distinct().toArray();
-    Dataset<Row> counted =
+    Dataset<Row> reached =
         conversions
             .filter(col(CONVERSION).isin(stepNames))
             .select(col(VISITOR_KEY), unix_micros(col(EVENT_TIME)).as("t"), col(CONVERSION))
             .repartition(col(VISITOR_KEY))
             .sortWithinPartitions(col(VISITOR_KEY), col("t"), col(CONVERSION))
-            .mapPartitions(new FunnelCounter(funnels, dayEnds, lookback.toNanos() / 1000), Encoders.row(FunnelCounter.COUNTS))
-            .groupBy(col(FUNNEL), col("day"), col(STEP), col(STEP_NAME))
-            .agg(sum(col(VISITORS)).as(VISITORS))
-            .withColumn(DATE, date_add(lit(java.sql.Date.valueOf(from)), col("day")))
-            .drop("day");
+            .mapPartitions(new FunnelCounter(funnels, dayEnds, lookback.toNanos() / 1000), Encoders.row(FunnelCounter.COUNTS));
+    Dataset<Row> counted = reached
+        .unionByName(everyStep(conversions.sparkSession(), funnels, dayEnds.length))
+        .groupBy(col(FUNNEL), col("day"), col(STEP), col(STEP_NAME))
+        .agg(sum(col(VISITORS)).as(VISITORS))
+        .withColumn(DATE, date_add(lit(java.sql.Date.valueOf(from)), col("day")))
+        .drop("day");
     WindowSpec byStep = Window.partitionBy(FUNNEL, DATE).orderBy(STEP);
+    Column previous = lag(col(VISITORS), 1).over(byStep);
+    Column start = first_value(col(VISITORS)).over(byStep);
     return counted
-        .withColumn(RATE_FROM_PREVIOUS,
-            when(col(STEP).equalTo(1), lit(1.0)).otherwise(col(VISITORS).divide(lag(col(VISITORS), 1).over(byStep))))
-        .withColumn(RATE_FROM_START, col(VISITORS).divide(first_value(col(VISITORS)).over(byStep)));
+        .withColumn(RATE_FROM_PREVIOUS, when(col(STEP).equalTo(1), when(col(VISITORS).gt(0), lit(1.0)))
+            .otherwise(when(previous.gt(0), col(VISITORS).divide(previous))))
+        .withColumn(RATE_FROM_START, when(start.gt(0), col(VISITORS).divide(start)));
+  }
+
+  /**
+   * A zero count for every funnel, day and step: a BI funnel chart needs its empty steps and quiet
+   * days as rows of 0, not as missing bars. Funnels × days × steps rows, whatever the events.
+   */
+  private static Dataset<Row> everyStep(SparkSession spark, List<FunnelDefinition> funnels, int days) {
+    List<Row> zeros = new ArrayList<>();
+    for (FunnelDefinition funnel : funnels) {
+      for (int d = 0; d < days; d++) {
+        for (int k = 0; k < funnel.steps().size(); k++) {
+          zeros.add(RowFactory.create(funnel.name(), d, k + 1, funnel.steps().get(k), 0L));
+        }
+      }
+    }
+    return spark.createDataFrame(zeros, FunnelCounter.COUNTS);
   }
 
   private static long micros(java.time.Instant instant) {

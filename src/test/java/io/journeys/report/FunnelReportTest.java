@@ -65,9 +65,12 @@ class FunnelReportTest {
         .selectExpr("concat_ws(' ', date, funnel, step, step_name, visitors, round(rate_from_previous, 4),"
             + " round(rate_from_start, 4))")
         .as(Encoders.STRING()).collectAsList();
+    // Every step of every funnel on every day, 0 included; a rate against a step of 0 is null
+    // (concat_ws leaves it out).
     assertThat(rows).containsExactlyInAnyOrder(
-        "2026-01-09 abc 1 a 1 1.0 1.0", "2026-01-09 abc 2 b 1 1.0 1.0",
-        "2026-01-11 abc 1 a 1 1.0 1.0",
+        "2026-01-09 abc 1 a 1 1.0 1.0", "2026-01-09 abc 2 b 1 1.0 1.0", "2026-01-09 abc 3 c 0 0.0 0.0",
+        "2026-01-10 abc 1 a 0", "2026-01-10 abc 2 b 0", "2026-01-10 abc 3 c 0",
+        "2026-01-11 abc 1 a 1 1.0 1.0", "2026-01-11 abc 2 b 0 0.0 0.0", "2026-01-11 abc 3 c 0 0.0",
         "2026-01-09 cb 1 c 1 1.0 1.0", "2026-01-09 cb 2 b 1 1.0 1.0",
         "2026-01-10 cb 1 c 2 1.0 1.0", "2026-01-10 cb 2 b 1 0.5 0.5",
         "2026-01-11 cb 1 c 1 1.0 1.0", "2026-01-11 cb 2 b 1 1.0 1.0");
@@ -78,7 +81,8 @@ class FunnelReportTest {
     // Funnel a > b, lookback 1 day, in Europe/Paris (UTC+1 in January). Day 01-10 ends at 01-10
     // 23:00 UTC, so its window is [01-09 23:00, 01-10 23:00) UTC: v's a counts and its b (23:30 UTC,
     // 00:30 on 01-11 in Paris) does not; w's a and b both count. Day 01-11 holds only v's b, which
-    // is not step 1. With UTC days, 01-10 would hold only the two b's, and no visitor.
+    // is not step 1, so 01-11 has steps of 0. With UTC days, 01-10 would hold only the two b's, and no
+    // visitor.
     Dataset<Row> conversions = spark.sql("SELECT * FROM VALUES"
         + " ('v', TIMESTAMP'2026-01-09 23:30:00', 'a'), ('v', TIMESTAMP'2026-01-10 23:30:00', 'b'),"
         + " ('w', TIMESTAMP'2026-01-09 23:10:00', 'a'), ('w', TIMESTAMP'2026-01-10 22:59:00', 'b')"
@@ -87,6 +91,6 @@ class FunnelReportTest {
             LocalDate.parse("2026-01-10"), LocalDate.parse("2026-01-11"), Duration.ofDays(1), ZoneId.of("Europe/Paris"))
         .selectExpr("concat_ws(' ', date, step, visitors)")
         .as(Encoders.STRING()).collectAsList();
-    assertThat(rows).containsExactlyInAnyOrder("2026-01-10 1 2", "2026-01-10 2 1");
+    assertThat(rows).containsExactlyInAnyOrder("2026-01-10 1 2", "2026-01-10 2 1", "2026-01-11 1 0", "2026-01-11 2 0");
   }
 }
