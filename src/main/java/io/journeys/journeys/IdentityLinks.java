@@ -8,6 +8,7 @@ import static io.journeys.Columns.VISITOR_ID;
 import static io.journeys.Columns.VISITOR_KEY;
 import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.datediff;
 import static org.apache.spark.sql.functions.least;
@@ -37,10 +38,12 @@ import org.apache.spark.sql.expressions.WindowSpec;
  * is merged into {@code identities}: first_seen is the earliest, last_seen the latest sighting.
  *
  * <p>The MERGE condition carries a predicate on the partition column {@code last_seen_date}: only
- * links last seen from the first rewritten day on are matched, so a daily run reads a few
- * partitions, not the whole table. A link last seen earlier that shows up again gets a new row
- * (its first_seen is then the new sighting); stitching takes each device's most recent user, so
- * the extra row changes no visitor_key.
+ * links last seen from the earliest day of the merged links on are matched, so a daily run reads a
+ * few partitions, not the whole table, and a rerun matches every row its first run wrote (the
+ * bound follows the links, not the run's dates: a run reads days before the ones it rewrites, and
+ * a partition can hold late events of earlier days). A link last seen earlier that shows up again
+ * gets a new row (its first_seen is then the new sighting); stitching takes each device's most
+ * recent user, so the extra row changes no visitor_key.
  */
 public final class IdentityLinks {
   private final SparkSession spark;
@@ -61,17 +64,21 @@ public final class IdentityLinks {
   }
 
   /** Merges the links of {@code events}; returns the number of links merged. */
-  public long merge(Dataset<Row> events, LocalDate firstRewritten, LocalDate lastRewritten) {
+  public long merge(Dataset<Row> events) {
     writer.ensureTable(OutputTable.IDENTITIES);
     Dataset<Row> links = DeltaTableWriter.conform(OutputTable.IDENTITIES, links(events)).cache();
     try {
-      long n = links.count();
+      Row span = links.agg(count(lit(1)), min(col("last_seen_date"))).first();
+      long n = span.getLong(0);
+      if (n == 0) {
+        return 0;
+      }
       String path = writer.locations().path(OutputTable.IDENTITIES);
       DeltaTable.forPath(spark, path)
           .as("t")
           .merge(
               links.as("s"),
-              "t.last_seen_date >= DATE'" + firstRewritten.minusDays(1) + "'"
+              "t.last_seen_date >= DATE'" + span.getDate(1) + "'"
                   + " AND t.visitor_id = s.visitor_id AND t.user_id = s.user_id")
           .whenMatched()
           .updateExpr(

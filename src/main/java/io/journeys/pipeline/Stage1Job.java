@@ -164,7 +164,7 @@ public final class Stage1Job {
 
       IdentityLinks identities = new IdentityLinks(spark, writer);
       written.put(OutputTable.IDENTITIES.tableName(),
-          identities.merge(sideRows.filter(kept.and(col(Sessionizer.USER_EDGE))), first, last));
+          identities.merge(sideRows.filter(kept.and(col(Sessionizer.USER_EDGE)))));
 
       Column reportingDate = ReportingDate.of(col(EVENT_TIME), settings.reportingTimezone());
       Column sessionInWindow = col(SESSION_DATE).between(java.sql.Date.valueOf(first), java.sql.Date.valueOf(last));

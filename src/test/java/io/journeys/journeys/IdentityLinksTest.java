@@ -3,6 +3,9 @@ package io.journeys.journeys;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.journeys.TestSpark;
+import io.journeys.io.DeltaTableWriter;
+import io.journeys.io.TableLocations;
+import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
@@ -12,6 +15,7 @@ import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class IdentityLinksTest {
   private final SparkSession spark = TestSpark.session();
@@ -105,6 +109,31 @@ class IdentityLinksTest {
         "n1 2026-03-04 2026-03-09 E", "k1 2026-03-05 2026-03-09 K",
         "n2 2026-03-03 2026-03-04 P", "n2 2026-03-05 2026-03-09 Q",
         "n3 2026-03-09 2026-03-09 R", "n4 2026-03-09 2026-03-09 S");
+  }
+
+  /**
+   * A rerun merges the same links again and must leave one row per link, also for a link whose
+   * only sighting is older than the days the run rewrites: a late event in a later partition, or
+   * an event of the extra day a run reads before its first rewritten day.
+   */
+  @Test
+  void mergingTheSameEventsAgainLeavesOneRowPerLink(@TempDir Path dir) {
+    IdentityLinks identities = new IdentityLinks(spark, new DeltaTableWriter(spark, new TableLocations(dir.toString(), "links_test")));
+    Dataset<Row> events = spark.sql("SELECT visitor_id, user_id, TIMESTAMP(t) AS event_time FROM VALUES"
+        + " ('d1', 'U', '2026-03-01 10:00:00'), ('d1', 'U', '2026-03-03 09:00:00'), ('d2', 'W', '2026-02-20 08:00:00')"
+        + " AS e(visitor_id, user_id, t)");
+    assertThat(identities.merge(events)).isEqualTo(2);
+    assertThat(identities.merge(events)).isEqualTo(2);
+    String table = dir.resolve("identities").toString();
+    assertThat(strings(spark.read().format("delta").load(table),
+        "concat_ws(' ', visitor_id, user_id, first_seen, last_seen, last_seen_date)")).containsExactlyInAnyOrder(
+        "d1 U 2026-03-01 10:00:00 2026-03-03 09:00:00 2026-03-03", "d2 W 2026-02-20 08:00:00 2026-02-20 08:00:00 2026-02-20");
+    // Seen again after the days merged so far: a row of its own, and still the device's one user.
+    Dataset<Row> later = spark.sql("SELECT 'd1' AS visitor_id, 'U' AS user_id, TIMESTAMP'2026-03-05 12:00:00' AS event_time");
+    identities.merge(later);
+    identities.merge(later);
+    assertThat(strings(spark.read().format("delta").load(table), "concat_ws(' ', visitor_id, user_id, last_seen_date)"))
+        .containsExactlyInAnyOrder("d1 U 2026-03-03", "d2 W 2026-02-20", "d1 U 2026-03-05");
   }
 
   @Test
