@@ -13,7 +13,6 @@ import static io.journeys.Columns.UTM_MEDIUM;
 import static io.journeys.Columns.UTM_SOURCE;
 import static io.journeys.Columns.USER_ID;
 import static io.journeys.Columns.VISITOR_ID;
-import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 
 import io.journeys.Columns;
@@ -43,8 +42,11 @@ import org.apache.spark.sql.types.StructType;
  * from the last campaign seen earlier in the same inactivity session (so a direct session that
  * turns into a campaign visit splits, while later events without utm fields do not). With {@code
  * sessions.source = input} the tracker's session id is followed instead: a new session starts
- * when it changes. {@code session_id} is the tracker's id in that mode, else a hash of the device
- * and the session start, so reruns give the same ids.
+ * when an event carries an id other than the session's; an event without one (null or empty)
+ * stays in the session in progress unless it comes more than the timeout after the event before
+ * it. {@code session_id} is the tracker's id in that mode (every event of the session carries
+ * it), else, and for a session begun without an id, a hash of the device and the session start,
+ * so reruns give the same ids.
  *
  * <p>Rows with a quarantine {@code reason} and every copy of an event id on a device after the
  * first by time ({@link #DUPLICATE}) take no part in sessions: they come out with {@code
@@ -66,7 +68,10 @@ public final class Sessionizer {
   /** Page views of the session up to and including this event. */
   public static final String PAGE_VIEWS_SO_FAR = "page_views_so_far";
   static final String SESSION_NO = "session_no";
-  /** The session id made from the device and the session start, set by the walk. */
+  /**
+   * The session id the walk sets: the tracker's (sessions.source = input), else a hash of the
+   * device and the session start.
+   */
   static final String HASHED_SESSION_ID = "hashed_session_id";
   public static final String IN_SESSION_ORDER = "in_session_order";
 
@@ -188,11 +193,7 @@ public final class Sessionizer {
       dropped.add(ConversionDetector.FIRED);
     }
     // Null on set-aside rows, which belong to no session.
-    Column hashedId = col(HASHED_SESSION_ID);
-    Column sessionId = settings.source() == SessionSource.INPUT && has(events, SESSION_ID)
-        ? coalesce(col(SESSION_ID), hashedId)
-        : hashedId;
-    return out.withColumn(SESSION_ID, sessionId).drop(dropped.toArray(String[]::new));
+    return out.withColumn(SESSION_ID, col(HASHED_SESSION_ID)).drop(dropped.toArray(String[]::new));
   }
 
   private static int index(StructType schema, String name) {

@@ -114,7 +114,8 @@ final class TimelineWalk implements Function2<Integer, Iterator<InternalRow>, It
 
     private UTF8String previousUser;
     private long previousTime;
-    private UTF8String previousSessionKey;
+    /** The tracker's id of the session in progress (sessions.source = input), null if it began without one. */
+    private UTF8String sessionKey;
     private UTF8String[] sessionCampaign;
     // The current session.
     private int sessionNo;
@@ -187,7 +188,7 @@ final class TimelineWalk implements Function2<Integer, Iterator<InternalRow>, It
         seenIds.clear();
       }
       previousUser = null;
-      previousSessionKey = null;
+      sessionKey = null;
       sessionCampaign = null;
       sessionNo = 0;
       rowNo = 0;
@@ -205,10 +206,16 @@ final class TimelineWalk implements Function2<Integer, Iterator<InternalRow>, It
       boolean first = rowNo == 0;
       boolean newSession;
       if (layout.inputSessions()) {
+        // The tracker's id decides; an event without one (a server-side purchase, say) belongs to
+        // the session in progress unless the inactivity rule ends it.
         UTF8String key = string(row, layout.sessionId());
-        key = key == null ? UTF8String.EMPTY_UTF8 : key;
-        newSession = first || !key.equals(previousSessionKey);
-        previousSessionKey = key;
+        key = key == null || key.numBytes() == 0 ? null : key;
+        newSession = key == null
+            ? first || time - previousTime > layout.timeoutMicros()
+            : first || !key.equals(sessionKey);
+        if (newSession) {
+          sessionKey = key;
+        }
       } else {
         boolean gap = first || time - previousTime > layout.timeoutMicros();
         UTF8String[] campaign = campaign(row);
@@ -237,7 +244,7 @@ final class TimelineWalk implements Function2<Integer, Iterator<InternalRow>, It
         Arrays.fill(counts, 0);
         head = new Object[] {string(row, layout.pageUrl()), string(row, layout.referrerUrl()),
             string(row, layout.utmSource()), string(row, layout.utmMedium()), string(row, layout.utmCampaign()),
-            channelOf(row), hashedId(start)};
+            channelOf(row), sessionKey != null ? sessionKey : hashedId(start)};
       }
       if (PAGE_VIEW.equals(string(row, layout.eventName()))) {
         pageViews++;

@@ -221,6 +221,37 @@ class SessionizerTest {
   }
 
   @Test
+  void inInputModeAnEventWithoutTheTrackersIdStaysInTheSessionInProgressUnlessInactivityEndsIt() {
+    // v1: A, no id, blank id, A again -> one session A of four events (the tracker's session was
+    // never left); B starts one; no id 5 min later stays in B; no id 70 min later starts a session
+    // of its own (a hash id), which the next event without an id, 10 min on, continues.
+    // v2: an event without an id, then C 5 min later: a session the tracker named starts.
+    Dataset<Row> events = new EventFixtures()
+        .event("e1", "v1", "10:00:00", "page_view", "https://s.com/", null, null, null)
+        .event("e2", "v1", "10:05:00", "purchase", "https://s.com/", null, null, null)
+        .event("e3", "v1", "10:06:00", "page_view", "https://s.com/", null, null, null)
+        .event("e4", "v1", "10:10:00", "page_view", "https://s.com/", null, null, null)
+        .event("e5", "v1", "10:20:00", "page_view", "https://s.com/", null, null, null)
+        .event("e6", "v1", "10:25:00", "page_view", "https://s.com/", null, null, null)
+        .event("e7", "v1", "11:35:00", "page_view", "https://s.com/", null, null, null)
+        .event("e8", "v1", "11:45:00", "page_view", "https://s.com/", null, null, null)
+        .event("f1", "v2", "09:00:00", "page_view", "https://s.com/", null, null, null)
+        .event("f2", "v2", "09:05:00", "page_view", "https://s.com/", null, null, null)
+        .toDataset(spark)
+        .withColumn("session_id", org.apache.spark.sql.functions.expr(
+            "CASE event_id WHEN 'e1' THEN 'A' WHEN 'e3' THEN '' WHEN 'e4' THEN 'A' WHEN 'e5' THEN 'B' WHEN 'f2' THEN 'C' END"));
+    String hash = "substring(sha2(concat_ws('|', visitor_id, CAST(unix_micros(session_start) AS STRING)), 256), 1, 32)";
+    List<String> rows = new Sessionizer(new SessionSettings(Duration.ofMinutes(30), SessionSource.INPUT))
+        .sessionize(events.repartition(events.col("visitor_id")))
+        .orderBy("event_id")
+        .selectExpr("concat_ws(' ', event_id, if(session_id = " + hash + ", 'hash', session_id),"
+            + " date_format(session_start, 'HH:mm'))")
+        .as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
+    assertThat(rows).containsExactly("e1 A 10:00", "e2 A 10:00", "e3 A 10:00", "e4 A 10:00", "e5 B 10:20", "e6 B 10:20",
+        "e7 hash 11:35", "e8 hash 11:35", "f1 hash 09:00", "f2 C 09:05");
+  }
+
+  @Test
   void userEdgesMarkWhereARunOfOneUserStartsOrEnds() {
     // user_id along the timeline: -, u1, u1, u1, -, u2, u1. Edges: b and d (the u1 run), f (a run
     // of one), g. Links from the edges alone equal links from every event (first/last sighting).
