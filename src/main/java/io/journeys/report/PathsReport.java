@@ -19,7 +19,6 @@ import static org.apache.spark.sql.functions.filter;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.size;
-import static org.apache.spark.sql.functions.slice;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.transform;
 import static org.apache.spark.sql.functions.when;
@@ -35,10 +34,11 @@ import org.apache.spark.sql.Row;
  * conversion; non-converting journeys are counted under macro_conversion {@code (none)}, so the
  * paths of the visitors who did not convert stay queryable beside those who did.
  *
- * <p>Transforms ({@code paths.transform}): exposure collapses consecutive repeats; unique keeps
- * the first occurrence of each touchpoint; first keeps only the first touchpoint; frequency lists
- * the distinct touchpoints in order of first occurrence with their counts, {@code a(2) > b(1)};
- * none keeps the raw path. A journey without touchpoints has path {@code (none)}.
+ * <p>Transforms ({@code paths.transform}), as Google's fractribution names them: exposure
+ * collapses consecutive repeats; unique keeps the path as it is (so does none); first keeps the
+ * first occurrence of each touchpoint; frequency lists the distinct touchpoints in order of first
+ * occurrence with their counts, {@code a(2) > b(1)}. A journey without touchpoints has path
+ * {@code (none)}.
  */
 public final class PathsReport {
   private PathsReport() {}
@@ -46,11 +46,10 @@ public final class PathsReport {
   public static Column transformed(Column touchpoints, PathTransform transform) {
     return switch (transform) {
       case EXPOSURE -> filter(touchpoints, (x, i) -> i.equalTo(0).or(x.notEqual(element_at(touchpoints, i))));
-      case UNIQUE -> array_distinct(touchpoints);
-      case FIRST -> slice(touchpoints, 1, 1);
+      case UNIQUE, NONE -> touchpoints;
+      case FIRST -> array_distinct(touchpoints);
       case FREQUENCY -> transform(array_distinct(touchpoints),
           x -> concat(x, lit("("), size(filter(touchpoints, y -> y.equalTo(x))).cast("string"), lit(")")));
-      case NONE -> touchpoints;
     };
   }
 
