@@ -122,10 +122,11 @@ public final class IdentityLinks {
   /**
    * Per device of {@code devices} with a link: its key for each date in [first, last], among the
    * links first seen by the end of the date in {@code zone} (the reporting time zone, which dates
-   * the rows) the one seen most recently (later sightings not counted; ties to the greater user_id). Consecutive dates with the same key are one row
-   * (key_visitor, key_from, key_to, key_user): most devices keep one user for the whole run, so the
-   * keys are about one row per linked device rather than one per device and date, small enough for
-   * the planner to broadcast them to the rows they re-key while a run's linked devices are few.
+   * the rows) the one seen most recently (later sightings not counted; ties to the greater
+   * user_id). Consecutive dates with the same key are one row (key_visitor, key_from, key_to,
+   * key_user): most devices keep one user for the whole run, so the keys are about one row per
+   * linked device rather than one per device and date, small enough for the planner to broadcast
+   * them to the rows they re-key while a run's linked devices are few.
    */
   static Dataset<Row> keysAsOf(Dataset<Row> allLinks, Dataset<Row> devices, LocalDate first, LocalDate last,
       ZoneId zone) {

@@ -72,7 +72,7 @@ public final class Sessionizer {
    * The session id the walk sets: the tracker's (sessions.source = input), else a hash of the
    * device and the session start.
    */
-  static final String HASHED_SESSION_ID = "hashed_session_id";
+  static final String WALK_SESSION_ID = "walk_session_id";
   public static final String IN_SESSION_ORDER = "in_session_order";
 
   /** The event columns sessions are made of; other columns pass through untouched. */
@@ -182,7 +182,7 @@ public final class Sessionizer {
         ((org.apache.spark.sql.classic.SparkSession) sorted.sparkSession()).internalCreateDataFrame(rows.rdd(), walked, false);
 
     List<String> dropped = new ArrayList<>(matches);
-    dropped.add(HASHED_SESSION_ID);
+    dropped.add(WALK_SESSION_ID);
     if (channels == null) {
       dropped.add(CHANNEL);
     }
@@ -193,7 +193,7 @@ public final class Sessionizer {
       dropped.add(ConversionDetector.FIRED);
     }
     // Null on set-aside rows, which belong to no session.
-    return out.withColumn(SESSION_ID, col(HASHED_SESSION_ID)).drop(dropped.toArray(String[]::new));
+    return out.withColumn(SESSION_ID, col(WALK_SESSION_ID)).drop(dropped.toArray(String[]::new));
   }
 
   private static int index(StructType schema, String name) {

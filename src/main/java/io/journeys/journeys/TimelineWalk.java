@@ -58,7 +58,7 @@ final class TimelineWalk implements Function2<Integer, Iterator<InternalRow>, It
       .add(Sessionizer.LAST_IN_SESSION, DataTypes.BooleanType)
       .add(Sessionizer.USER_EDGE, DataTypes.BooleanType)
       .add(ConversionDetector.FIRED, DataTypes.createArrayType(DataTypes.IntegerType, false))
-      .add(Sessionizer.HASHED_SESSION_ID, DataTypes.StringType);
+      .add(Sessionizer.WALK_SESSION_ID, DataTypes.StringType);
 
   private static final int DUPLICATE = 0;
   private static final int SESSION_NO = 1;
@@ -71,7 +71,7 @@ final class TimelineWalk implements Function2<Integer, Iterator<InternalRow>, It
   private static final int LAST = 11;
   private static final int USER_EDGE = 12;
   private static final int FIRED = 13;
-  private static final int HASHED_ID = 14;
+  private static final int SESSION_ID_OF_ROW = 14;
   private static final HexFormat HEX = HexFormat.of();
 
   /** Where the walk's inputs are in a row, and how it decides; -1 for an absent column. */
@@ -257,7 +257,7 @@ final class TimelineWalk implements Function2<Integer, Iterator<InternalRow>, It
       extra[PAGE_VIEWS] = pageViews;
       System.arraycopy(head, 0, extra, FIRST_PAGE, FIRST_CAMPAIGN - FIRST_PAGE + 1);
       extra[CHANNEL] = head[5];
-      extra[HASHED_ID] = head[6];
+      extra[SESSION_ID_OF_ROW] = head[6];
       int firing = 0;
       boolean macroFired = false;
       for (int i = 0; i < rules; i++) {
