@@ -3,6 +3,7 @@ package io.journeys.attribution.datadriven;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -43,6 +44,48 @@ class ShapleyGameTest {
     Map<String, Double> phi = sampled.values(List.of("a", "b", "c", "d"));
     w.forEach((k, val) -> assertThat(phi.get(k)).isCloseTo(val, within(1e-12)));
     assertThat(sampled.values(List.of("a", "b", "c", "d"))).isEqualTo(phi);
+  }
+
+  @Test
+  void fallbackEstimatesAGameWhoseOrderMatters() {
+    // v(T) = 1 when T holds "a" and at least one other player, else 0. In a random ordering "a"
+    // adds 1 unless it comes first: phi_a = (n - 1) / n. Another player adds 1 only when it comes
+    // second, right after "a": 1 / (n (n - 1)). With n = 5: 0.8 and 0.05 each.
+    List<String> five = List.of("a", "b", "c", "d", "e");
+    ShapleyGame sampled = new ShapleyGame(ShapleyGameTest::aAndAnother, 2);
+    Map<String, Double> phi = sampled.values(five);
+    // 2,000 orderings: standard errors 0.009 and 0.005, so these bounds are about 4.5 of them.
+    assertThat(phi.get("a")).isCloseTo(0.8, within(0.04));
+    for (String other : five.subList(1, 5)) {
+      assertThat(phi.get(other)).isCloseTo(0.05, within(0.02));
+    }
+    // Each ordering's marginals add up to v(N) = 1, so their mean does too.
+    assertThat(phi.values().stream().mapToDouble(Double::doubleValue).sum()).isCloseTo(1.0, within(1e-12));
+  }
+
+  @Test
+  void exactUpToTheLimitAndSampledOneBeyondIt() {
+    ShapleyGame game = new ShapleyGame(ShapleyGameTest::aAndAnother, 15);
+    List<String> fifteen = players(15);
+    assertThat(game.values(fifteen).get("a")).isCloseTo(14.0 / 15, within(1e-12));
+    assertThat(game.values(fifteen).get("p01")).isCloseTo(1.0 / (15 * 14), within(1e-12));
+    // 16 players: 2,000 sampled orderings (standard error 0.005 for "a").
+    Map<String, Double> sixteen = game.values(players(16));
+    assertThat(sixteen.get("a")).isCloseTo(15.0 / 16, within(0.03));
+    assertThat(sixteen.values().stream().mapToDouble(Double::doubleValue).sum()).isCloseTo(1.0, within(1e-12));
+  }
+
+  private static double aAndAnother(List<String> coalition) {
+    return coalition.contains("a") && coalition.size() >= 2 ? 1.0 : 0.0;
+  }
+
+  /** "a" and n - 1 others named p01, p02, ... */
+  private static List<String> players(int n) {
+    List<String> players = new ArrayList<>(List.of("a"));
+    for (int i = 1; i < n; i++) {
+      players.add(String.format("p%02d", i));
+    }
+    return players;
   }
 
   @Test
