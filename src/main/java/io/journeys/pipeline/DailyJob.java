@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code journeys run --date D1 [--to D2]}: stage 1 for [D1 − late-days, D2], then stage 2 for
- * [D1, D2], then {@code run_metrics}. A range is one pass per stage (one read, one shuffle, one
+ * the same dates, then {@code run_metrics}. A range is one pass per stage (one read, one shuffle, one
  * commit per table), not a loop over days; each table's partitions of those dates are replaced, so
  * a rerun gives the same rows.
  */
@@ -60,7 +60,10 @@ public final class DailyJob {
 
     long t1 = System.nanoTime();
     spark.sparkContext().setJobGroup("stage2", "conversion-journeys stage 2: journeys and attribution", false);
-    written.putAll(new Stage2Job(spark, settings, writer).run(from, to));
+    // Stage 2 closes journeys on every date stage 1 rewrote: a macro conversion that arrives a day
+    // late lands in a late day's conversions, and its journey, attribution and that day's reports
+    // must follow, or daily runs would never attribute it while a range run would.
+    written.putAll(new Stage2Job(spark, settings, writer).run(stage1.firstRewritten(), to));
     seconds.put("stage2", (System.nanoTime() - t1) / 1e9);
     LOG.info("stage 2 done in {} s", String.format("%.1f", seconds.get("stage2")));
 

@@ -165,8 +165,8 @@ class SparkSubmitIT {
    * Consistency of the tables with one another, computed from the tables alone, so independent of
    * how the job computes each: every macro conversion closes one converting journey on its day and
    * hands out exactly 1 conversion and its value under every model; paths, channel performance and
-   * run_metrics count the same rows as the tables they summarise. %d is the number of models. Exact
-   * with input.late-days = 0, as here: late days would add stage-1 dates before stage 2's range.
+   * run_metrics count the same rows as the tables they summarise. %d is the number of models.
+   * input.late-days = 0 keeps both stages to the three generated days.
    * The last three: a rule counted per journey fires, at most once per journey, at a match stage 1
    * handed on.
    */

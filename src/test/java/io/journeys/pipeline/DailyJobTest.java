@@ -165,6 +165,41 @@ class DailyJobTest {
   }
 
   @Test
+  void aPurchaseArrivingADayLateIsAttributedByTheNextDailyRun(@TempDir Path late) {
+    // w1 adds to cart on 03-05 and buys five minutes later, but the purchase reaches 03-06's
+    // partition. With one late day the 03-06 run rewrites 03-05, in stage 1 and in stage 2, so the
+    // purchase closes w1's journey on 03-05 and is attributed there (before, stage 2 wrote 03-06
+    // only, and the journey closed on no day). What the 03-05 run wrote is all rewritten, so the
+    // test runs 03-06 alone.
+    Dataset<Row> events = new EventFixtures()
+        .event("w1a", "w1", "2026-03-05 10:00:00", "add_to_cart", "https://s.com/p", null, null, null)
+        .event("w1b", "w1", "2026-03-05 10:05:00", "purchase", "https://s.com/done", null, null, null)
+        .event("w2a", "w2", "2026-03-06 10:00:00", "add_to_cart", "https://s.com/p", null, null, null)
+        .event("w2b", "w2", "2026-03-06 10:05:00", "purchase", "https://s.com/done", null, null, null)
+        .toDataset(spark).drop(EventReader.EVENT_TIME_RAW);
+    events.withColumn("event_date",
+            org.apache.spark.sql.functions.when(events.col("event_id").equalTo("w1b"), java.sql.Date.valueOf("2026-03-06"))
+                .otherwise(events.col("event_date")))
+        .write().partitionBy("event_date").parquet(late.resolve("events").toString());
+    new DailyJob(spark, SettingsLoader.load(Optional.empty(), List.of("input.path=" + late.resolve("events"),
+        "output.path=" + late.resolve("warehouse"), "output.database=job_test_late", "attribution.lookback=1d",
+        "input.late-days=1"))).run(LocalDate.parse("2026-03-06"), LocalDate.parse("2026-03-06"));
+
+    java.util.function.Function<OutputTable, Dataset<Row>> read = table ->
+        spark.read().format("delta").load(late.resolve("warehouse").resolve(table.tableName()).toString());
+    assertThat(strings(read.apply(OutputTable.JOURNEYS), "concat(close_date, ' ', visitor_key, ' ', converted, ' ', path)"))
+        .containsExactlyInAnyOrder("2026-03-05 w1 true add_to_cart", "2026-03-06 w2 true add_to_cart");
+    assertThat(strings(read.apply(OutputTable.ATTRIBUTION).filter("model = 'last_touch'"),
+        "concat(conversion_date, ' ', touchpoint, ' ', credited_conversions)"))
+        .containsExactlyInAnyOrder("2026-03-05 add_to_cart 1.0", "2026-03-06 add_to_cart 1.0");
+    // A late day's reports agree with its rewritten sessions: one session and one purchase a day.
+    assertThat(strings(read.apply(OutputTable.CHANNEL_PERFORMANCE), "concat(date, ' ', sessions, ' ', macro_conversions)"))
+        .containsExactlyInAnyOrder("2026-03-05 1 1", "2026-03-06 1 1");
+    assertThat(strings(read.apply(OutputTable.SESSIONS), "concat(session_date, ' ', events)"))
+        .containsExactlyInAnyOrder("2026-03-05 2", "2026-03-06 2");
+  }
+
+  @Test
   void everyModelHandsOutExactlyTheConversionsAndTheirValue() {
     // Two purchases of 100 each (one per day): per model and date, credit 1 and value 100.
     List<Row> sums = table("warehouse", OutputTable.ATTRIBUTION)
