@@ -13,12 +13,17 @@ public final class ConfigPrinter {
   static final String MASK = "********";
 
   /**
-   * Secrets by key name: passwords, tokens, secret and access keys. A credentials provider is a
-   * class name, not a secret, so the plural form is left readable.
+   * Secrets by key name: passwords, tokens, secret, access, account, encryption and API keys. A
+   * credentials provider is a class name, not a secret, so the plural form is left readable.
    */
   private static final Pattern SECRET_KEY =
       Pattern.compile(
-          "(?i).*(secret|password|passwd|token|access[._-]?key|session[._-]?key|credential(?!s-provider|s\\.provider)|private[._-]?key).*");
+          "(?i).*(secret|password|passwd|token|(access|session|private|account|encryption|api)[._-]?key"
+              + "|credential(?!s-provider|s\\.provider)).*");
+
+  /** A password inside a value: URL user info (scheme://user:password@host) or password=... in a JDBC URL. */
+  private static final Pattern USER_INFO = Pattern.compile("(://[^/:@\\s]*:)[^@/\\s]+@");
+  private static final Pattern PASSWORD_PARAMETER = Pattern.compile("(?i)((?:password|passwd|pwd)=)[^;&\\s]+");
 
   private ConfigPrinter() {}
 
@@ -26,11 +31,19 @@ public final class ConfigPrinter {
     return SECRET_KEY.matcher(key).matches();
   }
 
+  /** The value with any password it carries (URL user info, a password parameter) masked. */
+  static String withoutPasswords(String value) {
+    String masked = USER_INFO.matcher(value).replaceAll("$1" + MASK + "@");
+    return PASSWORD_PARAMETER.matcher(masked).replaceAll("$1" + MASK);
+  }
+
   public static Config masked(Config config) {
     Config result = config;
     for (Map.Entry<String, ConfigValue> entry : config.entrySet()) {
       if (isSecret(entry.getKey())) {
         result = result.withValue(entry.getKey(), ConfigValueFactory.fromAnyRef(MASK));
+      } else if (entry.getValue().unwrapped() instanceof String text && !withoutPasswords(text).equals(text)) {
+        result = result.withValue(entry.getKey(), ConfigValueFactory.fromAnyRef(withoutPasswords(text)));
       }
     }
     return result;

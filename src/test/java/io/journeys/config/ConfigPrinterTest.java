@@ -32,6 +32,26 @@ class ConfigPrinterTest {
   }
 
   @Test
+  void accountEncryptionAndApiKeysAndPasswordsInsideValuesAreMasked() {
+    Config config =
+        SettingsLoader.loadConfig(
+            Optional.empty(),
+            List.of(
+                "spark.conf.\"spark.hadoop.fs.azure.account.key.acme.blob.core.windows.net\"=AZSECRET5",
+                "spark.conf.\"spark.hadoop.fs.s3a.encryption.key\"=ENCSECRET11",
+                "spark.conf.\"spark.hadoop.fs.s3a.apikey\"=APIKEYSECRET9",
+                "spark.conf.\"spark.hadoop.javax.jdo.option.ConnectionURL\"=\"jdbc:mysql://hive:PWSECRET6@db:3306/ms?user=hive&password=PWSECRET7\"",
+                "input.path=\"s3a://AKIAUSER:ENVSECRET@bucket/events\"",
+                "output.path=\"http://warehouse:8080/tables\""));
+    String text = ConfigPrinter.render(config);
+    assertThat(text).doesNotContain("AZSECRET5", "ENCSECRET11", "APIKEYSECRET9", "PWSECRET6", "PWSECRET7", "ENVSECRET")
+        .contains("jdbc:mysql://hive:" + ConfigPrinter.MASK + "@db:3306/ms?user=hive&password=" + ConfigPrinter.MASK)
+        .contains("s3a://AKIAUSER:" + ConfigPrinter.MASK + "@bucket/events")
+        // A port is not a password.
+        .contains("http://warehouse:8080/tables");
+  }
+
+  @Test
   void secretKeyNames() {
     assertThat(ConfigPrinter.isSecret("spark.conf.\"spark.hadoop.fs.s3a.secret.key\"")).isTrue();
     assertThat(ConfigPrinter.isSecret("db.password")).isTrue();
