@@ -1,13 +1,17 @@
 package io.journeys.cli;
 
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.to_json;
 
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
@@ -81,9 +85,20 @@ enum ResultFormat {
     }
   },
   JSON {
+    /** Every column is a key of every line, a NULL as null: a script reading the lines sees one schema. */
     @Override
     void print(Dataset<Row> result, PrintWriter out, int limit) {
-      Iterator<String> it = result.toJSON().toLocalIterator();
+      StructField[] fields = result.schema().fields();
+      String[] positional = new String[fields.length];
+      Column[] named = new Column[fields.length];
+      for (int i = 0; i < fields.length; i++) {
+        positional[i] = "c" + i;
+        named[i] = col(positional[i]).as(fields[i].name());
+      }
+      Iterator<String> it = result.toDF(positional)
+          .select(to_json(struct(named), Map.of("ignoreNullFields", "false")))
+          .as(Encoders.STRING())
+          .toLocalIterator();
       while (it.hasNext()) {
         out.println(it.next());
       }

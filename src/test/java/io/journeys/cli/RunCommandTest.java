@@ -53,6 +53,11 @@ class RunCommandTest {
         + "--------+-----------+-----------------+---------------------+------+--\n"
         + "{\"a\":1} | [\"x\",\"y\"] | {\"k\":1,\"v\":\"w\"} | 2026-01-05 10:00:00 | NULL | 2\n"
         + "(1 row)\n");
+    // JSON lines keep every column, the NULL one as null, and the instant in JSON's ISO form.
+    JourneysCliTest.Result json = JourneysCliTest.run(concat(new String[] {"sql", query, "--format", "json"}, where));
+    assertThat(json.code()).as(json.err()).isZero();
+    assertThat(json.out()).isEqualTo("{\"m\":{\"a\":1},\"a\":[\"x\",\"y\"],\"s\":{\"k\":1,\"v\":\"w\"},"
+        + "\"t\":\"2026-01-05T10:00:00.000Z\",\"n\":null,\"n\":2}\n");
   }
 
   private static String[] concat(String[] a, String[] b) {
