@@ -12,6 +12,7 @@ import static org.apache.spark.sql.functions.timestamp_micros;
 import static org.apache.spark.sql.functions.timestamp_millis;
 import static org.apache.spark.sql.functions.timestamp_seconds;
 import static org.apache.spark.sql.functions.to_json;
+import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.when;
 
 import io.journeys.Columns;
@@ -293,18 +294,27 @@ public final class EventReader {
       return raw.cast(DataTypes.TimestampType);
     }
     if (type.equals(DataTypes.LongType) || type.equals(DataTypes.IntegerType)) {
-      // Seconds, millis and micros since 1970 differ by 10^3: told apart by magnitude for any
-      // date between 1973 and 5138.
-      Column n = raw.cast(DataTypes.LongType);
-      return when(n.isNull(), lit(null).cast(DataTypes.TimestampType))
-          .when(abs(n).gt(100_000_000_000_000L), timestamp_micros(n))
-          .when(abs(n).gt(100_000_000_000L), timestamp_millis(n))
-          .otherwise(timestamp_seconds(n));
+      return fromEpoch(raw.cast(DataTypes.LongType));
     }
     if (type.equals(DataTypes.DoubleType) || type.equals(DataTypes.FloatType)) {
       return timestamp_seconds(raw);
     }
-    return raw.cast(DataTypes.StringType).try_cast(DataTypes.TimestampType);
+    // Epoch numbers written as text (JSON and CSV exports do) are numbers too; 9 digits or more,
+    // so that a short digit string keeps Spark's reading of it (a year: "2026").
+    Column text = raw.cast(DataTypes.StringType);
+    return when(trim(text).rlike("^-?[0-9]{9,18}$"), fromEpoch(trim(text).cast(DataTypes.LongType)))
+        .otherwise(text.try_cast(DataTypes.TimestampType));
+  }
+
+  /**
+   * Seconds, millis and micros since 1970 differ by 10^3: told apart by magnitude for any date
+   * between 1973 and 5138.
+   */
+  private static Column fromEpoch(Column n) {
+    return when(n.isNull(), lit(null).cast(DataTypes.TimestampType))
+        .when(abs(n).gt(100_000_000_000_000L), timestamp_micros(n))
+        .when(abs(n).gt(100_000_000_000L), timestamp_millis(n))
+        .otherwise(timestamp_seconds(n));
   }
 
 

@@ -105,4 +105,19 @@ class EventReaderTest {
     assertThat(ids(reader.read(LocalDate.parse("2026-03-13"), LocalDate.parse("2026-03-13")))).isEmpty();
     assertThat(ids(reader.read(LocalDate.parse("2026-03-20"), LocalDate.parse("2026-03-21")))).isEmpty();
   }
+
+  @Test
+  void epochNumbersWrittenAsTextAreReadByMagnitudeLikeNumbers() {
+    // 2026-01-05T10:00:00Z is 1767607200 s since 1970 (1767225600 for 2026-01-01, plus 4 days
+    // and 10 hours); the same instant in millis and micros, then ISO text, a year alone and junk.
+    Dataset<Row> text = spark.createDataset(List.of("1767607200", " 1767607200123 ", "1767607200123456",
+        "2026-01-05T10:00:00Z", "2026", "12x4"), Encoders.STRING()).toDF("t");
+    List<String> read = text.select(
+            org.apache.spark.sql.functions.date_format(
+                EventReader.normaliseTime(text.col("t"), org.apache.spark.sql.types.DataTypes.StringType),
+                "yyyy-MM-dd HH:mm:ss.SSSSSS"))
+        .as(Encoders.STRING()).collectAsList();
+    assertThat(read).containsExactly("2026-01-05 10:00:00.000000", "2026-01-05 10:00:00.123000",
+        "2026-01-05 10:00:00.123456", "2026-01-05 10:00:00.000000", "2026-01-01 00:00:00.000000", null);
+  }
 }
