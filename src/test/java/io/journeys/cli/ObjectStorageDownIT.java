@@ -7,8 +7,6 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -37,11 +35,7 @@ class ObjectStorageDownIT {
     Files.writeString(log4j, String.join("\n", "rootLogger.level = info", "rootLogger.appenderRef.stderr.ref = stderr",
         "appender.stderr.type = Console", "appender.stderr.name = stderr", "appender.stderr.target = SYSTEM_ERR",
         "appender.stderr.layout.type = PatternLayout", "appender.stderr.layout.pattern = %p %c: %m%n"));
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(Arrays.asList(System.getProperty("journeys.jvm.flags").trim().split("\\s+")));
-    command.addAll(List.of("-Xmx1g", "-Dlog4j2.configurationFile=" + log4j.toUri(),
-        "-cp", System.getProperty("java.class.path"), "io.journeys.cli.JourneysCli",
+    List<String> command = JourneysProcess.command(log4j,
         "run", "--date", "2026-01-01", "--config", Path.of("conf/local.conf").toAbsolutePath().toString(),
         "--set", "spark.master=local[1]",
         "--set", "input.path=s3a://journeys/events", "--set", "output.path=" + dir.resolve("warehouse"),
@@ -50,7 +44,7 @@ class ObjectStorageDownIT {
         "--set", "spark.conf.\"spark.hadoop.fs.s3a.connection.ssl.enabled\"=false",
         "--set", "spark.conf.\"spark.hadoop.fs.s3a.attempts.maximum\"=2",
         "--set", "spark.conf.\"spark.hadoop.fs.s3a.retry.limit\"=2",
-        "--set", "spark.conf.\"spark.hadoop.fs.s3a.retry.interval\"=100ms"));
+        "--set", "spark.conf.\"spark.hadoop.fs.s3a.retry.interval\"=100ms");
     Path out = dir.resolve("stdout.log");
     Path err = dir.resolve("stderr.log");
     ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile())
