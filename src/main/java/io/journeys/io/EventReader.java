@@ -7,6 +7,7 @@ import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.from_json;
 import static org.apache.spark.sql.functions.abs;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.regexp_replace;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.timestamp_micros;
 import static org.apache.spark.sql.functions.timestamp_millis;
@@ -303,7 +304,16 @@ public final class EventReader {
     // so that a short digit string keeps Spark's reading of it (a year: "2026").
     Column text = raw.cast(DataTypes.StringType);
     return when(trim(text).rlike("^-?[0-9]{9,18}$"), fromEpoch(trim(text).cast(DataTypes.LongType)))
-        .otherwise(text.try_cast(DataTypes.TimestampType));
+        .otherwise(withoutBracketedRegion(trim(text)).try_cast(DataTypes.TimestampType));
+  }
+
+  /**
+   * Java's ZonedDateTime text ("...+02:00[Europe/Paris]") to a form Spark reads: the offset alone
+   * when there is one (it settles the hour a clock change repeats), else the region as a zone id.
+   */
+  private static Column withoutBracketedRegion(Column text) {
+    Column offsetKept = regexp_replace(text, "(Z|[+-][0-9]{2}(:?[0-9]{2})?)\\[[^\\]]*\\]$", "$1");
+    return regexp_replace(offsetKept, "\\[([^\\]]+)\\]$", " $1");
   }
 
   /**

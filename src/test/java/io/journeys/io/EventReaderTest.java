@@ -120,4 +120,23 @@ class EventReaderTest {
     assertThat(read).containsExactly("2026-01-05 10:00:00.000000", "2026-01-05 10:00:00.123000",
         "2026-01-05 10:00:00.123456", "2026-01-05 10:00:00.000000", "2026-01-01 00:00:00.000000", null);
   }
+
+  @Test
+  void javasZonedFormIsReadByItsOffsetOrElseItsRegion() {
+    // ZonedDateTime.toString(): the offset when present decides (it settles the hour a clock change
+    // repeats); without one the region does: Paris is UTC+1 in January, UTC+2 in July. Last, the
+    // offset form that ISO-8601 itself has, and a region that does not exist.
+    Dataset<Row> text = spark.createDataset(List.of("2026-01-05T10:00:00+02:00[Europe/Paris]",
+        "2026-01-05T10:00:00.5Z[UTC]", "2026-01-05T10:00:00[Europe/Paris]", "2026-07-05T10:00:00[Europe/Paris]",
+        "2026-10-25T02:30:00+01:00[Europe/Paris]", "2026-01-05T10:00:00+02:00", "2026-01-05T10:00:00[Mars/Olympus]"),
+        Encoders.STRING()).toDF("t");
+    List<String> read = text.select(
+            org.apache.spark.sql.functions.date_format(
+                EventReader.normaliseTime(text.col("t"), org.apache.spark.sql.types.DataTypes.StringType),
+                "yyyy-MM-dd HH:mm:ss.SSS"))
+        .as(Encoders.STRING()).collectAsList();
+    assertThat(read).containsExactly("2026-01-05 08:00:00.000", "2026-01-05 10:00:00.500",
+        "2026-01-05 09:00:00.000", "2026-07-05 08:00:00.000", "2026-10-25 01:30:00.000",
+        "2026-01-05 08:00:00.000", null);
+  }
 }
