@@ -3,6 +3,8 @@ package io.journeys.cli;
 import io.journeys.ErrorMessages;
 import io.journeys.config.ConfigError;
 import java.io.PrintWriter;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -47,6 +49,7 @@ public final class JourneysCli implements Runnable {
   public static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new JourneysCli());
     cli.setCaseInsensitiveEnumValuesAllowed(true);
+    cli.registerConverter(LocalDate.class, JourneysCli::parseDate);
     cli.setExecutionExceptionHandler(
         (e, commandLine, parseResult) -> {
           boolean verbose = parseResult.hasMatchedOption("--verbose")
@@ -62,12 +65,21 @@ public final class JourneysCli implements Runnable {
     cli.setParameterExceptionHandler(
         (e, args) -> {
           PrintWriter err = e.getCommandLine().getErr();
-          err.println("journeys: " + e.getMessage());
-          err.println("Try 'journeys " + e.getCommandLine().getCommandName() + " --help'.");
+          // One line, as for any failure (SPEC §6): the hint goes on the same line.
+          err.println("journeys: " + e.getMessage() + " (try 'journeys " + e.getCommandLine().getCommandName() + " --help')");
           err.flush();
           return 2;
         });
     return cli;
+  }
+
+  /** A date as the scheduler passes it; java.time's own message names its classes, not the form. */
+  static LocalDate parseDate(String text) {
+    try {
+      return LocalDate.parse(text);
+    } catch (DateTimeParseException e) {
+      throw new CommandLine.TypeConversionException("'" + text + "' is not a date of the form YYYY-MM-DD");
+    }
   }
 
   /** The first line of the most useful message in the cause chain. */

@@ -8,6 +8,7 @@ import java.io.PrintWriter;
 import java.time.LocalDate;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -33,6 +34,9 @@ final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    if (to != null && to.isBefore(date)) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--to " + to + " is before --date " + date);
+    }
     JobSettings settings = options.settings();
     SparkSession spark = SparkSessionFactory.createWithCatalog(settings);
     LocalDate last = to == null ? date : to;

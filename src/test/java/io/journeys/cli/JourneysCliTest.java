@@ -63,7 +63,27 @@ class JourneysCliTest {
   void unknownOptionIsAUsageError() {
     Result r = run("check-config", "--no-such-option");
     assertThat(r.code()).isEqualTo(2);
-    assertThat(r.err()).contains("Unknown option").contains("--help");
+    assertThat(r.err().lines().toList()).singleElement().asString()
+        .contains("Unknown option").endsWith("(try 'journeys check-config --help')");
+  }
+
+  @Test
+  void aMalformedDateIsAUsageErrorOfOneLineThatSaysTheForm() {
+    for (String bad : new String[] {"2026/04/01", "2026-02-30"}) {
+      Result r = run("run", "--date", bad);
+      assertThat(r.code()).as(bad).isEqualTo(2);
+      assertThat(r.err().lines().toList()).as(bad).singleElement().asString()
+          .isEqualTo("journeys: Invalid value for option '--date': '" + bad
+              + "' is not a date of the form YYYY-MM-DD (try 'journeys run --help')");
+    }
+  }
+
+  @Test
+  void aRangeThatEndsBeforeItStartsIsAUsageError() {
+    Result r = run("run", "--date", "2026-04-03", "--to", "2026-04-01");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err().lines().toList()).singleElement().asString()
+        .isEqualTo("journeys: --to 2026-04-01 is before --date 2026-04-03 (try 'journeys run --help')");
   }
 
   @Test
