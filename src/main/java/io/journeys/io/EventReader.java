@@ -189,6 +189,7 @@ public final class EventReader {
 
   /** Maps an input Dataset (with {@code event_date}) to the logical columns. */
   public Dataset<Row> mapColumns(Dataset<Row> raw) {
+    failOnMissingRequiredColumns(raw.schema());
     List<Column> columns = new ArrayList<>();
     columns.add(col(EVENT_DATE).cast(DataTypes.DateType).as(EVENT_DATE));
     for (String logical : JobSettings.LOGICAL_COLUMNS) {
@@ -247,15 +248,24 @@ public final class EventReader {
     return typed;
   }
 
-  private Column resolve(Dataset<Row> raw, String logical, String mapping) {
-    boolean required = JobSettings.REQUIRED_COLUMNS.contains(logical);
-    if (ReferencedColumns.isColumnName(mapping) && !hasColumn(raw.schema(), mapping)) {
-      if (required) {
-        throw new JobFailure(
-            "Cannot read events: required column " + logical + " (input.columns." + logical + " = " + mapping
-                + ") is missing from " + input.path());
+  /** All of them in one message: an input in another layout usually lacks several, not one. */
+  private void failOnMissingRequiredColumns(StructType schema) {
+    List<String> missing = new ArrayList<>();
+    for (String logical : JobSettings.REQUIRED_COLUMNS) {
+      String mapping = input.columns().get(logical).orElseThrow();
+      if (ReferencedColumns.isColumnName(mapping) && !hasColumn(schema, mapping)) {
+        missing.add(logical + " (input.columns." + logical + " = " + mapping + ")");
       }
-      return lit(null);
+    }
+    if (!missing.isEmpty()) {
+      throw new JobFailure("Cannot read events: required column" + (missing.size() == 1 ? " " : "s ")
+          + String.join(", ", missing) + (missing.size() == 1 ? " is" : " are") + " missing from " + input.path());
+    }
+  }
+
+  private Column resolve(Dataset<Row> raw, String logical, String mapping) {
+    if (ReferencedColumns.isColumnName(mapping) && !hasColumn(raw.schema(), mapping)) {
+      return lit(null); // optional: a missing required one failed in failOnMissingRequiredColumns
     }
     Column column = expr(mapping);
     try {

@@ -328,6 +328,16 @@ class DailyJobTest {
   }
 
   @Test
+  void everyMissingRequiredColumnIsNamedInTheOneMessage() {
+    JobSettings mapped = SettingsLoader.load(Optional.empty(), List.of(
+        "input.path=" + dir.resolve("events"), "input.columns.visitor_id=device_id", "input.columns.event_name=action"));
+    assertThatThrownBy(() -> new EventReader(spark, mapped).read(LocalDate.parse("2026-03-10"), LocalDate.parse("2026-03-10")))
+        .isInstanceOf(JobFailure.class)
+        .hasMessageContaining("required columns visitor_id (input.columns.visitor_id = device_id), "
+            + "event_name (input.columns.event_name = action) are missing from");
+  }
+
+  @Test
   void aQuotedSetValueMakesAConstantIdAndIsRefused() {
     // --set takes the expression unquoted: quoted, it is a SQL string literal.
     JobSettings quoted = SettingsLoader.load(Optional.empty(), List.of(
