@@ -24,6 +24,8 @@ import io.journeys.config.JobSettings.InputSettings;
 import io.journeys.spark.ReferencedColumns;
 import java.io.IOException;
 import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
@@ -82,17 +84,23 @@ public final class EventReader {
 
   private final SparkSession spark;
   private final InputSettings input;
+  private final ZoneId zone;
 
   public EventReader(SparkSession spark, JobSettings settings) {
     this.spark = spark;
     this.input = settings.input();
+    this.zone = settings.reportingTimezone();
   }
 
   /**
-   * Checks that the input exists and that every run date has its partition (unless empty days are
-   * allowed).
+   * Checks that the input exists and, unless empty days are allowed, that the run's days have
+   * their partitions: each run date's, and west of UTC the partition after the last date, which
+   * holds that local day's end (a New York day ends at 04:00 or 05:00 UTC the next day). East of
+   * UTC the partition before the first date is not required: input arrives in time order, so only
+   * the newest partition can be late, and an earlier one missing is a quiet night or the history's
+   * start.
    */
-  public void checkAvailable(List<LocalDate> runDates) {
+  public void checkAvailable(LocalDate from, LocalDate to) {
     Path root = new Path(input.path());
     try {
       FileSystem fs = root.getFileSystem(spark.sparkContext().hadoopConfiguration());
@@ -102,16 +110,24 @@ public final class EventReader {
       if (input.allowEmptyDays()) {
         return;
       }
-      for (LocalDate date : runDates) {
-        Path partition = new Path(root, EVENT_DATE + "=" + date);
-        if (!fs.exists(partition)) {
-          throw new JobFailure(
-              "Cannot run for " + date + ": input partition " + partition + " does not exist (upstream late?"
-                  + " set input.allow-empty-days = true for quiet days)");
-        }
+      for (LocalDate date : from.datesUntil(to.plusDays(1)).toList()) {
+        requirePartition(fs, root, date, date, "");
+      }
+      LocalDate after = to.plusDays(1);
+      if (after.atStartOfDay(zone).toInstant().isAfter(after.atStartOfDay(ZoneOffset.UTC).toInstant())) {
+        requirePartition(fs, root, after, to, "; it holds the end of " + to + " in " + zone);
       }
     } catch (IOException e) {
       throw new JobFailure("Cannot read events: input.path " + input.path() + " is not readable: " + e.getMessage(), e);
+    }
+  }
+
+  private static void requirePartition(FileSystem fs, Path root, LocalDate partitionDate, LocalDate runDate, String why)
+      throws IOException {
+    Path partition = new Path(root, EVENT_DATE + "=" + partitionDate);
+    if (!fs.exists(partition)) {
+      throw new JobFailure("Cannot run for " + runDate + ": input partition " + partition + " does not exist" + why
+          + " (upstream late? set input.allow-empty-days = true for quiet days)");
     }
   }
 

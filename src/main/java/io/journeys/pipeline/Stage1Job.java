@@ -90,7 +90,7 @@ public final class Stage1Job {
     LocalDate lastRead = utc ? to : to.plusDays(1);
 
     EventReader reader = new EventReader(spark, settings);
-    reader.checkAvailable(from.datesUntil(to.plusDays(1)).toList());
+    reader.checkAvailable(from, to);
     Dataset<Row> events = reader.read(firstRead, lastRead);
     checkPredicates(events);
 

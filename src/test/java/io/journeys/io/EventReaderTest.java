@@ -107,6 +107,30 @@ class EventReaderTest {
   }
 
   @Test
+  void westOfUtcTheNextPartitionHoldsTheEndOfTheRunDayAndMustExist() {
+    // New York's 2026-03-13 ends at 03-14 04:00 UTC (EDT from 03-08), inside partition 03-14,
+    // which is missing. Kolkata's 03-10 began at 03-09 18:30 UTC, in partition 03-09, also missing:
+    // input arrives in time order, so only a trailing partition can be late, and that one is not
+    // checked. UTC's 03-13 needs its own partition only (present, empty).
+    EventReader newYork = readerIn("America/New_York");
+    assertThatThrownBy(() -> newYork.checkAvailable(LocalDate.parse("2026-03-12"), LocalDate.parse("2026-03-13")))
+        .isInstanceOf(JobFailure.class)
+        .hasMessageStartingWith("Cannot run for 2026-03-13: input partition ")
+        .hasMessageContaining("event_date=2026-03-14 does not exist; it holds the end of 2026-03-13 in America/New_York");
+    newYork.checkAvailable(LocalDate.parse("2026-03-11"), LocalDate.parse("2026-03-12"));
+    readerIn("Asia/Kolkata").checkAvailable(LocalDate.parse("2026-03-10"), LocalDate.parse("2026-03-10"));
+    readerIn("UTC").checkAvailable(LocalDate.parse("2026-03-13"), LocalDate.parse("2026-03-13"));
+    new EventReader(spark, SettingsLoader.load(Optional.empty(), List.of("input.path=" + events,
+        "reporting.timezone=America/New_York", "input.allow-empty-days=true")))
+        .checkAvailable(LocalDate.parse("2026-03-13"), LocalDate.parse("2026-03-13"));
+  }
+
+  private EventReader readerIn(String zone) {
+    return new EventReader(spark, SettingsLoader.load(Optional.empty(),
+        List.of("input.path=" + events, "reporting.timezone=" + zone)));
+  }
+
+  @Test
   void epochNumbersWrittenAsTextAreReadByMagnitudeLikeNumbers() {
     // 2026-01-05T10:00:00Z is 1767607200 s since 1970 (1767225600 for 2026-01-01, plus 4 days
     // and 10 hours); the same instant in millis and micros, then ISO text, a year alone and junk.
