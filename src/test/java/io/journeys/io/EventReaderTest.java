@@ -134,13 +134,8 @@ class EventReaderTest {
   void epochNumbersWrittenAsTextAreReadByMagnitudeLikeNumbers() {
     // 2026-01-05T10:00:00Z is 1767607200 s since 1970 (1767225600 for 2026-01-01, plus 4 days
     // and 10 hours); the same instant in millis and micros, then ISO text, a year alone and junk.
-    Dataset<Row> text = spark.createDataset(List.of("1767607200", " 1767607200123 ", "1767607200123456",
-        "2026-01-05T10:00:00Z", "2026", "12x4"), Encoders.STRING()).toDF("t");
-    List<String> read = text.select(
-            org.apache.spark.sql.functions.date_format(
-                EventReader.normaliseTime(text.col("t"), org.apache.spark.sql.types.DataTypes.StringType),
-                "yyyy-MM-dd HH:mm:ss.SSSSSS"))
-        .as(Encoders.STRING()).collectAsList();
+    List<String> read = timesOfText("yyyy-MM-dd HH:mm:ss.SSSSSS", "1767607200", " 1767607200123 ",
+        "1767607200123456", "2026-01-05T10:00:00Z", "2026", "12x4");
     assertThat(read).containsExactly("2026-01-05 10:00:00.000000", "2026-01-05 10:00:00.123000",
         "2026-01-05 10:00:00.123456", "2026-01-05 10:00:00.000000", "2026-01-01 00:00:00.000000", null);
   }
@@ -150,17 +145,19 @@ class EventReaderTest {
     // ZonedDateTime.toString(): the offset when present decides (it settles the hour a clock change
     // repeats); without one the region does: Paris is UTC+1 in January, UTC+2 in July. Last, the
     // offset form that ISO-8601 itself has, and a region that does not exist.
-    Dataset<Row> text = spark.createDataset(List.of("2026-01-05T10:00:00+02:00[Europe/Paris]",
+    List<String> read = timesOfText("yyyy-MM-dd HH:mm:ss.SSS", "2026-01-05T10:00:00+02:00[Europe/Paris]",
         "2026-01-05T10:00:00.5Z[UTC]", "2026-01-05T10:00:00[Europe/Paris]", "2026-07-05T10:00:00[Europe/Paris]",
-        "2026-10-25T02:30:00+01:00[Europe/Paris]", "2026-01-05T10:00:00+02:00", "2026-01-05T10:00:00[Mars/Olympus]"),
-        Encoders.STRING()).toDF("t");
-    List<String> read = text.select(
-            org.apache.spark.sql.functions.date_format(
-                EventReader.normaliseTime(text.col("t"), org.apache.spark.sql.types.DataTypes.StringType),
-                "yyyy-MM-dd HH:mm:ss.SSS"))
-        .as(Encoders.STRING()).collectAsList();
+        "2026-10-25T02:30:00+01:00[Europe/Paris]", "2026-01-05T10:00:00+02:00", "2026-01-05T10:00:00[Mars/Olympus]");
     assertThat(read).containsExactly("2026-01-05 08:00:00.000", "2026-01-05 10:00:00.500",
         "2026-01-05 09:00:00.000", "2026-07-05 08:00:00.000", "2026-10-25 01:30:00.000",
         "2026-01-05 08:00:00.000", null);
+  }
+
+  /** Each text as event_time reads it, formatted in UTC with the pattern (null: unparseable). */
+  private List<String> timesOfText(String pattern, String... texts) {
+    Dataset<Row> text = spark.createDataset(List.of(texts), Encoders.STRING()).toDF("t");
+    return text.select(org.apache.spark.sql.functions.date_format(
+            EventReader.normaliseTime(text.col("t"), org.apache.spark.sql.types.DataTypes.StringType), pattern))
+        .as(Encoders.STRING()).collectAsList();
   }
 }
