@@ -7,7 +7,9 @@ import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * The one entry point, the same under {@code scripts/journeys} and {@code spark-submit}. Exit 0 on
@@ -25,9 +27,11 @@ public final class JourneysCli implements Runnable {
   @Option(names = "--verbose", description = "Print stack traces of failures.", scope = CommandLine.ScopeType.INHERIT)
   boolean verbose;
 
+  @Spec CommandSpec spec;
+
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(new CommandLine(this), "Missing command: run, generate, sql or check-config");
+    throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: run, generate, sql or check-config");
   }
 
   public static void main(String[] args) {
@@ -66,7 +70,7 @@ public final class JourneysCli implements Runnable {
         (e, args) -> {
           PrintWriter err = e.getCommandLine().getErr();
           // One line, as for any failure (SPEC §6): the hint goes on the same line.
-          err.println("journeys: " + e.getMessage() + " (try 'journeys " + e.getCommandLine().getCommandName() + " --help')");
+          err.println("journeys: " + e.getMessage() + " (try '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help')");
           err.flush();
           return 2;
         });

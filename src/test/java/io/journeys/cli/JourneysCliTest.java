@@ -90,6 +90,16 @@ class JourneysCliTest {
   void missingCommandIsAUsageError() {
     Result r = run();
     assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err().lines().toList()).containsExactly(
+        "journeys: Missing command: run, generate, sql or check-config (try 'journeys --help')");
+  }
+
+  @Test
+  void anUnknownCommandIsAUsageErrorWhoseHintNamesTheProgramOnce() {
+    Result r = run("frobnicate");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err().lines().toList()).singleElement().asString()
+        .startsWith("journeys: ").endsWith("(try 'journeys --help')");
   }
 
   @Test
