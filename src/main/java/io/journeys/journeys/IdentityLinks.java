@@ -10,6 +10,7 @@ import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.date_sub;
 import static org.apache.spark.sql.functions.datediff;
 import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.lit;
@@ -152,23 +153,36 @@ public final class IdentityLinks {
   }
 
   /**
-   * Stage 2's keys for rows dated from {@code rowsFrom} on: each device's most recent user
-   * (ties to the greater user_id), for the devices with a link last seen from two days before
-   * {@code rowsFrom} on. The other devices' links all ended before those rows' days, so the rows
-   * already carry that user as their as-of key: only links that are recent can re-key them, and the
-   * keys follow the window, not the history of links. Empty when stitching is off.
+   * Stage 2's keys: per device with a link last seen from two days before {@code rowsFrom} on, its
+   * as-of key ({@link #keysAsOf}) for every date in [from, to], as ranges (key_visitor, key_from,
+   * key_to, key_user) that cover [from, to]; dates before the device's first link keep its own id.
+   * A journey closing on a date, and a funnel counted on it, is keyed by the links known at the end
+   * of that date, as the stage-1 rows of that date are: so a date's rows do not depend on the run
+   * that wrote them (a range equals its days run in order) while a login still joins the device's
+   * earlier anonymous touchpoints to every journey it closes after. The other devices' links all
+   * ended before the rows' days, so the rows already carry that user as their key for every date
+   * from {@code rowsFrom} on, and the keys follow the window, not the history of links. Empty when
+   * stitching is off.
    */
-  public Dataset<Row> currentKeys(boolean stitching, LocalDate rowsFrom) {
-    Dataset<Row> keys = currentKeys(table(), rowsFrom);
-    return stitching ? keys : keys.limit(0);
+  public Dataset<Row> epochs(boolean stitching, LocalDate rowsFrom, LocalDate from, LocalDate to, ZoneId zone) {
+    Dataset<Row> epochs = epochs(table(), rowsFrom, from, to, zone);
+    return stitching ? epochs : epochs.limit(0);
   }
 
-  static Dataset<Row> currentKeys(Dataset<Row> links, LocalDate rowsFrom) {
+  static Dataset<Row> epochs(Dataset<Row> links, LocalDate rowsFrom, LocalDate from, LocalDate to, ZoneId zone) {
     // Two days: a row's date is a day in reporting.timezone, last_seen_date a UTC day.
-    return links
-        .filter(col("last_seen_date").geq(java.sql.Date.valueOf(rowsFrom.minusDays(2))))
-        .groupBy(VISITOR_ID)
-        .agg(max_by(col(USER_ID), struct(col(LAST_SEEN), col(USER_ID))).as("key_user"));
+    Dataset<Row> devices = links.filter(col("last_seen_date").geq(java.sql.Date.valueOf(rowsFrom.minusDays(2))))
+        .select(VISITOR_ID).distinct();
+    Dataset<Row> keyed = keysAsOf(links, devices, from, to, zone);
+    // A link known by the end of a date stays known, so the dates without a key come first.
+    Dataset<Row> firstKeyed = keyed.groupBy(col("key_visitor")).agg(min(col("key_from")).as("first_keyed"));
+    Dataset<Row> ownId = devices
+        .join(firstKeyed, devices.col(VISITOR_ID).equalTo(firstKeyed.col("key_visitor")), "left")
+        .filter(col("first_keyed").isNull().or(col("first_keyed").gt(lit(java.sql.Date.valueOf(from)))))
+        .select(col(VISITOR_ID).as("key_visitor"), lit(java.sql.Date.valueOf(from)).as("key_from"),
+            coalesce(date_sub(col("first_keyed"), 1), lit(java.sql.Date.valueOf(to))).as("key_to"),
+            col(VISITOR_ID).as("key_user"));
+    return keyed.unionByName(ownId);
   }
 
   private Dataset<Row> table() {

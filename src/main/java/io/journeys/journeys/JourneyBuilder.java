@@ -20,6 +20,7 @@ import static org.apache.spark.sql.functions.array_join;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat_ws;
+import static org.apache.spark.sql.functions.date_sub;
 import static org.apache.spark.sql.functions.try_element_at;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sha2;
@@ -35,6 +36,7 @@ import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.Arrays;
+import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
@@ -62,7 +64,8 @@ import org.apache.spark.sql.Row;
  *
  * <p>Only journeys whose close day (in the reporting time zone) lies in [from, to] are returned, so a
  * range gives the rows of its days run one by one, provided the input reaches {@code 2 × lookback}
- * before {@code from}. The timeline is shuffled once by visitor_key and each partition walked in
+ * before {@code from}. A timeline cut into key segments ({@link KeySegments}) is walked per
+ * (visitor_key, segment), each closing only the journeys of its segment's dates. The timeline is shuffled once by visitor_key and each partition walked in
  * order ({@link JourneyWalk}), holding one piece's touchpoints at a time, which lookback bounds;
  * only the visitors who can have a journey closing in the range are shuffled and walked.
  */
@@ -137,18 +140,24 @@ public final class JourneyBuilder {
 
   /** Journeys closing on [from, to] among every visitor of {@code timeline}. */
   Dataset<Row> journeys(Dataset<Row> timeline, LocalDate from, LocalDate to) {
-    long start = micros(from.atStartOfDay(zone).toInstant());
-    long end = micros(to.plusDays(1).atStartOfDay(zone).toInstant());
+    List<String> columns = Arrays.asList(timeline.columns());
+    // A segmented timeline (KeySegments) closes each copy's journeys on its own dates only.
+    boolean segmented = columns.contains(KeySegments.SEG_FROM);
+    Column segStart = segmented ? unix_micros(ReportingDate.endOf(date_sub(col(KeySegments.SEG_FROM), 1), zone))
+        : lit(micros(from.atStartOfDay(zone).toInstant()));
+    Column segEnd = segmented ? unix_micros(ReportingDate.endOf(col(KeySegments.SEG_TO), zone))
+        : lit(micros(to.plusDays(1).atStartOfDay(zone).toInstant()));
     // One shuffle by visitor, then one walk per partition: windows over each piece, a grouping and
     // array lambdas cost several times more per row on the few visitors a daily run closes.
     Dataset<Row> walked =
         timeline
             .select(col(VISITOR_KEY), unix_micros(col(TIME)).as("t"), col(IS_MACRO), col(NAME), col(SESSION_ID),
                 col(EVENT_ID), col(VALUE).cast("double").as(VALUE),
-                (Arrays.asList(timeline.columns()).contains(MIN_COUNT) ? col(MIN_COUNT) : lit(null)).cast("int").as(MIN_COUNT))
+                (columns.contains(MIN_COUNT) ? col(MIN_COUNT) : lit(null)).cast("int").as(MIN_COUNT),
+                segStart.as("seg_start"), segEnd.as("seg_end"))
             .repartition(col(VISITOR_KEY))
-            .sortWithinPartitions(col(VISITOR_KEY), col("t"), col(IS_MACRO), col(EVENT_ID))
-            .mapPartitions(new JourneyWalk(lookbackMicros, start, end), Encoders.row(JourneyWalk.OUTPUT));
+            .sortWithinPartitions(col(VISITOR_KEY), col("seg_start"), col("t"), col(IS_MACRO), col(EVENT_ID))
+            .mapPartitions(new JourneyWalk(lookbackMicros), Encoders.row(JourneyWalk.OUTPUT));
 
     Column converted = col("converted");
     Column times = transform(col("touchpoint_micros"), x -> timestamp_micros(x));

@@ -18,7 +18,7 @@ import scala.collection.immutable.ArraySeq;
 
 /**
  * Cuts each visitor's timeline into journeys in one walk over a partition sorted by (visitor_key,
- * time, is_macro, event_id), and returns those closing in [startMicros, endMicros) — the rules of
+ * segment, time, is_macro, event_id), and returns those closing in their segment — the rules of
  * {@link JourneyBuilder}. A piece ends after a macro conversion, after the visitor's last row, or
  * before a gap longer than the lookback; only the current piece's touchpoints are held, and the
  * journeys come out as they close, so a partition is never buffered.
@@ -30,7 +30,9 @@ import scala.collection.immutable.ArraySeq;
  */
 final class JourneyWalk implements MapPartitionsFunction<Row, Row> {
   // Input rows: visitor_key STRING, t BIGINT (epoch µs), is_macro BOOLEAN, name STRING,
-  // session_id STRING, event_id STRING, value DOUBLE, min_count INT (matches of per-journey rules only).
+  // session_id STRING, event_id STRING, value DOUBLE, min_count INT (matches of per-journey rules only),
+  // seg_start BIGINT, seg_end BIGINT (epoch µs: the copy's segment, KeySegments; journeys closing in
+  // [seg_start, seg_end) are returned).
 
   /**
    * Output: the journey's visitor_key, whether it converted, its close instant, its last row
@@ -44,13 +46,9 @@ final class JourneyWalk implements MapPartitionsFunction<Row, Row> {
           + " touchpoint_micros ARRAY<BIGINT>, sessions INT");
 
   private final long lookbackMicros;
-  private final long startMicros;
-  private final long endMicros;
 
-  JourneyWalk(long lookbackMicros, long startMicros, long endMicros) {
+  JourneyWalk(long lookbackMicros) {
     this.lookbackMicros = lookbackMicros;
-    this.startMicros = startMicros;
-    this.endMicros = endMicros;
   }
 
   @Override
@@ -124,7 +122,8 @@ final class JourneyWalk implements MapPartitionsFunction<Row, Row> {
 
     private boolean endsPiece(Row row) {
       Row last = previous != null ? previous : lastMatch;
-      return !Objects.equals(row.getString(0), last.getString(0)) || (previous != null && previous.getBoolean(2))
+      return !Objects.equals(row.getString(0), last.getString(0)) || row.getLong(8) != last.getLong(8)
+          || (previous != null && previous.getBoolean(2))
           || row.getLong(1) - last.getLong(1) > lookbackMicros;
     }
 
@@ -133,7 +132,7 @@ final class JourneyWalk implements MapPartitionsFunction<Row, Row> {
       boolean converted = last.getBoolean(2);
       long lastT = last.getLong(1);
       long close = converted ? lastT : lastT + lookbackMicros;
-      if (close < startMicros || close >= endMicros) {
+      if (close < last.getLong(8) || close >= last.getLong(9)) {
         return null;
       }
       long windowStart = close - (converted ? lookbackMicros : 2 * lookbackMicros);

@@ -13,7 +13,6 @@ import static io.journeys.Columns.SESSION_START;
 import static io.journeys.Columns.VALUE;
 import static io.journeys.Columns.VISITOR_ID;
 import static io.journeys.Columns.VISITOR_KEY;
-import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.when;
@@ -28,6 +27,7 @@ import io.journeys.io.DeltaTableWriter;
 import io.journeys.io.OutputTable;
 import io.journeys.journeys.IdentityLinks;
 import io.journeys.journeys.JourneyBuilder;
+import io.journeys.journeys.KeySegments;
 import io.journeys.report.ChannelPerformanceReport;
 import io.journeys.report.FunnelReport;
 import io.journeys.report.MicroConversionPerformanceReport;
@@ -47,8 +47,9 @@ import org.apache.spark.storage.StorageLevel;
  * Stage 2: journeys closing on [from, to], their attribution under every enabled model, and the
  * aggregate tables. Built from the {@code conversions} and {@code sessions} tables — never from raw
  * events — over the window the closing rules need (2 × lookback before {@code from}), with each
- * device re-keyed through {@code identities} so a login today joins that device's earlier anonymous
- * touchpoints to the user's journey (retroactive stitching).
+ * device re-keyed through {@code identities} by the links known at the end of each date its rows
+ * serve ({@link KeySegments}): a login joins that device's earlier anonymous touchpoints to the
+ * user's journeys from that day on (retroactive stitching), and no date depends on the run that wrote it.
  */
 public final class Stage2Job {
   private final SparkSession spark;
@@ -64,17 +65,16 @@ public final class Stage2Job {
   public Map<String, Long> run(LocalDate from, LocalDate to) {
     LocalDate readFrom = from.minusDays(2 * days(settings.attribution().lookback()) + 1);
     // Filled first, like the closing visitors: broadcast while small, shuffled when not.
-    Dataset<Row> keys =
-        new IdentityLinks(spark, writer).currentKeys(settings.identityStitching(), readFrom).persist(StorageLevel.MEMORY_AND_DISK());
+    KeySegments keys = new KeySegments(new IdentityLinks(spark, writer)
+        .epochs(settings.identityStitching(), readFrom, from, to, settings.reportingTimezone()), from, to).persist();
     try {
-      keys.count();
       return run(from, to, readFrom, keys);
     } finally {
       keys.unpersist();
     }
   }
 
-  private Map<String, Long> run(LocalDate from, LocalDate to, LocalDate readFrom, Dataset<Row> keys) {
+  private Map<String, Long> run(LocalDate from, LocalDate to, LocalDate readFrom, KeySegments keys) {
     Duration lookback = settings.attribution().lookback();
     Dataset<Row> conversions = stitched(table(OutputTable.CONVERSIONS, EVENT_DATE, readFrom, to), keys);
 
@@ -127,8 +127,9 @@ public final class Stage2Job {
       }
     }
 
-    Dataset<Row> sessions = stitched(table(OutputTable.SESSIONS, SESSION_DATE, from, to), keys);
-    Dataset<Row> dayConversions = conversions.filter(col(EVENT_DATE).between(java.sql.Date.valueOf(from), java.sql.Date.valueOf(to)));
+    // A day's own rows carry the key known at the end of that day (stage 1), the key its reports count by.
+    Dataset<Row> sessions = ownDayKeys(table(OutputTable.SESSIONS, SESSION_DATE, from, to));
+    Dataset<Row> dayConversions = ownDayKeys(table(OutputTable.CONVERSIONS, EVENT_DATE, from, to));
     written.put(OutputTable.CHANNEL_PERFORMANCE.tableName(),
         writer.replaceDates(OutputTable.CHANNEL_PERFORMANCE,
             ChannelPerformanceReport.performance(sessions, dayConversions), from, to));
@@ -146,7 +147,7 @@ public final class Stage2Job {
    * counts per journey or the touchpoints are channels. Days written before such a rule was
    * configured hold none of its matches.
    */
-  private Dataset<Row> journeyMatches(LocalDate readFrom, LocalDate to, Dataset<Row> keys) {
+  private Dataset<Row> journeyMatches(LocalDate readFrom, LocalDate to, KeySegments keys) {
     List<ConversionRule> rules = settings.allRules().stream().filter(ConversionRule::isJourneyRule).toList();
     if (rules.isEmpty() || settings.attribution().touchpoint() != TouchpointKind.MICRO_CONVERSION) {
       return null;
@@ -163,7 +164,7 @@ public final class Stage2Job {
         .filter(col(JourneyBuilder.MIN_COUNT).isNotNull());
   }
 
-  /** Touchpoints, macro conversions and per-journey matches of every stitched visitor, in the builder's columns. */
+  /** Touchpoints, macro conversions and per-journey matches of every stitched visitor, in the builder's columns and segments. */
   private Dataset<Row> timeline(Dataset<Row> conversions, Dataset<Row> sessions, Dataset<Row> matches) {
     if (settings.attribution().touchpoint() == TouchpointKind.MICRO_CONVERSION) {
       // Touchpoints and macro conversions in one scan: a union of the two kinds reads the whole
@@ -171,38 +172,40 @@ public final class Stage2Job {
       Column macro = col(KIND).equalTo("macro");
       Dataset<Row> timeline = conversions.filter(col(KIND).isin("micro", "macro"))
           .select(col(VISITOR_KEY), col(EVENT_TIME).as(JourneyBuilder.TIME), macro.as(JourneyBuilder.IS_MACRO),
-              col(CONVERSION).as(JourneyBuilder.NAME), col(SESSION_ID), col(EVENT_ID), when(macro, col(VALUE)).as(VALUE));
+              col(CONVERSION).as(JourneyBuilder.NAME), col(SESSION_ID), col(EVENT_ID), when(macro, col(VALUE)).as(VALUE),
+              col(KeySegments.SEG_FROM), col(KeySegments.SEG_TO));
       if (matches == null) {
         return timeline;
       }
       return timeline.withColumn(JourneyBuilder.MIN_COUNT, lit(null).cast("int")).unionByName(
           matches.select(col(VISITOR_KEY), col(EVENT_TIME).as(JourneyBuilder.TIME), lit(false).as(JourneyBuilder.IS_MACRO),
               col(CONVERSION).as(JourneyBuilder.NAME), col(SESSION_ID), col(EVENT_ID), lit(null).cast("double").as(VALUE),
-              col(JourneyBuilder.MIN_COUNT)));
+              col(KeySegments.SEG_FROM), col(KeySegments.SEG_TO), col(JourneyBuilder.MIN_COUNT)));
     }
     Dataset<Row> macros =
         conversions.filter(col(KIND).equalTo("macro"))
             .select(col(VISITOR_KEY), col(EVENT_TIME).as(JourneyBuilder.TIME), lit(true).as(JourneyBuilder.IS_MACRO),
-                col(CONVERSION).as(JourneyBuilder.NAME), col(SESSION_ID), col(EVENT_ID), col(VALUE));
+                col(CONVERSION).as(JourneyBuilder.NAME), col(SESSION_ID), col(EVENT_ID), col(VALUE),
+                col(KeySegments.SEG_FROM), col(KeySegments.SEG_TO));
     Dataset<Row> touchpoints =
         sessions
             .select(col(VISITOR_KEY), col(SESSION_START).as(JourneyBuilder.TIME), lit(false).as(JourneyBuilder.IS_MACRO),
                 col(CHANNEL).as(JourneyBuilder.NAME), col(SESSION_ID), col(SESSION_ID).as(EVENT_ID),
-                lit(null).cast("double").as(VALUE));
+                lit(null).cast("double").as(VALUE), col(KeySegments.SEG_FROM), col(KeySegments.SEG_TO));
     return touchpoints.unionByName(macros);
   }
 
   /**
-   * Re-keys rows by the device's most recent user. A device without a recent link keeps the key
-   * stage 1 gave its rows, which is then already that user (or its own id when it never logged in).
+   * Re-keys window rows by their device's user as known at the end of each date they serve
+   * ({@link KeySegments}): a login joins the device's earlier anonymous rows to the journeys it
+   * closes from that day on, and a journey closed before keeps the key it had on its day.
    */
-  private Dataset<Row> stitched(Dataset<Row> rows, Dataset<Row> keys) {
-    if (!settings.identityStitching()) {
-      return rows.withColumn(VISITOR_KEY, col(VISITOR_ID));
-    }
-    return rows.join(keys, new String[] {VISITOR_ID}, "left")
-        .withColumn(VISITOR_KEY, coalesce(col("key_user"), col(VISITOR_KEY)))
-        .drop("key_user");
+  private Dataset<Row> stitched(Dataset<Row> rows, KeySegments keys) {
+    return keys.apply(ownDayKeys(rows));
+  }
+
+  private Dataset<Row> ownDayKeys(Dataset<Row> rows) {
+    return settings.identityStitching() ? rows : rows.withColumn(VISITOR_KEY, col(VISITOR_ID));
   }
 
   private Dataset<Row> table(OutputTable table, String dateColumn, LocalDate from, LocalDate to) {

@@ -21,7 +21,10 @@ import org.apache.spark.sql.types.StructType;
  * out as one row per funnel, day and reached step.
  */
 final class FunnelCounter implements MapPartitionsFunction<Row, Row> {
-  /** Input: visitor_key STRING, t BIGINT (epoch micros), conversion STRING. */
+  /**
+   * Input: visitor_key STRING, t BIGINT (epoch micros), conversion STRING, day_from INT, day_to INT
+   * (the days this copy of the visitor counts on, KeySegments), sorted by (visitor_key, day_from, t).
+   */
   static final StructType COUNTS = new StructType()
       .add("funnel", DataTypes.StringType)
       .add("day", DataTypes.IntegerType)
@@ -59,9 +62,9 @@ final class FunnelCounter implements MapPartitionsFunction<Row, Row> {
     while (rows.hasNext()) {
       Row row = rows.next();
       String key = row.getString(0);
-      if (!key.equals(current)) {
+      if (!key.equals(current) || row.getInt(3) != visitor.dayFrom) {
         visitor.count(steps, reached);
-        visitor.clear();
+        visitor.clear(row.getInt(3), row.getInt(4));
         current = key;
       }
       Integer code = codes.get(row.getString(2));
@@ -87,6 +90,8 @@ final class FunnelCounter implements MapPartitionsFunction<Row, Row> {
     private long[] times = new long[16];
     private int[] codes = new int[16];
     private int size;
+    private int dayFrom;
+    private int dayTo;
 
     void add(long time, int code) {
       if (size == times.length) {
@@ -97,8 +102,10 @@ final class FunnelCounter implements MapPartitionsFunction<Row, Row> {
       codes[size++] = code;
     }
 
-    void clear() {
+    void clear(int dayFrom, int dayTo) {
       size = 0;
+      this.dayFrom = dayFrom;
+      this.dayTo = dayTo;
     }
 
     /** Adds this visitor to {@code reached[f][d][k]} for every step k it reaches. */
@@ -109,7 +116,7 @@ final class FunnelCounter implements MapPartitionsFunction<Row, Row> {
       // Day ends ascend, so both window edges only move forward.
       int start = 0;
       int end = 0;
-      for (int d = 0; d < dayEnds.length; d++) {
+      for (int d = dayFrom; d <= dayTo; d++) {
         while (end < size && times[end] < dayEnds[d]) {
           end++;
         }

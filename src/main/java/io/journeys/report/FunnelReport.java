@@ -12,6 +12,7 @@ import static io.journeys.Columns.VISITORS;
 import static io.journeys.Columns.VISITOR_KEY;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.date_add;
+import static org.apache.spark.sql.functions.datediff;
 import static org.apache.spark.sql.functions.first_value;
 import static org.apache.spark.sql.functions.lag;
 import static org.apache.spark.sql.functions.lit;
@@ -21,10 +22,12 @@ import static org.apache.spark.sql.functions.when;
 
 import io.journeys.config.FunnelDefinition;
 import io.journeys.io.OutputTable;
+import io.journeys.journeys.KeySegments;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -60,12 +63,17 @@ public final class FunnelReport {
         .mapToLong(d -> micros(d.plusDays(1).atStartOfDay(zone).toInstant()))
         .toArray();
     Object[] stepNames = funnels.stream().flatMap(f -> f.steps().stream()).distinct().toArray();
+    // A segmented input (KeySegments) counts each copy of a visitor on its own days only.
+    boolean segmented = Arrays.asList(conversions.columns()).contains(KeySegments.SEG_FROM);
+    Column firstDay = lit(java.sql.Date.valueOf(from));
     Dataset<Row> reached =
         conversions
             .filter(col(CONVERSION).isin(stepNames))
-            .select(col(VISITOR_KEY), unix_micros(col(EVENT_TIME)).as("t"), col(CONVERSION))
+            .select(col(VISITOR_KEY), unix_micros(col(EVENT_TIME)).as("t"), col(CONVERSION),
+                (segmented ? datediff(col(KeySegments.SEG_FROM), firstDay) : lit(0)).as("day_from"),
+                (segmented ? datediff(col(KeySegments.SEG_TO), firstDay) : lit(dayEnds.length - 1)).as("day_to"))
             .repartition(col(VISITOR_KEY))
-            .sortWithinPartitions(col(VISITOR_KEY), col("t"), col(CONVERSION))
+            .sortWithinPartitions(col(VISITOR_KEY), col("day_from"), col("t"), col(CONVERSION))
             .mapPartitions(new FunnelCounter(funnels, dayEnds, lookback.toNanos() / 1000), Encoders.row(FunnelCounter.COUNTS));
     Dataset<Row> counted = reached
         .unionByName(everyStep(conversions.sparkSession(), funnels, dayEnds.length))

@@ -137,11 +137,25 @@ class IdentityLinksTest {
   }
 
   @Test
-  void currentKeysAreTheLatestUserOfDevicesWithALinkSeenSinceTwoDaysBeforeTheRows() {
-    // Rows from 03-07: links last seen from 03-05 on count. d1's V (03-05) and d2's U (03-08) and
-    // d3's Z (03-06) do; d4's links ended 03-03, so its rows already carry B from stage 1. d5: P
-    // and Q last seen at the same instant, the greater user_id. d6: only M's second row (03-05).
-    assertThat(strings(IdentityLinks.currentKeys(links(), LocalDate.parse("2026-03-07")), "concat(visitor_id, ' ', key_user)"))
-        .containsExactlyInAnyOrder("d1 V", "d2 U", "d3 Z", "d5 Q", "d6 M");
+  void stageTwoEpochsCoverTheRangeWithTheAsOfKeysOfDevicesWithARecentLink() {
+    // Rows from 03-07: links last seen from 03-05 on count: d1, d2, d3, d5, d6 and d7, not d4
+    // (its rows already carry B). Keys at the end of each date of [03-01, 03-06]: d1 U, then V from
+    // 03-05; d2 its own id on 03-01 (U first seen 03-02), then U (W on 03-04 was seen before U's
+    // end of that day); d3 Z; d5 P on 03-01, then Q (P and Q both seen to the end of each day: the
+    // greater user_id); d6 M, N on 03-04 (seen after M's 03-02), M again from its 03-05 sighting;
+    // d7, first seen after the range, its own id throughout.
+    Dataset<Row> links = links().unionByName(spark.sql("SELECT 'd7' AS visitor_id, 'L' AS user_id,"
+        + " TIMESTAMP'2026-03-08 10:00:00' AS first_seen, TIMESTAMP'2026-03-08 10:00:00' AS last_seen,"
+        + " DATE'2026-03-08' AS last_seen_date"));
+    assertThat(strings(IdentityLinks.epochs(links, LocalDate.parse("2026-03-07"), LocalDate.parse("2026-03-01"),
+            LocalDate.parse("2026-03-06"), ZoneOffset.UTC),
+        "concat(key_visitor, ' ', key_user, ' ', key_from, ' ', key_to)"))
+        .containsExactlyInAnyOrder(
+            "d1 U 2026-03-01 2026-03-04", "d1 V 2026-03-05 2026-03-06",
+            "d2 d2 2026-03-01 2026-03-01", "d2 U 2026-03-02 2026-03-06",
+            "d3 Z 2026-03-01 2026-03-06",
+            "d5 P 2026-03-01 2026-03-01", "d5 Q 2026-03-02 2026-03-06",
+            "d6 M 2026-03-01 2026-03-03", "d6 N 2026-03-04 2026-03-04", "d6 M 2026-03-05 2026-03-06",
+            "d7 d7 2026-03-01 2026-03-06");
   }
 }

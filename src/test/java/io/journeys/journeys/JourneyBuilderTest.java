@@ -88,6 +88,32 @@ class JourneyBuilderTest {
     assertThat(journeys(t, "2026-01-01", "2026-03-31")).containsExactly("u 2026-03-18 false - pages");
   }
 
+  @Test
+  void eachCopyOfASegmentedKeyClosesOnlyTheJourneysOfItsOwnDates() {
+    // v buys on 02-01 before logging in as U on 02-03; w (U's) adds to cart on 02-02 and buys on
+    // 02-04. Segmented (KeySegments): v's rows serve key v on 02-01..02-02 and U on 02-03..02-04;
+    // w's serve U on both segments. v's purchase closes on 02-01 as v's alone; U's journey of 02-04
+    // starts after v's purchase (on U's 02-03.. copy), and U's 02-01.. copy closes nothing on its dates.
+    Dataset<Row> before = segment(timeline(
+        "v,2026-02-01 09:00:00,false,a,1",
+        "v,2026-02-01 10:00:00,true,purchase,2",
+        "U,2026-02-02 10:00:00,false,cart,3",
+        "U,2026-02-04 10:00:00,true,purchase,4"), "2026-02-01", "2026-02-02");
+    Dataset<Row> after = segment(timeline(
+        "U,2026-02-01 09:00:00,false,a,1",
+        "U,2026-02-01 10:00:00,true,purchase,2",
+        "U,2026-02-02 10:00:00,false,cart,3",
+        "U,2026-02-04 10:00:00,true,purchase,4"), "2026-02-03", "2026-02-04");
+    Dataset<Row> t = before.unionByName(after);
+    assertThat(journeys(t, "2026-02-01", "2026-02-04"))
+        .containsExactly("U 2026-02-04 true purchase cart", "v 2026-02-01 true purchase a");
+  }
+
+  private static Dataset<Row> segment(Dataset<Row> timeline, String from, String to) {
+    return timeline.withColumn(KeySegments.SEG_FROM, org.apache.spark.sql.functions.lit(java.sql.Date.valueOf(from)))
+        .withColumn(KeySegments.SEG_TO, org.apache.spark.sql.functions.lit(java.sql.Date.valueOf(to)));
+  }
+
   private List<String> journeys(Dataset<Row> timeline, String from, String to) {
     return builder.build(timeline, LocalDate.parse(from), LocalDate.parse(to))
         .orderBy("visitor_key", "close_date")

@@ -235,6 +235,57 @@ class DailyJobTest {
     }
   }
 
+  @Test
+  void aLoginAfterAJourneyClosedLeavesThatJourneyAsItsDayKeyedItInARangeAsDayByDay(@TempDir Path login) {
+    // w is U's device, logged in from 03-10: three page views. v, anonymous on 03-10: three page
+    // views, add to cart, buys. v logs in as U on 03-12, and w buys. Lookback 3 d, no late days.
+    // On 03-10 and 03-11 v is not yet U's: its journey is its own, and the funnel and the channel
+    // report count v and U apart. On 03-12 v's rows are U's: U's journey starts after v's purchase.
+    new EventFixtures()
+        .event("w1", "w", "2026-03-10 08:00:00", "page_view", "https://s.com/", null, null, "U")
+        .event("w2", "w", "2026-03-10 08:01:00", "page_view", "https://s.com/a", null, null, "U")
+        .event("w3", "w", "2026-03-10 08:02:00", "page_view", "https://s.com/b", null, null, "U")
+        .event("v1", "v", "2026-03-10 10:00:00", "page_view", "https://s.com/", null, null, null)
+        .event("v2", "v", "2026-03-10 10:01:00", "page_view", "https://s.com/a", null, null, null)
+        .event("v3", "v", "2026-03-10 10:02:00", "page_view", "https://s.com/b", null, null, null)
+        .event("v4", "v", "2026-03-10 10:04:00", "add_to_cart", "https://s.com/p", null, null, null)
+        .event("v5", "v", "2026-03-10 10:05:00", "purchase", "https://s.com/done", null, null, null)
+        .event("q1", "q", "2026-03-11 10:00:00", "page_view", "https://s.com/", null, null, null)
+        .event("v6", "v", "2026-03-12 09:00:00", "page_view", "https://s.com/", null, null, "U")
+        .event("w4", "w", "2026-03-12 09:31:00", "add_to_wishlist", "https://s.com/p", null, null, "U")
+        .event("w5", "w", "2026-03-12 09:40:00", "purchase", "https://s.com/done", null, null, "U")
+        .toDataset(spark).drop(EventReader.EVENT_TIME_RAW)
+        .write().partitionBy("event_date").parquet(login.resolve("events").toString());
+    java.util.function.BiFunction<String, String, JobSettings> config = (warehouse, database) ->
+        SettingsLoader.load(Optional.empty(), List.of("input.path=" + login.resolve("events"),
+            "output.path=" + login.resolve(warehouse), "output.database=" + database,
+            "attribution.lookback=3d", "input.late-days=0"));
+    new DailyJob(spark, config.apply("range", "job_test_login_range"))
+        .run(LocalDate.parse("2026-03-10"), LocalDate.parse("2026-03-12"));
+    JobSettings daily = config.apply("daily", "job_test_login_daily");
+    for (String date : List.of("2026-03-10", "2026-03-11", "2026-03-12")) {
+      new DailyJob(spark, daily).run(LocalDate.parse(date), LocalDate.parse(date));
+    }
+
+    java.util.function.BiFunction<String, OutputTable, Dataset<Row>> read = (warehouse, table) ->
+        spark.read().format("delta").load(login.resolve(warehouse).resolve(table.tableName()).toString());
+    assertThat(strings(read.apply("range", OutputTable.JOURNEYS), "concat(close_date, ' ', visitor_key, ' ', converted, ' ', path)"))
+        .containsExactlyInAnyOrder("2026-03-10 v true viewed_3_pages > add_to_cart", "2026-03-12 U true add_to_wishlist");
+    // Funnel viewed_3_pages > add_to_cart > purchase over the 3 days to each day's end: v reaches
+    // all three steps, U (w) the first, until 03-12, when U is both devices: one visitor, all steps.
+    assertThat(strings(read.apply("range", OutputTable.FUNNELS), "concat(date, ' ', step, ' ', visitors)"))
+        .containsExactlyInAnyOrder("2026-03-10 1 2", "2026-03-10 2 1", "2026-03-10 3 1",
+            "2026-03-11 1 2", "2026-03-11 2 1", "2026-03-11 3 1",
+            "2026-03-12 1 1", "2026-03-12 2 1", "2026-03-12 3 1");
+    assertThat(strings(read.apply("range", OutputTable.CHANNEL_PERFORMANCE), "concat(date, ' ', sessions, ' ', visitors)"))
+        .containsExactlyInAnyOrder("2026-03-10 2 2", "2026-03-11 1 1", "2026-03-12 2 1");
+    for (OutputTable t : List.of(OutputTable.SESSIONS, OutputTable.CONVERSIONS, OutputTable.JOURNEYS,
+        OutputTable.ATTRIBUTION, OutputTable.PATHS, OutputTable.MICRO_CONVERSION_PERFORMANCE,
+        OutputTable.CHANNEL_PERFORMANCE, OutputTable.FUNNELS, OutputTable.MODEL_WEIGHTS)) {
+      assertThat(sorted(read.apply("daily", t), t)).as("day by day " + t).isEqualTo(sorted(read.apply("range", t), t));
+    }
+  }
+
   private List<Row> sorted(Dataset<Row> rows, OutputTable table) {
     Dataset<Row> withoutRunId = table == OutputTable.QUARANTINE ? rows.drop("run_id") : rows;
     return withoutRunId.orderBy(java.util.Arrays.stream(withoutRunId.columns())

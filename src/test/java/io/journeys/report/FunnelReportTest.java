@@ -46,6 +46,27 @@ class FunnelReportTest {
   }
 
   @Test
+  void eachCopyOfASegmentedKeyCountsOnItsOwnDaysOnly() {
+    // Funnel a > b, lookback 7 days, days 01-09 and 01-10. Device v1 (a on 01-08) joins user U on
+    // 01-10; U's other device has b on 01-09. Segmented (KeySegments): v1's row serves key v1 on
+    // 01-09 and U on 01-10; the b serves U on both days. 01-09: v1 reaches a, U nothing (b without
+    // a) -> 1, 0. 01-10: U reaches a then b -> 1, 1.
+    Dataset<Row> conversions = spark.sql("SELECT visitor_key, event_time, conversion, DATE(seg_from) AS seg_from,"
+        + " DATE(seg_to) AS seg_to FROM VALUES"
+        + " ('v1', TIMESTAMP'2026-01-08 10:00:00', 'a', '2026-01-09', '2026-01-09'),"
+        + " ('U', TIMESTAMP'2026-01-09 10:00:00', 'b', '2026-01-09', '2026-01-09'),"
+        + " ('U', TIMESTAMP'2026-01-08 10:00:00', 'a', '2026-01-10', '2026-01-10'),"
+        + " ('U', TIMESTAMP'2026-01-09 10:00:00', 'b', '2026-01-10', '2026-01-10')"
+        + " AS t(visitor_key, event_time, conversion, seg_from, seg_to)");
+    List<String> rows = FunnelReport.funnels(conversions, List.of(new FunnelDefinition("ab", List.of("a", "b"))),
+            LocalDate.parse("2026-01-09"), LocalDate.parse("2026-01-10"), Duration.ofDays(7), ZoneOffset.UTC)
+        .orderBy("date", "step")
+        .selectExpr("concat_ws(' ', date, step, visitors)")
+        .as(Encoders.STRING()).collectAsList();
+    assertThat(rows).containsExactly("2026-01-09 1 1", "2026-01-09 2 0", "2026-01-10 1 1", "2026-01-10 2 1");
+  }
+
+  @Test
   void everyDayOfARangeAndEveryFunnelHasItsOwnWindow() {
     // Lookback 2 days: day D counts conversions from D-1 00:00 to D+1 00:00. Funnels a > b > c and
     // c > b over the same conversions.
