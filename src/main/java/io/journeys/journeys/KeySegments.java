@@ -2,6 +2,7 @@ package io.journeys.journeys;
 
 import static io.journeys.Columns.VISITOR_ID;
 import static io.journeys.Columns.VISITOR_KEY;
+import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.date_add;
@@ -9,10 +10,13 @@ import static org.apache.spark.sql.functions.date_sub;
 import static org.apache.spark.sql.functions.lead;
 import static org.apache.spark.sql.functions.lit;
 
+import java.math.BigInteger;
 import java.time.LocalDate;
+import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.expressions.WindowSpec;
 import org.apache.spark.storage.StorageLevel;
@@ -38,13 +42,20 @@ public final class KeySegments {
   private final Dataset<Row> segments;
   private final LocalDate from;
   private final LocalDate to;
+  private final List<Dataset<Row>> cached;
 
   /** {@code epochs}: key_visitor, key_from, key_to, key_user, covering [from, to] per device listed. */
   public KeySegments(Dataset<Row> epochs, LocalDate from, LocalDate to) {
+    this(epochs, segments(epochs, from, to), from, to, List.of());
+  }
+
+  private KeySegments(Dataset<Row> epochs, Dataset<Row> segments, LocalDate from, LocalDate to,
+      List<Dataset<Row>> cached) {
     this.epochs = epochs;
-    this.segments = segments(epochs, from, to);
+    this.segments = segments;
     this.from = from;
     this.to = to;
+    this.cached = cached;
   }
 
   /**
@@ -63,16 +74,36 @@ public final class KeySegments {
     return starts.withColumn(SEG_TO, coalesce(date_sub(lead(col(SEG_FROM), 1).over(byKey), 1), last));
   }
 
-  /** Fills both small tables, so that the planner sees their real size and broadcasts them while small. */
+  /**
+   * Both small tables filled, each as a plan of one leaf, broadcast when its real size is below
+   * {@code spark.sql.autoBroadcastJoinThreshold}. Every stitched read joins them: with their own
+   * plans (link scans, windows, unions) repeated in each join, stage 2's plans grew so large that
+   * analysing them took minutes. The leaves still read the cache, and recompute from the links if
+   * it is lost. {@link #unpersist()} frees it.
+   */
   public KeySegments persist() {
-    epochs.persist(StorageLevel.MEMORY_AND_DISK()).count();
-    segments.persist(StorageLevel.MEMORY_AND_DISK()).count();
-    return this;
+    Dataset<Row> epochsCached = epochs.persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> epochsLeaf = leaf(epochsCached);
+    Dataset<Row> segmentsCached = segments(epochsLeaf, from, to).persist(StorageLevel.MEMORY_AND_DISK());
+    return new KeySegments(forJoins(epochsCached, epochsLeaf), forJoins(segmentsCached, leaf(segmentsCached)),
+        from, to, List.of(epochsCached, segmentsCached));
+  }
+
+  private static Dataset<Row> leaf(Dataset<Row> cached) {
+    cached.count();
+    return cached.sparkSession().createDataFrame(cached.javaRDD(), cached.schema());
+  }
+
+  /** {@code leaf}, hinted to be broadcast when the cached table is no bigger than the threshold. */
+  private static Dataset<Row> forJoins(Dataset<Row> cached, Dataset<Row> leaf) {
+    SparkSession spark = cached.sparkSession();
+    BigInteger size = cached.queryExecution().optimizedPlan().stats().sizeInBytes().bigInteger();
+    long threshold = spark.sessionState().conf().autoBroadcastJoinThreshold();
+    return threshold >= 0 && size.compareTo(BigInteger.valueOf(threshold)) <= 0 ? broadcast(leaf) : leaf;
   }
 
   public void unpersist() {
-    epochs.unpersist();
-    segments.unpersist();
+    cached.forEach(Dataset::unpersist);
   }
 
   /**
