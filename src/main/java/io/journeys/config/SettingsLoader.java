@@ -106,7 +106,7 @@ public final class SettingsLoader {
   /** Parses a merged config into settings; every value is read and checked here, once. */
   public static JobSettings parse(Config c) {
     try {
-      return new JobSettings(
+      JobSettings settings = new JobSettings(
           sparkSettings(c),
           inputSettings(c),
           new OutputSettings(nonEmpty(c, "output.path"), identifier(c, "output.database")),
@@ -127,6 +127,13 @@ public final class SettingsLoader {
               c.getBoolean("s3.path-style-access"),
               c.getString("s3.region"),
               c.getString("s3.credentials-provider")));
+      if (settings.input().lateDays() == 0 && westOfUtc(settings.reportingTimezone())) {
+        // A local day's evening is stored in the next UTC partition: with no late day every such
+        // event would arrive too late for its date and be quarantined.
+        throw invalid(c, "input.late-days", "must be 1 or more with reporting.timezone = "
+            + settings.reportingTimezone() + ", west of UTC, whose days end in the next UTC partition");
+      }
+      return settings;
     } catch (ConfigException e) {
       throw new ConfigError("Cannot load config: " + oneLine(e), e);
     }
@@ -487,6 +494,14 @@ public final class SettingsLoader {
     } catch (ConfigException.BadValue | ConfigException.WrongType e) {
       throw invalid(c, key, "is not a duration such as 30m, 12h or 7d: '" + c.getValue(key).unwrapped() + "'");
     }
+  }
+
+  /** Behind UTC at some time of the year (summer and winter of this year are asked). */
+  private static boolean westOfUtc(ZoneId zone) {
+    java.time.zone.ZoneRules rules = zone.getRules();
+    Instant now = Instant.now();
+    return rules.getOffset(now).getTotalSeconds() < 0
+        || rules.getOffset(now.plus(Duration.ofDays(182))).getTotalSeconds() < 0;
   }
 
   private static ZoneId zone(Config c, String key) {

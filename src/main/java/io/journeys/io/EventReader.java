@@ -40,10 +40,15 @@ import org.apache.spark.sql.DataFrameReader;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.CharType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.DecimalType;
 import org.apache.spark.sql.types.MapType;
+import org.apache.spark.sql.types.NumericType;
+import org.apache.spark.sql.types.StringType;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.sql.types.VarcharType;
 
 /**
  * Reads the events of a partition range and maps them to the logical columns (SPEC §2).
@@ -213,6 +218,13 @@ public final class EventReader {
       if (logical.equals(EVENT_TIME)) {
         Column rawTime = resolve(raw, logical, mapping.orElseThrow());
         DataType type = raw.select(rawTime).schema().fields()[0].dataType();
+        if (!canBeTime(type)) {
+          // Cast to text, a struct or an array is no instant on any row: every event would be
+          // quarantined as unparseable and the run's dates rewritten empty.
+          throw new JobFailure("Cannot read events: input.columns." + EVENT_TIME + " = '" + mapping.get() + "' is "
+              + type.sql() + " in " + input.path() + ", which cannot be an event time (map it to a timestamp, "
+              + "epoch seconds, millis or micros, or ISO-8601 text)");
+        }
         columns.add(normaliseTime(rawTime, type).as(EVENT_TIME));
         if (!isInstant(type)) {
           // Only a text or a number can be blank or unparseable, or name one instant in two ways.
@@ -311,6 +323,13 @@ public final class EventReader {
     return type.equals(DataTypes.TimestampType) || type.equals(DataTypes.TimestampNTZType);
   }
 
+  /** The types {@link #normaliseTime} reads an instant from. */
+  static boolean canBeTime(DataType type) {
+    return isInstant(type) || type instanceof NumericType
+        || type instanceof StringType || type instanceof VarcharType || type instanceof CharType
+        || type.equals(DataTypes.DateType);
+  }
+
   /** UTC timestamp from whatever type the time column has. */
   static Column normaliseTime(Column raw, DataType type) {
     if (type.equals(DataTypes.TimestampType)) {
@@ -320,11 +339,13 @@ public final class EventReader {
       // A wall-clock time without zone is taken as UTC (the session time zone is UTC).
       return raw.cast(DataTypes.TimestampType);
     }
-    if (type.equals(DataTypes.LongType) || type.equals(DataTypes.IntegerType)) {
+    if (type.equals(DataTypes.LongType) || type.equals(DataTypes.IntegerType) || type.equals(DataTypes.ShortType)
+        || type.equals(DataTypes.ByteType) || type instanceof DecimalType d && d.scale() == 0) {
       return fromEpoch(raw.cast(DataTypes.LongType));
     }
-    if (type.equals(DataTypes.DoubleType) || type.equals(DataTypes.FloatType)) {
-      return timestamp_seconds(raw);
+    if (type instanceof NumericType) {
+      // A fraction: seconds, as Unix time with a fractional part is written.
+      return timestamp_seconds(raw.cast(DataTypes.DoubleType));
     }
     // Epoch numbers written as text (JSON and CSV exports do) are numbers too; 9 digits or more,
     // so that a short digit string keeps Spark's reading of it (a year: "2026").

@@ -8,6 +8,7 @@ import static io.journeys.Columns.RAW;
 import static io.journeys.Columns.REASON;
 import static io.journeys.Columns.VISITOR_ID;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.date_sub;
 import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.timestamp_seconds;
@@ -20,6 +21,7 @@ import io.journeys.io.EventReader;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -37,16 +39,19 @@ public final class EventValidator {
   public static final String UNPARSEABLE_EVENT_TIME = "unparseable_event_time";
   public static final String FUTURE_EVENT_TIME = "future_event_time";
   public static final String TOO_OLD_EVENT_TIME = "too_old_event_time";
+  public static final String ARRIVED_TOO_LATE = "arrived_too_late";
   public static final String MISSING_EVENT_NAME = "missing_event_name";
 
   /** Every reason, in the order they are checked. */
   public static final List<String> REASONS =
       List.of(MISSING_EVENT_ID, MISSING_VISITOR_ID, MISSING_EVENT_TIME, UNPARSEABLE_EVENT_TIME, FUTURE_EVENT_TIME,
-          TOO_OLD_EVENT_TIME, MISSING_EVENT_NAME);
+          TOO_OLD_EVENT_TIME, ARRIVED_TOO_LATE, MISSING_EVENT_NAME);
 
   private final Timestamp latestByClock;
   private final long toleranceSeconds;
   private final Timestamp earliestAllowed;
+  private final int lateDays;
+  private final ZoneId zone;
 
   /**
    * An event is future-dated when it is later, by more than the tolerance, than both the run's
@@ -54,12 +59,19 @@ public final class EventValidator {
    * clock is behind the data (or a backfill of generated future days) must not quarantine every
    * row. The clock: the partition's day may be a local one, hours off UTC.
    *
+   * <p>An event has arrived too late when its date (in {@code zone}) is before its input
+   * partition's date minus {@code lateDays}: no run that reads that partition for its own dates
+   * rewrites the event's date, so without this reason it would be counted as read and valid and
+   * land in no table. A property of the row, so every run that reads it agrees.
+   *
    * @param now the run's wall clock
    */
-  public EventValidator(Instant now, Duration futureTolerance, Instant minEventTime) {
+  public EventValidator(Instant now, Duration futureTolerance, Instant minEventTime, int lateDays, ZoneId zone) {
     this.latestByClock = Timestamp.from(now.plus(futureTolerance));
     this.toleranceSeconds = futureTolerance.toSeconds();
     this.earliestAllowed = Timestamp.from(minEventTime);
+    this.lateDays = lateDays;
+    this.zone = zone;
   }
 
   /** Adds {@code reason} and {@code raw}; drops the carried input row. */
@@ -75,11 +87,20 @@ public final class EventValidator {
             .when(col(EVENT_TIME).isNull(), lit(UNPARSEABLE_EVENT_TIME))
             .when(col(EVENT_TIME).gt(latestAllowed(events)), lit(FUTURE_EVENT_TIME))
             .when(col(EVENT_TIME).lt(lit(earliestAllowed)), lit(TOO_OLD_EVENT_TIME))
+            .when(arrivedTooLate(events), lit(ARRIVED_TOO_LATE))
             .when(blank(EVENT_NAME), lit(MISSING_EVENT_NAME));
     return events
         .withColumn(REASON, reason)
         .withColumn(RAW, when(col(REASON).isNotNull(), to_json(col(EventReader.INPUT_ROW))))
         .drop(EventReader.INPUT_ROW);
+  }
+
+  /** See the constructor; without a partition date (no input layout of the job's) never. */
+  private Column arrivedTooLate(Dataset<Row> events) {
+    if (!java.util.Arrays.asList(events.columns()).contains(EVENT_DATE)) {
+      return lit(false);
+    }
+    return ReportingDate.of(col(EVENT_TIME), zone).lt(date_sub(col(EVENT_DATE), lateDays));
   }
 
   /** The latest event time a row may have: see the constructor. */

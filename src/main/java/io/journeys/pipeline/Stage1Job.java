@@ -95,7 +95,8 @@ public final class Stage1Job {
     checkPredicates(events);
 
     EventValidator validator =
-        new EventValidator(now, settings.input().futureTolerance(), settings.input().minEventTime());
+        new EventValidator(now, settings.input().futureTolerance(), settings.input().minEventTime(),
+            settings.input().lateDays(), settings.reportingTimezone());
     try {
       return process(events, validator.validate(events), firstRewritten, to, runId);
     } catch (RuntimeException e) {

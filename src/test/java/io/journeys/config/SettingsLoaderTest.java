@@ -75,6 +75,19 @@ class SettingsLoaderTest {
   }
 
   @Test
+  void noLateDayWestOfUtcFailsSinceItsEveningsAreInTheNextUtcPartition() {
+    assertThatThrownBy(() -> SettingsLoader.load(Optional.empty(),
+            List.of("input.late-days=0", "reporting.timezone=America/New_York")))
+        .isInstanceOf(ConfigError.class)
+        .hasMessageStartingWith("Cannot load config: input.late-days must be 1 or more with reporting.timezone = America/New_York");
+    // East of UTC a local day's events are in its own partition and the one before: allowed.
+    assertThat(SettingsLoader.load(Optional.empty(), List.of("input.late-days=0", "reporting.timezone=Asia/Tokyo"))
+        .input().lateDays()).isZero();
+    assertThat(SettingsLoader.load(Optional.empty(), List.of("input.late-days=1", "reporting.timezone=-03:00"))
+        .input().lateDays()).isEqualTo(1);
+  }
+
+  @Test
   void badDurationFailsNamingKey() {
     assertThatThrownBy(() -> SettingsLoader.load(Optional.empty(), List.of("sessions.timeout=30 minutesss")))
         .isInstanceOf(ConfigError.class)

@@ -101,6 +101,29 @@ class EventReaderTest {
   }
 
   @Test
+  void anEventTimeThatIsAStructAnArrayOrABooleanIsRefusedNamingTheKey() {
+    // Each would make every row unparseable: quarantined, and the run's dates rewritten empty.
+    Dataset<Row> raw = spark.sql("SELECT 'a' AS event_id, 'v' AS visitor_id, 'page_view' AS event_name,"
+        + " named_struct('ts', TIMESTAMP'2026-03-10 10:00:00') AS s, array(TIMESTAMP'2026-03-10 10:00:00') AS arr,"
+        + " true AS flag, CAST(1773136800 AS DECIMAL(12, 0)) AS dec, DATE'2026-03-10' AS event_date");
+    for (String mapping : List.of("s", "arr", "flag")) {
+      assertThatThrownBy(() -> new EventReader(spark, SettingsLoader.load(Optional.empty(),
+              List.of("input.path=" + events, "input.columns.event_time=" + mapping))).mapColumns(raw))
+          .isInstanceOf(JobFailure.class)
+          .hasMessageStartingWith("Cannot read events: input.columns.event_time = '" + mapping + "' is ")
+          .hasMessageContaining("which cannot be an event time");
+    }
+    // A field of the struct is a timestamp, and a whole decimal is epoch seconds (1773136800 is
+    // 2026-03-10 10:00:00 UTC: 20522 days of 86400 s, plus 36000 s).
+    for (String mapping : List.of("s.ts", "dec")) {
+      Dataset<Row> mapped = new EventReader(spark, SettingsLoader.load(Optional.empty(),
+          List.of("input.path=" + events, "input.columns.event_time=" + mapping))).mapColumns(raw);
+      assertThat(mapped.selectExpr("CAST(event_time AS STRING)").as(Encoders.STRING()).first())
+          .as(mapping).isEqualTo("2026-03-10 10:00:00");
+    }
+  }
+
+  @Test
   void aRangeOfOnlyAnEmptyDirectoryOrNoDirectoryIsEmpty() {
     assertThat(ids(reader.read(LocalDate.parse("2026-03-13"), LocalDate.parse("2026-03-13")))).isEmpty();
     assertThat(ids(reader.read(LocalDate.parse("2026-03-20"), LocalDate.parse("2026-03-21")))).isEmpty();

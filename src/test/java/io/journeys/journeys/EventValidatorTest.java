@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.journeys.TestSpark;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.List;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.SparkSession;
@@ -15,8 +17,38 @@ class EventValidatorTest {
   // Run at 2026-03-11T00:00Z with 1h tolerance. A row of the 2026-03-10 partition (whose day ends
   // at the run's clock): 2026-03-11 00:59 is fine, 01:01 is future. A row of a partition after the
   // clock (a machine whose clock is behind the data): up to its own day's end + 1h.
-  private final EventValidator validator = new EventValidator(
-      Instant.parse("2026-03-11T00:00:00Z"), Duration.ofHours(1), Instant.parse("2000-01-01T00:00:00Z"));
+  private final EventValidator validator = new EventValidator(Instant.parse("2026-03-11T00:00:00Z"),
+      Duration.ofHours(1), Instant.parse("2000-01-01T00:00:00Z"), 2, ZoneOffset.UTC);
+
+  /** Each event's reason (or valid) when it sits in the partition of its row. */
+  private List<String> lateness(int lateDays, String zone, String rows) {
+    EventValidator late = new EventValidator(Instant.parse("2026-03-20T00:00:00Z"), Duration.ofHours(1),
+        Instant.parse("2000-01-01T00:00:00Z"), lateDays, ZoneId.of(zone));
+    var events = spark.sql("SELECT event_id, CAST(t AS TIMESTAMP) AS event_time, t AS event_time_raw, 'v' AS visitor_id,"
+        + " 'page_view' AS event_name, CAST(p AS DATE) AS event_date, struct(event_id) AS input_row FROM VALUES " + rows
+        + " AS r(event_id, t, p)");
+    return late.validate(events).selectExpr("concat(event_id, '=', coalesce(reason, 'valid'))")
+        .as(Encoders.STRING()).collectAsList();
+  }
+
+  @Test
+  void anEventStoredMoreThanLateDaysAfterItsDateArrivedTooLate() {
+    // Times are UTC. With two late days a partition's runs rewrite its date and the two before:
+    // 03-10 23:59 in partition 03-12 is two days late and kept, 03-09 23:59 is three and too late.
+    assertThat(lateness(2, "UTC", "('a', '2026-03-10 23:59:00', '2026-03-12'), ('b', '2026-03-09 23:59:00', '2026-03-12'),"
+        + " ('c', '2026-03-12 00:00:00', '2026-03-12'), ('d', '2026-03-13 08:00:00', '2026-03-12')"))
+        .containsExactlyInAnyOrder("a=valid", "b=arrived_too_late", "c=valid", "d=valid");
+    // The date is the local one. New York, one late day: 03-11 03:00 UTC is 03-10 23:00 there, a
+    // day before partition 03-11 (kept) and two before 03-12 (too late).
+    assertThat(lateness(1, "America/New_York",
+        "('e', '2026-03-11 03:00:00', '2026-03-11'), ('f', '2026-03-11 03:00:00', '2026-03-12')"))
+        .containsExactlyInAnyOrder("e=valid", "f=arrived_too_late");
+    // Tokyo, no late day: 03-10 16:00 UTC is 03-11 01:00 there, after its partition 03-10 (kept);
+    // 03-09 14:00 UTC is 03-09 23:00 there, a day before partition 03-10 (too late).
+    assertThat(lateness(0, "Asia/Tokyo",
+        "('g', '2026-03-10 16:00:00', '2026-03-10'), ('h', '2026-03-09 14:00:00', '2026-03-10')"))
+        .containsExactlyInAnyOrder("g=valid", "h=arrived_too_late");
+  }
 
   @Test
   void eachBadRowGetsItsReasonAndItsRawRow() {

@@ -165,20 +165,24 @@ class DailyJobTest {
   }
 
   @Test
-  void aPurchaseArrivingADayLateIsAttributedByTheNextDailyRun(@TempDir Path late) {
+  void aPurchaseADayLateIsAttributedByTheNextDailyRunAndOneTooLateIsQuarantined(@TempDir Path late) {
     // w1 adds to cart on 03-05 and buys five minutes later, but the purchase reaches 03-06's
     // partition. With one late day the 03-06 run rewrites 03-05, in stage 1 and in stage 2, so the
     // purchase closes w1's journey on 03-05 and is attributed there (before, stage 2 wrote 03-06
     // only, and the journey closed on no day). What the 03-05 run wrote is all rewritten, so the
-    // test runs 03-06 alone.
+    // test runs 03-06 alone. w3 adds to cart on 03-04 and buys five minutes later, but that
+    // purchase reaches 03-06's partition, two days late: no run reading 03-06 rewrites 03-04, so it
+    // goes to quarantine, counted for its partition (before, it was counted valid and lost).
     Dataset<Row> events = new EventFixtures()
+        .event("w3a", "w3", "2026-03-04 10:00:00", "add_to_cart", "https://s.com/p", null, null, null)
+        .event("w3b", "w3", "2026-03-04 10:05:00", "purchase", "https://s.com/done", null, null, null)
         .event("w1a", "w1", "2026-03-05 10:00:00", "add_to_cart", "https://s.com/p", null, null, null)
         .event("w1b", "w1", "2026-03-05 10:05:00", "purchase", "https://s.com/done", null, null, null)
         .event("w2a", "w2", "2026-03-06 10:00:00", "add_to_cart", "https://s.com/p", null, null, null)
         .event("w2b", "w2", "2026-03-06 10:05:00", "purchase", "https://s.com/done", null, null, null)
         .toDataset(spark).drop(EventReader.EVENT_TIME_RAW);
     events.withColumn("event_date",
-            org.apache.spark.sql.functions.when(events.col("event_id").equalTo("w1b"), java.sql.Date.valueOf("2026-03-06"))
+            org.apache.spark.sql.functions.when(events.col("event_id").isin("w1b", "w3b"), java.sql.Date.valueOf("2026-03-06"))
                 .otherwise(events.col("event_date")))
         .write().partitionBy("event_date").parquet(late.resolve("events").toString());
     new DailyJob(spark, SettingsLoader.load(Optional.empty(), List.of("input.path=" + late.resolve("events"),
@@ -197,6 +201,13 @@ class DailyJobTest {
         .containsExactlyInAnyOrder("2026-03-05 1 1", "2026-03-06 1 1");
     assertThat(strings(read.apply(OutputTable.SESSIONS), "concat(session_date, ' ', events)"))
         .containsExactlyInAnyOrder("2026-03-05 2", "2026-03-06 2");
+    // Partition 03-06 holds w1b, w2a, w2b and w3b: 4 read, w3b quarantined with its raw row.
+    assertThat(strings(read.apply(OutputTable.QUARANTINE),
+        "concat(event_date, ' ', reason, ' ', get_json_object(raw, '$.event_id'))"))
+        .containsExactly("2026-03-06 arrived_too_late w3b");
+    assertThat(strings(read.apply(OutputTable.RUN_METRICS),
+        "concat(date, ' ', rows_read, ' ', rows_valid, ' ', rows_quarantined, ' ', rows_duplicate)"))
+        .containsExactlyInAnyOrder("2026-03-05 1 1 0 0", "2026-03-06 4 3 1 0");
   }
 
   @Test
