@@ -2,8 +2,12 @@ package io.journeys.cli;
 
 import com.typesafe.config.Config;
 import io.journeys.config.ConfigPrinter;
+import io.journeys.config.JobSettings;
 import io.journeys.config.SettingsLoader;
+import io.journeys.io.EventReader;
+import io.journeys.pipeline.RuleResolution;
 import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
@@ -20,7 +24,14 @@ final class CheckConfigCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Config config = options.config();
-    SettingsLoader.parse(config);
+    JobSettings settings = SettingsLoader.parse(config);
+    // The rules resolved as run resolves them, by Spark's analyzer (its columns, functions and
+    // types), on no events: a session of this process alone, without the job's catalog or input.
+    SparkSession spark = SparkSession.builder().master("local[1]").appName("journeys check-config")
+        .config("spark.ui.enabled", "false").config("spark.sql.catalogImplementation", "in-memory")
+        .config("spark.driver.bindAddress", "127.0.0.1").config("spark.driver.host", "127.0.0.1")
+        .getOrCreate();
+    RuleResolution.check(EventReader.noEvents(spark), settings);
     spec.commandLine().getOut().println("# effective config (" + options.file().map(Object::toString).orElse("reference.conf only") + ")");
     spec.commandLine().getOut().print(ConfigPrinter.render(config));
     spec.commandLine().getOut().println("# config OK");

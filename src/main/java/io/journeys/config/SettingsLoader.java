@@ -206,7 +206,7 @@ public final class SettingsLoader {
       String name = requiredString(rule, "channels.rules", "name");
       String when = requiredString(rule, "channels.rules", "when");
       if (!names.add(name)) {
-        throw new ConfigError("Cannot load config: channels.rules names '" + name + "' twice");
+        throw new ConfigError("Cannot load config: channels.rules names '" + name + "' twice (" + at(rule, "name") + ")");
       }
       checkExpression(c, "channels.rules", "channel rule '" + name + "'", when);
       rules.add(new ChannelRule(name, when));
@@ -220,13 +220,15 @@ public final class SettingsLoader {
       String name = requiredString(rule, key, "name");
       if (!name.matches("[A-Za-z][A-Za-z0-9_]*")) {
         throw new ConfigError(
-            "Cannot load config: " + key + " rule name '" + name + "' must be letters, digits and _");
+            "Cannot load config: " + key + " rule name '" + name + "' must be letters, digits and _ (" + at(rule, "name")
+                + ")");
       }
       String when = requiredString(rule, key, "when");
       checkExpression(c, key, "rule '" + name + "'", when);
       int minCount = rule.hasPath("min-count") ? rule.getInt("min-count") : 1;
       if (minCount < 1) {
-        throw new ConfigError("Cannot load config: " + key + " rule '" + name + "' has min-count < 1");
+        throw new ConfigError("Cannot load config: " + key + " rule '" + name + "' has min-count = " + minCount
+            + "; it must be 1 or more (" + at(rule, "min-count") + ")");
       }
       CountScope per = CountScope.SESSION;
       if (rule.hasPath("per")) {
@@ -236,7 +238,7 @@ public final class SettingsLoader {
         } catch (IllegalArgumentException e) {
           throw new ConfigError(
               "Cannot load config: " + key + " rule '" + name + "' has per = '" + rule.getString("per")
-                  + "'; expected session or journey");
+                  + "'; expected session or journey (" + at(rule, "per") + ")");
         }
       }
       Optional<String> value = Optional.empty();
@@ -289,7 +291,8 @@ public final class SettingsLoader {
     for (ConversionRule rule : conversionRules(c, "conversions.micro", Kind.MICRO)) {
       // Touchpoints are deduplicated per rule; two rules of one name would give two per session.
       if (!known.add(rule.name())) {
-        throw new ConfigError("Cannot load config: conversion name '" + rule.name() + "' is used twice");
+        throw new ConfigError("Cannot load config: conversion name '" + rule.name() + "' is used twice ("
+            + origin(c, "conversions.micro") + ")");
       }
       if (rule.isJourneyRule()) {
         perJourney.add(rule.name());
@@ -297,7 +300,8 @@ public final class SettingsLoader {
     }
     for (ConversionRule rule : conversionRules(c, "conversions.macro", Kind.MACRO)) {
       if (!known.add(rule.name())) {
-        throw new ConfigError("Cannot load config: conversion name '" + rule.name() + "' is used twice");
+        throw new ConfigError("Cannot load config: conversion name '" + rule.name() + "' is used twice ("
+            + origin(c, "conversions.macro") + ")");
       }
     }
     List<FunnelDefinition> funnels = new ArrayList<>();
@@ -305,17 +309,19 @@ public final class SettingsLoader {
       String name = requiredString(funnel, "funnels", "name");
       List<String> steps = funnel.getStringList("steps");
       if (steps.isEmpty()) {
-        throw new ConfigError("Cannot load config: funnel '" + name + "' has no steps");
+        throw new ConfigError("Cannot load config: funnel '" + name + "' has no steps (" + at(funnel, "steps") + ")");
       }
       for (String step : steps) {
         if (!known.contains(step)) {
           throw new ConfigError(
-              "Cannot load config: funnel '" + name + "' step '" + step + "' is not a conversion name");
+              "Cannot load config: funnel '" + name + "' step '" + step + "' is not a conversion name ("
+                  + at(funnel, "steps") + ")");
         }
         if (perJourney.contains(step)) {
           // Funnels follow the conversions table; a per = journey touchpoint exists only in journeys.
           throw new ConfigError("Cannot load config: funnel '" + name + "' step '" + step
-              + "' counts per journey; a funnel step must be a per-session or macro conversion");
+              + "' counts per journey; a funnel step must be a per-session or macro conversion (" + at(funnel, "steps")
+              + ")");
         }
       }
       funnels.add(new FunnelDefinition(name, List.copyOf(steps)));
@@ -378,6 +384,12 @@ public final class SettingsLoader {
         } catch (ConfigException e) {
           throw new ConfigError("Cannot load config: --set " + key + " has an unparseable value: " + oneLine(e));
         }
+      } else if (raw.matches("0|-?[1-9][0-9]{0,17}")) {
+        // A number or a boolean as HOCON would type it, so that check-config prints it as one; only
+        // the canonical form, so a value such as 007 stays the text it is.
+        value = ConfigValueFactory.fromAnyRef(Long.parseLong(raw), "--set " + key);
+      } else if (raw.equals("true") || raw.equals("false")) {
+        value = ConfigValueFactory.fromAnyRef(Boolean.parseBoolean(raw), "--set " + key);
       } else {
         value = ConfigValueFactory.fromAnyRef(raw, "--set " + key);
       }
@@ -467,9 +479,15 @@ public final class SettingsLoader {
 
   private static String requiredString(Config rule, String key, String field) {
     if (!rule.hasPath(field) || rule.getString(field).isBlank()) {
-      throw new ConfigError("Cannot load config: " + key + " has an entry without '" + field + "'");
+      throw new ConfigError("Cannot load config: " + key + " has an entry without '" + field + "' ("
+          + rule.root().origin().description() + ")");
     }
     return rule.getString(field).trim();
+  }
+
+  /** Where a list entry's field was set, or the entry itself when it has no such field. */
+  private static String at(Config entry, String field) {
+    return entry.hasPath(field) ? entry.getValue(field).origin().description() : entry.root().origin().description();
   }
 
   private static Duration positive(Config c, String key) {

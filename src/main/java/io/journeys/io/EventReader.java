@@ -49,6 +49,8 @@ import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StringType;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.sql.types.VarcharType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads the events of a partition range and maps them to the logical columns (SPEC §2).
@@ -86,6 +88,8 @@ public final class EventReader {
           Map.entry("utm_campaign", DataTypes.StringType),
           Map.entry("revenue", DataTypes.DoubleType),
           Map.entry("properties", DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType)));
+
+  private static final Logger LOG = LoggerFactory.getLogger(EventReader.class);
 
   private final SparkSession spark;
   private final InputSettings input;
@@ -208,6 +212,20 @@ public final class EventReader {
     return partitions;
   }
 
+  /**
+   * No events, with the columns {@link #mapColumns} gives rules to read: event_date and the logical
+   * columns as their types (what {@code check-config} resolves the rules against, without input).
+   */
+  public static Dataset<Row> noEvents(SparkSession spark) {
+    List<org.apache.spark.sql.types.StructField> fields = new ArrayList<>();
+    fields.add(DataTypes.createStructField(EVENT_DATE, DataTypes.DateType, true));
+    for (String logical : JobSettings.LOGICAL_COLUMNS) {
+      DataType type = logical.equals(EVENT_TIME) ? DataTypes.TimestampType : LOGICAL_TYPES.get(logical);
+      fields.add(DataTypes.createStructField(logical, type, true));
+    }
+    return spark.createDataFrame(List.of(), DataTypes.createStructType(fields));
+  }
+
   /** Maps an input Dataset (with {@code event_date}) to the logical columns. */
   public Dataset<Row> mapColumns(Dataset<Row> raw) {
     failOnMissingRequiredColumns(raw.schema());
@@ -240,7 +258,13 @@ public final class EventReader {
       Column value = resolve(raw, logical, mapping.get());
       if (!JobSettings.REQUIRED_COLUMNS.contains(logical) && ReferencedColumns.isColumnName(mapping.get())
           && !hasColumn(raw.schema(), mapping.get())) {
-        // An optional column the input simply does not have (the default mapping) is null.
+        // An optional column the input simply does not have (the default mapping) is null. A
+        // mapping of one's own stays a warning, not an error: an input whose schema is inferred
+        // per day (json) lacks a field on days no event has it.
+        if (!mapping.get().equalsIgnoreCase(logical)) {
+          LOG.warn("input.columns.{} = '{}' names no column of {}: {} is null on these events", logical,
+              mapping.get(), input.path(), logical);
+        }
         columns.add(lit(null).cast(type).as(logical));
         continue;
       }

@@ -12,8 +12,6 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.not;
 
 import io.journeys.Columns;
-import io.journeys.ErrorMessages;
-import io.journeys.config.ChannelRule;
 import io.journeys.config.JobSettings;
 import io.journeys.io.DeltaTableWriter;
 import io.journeys.io.EventReader;
@@ -92,7 +90,7 @@ public final class Stage1Job {
     EventReader reader = new EventReader(spark, settings);
     reader.checkAvailable(from, to);
     Dataset<Row> events = reader.read(firstRead, lastRead);
-    checkPredicates(events);
+    RuleResolution.check(events.drop(EventReader.INPUT_ROW, EventReader.EVENT_TIME_RAW), settings);
 
     EventValidator validator =
         new EventValidator(now, settings.input().futureTolerance(), settings.input().minEventTime(),
@@ -263,34 +261,5 @@ public final class Stage1Job {
     Map<LocalDate, DateCounts> counts = new TreeMap<>();
     totals.forEach((date, t) -> counts.put(date, new DateCounts(t[0], t[0] - t[1] - t[2], t[1], t[2], reasons.get(date))));
     return counts;
-  }
-
-  /**
-   * Every rule's predicate and value must resolve against the logical columns, before any write:
-   * without the reader's own columns, which are no contract and which Spark would otherwise offer
-   * among its suggestions for a misspelt name.
-   */
-  private void checkPredicates(Dataset<Row> mapped) {
-    Dataset<Row> events = mapped.drop(EventReader.INPUT_ROW, EventReader.EVENT_TIME_RAW);
-    for (var rule : settings.allRules()) {
-      try {
-        events.select(org.apache.spark.sql.functions.expr(rule.when())).schema();
-        if (rule.valueExpression().isPresent()) {
-          events.select(org.apache.spark.sql.functions.expr(rule.valueExpression().get())).schema();
-        }
-      } catch (Exception e) { // Spark's AnalysisException is checked
-        throw new io.journeys.cli.JobFailure(
-            "Cannot evaluate conversion rule '" + rule.name() + "': " + ErrorMessages.firstLine(e.getMessage()), e);
-      }
-    }
-    for (ChannelRule rule : settings.channelRules()) {
-      try {
-        // With the hosts the classifier adds for its rules.
-        new ChannelClassifier(List.of(rule), settings.defaultChannel()).classify(events).schema();
-      } catch (Exception e) { // Spark's AnalysisException is checked
-        throw new io.journeys.cli.JobFailure(
-            "Cannot evaluate channel rule '" + rule.name() + "': " + ErrorMessages.firstLine(e.getMessage()), e);
-      }
-    }
   }
 }

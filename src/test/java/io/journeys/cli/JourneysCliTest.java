@@ -28,10 +28,34 @@ class JourneysCliTest {
 
   @Test
   void checkConfigPrintsEffectiveConfigAndExitsZero() {
-    Result r = run("check-config", "--set", "sessions.timeout=10m");
+    Result r = run("check-config", "--set", "sessions.timeout=10m", "--set", "attribution.markov.order=3",
+        "--set", "report.enabled=true", "--set", "spark.app-name=007");
     assertThat(r.code()).isZero();
     assertThat(r.out()).contains("timeout=\"10m\"").contains("# config OK");
+    // A --set number or boolean prints as one; only the canonical form, so 007 stays text.
+    assertThat(r.out()).contains("order=3").contains("enabled=true").contains("app-name=\"007\"");
     assertThat(r.err()).isEmpty();
+  }
+
+  @Test
+  void checkConfigRefusesARuleOverAMissingColumnOrFunctionAsRunDoes() {
+    // Both parse; only Spark's analyzer, as run uses it, knows the column and the function.
+    Result column = run("check-config", "--set", "funnels=[]", "--set",
+        "conversions.micro=[{name = pricing, when = \"page_path LIKE '%/pricing%'\"}]");
+    assertThat(column.code()).isEqualTo(1);
+    assertThat(column.out()).doesNotContain("# config OK");
+    assertThat(column.err().strip().lines()).singleElement().asString()
+        .startsWith("journeys: Cannot evaluate conversion rule 'pricing': ").contains("page_path");
+    Result function = run("check-config", "--set",
+        "channels.rules=[{name = Social, when = \"is_social(referrer_url)\"}]");
+    assertThat(function.code()).isEqualTo(1);
+    assertThat(function.err().strip().lines()).singleElement().asString()
+        .startsWith("journeys: Cannot evaluate channel rule 'Social': ").contains("is_social");
+    // A rule over a logical column, a map key and a higher-order function is fine.
+    Result fine = run("check-config", "--set", "funnels=[]", "--set", "conversions.micro=[{name = pro, when = "
+        + "\"properties['plan'] = 'pro' AND exists(split(page_url, '/'), p -> p = 'pricing')\"}]");
+    assertThat(fine.code()).as(fine.err()).isZero();
+    assertThat(fine.out()).contains("# config OK");
   }
 
   @Test

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -147,6 +148,27 @@ class SettingsLoaderTest {
         .isInstanceOf(ConfigError.class)
         .hasMessageContaining("rule 'broken'")
         .hasMessageContaining("invalid expression 'event_name = = 'x'': [PARSE_SYNTAX_ERROR] Syntax error at or near '='");
+  }
+
+  @Test
+  void anErrorInARuleOrFunnelNamesTheFileAndLineItWasSetOn() throws IOException {
+    // One file, one mistake per case; the line is where the rule (or its field) is written.
+    String rules = "conversions.micro = [\n  { name = a, when = \"true\" }\n  %s\n]\nfunnels = %s\n";
+    Map<String, String> cases = new java.util.LinkedHashMap<>();
+    cases.put("{ name = b }", "conversions.micro has an entry without 'when' (");
+    cases.put("{ name = b, when = \"true\", min-count = 0 }", "rule 'b' has min-count = 0; it must be 1 or more (");
+    cases.put("{ name = b, when = \"true\", min-count = 2, per = week }", "rule 'b' has per = 'week'; expected session or journey (");
+    cases.put("{ name = a, when = \"false\" }", "conversion name 'a' is used twice (");
+    for (Map.Entry<String, String> e : cases.entrySet()) {
+      Path file = write("rules.conf", String.format(rules, e.getKey(), "[]"));
+      assertThatThrownBy(() -> SettingsLoader.load(Optional.of(file), List.of()))
+          .as(e.getKey()).isInstanceOf(ConfigError.class)
+          .hasMessageContaining(e.getValue()).hasMessageContaining("rules.conf: ");
+    }
+    Path funnel = write("rules.conf", String.format(rules, "", "[{ name = f, steps = [a, nope] }]"));
+    assertThatThrownBy(() -> SettingsLoader.load(Optional.of(funnel), List.of()))
+        .isInstanceOf(ConfigError.class)
+        .hasMessageContaining("funnel 'f' step 'nope' is not a conversion name (").hasMessageEndingWith("rules.conf: 5)");
   }
 
   @Test
