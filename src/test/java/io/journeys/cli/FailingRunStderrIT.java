@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,6 +34,27 @@ class FailingRunStderrIT {
     String stderr = failingRun(1, "run", "--date", "2026-01-01", "--set", "sessions.timeot=10m");
     assertThat(stderr.lines().toList()).singleElement().asString()
         .startsWith("journeys: ").contains("'sessions.timeot'", "did you mean 'sessions.timeout'");
+  }
+
+  @Test
+  void aMappingThatRaisesOnSomeRowsGivesItsOneLineAfterOnlyTheJobsProgress() throws Exception {
+    // CAST of a page_view's name to DOUBLE raises (ANSI): the run stops, and the search for the
+    // expression behind it fails once more. Spark's task failures (each a stack trace at ERROR or
+    // WARN, 170 to 300 lines in all) used to come before the line that names the key.
+    Path events = dir.resolve("events");
+    new io.journeys.EventFixtures()
+        .event("a", "v", "2026-03-10 10:00:00", "page_view")
+        .event("b", "v", "2026-03-10 10:01:00", "purchase")
+        .toDataset(io.journeys.TestSpark.session()).drop(io.journeys.io.EventReader.EVENT_TIME_RAW)
+        .write().partitionBy("event_date").parquet(events.toString());
+    String stderr = failingRun(1, "run", "--date", "2026-03-10", "--set", "spark.master=local[2]",
+        "--set", "input.path=" + events.toUri(), "--set", "output.path=" + dir.resolve("warehouse").toUri(),
+        "--set", "input.late-days=0", "--set", "input.columns.revenue=CAST(event_name AS DOUBLE)");
+    List<String> lines = stderr.lines().toList();
+    assertThat(lines.get(lines.size() - 1)).startsWith(
+        "journeys: Cannot run: input.columns.revenue = 'CAST(event_name AS DOUBLE)' raises on some events: [CAST_INVALID_INPUT]");
+    assertThat(lines.subList(0, lines.size() - 1)).as(stderr)
+        .allMatch(line -> line.matches("\\d\\d:\\d\\d:\\d\\d INFO  \\w+: .*"), "a progress line of the job's");
   }
 
   private String failingRun(int exitCode, String... args) throws Exception {
