@@ -36,7 +36,7 @@ enum ResultFormat {
       for (Row row : collected.subList(0, Math.min(limit, collected.size()))) {
         String[] cells = new String[names.length];
         for (int i = 0; i < names.length; i++) {
-          cells[i] = row.isNullAt(i) ? "NULL" : row.getString(i);
+          cells[i] = row.isNullAt(i) ? "NULL" : oneLine(row.getString(i));
         }
         rows.add(cells);
       }
@@ -123,6 +123,14 @@ enum ResultFormat {
       text[i] = (nested ? to_json(c) : c.cast(DataTypes.StringType)).as(fields[i].name());
     }
     return byPosition.select(text);
+  }
+
+  /**
+   * A value on its row's one line: a line break or tab inside it is shown as its escape, and so a
+   * backslash as two, so that every row of the table is one line and the text can be told back.
+   */
+  static String oneLine(String cell) {
+    return cell.replace("\\", "\\\\").replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t");
   }
 
   static String escape(String cell) {

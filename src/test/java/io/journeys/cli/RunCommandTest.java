@@ -60,6 +60,19 @@ class RunCommandTest {
         + "\"t\":\"2026-01-05T10:00:00.000Z\",\"n\":null,\"n\":2}\n");
   }
 
+  @Test
+  void aTableRowStaysOnOneLineWhateverItsValuesHold(@TempDir Path dir) {
+    // a, line feed, b, tab, c, backslash, n: shown as a\nb\tc\\n (10 characters).
+    JourneysCliTest.Result table = JourneysCliTest.run("sql",
+        "SELECT concat('a', chr(10), 'b', chr(9), 'c', chr(92), 'n') AS s, 1 AS k",
+        "--set", "output.path=" + dir.resolve("warehouse"), "--set", "output.database=cli_lines");
+    assertThat(table.code()).as(table.err()).isZero();
+    assertThat(table.out()).isEqualTo("s          | k\n"
+        + "-----------+--\n"
+        + "a\\nb\\tc\\\\n | 1\n"
+        + "(1 row)\n");
+  }
+
   private static String[] concat(String[] a, String[] b) {
     String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
     System.arraycopy(b, 0, all, a.length, b.length);
