@@ -124,6 +124,37 @@ class EventReaderTest {
   }
 
   @Test
+  void aMappingOfOnesOwnThatNamesNoColumnWarnsAndTheDefaultDoesNot() {
+    Dataset<Row> raw = spark.sql("SELECT 'a' AS event_id, 'v' AS visitor_id, 'page_view' AS event_name,"
+        + " TIMESTAMP'2026-03-10 10:00:00' AS event_time, DATE'2026-03-10' AS event_date");
+    List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
+    var context = (org.apache.logging.log4j.core.LoggerContext) org.apache.logging.log4j.LogManager.getContext(false);
+    var capture = new org.apache.logging.log4j.core.appender.AbstractAppender("capture", null, null, true,
+        org.apache.logging.log4j.core.config.Property.EMPTY_ARRAY) {
+      @Override
+      public void append(org.apache.logging.log4j.core.LogEvent event) {
+        if (event.getLoggerName().equals(EventReader.class.getName())) {
+          warnings.add(event.getLevel() + " " + event.getMessage().getFormattedMessage());
+        }
+      }
+    };
+    capture.start();
+    var config = context.getConfiguration().getLoggerConfig(EventReader.class.getName());
+    config.addAppender(capture, org.apache.logging.log4j.Level.WARN, null);
+    try {
+      // The input has no user_id: under its own name it is simply absent; under another a typo.
+      Dataset<Row> mapped = new EventReader(spark, SettingsLoader.load(Optional.empty(),
+          List.of("input.path=" + events, "input.columns.user_id=usr_id"))).mapColumns(raw);
+      assertThat(mapped.select("user_id").first().isNullAt(0)).isTrue();
+      new EventReader(spark, SettingsLoader.load(Optional.empty(), List.of("input.path=" + events))).mapColumns(raw);
+    } finally {
+      config.removeAppender("capture");
+    }
+    assertThat(warnings).containsExactly("WARN input.columns.user_id = 'usr_id' names no column of " + events
+        + ": user_id is null on these events");
+  }
+
+  @Test
   void aRangeOfOnlyAnEmptyDirectoryOrNoDirectoryIsEmpty() {
     assertThat(ids(reader.read(LocalDate.parse("2026-03-13"), LocalDate.parse("2026-03-13")))).isEmpty();
     assertThat(ids(reader.read(LocalDate.parse("2026-03-20"), LocalDate.parse("2026-03-21")))).isEmpty();
