@@ -89,8 +89,9 @@ public final class SettingsLoader {
     Config withOverrides = parseOverrides(overrides).withFallback(merged);
     Config resolved;
     try {
-      // resolve() falls back to the process environment for ${?VAR} and ${VAR}.
-      resolved = withOverrides.resolve(ConfigResolveOptions.defaults().setAllowUnresolved(false));
+      // ${?VAR} and ${VAR} fall back to the process environment, through a resolver that names the variable.
+      resolved = withOverrides.resolve(ConfigResolveOptions.defaults().setAllowUnresolved(false)
+          .setUseSystemEnvironment(false).appendResolver(new EnvironmentResolver(System.getenv())));
     } catch (ConfigException e) {
       throw new ConfigError("Cannot load config: " + oneLine(e), e);
     }

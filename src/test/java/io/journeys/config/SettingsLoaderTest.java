@@ -128,6 +128,16 @@ class SettingsLoaderTest {
   }
 
   @Test
+  void aBadValueFromTheEnvironmentNamesItsVariable() throws IOException {
+    // PATH is set in every environment and is no time zone.
+    Path file = write("env-zone.conf", "reporting.timezone = ${?PATH}\n");
+    assertThatThrownBy(() -> SettingsLoader.load(Optional.of(file), List.of()))
+        .isInstanceOf(ConfigError.class)
+        .hasMessageContaining("reporting.timezone is not a time zone id")
+        .hasMessageEndingWith("(environment variable PATH)");
+  }
+
+  @Test
   void anInputSchemaMustBeSparkDdlAndNotForDelta() {
     assertThatThrownBy(() -> SettingsLoader.load(Optional.empty(), List.of("input.schema=id STRING,, t TIMESTAMP")))
         .isInstanceOf(ConfigError.class)
