@@ -6,20 +6,17 @@ import static io.journeys.Columns.LAST_SEEN;
 import static io.journeys.Columns.USER_ID;
 import static io.journeys.Columns.VISITOR_ID;
 import static io.journeys.Columns.VISITOR_KEY;
-import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.date_sub;
-import static org.apache.spark.sql.functions.datediff;
-import static org.apache.spark.sql.functions.least;
+import static org.apache.spark.sql.functions.collect_list;
+import static org.apache.spark.sql.functions.date_add;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
-import static org.apache.spark.sql.functions.max_by;
 import static org.apache.spark.sql.functions.min;
-import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.to_date;
+import static org.apache.spark.sql.functions.unix_micros;
 
 import io.delta.tables.DeltaTable;
 import io.journeys.io.DeltaTableWriter;
@@ -29,10 +26,9 @@ import java.time.ZoneId;
 import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.expressions.Window;
-import org.apache.spark.sql.expressions.WindowSpec;
 
 /**
  * Device to user links (SPEC §4 identity). Each (visitor_id, user_id) pair seen in valid events
@@ -127,29 +123,30 @@ public final class IdentityLinks {
    * user_id). Consecutive dates with the same key are one row (key_visitor, key_from, key_to,
    * key_user): most devices keep one user for the whole run, so the keys are about one row per
    * linked device rather than one per device and date, small enough for the planner to broadcast
-   * them to the rows they re-key while a run's linked devices are few.
+   * them to the rows they re-key while a run's linked devices are few. Each device's links are
+   * grouped once and its ranges computed from them ({@link DeviceKeyRanges}).
    */
   static Dataset<Row> keysAsOf(Dataset<Row> allLinks, Dataset<Row> devices, LocalDate first, LocalDate last,
       ZoneId zone) {
     Dataset<Row> links = allLinks.join(devices.select(VISITOR_ID), new String[] {VISITOR_ID}, "left_semi");
-    Dataset<Row> dates = links.sparkSession()
-        .sql("SELECT explode(sequence(DATE'" + first + "', DATE'" + last + "')) AS key_date");
-    Column dayEnd = ReportingDate.endOf(col("key_date"), zone);
-    Dataset<Row> daily = links
-        .select(col(VISITOR_ID), col(USER_ID), col(FIRST_SEEN), col(LAST_SEEN))
-        .crossJoin(broadcast(dates))
-        .filter(col(FIRST_SEEN).lt(dayEnd))
-        .groupBy(col(VISITOR_ID).as("key_visitor"), col("key_date"))
-        .agg(max_by(col(USER_ID), struct(least(col(LAST_SEEN), dayEnd), col(USER_ID))).as("key_user"));
-    // Dates in a run of one user are consecutive exactly when their distance from the first date
-    // minus their rank among that user's dates is the same.
-    WindowSpec byUser = Window.partitionBy(col("key_visitor"), col("key_user")).orderBy(col("key_date"));
-    Column run = datediff(col("key_date"), lit(java.sql.Date.valueOf(first))).minus(row_number().over(byUser));
-    return daily
-        .withColumn("key_run", run)
-        .groupBy(col("key_visitor"), col("key_user"), col("key_run"))
-        .agg(min(col("key_date")).as("key_from"), max(col("key_date")).as("key_to"))
-        .select(col("key_visitor"), col("key_from"), col("key_to"), col("key_user"));
+    return ranges(byDevice(links), first, last, zone, false);
+  }
+
+  /** Each device's links in one row (visitor_id, links, latest: the last last_seen_date): one shuffle. */
+  private static Dataset<Row> byDevice(Dataset<Row> links) {
+    return links
+        .groupBy(col(VISITOR_ID))
+        .agg(collect_list(struct(col(USER_ID), unix_micros(col(FIRST_SEEN)), unix_micros(col(LAST_SEEN)))).as("links"),
+            max(col("last_seen_date")).as("latest"));
+  }
+
+  private static Dataset<Row> ranges(Dataset<Row> byDevice, LocalDate first, LocalDate last, ZoneId zone,
+      boolean ownIdFirst) {
+    Column firstDate = lit(java.sql.Date.valueOf(first));
+    return byDevice.select(col(VISITOR_ID), col("links"))
+        .flatMap(new DeviceKeyRanges(first, last, zone, ownIdFirst), Encoders.row(DeviceKeyRanges.OUTPUT))
+        .select(col("key_visitor"), date_add(firstDate, col("from_day")).as("key_from"),
+            date_add(firstDate, col("to_day")).as("key_to"), col("key_user"));
   }
 
   /**
@@ -171,18 +168,8 @@ public final class IdentityLinks {
 
   static Dataset<Row> epochs(Dataset<Row> links, LocalDate rowsFrom, LocalDate from, LocalDate to, ZoneId zone) {
     // Two days: a row's date is a day in reporting.timezone, last_seen_date a UTC day.
-    Dataset<Row> devices = links.filter(col("last_seen_date").geq(java.sql.Date.valueOf(rowsFrom.minusDays(2))))
-        .select(VISITOR_ID).distinct();
-    Dataset<Row> keyed = keysAsOf(links, devices, from, to, zone);
-    // A link known by the end of a date stays known, so the dates without a key come first.
-    Dataset<Row> firstKeyed = keyed.groupBy(col("key_visitor")).agg(min(col("key_from")).as("first_keyed"));
-    Dataset<Row> ownId = devices
-        .join(firstKeyed, devices.col(VISITOR_ID).equalTo(firstKeyed.col("key_visitor")), "left")
-        .filter(col("first_keyed").isNull().or(col("first_keyed").gt(lit(java.sql.Date.valueOf(from)))))
-        .select(col(VISITOR_ID).as("key_visitor"), lit(java.sql.Date.valueOf(from)).as("key_from"),
-            coalesce(date_sub(col("first_keyed"), 1), lit(java.sql.Date.valueOf(to))).as("key_to"),
-            col(VISITOR_ID).as("key_user"));
-    return keyed.unionByName(ownId);
+    Dataset<Row> devices = byDevice(links).filter(col("latest").geq(java.sql.Date.valueOf(rowsFrom.minusDays(2))));
+    return ranges(devices, from, to, zone, true);
   }
 
   private Dataset<Row> table() {

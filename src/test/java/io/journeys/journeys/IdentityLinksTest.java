@@ -158,4 +158,19 @@ class IdentityLinksTest {
             "d6 M 2026-03-01 2026-03-03", "d6 N 2026-03-04 2026-03-04", "d6 M 2026-03-05 2026-03-06",
             "d7 d7 2026-03-01 2026-03-06");
   }
+
+  @Test
+  void aTieGoesToTheUserIdThatSparkOrdersLast() {
+    // U+FFFD and U+1F600 order one way as UTF-16 units (Java) and the other as UTF-8 bytes (Spark).
+    String replacement = "\uFFFD";
+    String emoji = new String(Character.toChars(0x1F600));
+    assertThat(replacement.compareTo(emoji)).isPositive();
+    String sparkGreater = spark.sql("SELECT greatest('" + replacement + "', '" + emoji + "')").first().getString(0);
+    assertThat(sparkGreater).isEqualTo(emoji);
+    Dataset<Row> links = spark.sql("SELECT 'e' AS visitor_id, u AS user_id, TIMESTAMP'2026-03-03 10:00:00' AS first_seen,"
+        + " TIMESTAMP'2026-03-03 10:00:00' AS last_seen, DATE'2026-03-03' AS last_seen_date"
+        + " FROM VALUES ('" + replacement + "'), ('" + emoji + "') AS t(u)");
+    assertThat(strings(IdentityLinks.keysAsOf(links, devices("e"), LocalDate.parse("2026-03-03"),
+        LocalDate.parse("2026-03-04"), ZoneOffset.UTC), "key_user")).containsExactly(emoji);
+  }
 }
