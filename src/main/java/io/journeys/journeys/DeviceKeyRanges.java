@@ -38,7 +38,7 @@ final class DeviceKeyRanges implements FlatMapFunction<Row, Row> {
     // The instant each date ends in the zone, as ReportingDate.endOf gives it: the next midnight,
     // or the first instant of the next day where a clock change skips midnight.
     this.dayEnds = first.datesUntil(last.plusDays(1))
-        .mapToLong(d -> micros(d.plusDays(1).atStartOfDay(zone).toInstant()))
+        .mapToLong(d -> ReportingDate.startMicros(d.plusDays(1), zone))
         .toArray();
     this.ownIdFirst = ownIdFirst;
   }
@@ -58,10 +58,11 @@ final class DeviceKeyRanges implements FlatMapFunction<Row, Row> {
       }
       if (firstKeyed < 0) {
         firstKeyed = day;
-      } else if (!user.equals(current)) {
-        ranges.add(RowFactory.create(visitor, runStart, day - 1, current));
       }
       if (!user.equals(current)) {
+        if (current != null) {
+          ranges.add(RowFactory.create(visitor, runStart, day - 1, current));
+        }
         current = user;
         runStart = day;
       }
@@ -99,7 +100,4 @@ final class DeviceKeyRanges implements FlatMapFunction<Row, Row> {
     return java.util.Arrays.compareUnsigned(x, y);
   }
 
-  private static long micros(java.time.Instant instant) {
-    return Math.addExact(Math.multiplyExact(instant.getEpochSecond(), 1_000_000L), instant.getNano() / 1000);
-  }
 }

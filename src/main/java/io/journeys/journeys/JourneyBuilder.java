@@ -144,9 +144,9 @@ public final class JourneyBuilder {
     // A segmented timeline (KeySegments) closes each copy's journeys on its own dates only.
     boolean segmented = columns.contains(KeySegments.SEG_FROM);
     Column segStart = segmented ? unix_micros(ReportingDate.endOf(date_sub(col(KeySegments.SEG_FROM), 1), zone))
-        : lit(micros(from.atStartOfDay(zone).toInstant()));
+        : lit(ReportingDate.startMicros(from, zone));
     Column segEnd = segmented ? unix_micros(ReportingDate.endOf(col(KeySegments.SEG_TO), zone))
-        : lit(micros(to.plusDays(1).atStartOfDay(zone).toInstant()));
+        : lit(ReportingDate.startMicros(to.plusDays(1), zone));
     // One shuffle by visitor, then one walk per partition: windows over each piece, a grouping and
     // array lambdas cost several times more per row on the few visitors a daily run closes.
     Dataset<Row> walked =
@@ -184,9 +184,4 @@ public final class JourneyBuilder {
         CLOSE_DATE, JOURNEY_ID, VISITOR_KEY, CONVERTED, MACRO_CONVERSION, VALUE, PATH, TOUCHPOINTS, TOUCHPOINT_TIMES,
         JOURNEY_START, JOURNEY_END, EXIT_TOUCHPOINT, DAYS_TO_CONVERT, SESSIONS_TO_CONVERT);
   }
-
-  private static long micros(java.time.Instant instant) {
-    return Math.addExact(Math.multiplyExact(instant.getEpochSecond(), 1_000_000L), instant.getNano() / 1000);
-  }
-
 }

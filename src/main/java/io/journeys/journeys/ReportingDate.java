@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.from_utc_timestamp;
 import static org.apache.spark.sql.functions.to_utc_timestamp;
 import static org.apache.spark.sql.functions.to_date;
 
+import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import org.apache.spark.sql.Column;
@@ -36,5 +37,15 @@ public final class ReportingDate {
       return nextMidnight;
     }
     return to_utc_timestamp(nextMidnight, zone.getId());
+  }
+
+  /**
+   * The instant {@code date} starts in {@code zone}, in microseconds since the epoch (Spark's
+   * timestamp unit): its midnight, or the first instant of the day where a clock change skips
+   * midnight. The same instant {@link #endOf} gives for the day before.
+   */
+  public static long startMicros(LocalDate date, ZoneId zone) {
+    java.time.Instant start = date.atStartOfDay(zone).toInstant();
+    return Math.addExact(Math.multiplyExact(start.getEpochSecond(), 1_000_000L), start.getNano() / 1000);
   }
 }

@@ -23,6 +23,7 @@ import static org.apache.spark.sql.functions.when;
 import io.journeys.config.FunnelDefinition;
 import io.journeys.io.OutputTable;
 import io.journeys.journeys.KeySegments;
+import io.journeys.journeys.ReportingDate;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -60,7 +61,7 @@ public final class FunnelReport {
       return conversions.sparkSession().createDataFrame(List.of(), OutputTable.FUNNELS.schema());
     }
     long[] dayEnds = from.datesUntil(to.plusDays(1))
-        .mapToLong(d -> micros(d.plusDays(1).atStartOfDay(zone).toInstant()))
+        .mapToLong(d -> ReportingDate.startMicros(d.plusDays(1), zone))
         .toArray();
     Object[] stepNames = funnels.stream().flatMap(f -> f.steps().stream()).distinct().toArray();
     // A segmented input (KeySegments) counts each copy of a visitor on its own days only.
@@ -104,9 +105,5 @@ public final class FunnelReport {
       }
     }
     return spark.createDataFrame(zeros, FunnelCounter.COUNTS);
-  }
-
-  private static long micros(java.time.Instant instant) {
-    return instant.getEpochSecond() * 1_000_000L + instant.getNano() / 1000;
   }
 }

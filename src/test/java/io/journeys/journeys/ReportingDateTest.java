@@ -45,6 +45,26 @@ class ReportingDateTest {
     assertThat(row.isNullAt(1)).isTrue();
   }
 
+  @Test
+  void aDayStartsAtItsMidnightOrWhereAClockChangeSkipsItAtTheFirstInstantAfter() {
+    // By hand: New York on 2026-03-08 is still on EST (-05:00) at midnight, the change is at 02:00;
+    // Santiago skips 00:00-01:00 on 2026-09-06, so that day starts at 01:00 -03:00.
+    assertThat(ReportingDate.startMicros(LocalDate.of(2026, 3, 8), ZoneId.of("America/New_York")))
+        .isEqualTo(Instant.parse("2026-03-08T05:00:00Z").getEpochSecond() * 1_000_000L);
+    assertThat(ReportingDate.startMicros(LocalDate.of(2026, 9, 6), ZoneId.of("America/Santiago")))
+        .isEqualTo(Instant.parse("2026-09-06T04:00:00Z").getEpochSecond() * 1_000_000L);
+    // And where the SQL side says the day before ends.
+    for (String zoneName : List.of("UTC", "America/New_York", "America/Santiago", "Asia/Kolkata")) {
+      ZoneId zone = ZoneId.of(zoneName);
+      for (LocalDate day : List.of(LocalDate.of(2026, 3, 8), LocalDate.of(2026, 9, 6), LocalDate.of(2026, 11, 1))) {
+        long sql = spark.sql("SELECT DATE'" + day.minusDays(1) + "' AS d")
+            .select(org.apache.spark.sql.functions.unix_micros(ReportingDate.endOf(col("d"), zone)))
+            .first().getLong(0);
+        assertThat(ReportingDate.startMicros(day, zone)).as("%s in %s", day, zoneName).isEqualTo(sql);
+      }
+    }
+  }
+
   private static String values() {
     StringBuilder sql = new StringBuilder("SELECT * FROM VALUES ");
     for (int i = 0; i < INSTANTS.size(); i++) {
