@@ -74,6 +74,11 @@ public final class Sessionizer {
    */
   static final String WALK_SESSION_ID = "walk_session_id";
   public static final String IN_SESSION_ORDER = "in_session_order";
+  /**
+   * Only on {@link #outputRows}' counting rows (null elsewhere): the input rows of one date
+   * (event_date) that one partition's walk read.
+   */
+  public static final String INPUT_ROWS = "input_rows";
 
   /** The event columns sessions are made of; other columns pass through untouched. */
   public static final List<String> COLUMNS = List.of(VISITOR_ID, EVENT_ID, EVENT_TIME, USER_ID, SESSION_ID, Columns.EVENT_NAME,
@@ -118,6 +123,10 @@ public final class Sessionizer {
    * where a conversion fires and rows where a run of one user starts or ends. Those are a fraction
    * of the events, and the rest never leave the walk. The first event's page, referrer and
    * campaign are on each session's last row only (the sessions table's row).
+   *
+   * <p>When the events have event_date, each partition also gives one counting row per date it
+   * read, with {@link #INPUT_ROWS} set and every other column null but event_date and
+   * {@link #DUPLICATE} (false): summed per date, the input's row count, taken in the same pass.
    */
   public Dataset<Row> outputRows(Dataset<Row> events, ChannelClassifier channels, ConversionDetector detector) {
     return walk(events, channels, detector, true);
@@ -160,7 +169,8 @@ public final class Sessionizer {
         index(schema, USER_ID), index(schema, SESSION_ID), index(schema, REASON), index(schema, Columns.EVENT_NAME),
         index(schema, PAGE_URL), index(schema, REFERRER_URL), index(schema, UTM_SOURCE), index(schema, UTM_MEDIUM),
         index(schema, UTM_CAMPAIGN), matches.stream().mapToInt(schema::fieldIndex).toArray(), counted, minCounts,
-        perJourney, macro, settings.timeout().toNanos() / 1000, settings.source() == SessionSource.INPUT, outputsOnly);
+        perJourney, macro, settings.timeout().toNanos() / 1000, settings.source() == SessionSource.INPUT, outputsOnly,
+        schema.size(), outputsOnly ? index(schema, Columns.EVENT_DATE) : -1);
 
     ProjectionChain channel = null;
     int channelField = -1;
@@ -171,7 +181,11 @@ public final class Sessionizer {
       channelField = 0;
     }
 
-    StructType walked = schema;
+    // Counting rows hold nulls in every input column but the date.
+    StructType walked = new StructType();
+    for (StructField field : schema.fields()) {
+      walked = walked.add(layout.countedDate() < 0 ? field : field.copy(field.name(), field.dataType(), true, field.metadata()));
+    }
     for (StructField field : TimelineWalk.EXTRA.fields()) {
       walked = walked.add(field);
     }
@@ -191,6 +205,9 @@ public final class Sessionizer {
     }
     if (detector == null) {
       dropped.add(ConversionDetector.FIRED);
+    }
+    if (layout.countedDate() < 0) {
+      dropped.add(INPUT_ROWS);
     }
     // Null on set-aside rows, which belong to no session.
     return out.withColumn(SESSION_ID, col(WALK_SESSION_ID)).drop(dropped.toArray(String[]::new));

@@ -35,6 +35,11 @@ import org.apache.spark.unsafe.types.UTF8String;
  * only the rows some table is made of come out: set-aside rows, the last row of each session,
  * rows where a conversion fires and the rows where a run of one user starts or ends; the first
  * event's page, referrer and campaign are then on the session's last row only.
+ *
+ * <p>With a date column to count by, each partition also ends with one row per date it holds
+ * whose {@code input_rows} counts the rows of that date the walk read (every other column null
+ * but the date): the input's rows per date come out of the pass that reads them, not a scan of
+ * their own.
  */
 final class TimelineWalk implements Function2<Integer, Iterator<InternalRow>, Iterator<InternalRow>> {
   private static final long serialVersionUID = 1L;
@@ -58,7 +63,8 @@ final class TimelineWalk implements Function2<Integer, Iterator<InternalRow>, It
       .add(Sessionizer.LAST_IN_SESSION, DataTypes.BooleanType)
       .add(Sessionizer.USER_EDGE, DataTypes.BooleanType)
       .add(ConversionDetector.FIRED, DataTypes.createArrayType(DataTypes.IntegerType, false))
-      .add(Sessionizer.WALK_SESSION_ID, DataTypes.StringType);
+      .add(Sessionizer.WALK_SESSION_ID, DataTypes.StringType)
+      .add(Sessionizer.INPUT_ROWS, DataTypes.LongType);
 
   private static final int DUPLICATE = 0;
   private static final int SESSION_NO = 1;
@@ -72,13 +78,18 @@ final class TimelineWalk implements Function2<Integer, Iterator<InternalRow>, It
   private static final int USER_EDGE = 12;
   private static final int FIRED = 13;
   private static final int SESSION_ID_OF_ROW = 14;
+  private static final int INPUT_ROWS = 15;
   private static final HexFormat HEX = HexFormat.of();
 
-  /** Where the walk's inputs are in a row, and how it decides; -1 for an absent column. */
+  /**
+   * Where the walk's inputs are in a row, and how it decides; -1 for an absent column.
+   * {@code width} is the input row's; {@code countedDate} the date column whose rows are counted
+   * (-1: none).
+   */
   record Layout(int visitor, int time, int eventId, int userId, int sessionId, int reason, int eventName, int pageUrl,
       int referrerUrl, int utmSource, int utmMedium, int utmCampaign, int[] matches, boolean[] counted, int[] minCounts,
-      boolean[] perJourney, boolean[] macro, long timeoutMicros, boolean inputSessions, boolean outputsOnly)
-      implements Serializable {}
+      boolean[] perJourney, boolean[] macro, long timeoutMicros, boolean inputSessions, boolean outputsOnly,
+      int width, int countedDate) implements Serializable {}
 
   private final Layout layout;
   private final ProjectionChain channel;
@@ -127,6 +138,11 @@ final class TimelineWalk implements Function2<Integer, Iterator<InternalRow>, It
     private final int[] firedRules;
     private Object[] head;
     private final MessageDigest sha256;
+    // Rows read per date (days since the epoch): a partition holds a handful of dates.
+    private int[] countedDays = new int[8];
+    private long[] countedRows = new long[8];
+    private int dates;
+    private boolean countsOut;
 
     Walk(Iterator<InternalRow> rows) {
       this.rows = rows;
@@ -147,6 +163,10 @@ final class TimelineWalk implements Function2<Integer, Iterator<InternalRow>, It
       if (ready.isEmpty() && pending != null) {
         closeDevice();
       }
+      if (ready.isEmpty() && !countsOut) {
+        countsOut = true;
+        emitCounts();
+      }
       return !ready.isEmpty();
     }
 
@@ -159,6 +179,10 @@ final class TimelineWalk implements Function2<Integer, Iterator<InternalRow>, It
     }
 
     private void accept(InternalRow input) {
+      // The reader keeps only rows of its dates, so the date is never null here.
+      if (layout.countedDate() >= 0 && !input.isNullAt(layout.countedDate())) {
+        count(input.getInt(layout.countedDate()));
+      }
       UTF8String rowVisitor = input.isNullAt(layout.visitor()) ? null : input.getUTF8String(layout.visitor());
       if (!anyDevice || !Objects.equals(rowVisitor, visitor)) {
         if (pending != null) {
@@ -198,6 +222,32 @@ final class TimelineWalk implements Function2<Integer, Iterator<InternalRow>, It
       Object[] extra = new Object[EXTRA.size()];
       extra[DUPLICATE] = duplicate;
       ready.add(new JoinedRow(input.copy(), new GenericInternalRow(extra)));
+    }
+
+    private void count(int day) {
+      for (int i = 0; i < dates; i++) {
+        if (countedDays[i] == day) {
+          countedRows[i]++;
+          return;
+        }
+      }
+      if (dates == countedDays.length) {
+        countedDays = Arrays.copyOf(countedDays, dates * 2);
+        countedRows = Arrays.copyOf(countedRows, dates * 2);
+      }
+      countedDays[dates] = day;
+      countedRows[dates++] = 1;
+    }
+
+    private void emitCounts() {
+      for (int i = 0; i < dates; i++) {
+        Object[] input = new Object[layout.width()];
+        input[layout.countedDate()] = countedDays[i];
+        Object[] extra = new Object[EXTRA.size()];
+        extra[DUPLICATE] = false;
+        extra[INPUT_ROWS] = countedRows[i];
+        ready.add(new JoinedRow(new GenericInternalRow(input), new GenericInternalRow(extra)));
+      }
     }
 
     /** A row of the timeline: decides whether it starts a session, which settles the row before it. */

@@ -8,8 +8,10 @@ import static io.journeys.Columns.SESSION_DATE;
 import static io.journeys.Columns.SESSION_ID;
 import static io.journeys.Columns.VISITOR_ID;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.sum;
 
 import io.journeys.Columns;
 import io.journeys.config.JobSettings;
@@ -50,7 +52,7 @@ import org.apache.spark.storage.StorageLevel;
  * than UTC one more UTC partition is read on each side.
  */
 public final class Stage1Job {
-  /** Rejected or duplicate: in no session, kept only for quarantine and accounting. */
+  /** Rejected, duplicate or a count of input rows: in no session, kept only for quarantine and accounting. */
   private static final String SET_ASIDE = "set_aside";
 
   /**
@@ -62,7 +64,8 @@ public final class Stage1Job {
       Sessionizer.DUPLICATE, VISITOR_ID, Columns.USER_ID, Sessionizer.USER_EDGE, Columns.EVENT_ID, EVENT_TIME, SESSION_ID,
       Columns.SESSION_START, Sessionizer.IN_SESSION_ORDER, Sessionizer.PAGE_VIEWS_SO_FAR, Sessionizer.FIRST_PAGE_URL,
       Sessionizer.FIRST_REFERRER_URL, Sessionizer.FIRST_UTM_SOURCE, Sessionizer.FIRST_UTM_MEDIUM,
-      Sessionizer.FIRST_UTM_CAMPAIGN, CHANNEL, Sessionizer.LAST_IN_SESSION, ConversionDetector.FIRED);
+      Sessionizer.FIRST_UTM_CAMPAIGN, CHANNEL, Sessionizer.LAST_IN_SESSION, ConversionDetector.FIRED,
+      Sessionizer.INPUT_ROWS);
 
   private final SparkSession spark;
   private final JobSettings settings;
@@ -96,7 +99,7 @@ public final class Stage1Job {
         new EventValidator(now, settings.input().futureTolerance(), settings.input().minEventTime(),
             settings.input().lateDays(), settings.reportingTimezone());
     try {
-      return process(events, validator.validate(events), firstRewritten, to, runId);
+      return process(validator.validate(events), firstRewritten, to, runId);
     } catch (RuntimeException e) {
       throw RaisingExpressions.explain(e, events, settings);
     }
@@ -109,15 +112,9 @@ public final class Stage1Job {
    * duplicate rows, each session's last event, events where a conversion fires and the edges of
    * each device's user runs — a fraction of the events, so no cache of all events is built.
    */
-  private Result process(Dataset<Row> events, Dataset<Row> validated, LocalDate first, LocalDate last, String runId) {
+  private Result process(Dataset<Row> validated, LocalDate first, LocalDate last, String runId) {
     Column inInputWindow = col(EVENT_DATE).between(java.sql.Date.valueOf(first), java.sql.Date.valueOf(last));
     Map<String, Long> written = new TreeMap<>();
-    // Rows read per input date: a count over the date column alone (no data column is read when
-    // the input is partitioned by date).
-    Map<LocalDate, Long> read = new TreeMap<>();
-    for (Row row : events.filter(inInputWindow).groupBy(col(EVENT_DATE)).count().collectAsList()) {
-      read.put(row.getDate(0).toLocalDate(), row.getLong(1));
-    }
 
     ConversionDetector detector = new ConversionDetector(settings.allRules(), settings.touchpointDedupe());
     ChannelClassifier channels = new ChannelClassifier(settings.channelRules(), settings.defaultChannel());
@@ -138,7 +135,8 @@ public final class Stage1Job {
     keptColumns.addAll(detector.valueColumns(validated));
     Dataset<Row> walked = new Sessionizer(settings.sessions())
         .outputRows(narrow.repartition(col(VISITOR_ID)), channels, detector)
-        .withColumn(SET_ASIDE, col(REASON).isNotNull().or(col(Sessionizer.DUPLICATE)));
+        .withColumn(SET_ASIDE,
+            col(REASON).isNotNull().or(col(Sessionizer.DUPLICATE)).or(col(Sessionizer.INPUT_ROWS).isNotNull()));
     Dataset<Row> outputRows = walked
         .select(Arrays.stream(walked.columns()).filter(keptColumns::contains).map(functions::col).toArray(Column[]::new))
         .persist(StorageLevel.MEMORY_AND_DISK());
@@ -149,17 +147,19 @@ public final class Stage1Job {
         // Met here, before the first write, rather than at the conversions', after three others.
         detector.conversions(outputRows.filter(kept)).select(col(Columns.VALUE)).write().format("noop").mode("overwrite").save();
       }
-      // Rejected and duplicate rows and the user edges, a small share of the kept rows, are taken
-      // out by one scan (the quarantine write's) for the quarantine, the accounting and the links.
+      // Rejected and duplicate rows, the walk's counts of input rows and the user edges, a small
+      // share of the kept rows, are taken out by one scan (the quarantine write's) for the
+      // quarantine, the accounting and the links.
       sideRows = outputRows.filter(col(SET_ASIDE).or(col(Sessionizer.USER_EDGE)))
           .select(col(EVENT_DATE), col(REASON), col(Columns.RAW), col(SET_ASIDE), col(Sessionizer.DUPLICATE),
-              col(VISITOR_ID), col(Columns.USER_ID), col(EVENT_TIME), col(Sessionizer.USER_EDGE))
+              col(VISITOR_ID), col(Columns.USER_ID), col(EVENT_TIME), col(Sessionizer.USER_EDGE),
+              col(Sessionizer.INPUT_ROWS))
           .persist(StorageLevel.MEMORY_AND_DISK());
       Dataset<Row> quarantine =
           sideRows.filter(col(REASON).isNotNull().and(inInputWindow)).select(col(EVENT_DATE), col(REASON), col(Columns.RAW))
               .withColumn(Columns.RUN_ID, lit(runId));
       written.put(OutputTable.QUARANTINE.tableName(), writer.replaceDates(OutputTable.QUARANTINE, quarantine, first, last));
-      Map<LocalDate, DateCounts> counts = accounting(read, sideRows.filter(col(SET_ASIDE).and(inInputWindow)), first, last);
+      Map<LocalDate, DateCounts> counts = accounting(sideRows.filter(col(SET_ASIDE).and(inInputWindow)), first, last);
 
       IdentityLinks identities = new IdentityLinks(spark, writer);
       written.put(OutputTable.IDENTITIES.tableName(),
@@ -235,22 +235,31 @@ public final class Stage1Job {
   }
 
   /**
-   * Per input date: rows read, valid, quarantined (by reason) and duplicate. Reads come from the
-   * input's own count; rejected and duplicate rows are counted from the set-aside rows, in one
-   * aggregation of which one row per date, reason and duplicate flag reaches the driver.
+   * Per input date: rows read, valid, quarantined (by reason) and duplicate. Reads are the sums of
+   * the walk's counting rows; rejected and duplicate rows are counted from the set-aside rows, in
+   * one aggregation of which one row per date, reason and duplicate flag reaches the driver.
    */
-  private Map<LocalDate, DateCounts> accounting(Map<LocalDate, Long> read, Dataset<Row> setAside, LocalDate first,
-      LocalDate last) {
+  private Map<LocalDate, DateCounts> accounting(Dataset<Row> setAside, LocalDate first, LocalDate last) {
     Map<LocalDate, long[]> totals = new TreeMap<>();
     Map<LocalDate, Map<String, Long>> reasons = new TreeMap<>();
     for (LocalDate d = first; !d.isAfter(last); d = d.plusDays(1)) {
-      totals.put(d, new long[] {read.getOrDefault(d, 0L), 0, 0});
+      totals.put(d, new long[] {0, 0, 0});
       reasons.put(d, new TreeMap<>());
     }
-    for (Row row : setAside.groupBy(col(EVENT_DATE), col(REASON), col(Sessionizer.DUPLICATE)).count().collectAsList()) {
+    Column counting = col(Sessionizer.INPUT_ROWS).isNotNull();
+    // A counting row stands for input_rows rows read; any other set-aside row for one rejected or duplicate row.
+    List<Row> groups = setAside
+        .groupBy(col(EVENT_DATE), col(REASON), col(Sessionizer.DUPLICATE), counting.as("counting"))
+        .agg(count(lit(1)), sum(col(Sessionizer.INPUT_ROWS)))
+        .collectAsList();
+    for (Row row : groups) {
       LocalDate date = row.getDate(0).toLocalDate();
-      long n = row.getLong(3);
       long[] t = totals.get(date);
+      if (row.getBoolean(3)) {
+        t[0] += row.getLong(5);
+        continue;
+      }
+      long n = row.getLong(4);
       if (!row.isNullAt(1)) {
         t[1] += n;
         reasons.get(date).merge(row.getString(1), n, Long::sum);

@@ -137,13 +137,42 @@ class SessionizerTest {
             "event_name = 'newsletter_signup'", 1, io.journeys.config.ConversionRule.CountScope.SESSION,
             java.util.Optional.empty())),
         io.journeys.config.JobSettings.TouchpointDedupe.SESSION);
-    Dataset<Row> out = sessionizer.outputRows(events.repartition(events.col("visitor_id")), null, detector);
+    Dataset<Row> out = sessionizer.outputRows(events.repartition(events.col("visitor_id")), null, detector)
+        .filter("input_rows IS NULL");
     assertThat(out.orderBy("event_time").selectExpr(
             "concat_ws(' ', event_id, duplicate, coalesce(cast(last_in_session AS STRING), '-'), fired IS NOT NULL,"
                 + " coalesce(cast(user_edge AS STRING), '-'), coalesce(first_page_url, '-'))")
         .as(org.apache.spark.sql.Encoders.STRING()).collectAsList())
         .containsExactly("b false false true false -", "b true - false - -", "c false true false true https://s.com/a",
             "r false - false - -", "d false true false false https://s.com/d");
+  }
+
+  @Test
+  void outputRowsCountTheInputRowsOfEachDateTheWalkRead() {
+    // By hand: 2026-03-10 has a, b and b's duplicate; 2026-03-11 r (quarantined), c and d;
+    // 2026-03-12 e. Every row is counted, set aside or not, in whichever partition walks it.
+    Dataset<Row> events = new EventFixtures()
+        .event("a", "v1", "2026-03-10 10:00:00", "page_view")
+        .event("b", "v1", "2026-03-10 10:01:00", "page_view")
+        .event("b", "v1", "2026-03-10 10:01:30", "page_view")
+        .event("r", "v1", "2026-03-11 10:03:00", "page_view")
+        .event("c", "v2", "2026-03-11 23:50:00", "page_view")
+        .event("d", "v3", "2026-03-11 23:55:00", "page_view")
+        .event("e", "v3", "2026-03-12 00:30:00", "page_view")
+        .toDataset(spark)
+        .withColumn("reason", org.apache.spark.sql.functions.expr("CASE WHEN event_id = 'r' THEN 'missing_x' END"));
+    Dataset<Row> out =
+        sessionizer.outputRows(events.repartition(3, events.col("visitor_id")), null, null).filter("input_rows IS NOT NULL");
+    assertThat(out.groupBy("event_date").agg(org.apache.spark.sql.functions.sum("input_rows")).orderBy("event_date")
+        .selectExpr("concat_ws(' ', cast(event_date AS STRING), cast(`sum(input_rows)` AS STRING))")
+        .as(org.apache.spark.sql.Encoders.STRING()).collectAsList())
+        .containsExactly("2026-03-10 3", "2026-03-11 3", "2026-03-12 1");
+    // A counting row is nothing else: no event, no session, not a duplicate.
+    assertThat(out.filter("event_id IS NOT NULL OR visitor_id IS NOT NULL OR session_id IS NOT NULL OR duplicate"
+        + " OR last_in_session IS NOT NULL OR reason IS NOT NULL").count()).isZero();
+    // At most one per partition and date.
+    assertThat(out.groupBy(org.apache.spark.sql.functions.spark_partition_id(), out.col("event_date")).count()
+        .filter("count > 1").count()).isZero();
   }
 
   @Test
