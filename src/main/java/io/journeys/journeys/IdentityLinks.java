@@ -34,13 +34,16 @@ import org.apache.spark.sql.SparkSession;
  * Device to user links (SPEC §4 identity). Each (visitor_id, user_id) pair seen in valid events
  * is merged into {@code identities}: first_seen is the earliest, last_seen the latest sighting.
  *
- * <p>The MERGE condition carries a predicate on the partition column {@code last_seen_date}: only
- * links last seen from the earliest day of the merged links on are matched, so a daily run reads a
- * few partitions, not the whole table, and a rerun matches every row its first run wrote (the
- * bound follows the links, not the run's dates: a run reads days before the ones it rewrites, and
- * a partition can hold late events of earlier days). A link last seen earlier that shows up again
- * gets a new row (its first_seen is then the new sighting); stitching takes each device's most
- * recent user, so the extra row changes no visitor_key.
+ * <p>A merged link extends the row of the same pair whose sightings meet its own: first seen by
+ * the link's last sighting, last seen on or after the day of its first. A daily run reads the days
+ * before its own again, so a link seen yesterday and today is one row from its first to its last
+ * sighting, as one run over both days gives it, and a rerun matches exactly the rows its first run
+ * wrote, not a later row of the same pair. A link last seen before the days a run reads that shows
+ * up again gets a new row (its first_seen is then the new sighting); stitching takes each device's
+ * most recent user, so the extra row changes no visitor_key. The condition also bounds the
+ * partition column {@code last_seen_date} by the earliest day the merged links were first seen, so
+ * a daily run reads a few partitions, not the whole table (the bound follows the links, not the
+ * run's dates: a partition can hold late events of earlier days).
  */
 public final class IdentityLinks {
   private final SparkSession spark;
@@ -65,7 +68,7 @@ public final class IdentityLinks {
     writer.ensureTable(OutputTable.IDENTITIES);
     Dataset<Row> links = DeltaTableWriter.conform(OutputTable.IDENTITIES, links(events)).cache();
     try {
-      Row span = links.agg(count(lit(1)), min(col("last_seen_date"))).first();
+      Row span = links.agg(count(lit(1)), min(to_date(col(FIRST_SEEN)))).first();
       long n = span.getLong(0);
       if (n == 0) {
         return 0;
@@ -76,7 +79,8 @@ public final class IdentityLinks {
           .merge(
               links.as("s"),
               "t.last_seen_date >= DATE'" + span.getDate(1) + "'"
-                  + " AND t.visitor_id = s.visitor_id AND t.user_id = s.user_id")
+                  + " AND t.visitor_id = s.visitor_id AND t.user_id = s.user_id"
+                  + " AND t.first_seen <= s.last_seen AND t.last_seen_date >= to_date(s.first_seen)")
           .whenMatched()
           .updateExpr(
               Map.of(

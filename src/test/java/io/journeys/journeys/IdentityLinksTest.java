@@ -136,6 +136,37 @@ class IdentityLinksTest {
         .containsExactlyInAnyOrder("d1 U 2026-03-03", "d2 W 2026-02-20", "d1 U 2026-03-05");
   }
 
+  /**
+   * Daily runs read the days before their own again: a link seen on 03-02 (run of 03-02) and
+   * again on 03-03 (run of 03-03, which reads 03-02 too) is one row from its first to its last
+   * sighting, as one run over both days gives it, not a second row with the same first sighting.
+   * A rerun of 03-02 afterwards changes nothing, nor does a rerun of an old day change a later row
+   * of the same link (one seen again after a gap).
+   */
+  @Test
+  void aLinkSeenAgainInTheDaysARunReadsAgainExtendsItsRowAndRerunsChangeNoRow(@TempDir Path dir) {
+    IdentityLinks identities = new IdentityLinks(spark, new DeltaTableWriter(spark, new TableLocations(dir.toString(), "links_again")));
+    Dataset<Row> day2 = spark.sql("SELECT visitor_id, user_id, TIMESTAMP(t) AS event_time FROM VALUES"
+        + " ('d2', 'U', '2026-03-02 12:00:00'), ('d2', 'U', '2026-03-02 12:02:00') AS e(visitor_id, user_id, t)");
+    Dataset<Row> day3 = spark.sql("SELECT visitor_id, user_id, TIMESTAMP(t) AS event_time FROM VALUES"
+        + " ('d2', 'U', '2026-03-02 12:00:00'), ('d2', 'U', '2026-03-02 12:02:00'), ('d2', 'U', '2026-03-03 12:00:00')"
+        + " AS e(visitor_id, user_id, t)");
+    identities.merge(day2);
+    identities.merge(day3);
+    identities.merge(day2);
+    String table = dir.resolve("identities").toString();
+    String row = "concat_ws(' ', visitor_id, user_id, first_seen, last_seen, last_seen_date)";
+    assertThat(strings(spark.read().format("delta").load(table), row))
+        .containsExactly("d2 U 2026-03-02 12:00:00 2026-03-03 12:00:00 2026-03-03");
+
+    // Seen again on 03-09 after nothing in the days a run of 03-09 reads: a row of its own (as in
+    // the test above); rerunning 03-03 then leaves both rows as they are.
+    identities.merge(spark.sql("SELECT 'd2' AS visitor_id, 'U' AS user_id, TIMESTAMP'2026-03-09 08:00:00' AS event_time"));
+    identities.merge(day3);
+    assertThat(strings(spark.read().format("delta").load(table), row)).containsExactlyInAnyOrder(
+        "d2 U 2026-03-02 12:00:00 2026-03-03 12:00:00 2026-03-03", "d2 U 2026-03-09 08:00:00 2026-03-09 08:00:00 2026-03-09");
+  }
+
   @Test
   void stageTwoEpochsCoverTheRangeWithTheAsOfKeysOfDevicesWithARecentLink() {
     // Rows from 03-07: links last seen from 03-05 on count: d1, d2, d3, d5, d6 and d7, not d4
