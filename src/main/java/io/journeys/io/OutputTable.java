@@ -61,12 +61,13 @@ public enum OutputTable {
   IDENTITIES(
       "identities",
       "last_seen_date",
-      "Device to user links seen in login events; the most recent user of a device stitches its journeys.",
-      "last_seen_date DATE COMMENT 'Day the link was last seen',"
+      "Device to user links seen in login events, one row per pair and UTC day; the most recent user of a device"
+          + " stitches its journeys.",
+      "last_seen_date DATE COMMENT 'UTC day the pair was seen',"
           + " visitor_id STRING COMMENT 'Device / cookie id',"
           + " user_id STRING COMMENT 'Known user id seen on that device',"
-          + " first_seen TIMESTAMP COMMENT 'First event with this pair (UTC)',"
-          + " last_seen TIMESTAMP COMMENT 'Last event with this pair (UTC)'"),
+          + " first_seen TIMESTAMP COMMENT 'First event with this pair that day (UTC)',"
+          + " last_seen TIMESTAMP COMMENT 'Last event with this pair that day (UTC)'"),
   JOURNEYS(
       "journeys",
       "close_date",

@@ -11,11 +11,11 @@ import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.collect_list;
 import static org.apache.spark.sql.functions.date_add;
+import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.struct;
-import static org.apache.spark.sql.functions.to_date;
 import static org.apache.spark.sql.functions.unix_micros;
 
 import io.delta.tables.DeltaTable;
@@ -31,19 +31,19 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * Device to user links (SPEC §4 identity). Each (visitor_id, user_id) pair seen in valid events
- * is merged into {@code identities}: first_seen is the earliest, last_seen the latest sighting.
+ * Device to user links (SPEC §4 identity): one row per (visitor_id, user_id) pair and UTC day the
+ * pair was seen in valid events, first_seen and last_seen its earliest and latest sighting that
+ * day ({@code last_seen_date} is the day).
  *
- * <p>A merged link extends the row of the same pair whose sightings meet its own: first seen by
- * the link's last sighting, last seen on or after the day of its first. A daily run reads the days
- * before its own again, so a link seen yesterday and today is one row from its first to its last
- * sighting, as one run over both days gives it, and a rerun matches exactly the rows its first run
- * wrote, not a later row of the same pair. A link last seen before the days a run reads that shows
- * up again gets a new row (its first_seen is then the new sighting); stitching takes each device's
- * most recent user, so the extra row changes no visitor_key. The condition also bounds the
- * partition column {@code last_seen_date} by the earliest day the merged links were first seen, so
- * a daily run reads a few partitions, not the whole table (the bound follows the links, not the
- * run's dates: a partition can hold late events of earlier days).
+ * <p>A run merges the links of the events it read into the rows of the same pair and day, keeping
+ * the earlier first and the later last sighting. Every input row is read by some run, and a day's
+ * row is the earliest and latest of its sightings over all the runs that read them, whatever
+ * those runs were: a range gives the rows its days run in order give, and a rerun changes none.
+ * Rows spanning days (one per run of sightings, as the table held until 2026-12-03) made the rows
+ * depend on which days each run read: sightings further apart than a daily run reads back were two
+ * rows in daily runs and one in a range, and on a device shared by two users that could change
+ * which of them keyed the days between. The merge reads only the partitions of the days its links
+ * were seen (a daily run's late days and the day before them).
  */
 public final class IdentityLinks {
   private final SparkSession spark;
@@ -54,13 +54,15 @@ public final class IdentityLinks {
     this.writer = writer;
   }
 
-  /** Pairs seen in {@code events}, one row each. */
+  /** Pairs seen in {@code events}, one row per pair and UTC day. */
   public static Dataset<Row> links(Dataset<Row> events) {
+    // The UTC day whatever the session's time zone: the walk marks a user's first and last event of
+    // each UTC day (Sessionizer.USER_EDGE), so a day's links from the edges equal those from every event.
+    Column utcDay = expr("date_from_unix_date(CAST(floor(unix_micros(" + EVENT_TIME + ") / 86400000000) AS INT))");
     return events
         .filter(col(USER_ID).isNotNull())
-        .groupBy(VISITOR_ID, USER_ID)
-        .agg(min(EVENT_TIME).as(FIRST_SEEN), max(EVENT_TIME).as(LAST_SEEN))
-        .withColumn("last_seen_date", to_date(col(LAST_SEEN)));
+        .groupBy(col(VISITOR_ID), col(USER_ID), utcDay.as("last_seen_date"))
+        .agg(min(EVENT_TIME).as(FIRST_SEEN), max(EVENT_TIME).as(LAST_SEEN));
   }
 
   /** Merges the links of {@code events}; returns the number of links merged. */
@@ -68,7 +70,7 @@ public final class IdentityLinks {
     writer.ensureTable(OutputTable.IDENTITIES);
     Dataset<Row> links = DeltaTableWriter.conform(OutputTable.IDENTITIES, links(events)).cache();
     try {
-      Row span = links.agg(count(lit(1)), min(to_date(col(FIRST_SEEN)))).first();
+      Row span = links.agg(count(lit(1)), min(col("last_seen_date")), max(col("last_seen_date"))).first();
       long n = span.getLong(0);
       if (n == 0) {
         return 0;
@@ -78,15 +80,14 @@ public final class IdentityLinks {
           .as("t")
           .merge(
               links.as("s"),
-              "t.last_seen_date >= DATE'" + span.getDate(1) + "'"
-                  + " AND t.visitor_id = s.visitor_id AND t.user_id = s.user_id"
-                  + " AND t.first_seen <= s.last_seen AND t.last_seen_date >= to_date(s.first_seen)")
+              "t.last_seen_date BETWEEN DATE'" + span.getDate(1) + "' AND DATE'" + span.getDate(2) + "'"
+                  + " AND t.last_seen_date = s.last_seen_date"
+                  + " AND t.visitor_id = s.visitor_id AND t.user_id = s.user_id")
           .whenMatched()
           .updateExpr(
               Map.of(
                   "first_seen", "least(t.first_seen, s.first_seen)",
-                  "last_seen", "greatest(t.last_seen, s.last_seen)",
-                  "last_seen_date", "greatest(t.last_seen_date, s.last_seen_date)"))
+                  "last_seen", "greatest(t.last_seen, s.last_seen)"))
           .whenNotMatched()
           .insertAll()
           .execute();

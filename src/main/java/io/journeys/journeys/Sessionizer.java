@@ -63,7 +63,10 @@ public final class Sessionizer {
   public static final String FIRST_UTM_CAMPAIGN = "first_utm_campaign";
   /** True on the last event of its session, which then carries the session's totals. */
   public static final String LAST_IN_SESSION = "last_in_session";
-  /** True where the event's user_id starts or ends a run of that user on the device's timeline. */
+  /**
+   * True where the event's user_id starts or ends a run of that user on the device's timeline, a
+   * run being cut at each UTC midnight: each day's first and last sighting of a user are edges.
+   */
   public static final String USER_EDGE = "user_edge";
   /** Page views of the session up to and including this event. */
   public static final String PAGE_VIEWS_SO_FAR = "page_views_so_far";

@@ -33,8 +33,9 @@ import org.apache.spark.unsafe.types.UTF8String;
  * event id after the first (a duplicate). The remaining rows form the timeline. Each row gets the
  * {@link #EXTRA} columns appended; set-aside rows only {@code duplicate}. With {@code outputsOnly},
  * only the rows some table is made of come out: set-aside rows, the last row of each session,
- * rows where a conversion fires and the rows where a run of one user starts or ends; the first
- * event's page, referrer and campaign are then on the session's last row only.
+ * rows where a conversion fires and the rows where a run of one user starts or ends (user edges:
+ * a run is cut at each UTC midnight, so each day's first and last sighting of a user is on one);
+ * the first event's page, referrer and campaign are then on the session's last row only.
  *
  * <p>With a date column to count by, each partition also ends with one row per date it holds
  * whose {@code input_rows} counts the rows of that date the walk read (every other column null
@@ -46,6 +47,7 @@ final class TimelineWalk implements Function2<Integer, Iterator<InternalRow>, It
   private static final UTF8String PAGE_VIEW = UTF8String.fromString("page_view");
   /** Bigger per-device id sets are dropped rather than cleared: clearing costs their capacity. */
   private static final int REUSED_SET_LIMIT = 4096;
+  private static final long MICROS_PER_DAY = 86_400_000_000L;
 
   /** Columns the walk appends, in this order. */
   static final StructType EXTRA = new StructType()
@@ -281,8 +283,9 @@ final class TimelineWalk implements Function2<Integer, Iterator<InternalRow>, It
       }
       UTF8String user = string(row, layout.userId());
       if (pending != null) {
-        closePending(user, newSession);
+        closePending(user, time, newSession);
       }
+      long timeBefore = previousTime;
       previousTime = time;
 
       rowNo++;
@@ -332,9 +335,11 @@ final class TimelineWalk implements Function2<Integer, Iterator<InternalRow>, It
         }
       }
       extra[FIRED] = firing == 0 ? null : new GenericArrayData(Arrays.copyOf(firedRules, firing));
-      // An edge when the user differs from the row before; whether it differs from the row after
-      // is settled with the look-ahead.
-      extra[USER_EDGE] = layout.userId() >= 0 ? user != null && !Objects.equals(user, previousUser) : null;
+      // An edge when the user or the UTC day differs from the row before; whether they differ from
+      // the row after is settled with the look-ahead.
+      extra[USER_EDGE] = layout.userId() >= 0
+          ? user != null && (!Objects.equals(user, previousUser) || !sameDay(time, timeBefore))
+          : null;
       previousUser = user;
       pending = row;
       pendingExtra = extra;
@@ -342,15 +347,16 @@ final class TimelineWalk implements Function2<Integer, Iterator<InternalRow>, It
 
     /** Settles the pending row at its device's end: it ends its session, and no user follows. */
     private void closeDevice() {
-      closePending(null, true);
+      closePending(null, 0L, true);
     }
 
     /** Settles the pending row once the next timeline row (or the device's end) is known. */
-    private void closePending(UTF8String nextUser, boolean nextStartsSession) {
+    private void closePending(UTF8String nextUser, long nextTime, boolean nextStartsSession) {
       pendingExtra[LAST] = nextStartsSession;
       if (layout.userId() >= 0) {
         UTF8String user = string(pending, layout.userId());
-        pendingExtra[USER_EDGE] = (Boolean) pendingExtra[USER_EDGE] || (user != null && !Objects.equals(user, nextUser));
+        pendingExtra[USER_EDGE] = (Boolean) pendingExtra[USER_EDGE]
+            || (user != null && (!Objects.equals(user, nextUser) || !sameDay(pending.getLong(layout.time()), nextTime)));
       }
       boolean edge = Boolean.TRUE.equals(pendingExtra[USER_EDGE]);
       if (!layout.outputsOnly()) {
@@ -363,6 +369,10 @@ final class TimelineWalk implements Function2<Integer, Iterator<InternalRow>, It
         ready.add(new JoinedRow(pending, new GenericInternalRow(pendingExtra)));
       }
       pending = null;
+    }
+
+    private static boolean sameDay(long micros, long otherMicros) {
+      return Math.floorDiv(micros, MICROS_PER_DAY) == Math.floorDiv(otherMicros, MICROS_PER_DAY);
     }
 
     private UTF8String[] campaign(InternalRow row) {

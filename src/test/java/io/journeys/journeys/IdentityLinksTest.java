@@ -112,59 +112,65 @@ class IdentityLinksTest {
   }
 
   /**
-   * A rerun merges the same links again and must leave one row per link, also for a link whose
-   * only sighting is older than the days the run rewrites: a late event in a later partition, or
-   * an event of the extra day a run reads before its first rewritten day.
+   * A rerun merges the same links again and must leave one row per link and day, also for a link
+   * whose only sighting is older than the days the run rewrites: a late event in a later
+   * partition, or an event of the extra day a run reads before its first rewritten day.
    */
   @Test
-  void mergingTheSameEventsAgainLeavesOneRowPerLink(@TempDir Path dir) {
+  void mergingTheSameEventsAgainLeavesOneRowPerLinkAndDay(@TempDir Path dir) {
     IdentityLinks identities = new IdentityLinks(spark, new DeltaTableWriter(spark, new TableLocations(dir.toString(), "links_test")));
     Dataset<Row> events = spark.sql("SELECT visitor_id, user_id, TIMESTAMP(t) AS event_time FROM VALUES"
-        + " ('d1', 'U', '2026-03-01 10:00:00'), ('d1', 'U', '2026-03-03 09:00:00'), ('d2', 'W', '2026-02-20 08:00:00')"
-        + " AS e(visitor_id, user_id, t)");
-    assertThat(identities.merge(events)).isEqualTo(2);
-    assertThat(identities.merge(events)).isEqualTo(2);
+        + " ('d1', 'U', '2026-03-01 10:00:00'), ('d1', 'U', '2026-03-01 18:00:00'), ('d1', 'U', '2026-03-03 09:00:00'),"
+        + " ('d2', 'W', '2026-02-20 08:00:00'), ('d2', NULL, '2026-02-20 09:00:00') AS e(visitor_id, user_id, t)");
+    assertThat(identities.merge(events)).isEqualTo(3);
+    assertThat(identities.merge(events)).isEqualTo(3);
     String table = dir.resolve("identities").toString();
-    assertThat(strings(spark.read().format("delta").load(table),
-        "concat_ws(' ', visitor_id, user_id, first_seen, last_seen, last_seen_date)")).containsExactlyInAnyOrder(
-        "d1 U 2026-03-01 10:00:00 2026-03-03 09:00:00 2026-03-03", "d2 W 2026-02-20 08:00:00 2026-02-20 08:00:00 2026-02-20");
-    // Seen again after the days merged so far: a row of its own, and still the device's one user.
+    String row = "concat_ws(' ', visitor_id, user_id, first_seen, last_seen, last_seen_date)";
+    assertThat(strings(spark.read().format("delta").load(table), row)).containsExactlyInAnyOrder(
+        "d1 U 2026-03-01 10:00:00 2026-03-01 18:00:00 2026-03-01",
+        "d1 U 2026-03-03 09:00:00 2026-03-03 09:00:00 2026-03-03",
+        "d2 W 2026-02-20 08:00:00 2026-02-20 08:00:00 2026-02-20");
     Dataset<Row> later = spark.sql("SELECT 'd1' AS visitor_id, 'U' AS user_id, TIMESTAMP'2026-03-05 12:00:00' AS event_time");
     identities.merge(later);
     identities.merge(later);
     assertThat(strings(spark.read().format("delta").load(table), "concat_ws(' ', visitor_id, user_id, last_seen_date)"))
-        .containsExactlyInAnyOrder("d1 U 2026-03-03", "d2 W 2026-02-20", "d1 U 2026-03-05");
+        .containsExactlyInAnyOrder("d1 U 2026-03-01", "d1 U 2026-03-03", "d2 W 2026-02-20", "d1 U 2026-03-05");
   }
 
   /**
-   * Daily runs read the days before their own again: a link seen on 03-02 (run of 03-02) and
-   * again on 03-03 (run of 03-03, which reads 03-02 too) is one row from its first to its last
-   * sighting, as one run over both days gives it, not a second row with the same first sighting.
-   * A rerun of 03-02 afterwards changes nothing, nor does a rerun of an old day change a later row
-   * of the same link (one seen again after a gap).
+   * Daily runs with two late days read the three days before their own again (03-02's reads
+   * 02-27..03-02). d2 is U's on 03-02 and 03-03, then, after nothing in the days the run of 03-09
+   * reads, on 03-09; V's once, late: its 03-03 event stored in 03-05's partition. The days run
+   * in order, the range 03-02..03-09 run once, and a rerun of 03-03 after either all leave the
+   * same rows, one per pair and day (by hand: the earliest and latest sighting of each day).
+   * Rows spanning the days each run read made the range one U row (03-02..03-09) and the days
+   * two (03-02..03-03 and 03-09).
    */
   @Test
-  void aLinkSeenAgainInTheDaysARunReadsAgainExtendsItsRowAndRerunsChangeNoRow(@TempDir Path dir) {
-    IdentityLinks identities = new IdentityLinks(spark, new DeltaTableWriter(spark, new TableLocations(dir.toString(), "links_again")));
-    Dataset<Row> day2 = spark.sql("SELECT visitor_id, user_id, TIMESTAMP(t) AS event_time FROM VALUES"
-        + " ('d2', 'U', '2026-03-02 12:00:00'), ('d2', 'U', '2026-03-02 12:02:00') AS e(visitor_id, user_id, t)");
-    Dataset<Row> day3 = spark.sql("SELECT visitor_id, user_id, TIMESTAMP(t) AS event_time FROM VALUES"
-        + " ('d2', 'U', '2026-03-02 12:00:00'), ('d2', 'U', '2026-03-02 12:02:00'), ('d2', 'U', '2026-03-03 12:00:00')"
-        + " AS e(visitor_id, user_id, t)");
-    identities.merge(day2);
-    identities.merge(day3);
-    identities.merge(day2);
-    String table = dir.resolve("identities").toString();
+  void aRangeAndItsDaysRunInOrderLeaveTheSameRows(@TempDir Path dir) {
+    String sightings = "SELECT visitor_id, user_id, TIMESTAMP(t) AS event_time, DATE(stored) AS stored FROM VALUES"
+        + " ('d2', 'U', '2026-03-02 12:00:00', '2026-03-02'), ('d2', 'U', '2026-03-02 12:02:00', '2026-03-02'),"
+        + " ('d2', 'U', '2026-03-03 12:00:00', '2026-03-03'), ('d2', 'V', '2026-03-03 23:00:00', '2026-03-05'),"
+        + " ('d2', 'U', '2026-03-09 08:00:00', '2026-03-09'), ('d2', 'U', '2026-03-09 23:30:00', '2026-03-09')"
+        + " AS e(visitor_id, user_id, t, stored)";
+    java.util.function.BiFunction<String, String, Dataset<Row>> read = (from, to) -> spark.sql(sightings)
+        .filter("stored BETWEEN DATE'" + from + "' AND DATE'" + to + "'").drop("stored");
+    IdentityLinks daily = new IdentityLinks(spark, new DeltaTableWriter(spark, new TableLocations(dir.resolve("daily").toString(), "links_daily")));
+    for (LocalDate day = LocalDate.parse("2026-03-02"); !day.isAfter(LocalDate.parse("2026-03-09")); day = day.plusDays(1)) {
+      daily.merge(read.apply(day.minusDays(3).toString(), day.toString()));
+    }
+    IdentityLinks range = new IdentityLinks(spark, new DeltaTableWriter(spark, new TableLocations(dir.resolve("range").toString(), "links_range")));
+    range.merge(read.apply("2026-02-27", "2026-03-09"));
+    List<String> expected = List.of("d2 U 2026-03-02 12:00:00 2026-03-02 12:02:00 2026-03-02",
+        "d2 U 2026-03-03 12:00:00 2026-03-03 12:00:00 2026-03-03", "d2 V 2026-03-03 23:00:00 2026-03-03 23:00:00 2026-03-03",
+        "d2 U 2026-03-09 08:00:00 2026-03-09 23:30:00 2026-03-09");
     String row = "concat_ws(' ', visitor_id, user_id, first_seen, last_seen, last_seen_date)";
-    assertThat(strings(spark.read().format("delta").load(table), row))
-        .containsExactly("d2 U 2026-03-02 12:00:00 2026-03-03 12:00:00 2026-03-03");
-
-    // Seen again on 03-09 after nothing in the days a run of 03-09 reads: a row of its own (as in
-    // the test above); rerunning 03-03 then leaves both rows as they are.
-    identities.merge(spark.sql("SELECT 'd2' AS visitor_id, 'U' AS user_id, TIMESTAMP'2026-03-09 08:00:00' AS event_time"));
-    identities.merge(day3);
-    assertThat(strings(spark.read().format("delta").load(table), row)).containsExactlyInAnyOrder(
-        "d2 U 2026-03-02 12:00:00 2026-03-03 12:00:00 2026-03-03", "d2 U 2026-03-09 08:00:00 2026-03-09 08:00:00 2026-03-09");
+    for (String warehouse : List.of("daily", "range")) {
+      IdentityLinks identities = warehouse.equals("daily") ? daily : range;
+      identities.merge(read.apply("2026-02-28", "2026-03-03"));
+      assertThat(strings(spark.read().format("delta").load(dir.resolve(warehouse).resolve("identities").toString()), row))
+          .as(warehouse).containsExactlyInAnyOrderElementsOf(expected);
+    }
   }
 
   @Test

@@ -303,6 +303,28 @@ class SessionizerTest {
   }
 
   @Test
+  void userEdgesAlsoMarkEachUtcDaysFirstAndLastSightingOfARun() {
+    // u1 throughout, over three UTC days: a, b on 03-10; c, d, e on 03-11 (c in the session b
+    // began); f on 03-12. Edges: a, b, c, e, f; not d, inside 03-11's run.
+    Dataset<Row> events = new EventFixtures()
+        .event("a", "v1", "2026-03-10 22:00:00", "page_view")
+        .event("b", "v1", "2026-03-10 23:50:00", "page_view")
+        .event("c", "v1", "2026-03-11 00:10:00", "page_view")
+        .event("d", "v1", "2026-03-11 00:20:00", "page_view")
+        .event("e", "v1", "2026-03-11 09:00:00", "page_view")
+        .event("f", "v1", "2026-03-12 09:00:00", "page_view")
+        .toDataset(spark)
+        .withColumn("user_id", org.apache.spark.sql.functions.lit("u1"));
+    Dataset<Row> out = sessionizer.sessionize(events.repartition(events.col("visitor_id")));
+    assertThat(out.filter("user_edge").orderBy("event_time").select("event_id")
+        .as(org.apache.spark.sql.Encoders.STRING()).collectAsList()).containsExactly("a", "b", "c", "e", "f");
+    assertThat(IdentityLinks.links(out.filter("user_edge")).selectExpr("concat_ws(' ', last_seen_date, first_seen, last_seen)")
+        .as(org.apache.spark.sql.Encoders.STRING()).collectAsList()).containsExactlyInAnyOrder(
+            "2026-03-10 2026-03-10 22:00:00 2026-03-10 23:50:00", "2026-03-11 2026-03-11 00:10:00 2026-03-11 09:00:00",
+            "2026-03-12 2026-03-12 09:00:00 2026-03-12 09:00:00");
+  }
+
+  @Test
   void sessionOverMidnightStaysOneSessionDatedByItsStart() {
     Dataset<Row> events = new EventFixtures()
         .event("a", "v1", "2026-03-10 23:50:00", "page_view")

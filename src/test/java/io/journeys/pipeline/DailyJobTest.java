@@ -292,7 +292,7 @@ class DailyJobTest {
         .containsExactlyInAnyOrder("2026-03-10 2 2", "2026-03-11 1 1", "2026-03-12 2 1");
     for (OutputTable t : List.of(OutputTable.SESSIONS, OutputTable.CONVERSIONS, OutputTable.JOURNEYS,
         OutputTable.ATTRIBUTION, OutputTable.PATHS, OutputTable.MICRO_CONVERSION_PERFORMANCE,
-        OutputTable.CHANNEL_PERFORMANCE, OutputTable.FUNNELS, OutputTable.MODEL_WEIGHTS)) {
+        OutputTable.CHANNEL_PERFORMANCE, OutputTable.FUNNELS, OutputTable.MODEL_WEIGHTS, OutputTable.IDENTITIES)) {
       assertThat(sorted(read.apply("daily", t), t)).as("day by day " + t).isEqualTo(sorted(read.apply("range", t), t));
     }
   }
