@@ -42,8 +42,8 @@ import org.apache.spark.sql.SparkSession;
  * Rows spanning days (one per run of sightings, as the table held until 2026-12-03) made the rows
  * depend on which days each run read: sightings further apart than a daily run reads back were two
  * rows in daily runs and one in a range, and on a device shared by two users that could change
- * which of them keyed the days between. The merge reads only the partitions of the days its links
- * were seen (a daily run's late days and the day before them).
+ * which of them keyed the days between. The merge reads only the partitions from the first to the
+ * last day its links were seen (for a daily run, its late days and the day before them).
  */
 public final class IdentityLinks {
   private final SparkSession spark;
