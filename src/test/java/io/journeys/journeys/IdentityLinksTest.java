@@ -196,6 +196,44 @@ class IdentityLinksTest {
             "d7 d7 2026-03-01 2026-03-06");
   }
 
+  /**
+   * g: user G once a day from 01-01 to 02-09 (40 rows), H and J both last seen 02-20 11:00, G again
+   * on 03-04, K first seen 03-06. For [03-03, 03-05] (UTC) every row last seen before 03-03 ends
+   * counts alike on each date, so only J (the later of the tie at 02-20 11:00; the G rows end on
+   * 02-09) can key one: 03-03 is J, and G's sighting on 03-04 makes 03-04 and 03-05 G. K, first
+   * seen after the range, keys none. What goes on from the grouping is G's 03-04 row and J: not
+   * the 42 rows before the range.
+   */
+  @Test
+  void aDevicesLinksBeforeTheDatesAreHandedOnAsTheOneSeenLast() {
+    Dataset<Row> daily = spark.sql("SELECT 'g' AS visitor_id, 'G' AS user_id, t AS first_seen, t AS last_seen,"
+        + " to_date(t) AS last_seen_date"
+        + " FROM (SELECT explode(sequence(TIMESTAMP'2026-01-01 10:00:00', TIMESTAMP'2026-02-09 10:00:00',"
+        + " INTERVAL 1 DAY)) AS t)");
+    assertThat(daily.count()).isEqualTo(40);
+    Dataset<Row> links = daily.unionByName(spark.sql("SELECT visitor_id, user_id, TIMESTAMP(first_seen) AS first_seen,"
+        + " TIMESTAMP(last_seen) AS last_seen, to_date(last_seen) AS last_seen_date FROM VALUES"
+        + " ('g', 'H', '2026-02-20 10:00:00', '2026-02-20 11:00:00'),"
+        + " ('g', 'J', '2026-02-20 10:30:00', '2026-02-20 11:00:00'),"
+        + " ('g', 'G', '2026-03-04 09:00:00', '2026-03-04 09:30:00'),"
+        + " ('g', 'K', '2026-03-06 08:00:00', '2026-03-06 08:00:00')"
+        + " AS t(visitor_id, user_id, first_seen, last_seen)"));
+    LocalDate first = LocalDate.parse("2026-03-03");
+    LocalDate last = LocalDate.parse("2026-03-05");
+
+    Row device = IdentityLinks.byDevice(links, first, last, ZoneOffset.UTC).first();
+    assertThat(device.<Row>getList(1)).extracting(link -> link.getString(0) + " " + link.getLong(2))
+        .containsExactlyInAnyOrder("G " + micros("2026-03-04T09:30:00Z"), "J " + micros("2026-02-20T11:00:00Z"));
+    assertThat(device.getDate(2)).isEqualTo(java.sql.Date.valueOf("2026-03-06"));
+    assertThat(strings(IdentityLinks.keysAsOf(links, devices("g"), first, last, ZoneOffset.UTC),
+        "concat_ws(' ', key_visitor, key_from, key_to, key_user)"))
+        .containsExactlyInAnyOrder("g 2026-03-03 2026-03-03 J", "g 2026-03-04 2026-03-05 G");
+  }
+
+  private static long micros(String instant) {
+    return java.time.Instant.parse(instant).toEpochMilli() * 1000;
+  }
+
   @Test
   void aTieGoesToTheUserIdThatSparkOrdersLast() {
     // U+FFFD and U+1F600 order one way as UTF-16 units (Java) and the other as UTF-8 bytes (Spark).
