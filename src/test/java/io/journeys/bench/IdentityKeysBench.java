@@ -13,12 +13,10 @@ import io.journeys.io.DeltaTableWriter;
 import io.journeys.io.OutputTable;
 import io.journeys.io.TableLocations;
 import io.journeys.journeys.IdentityLinks;
-import io.journeys.spark.SparkSessionFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
@@ -47,13 +45,7 @@ public final class IdentityKeysBench {
     int days = Integer.parseInt(args[1]);
     long devices = Long.parseLong(args[2]);
     int percent = Integer.parseInt(args[3]);
-    SparkSession.Builder builder = SparkSession.builder().appName("bench-identity-keys").master("local[2]")
-        .config("spark.driver.bindAddress", "127.0.0.1").config("spark.driver.host", "127.0.0.1")
-        .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "16");
-    for (Map.Entry<String, String> e : SparkSessionFactory.baseConf().entrySet()) {
-      builder.config(e.getKey(), e.getValue());
-    }
-    SparkSession spark = builder.getOrCreate();
+    SparkSession spark = BenchSessions.local("bench-identity-keys");
     AtomicLong shuffled = new AtomicLong();
     spark.sparkContext().addSparkListener(new SparkListener() {
       @Override

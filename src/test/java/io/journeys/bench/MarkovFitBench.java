@@ -7,10 +7,8 @@ import io.journeys.attribution.ModelResult;
 import io.journeys.attribution.TrainingPaths;
 import io.journeys.attribution.datadriven.MarkovModel;
 import io.journeys.config.JobSettings.AttributionSettings;
-import io.journeys.spark.SparkSessionFactory;
 import java.time.LocalDate;
 import java.util.List;
-import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -32,13 +30,7 @@ public final class MarkovFitBench {
     LocalDate last = LocalDate.parse(args[2]);
     List<Integer> orders = args.length > 3
         ? java.util.Arrays.stream(args).skip(3).map(Integer::parseInt).toList() : List.of(1, 2, 3);
-    SparkSession.Builder builder = SparkSession.builder().appName("bench-markov").master("local[2]")
-        .config("spark.driver.bindAddress", "127.0.0.1").config("spark.driver.host", "127.0.0.1")
-        .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "16");
-    for (Map.Entry<String, String> e : SparkSessionFactory.baseConf().entrySet()) {
-      builder.config(e.getKey(), e.getValue());
-    }
-    SparkSession spark = builder.getOrCreate();
+    SparkSession spark = BenchSessions.local("bench-markov");
     Dataset<Row> journeys = spark.read().format("delta").load(path).cache();
     long all = journeys.count();
     Dataset<Row> converting = journeys.filter(col("converted").and(size(col("touchpoints")).gt(0)));
