@@ -94,6 +94,16 @@ public final class Sessionizer {
   }
 
   /**
+   * The event columns the walk reads: {@link #COLUMNS}, less the tracker's session id unless
+   * sessions follow it. Every column read goes through the shuffle and the sort.
+   */
+  public List<String> readColumns() {
+    return settings.source() == SessionSource.INPUT
+        ? COLUMNS
+        : COLUMNS.stream().filter(column -> !column.equals(SESSION_ID)).toList();
+  }
+
+  /**
    * Adds {@link #DUPLICATE}, session_no, session_id, session_start, in_session_order, the first
    * event's page, referrer and campaign, {@link #LAST_IN_SESSION}, {@link #PAGE_VIEWS_SO_FAR} and
    * (when the events have a user_id) {@link #USER_EDGE} to every event. A session's last row
@@ -141,7 +151,7 @@ public final class Sessionizer {
    * first).
    */
   Dataset<Row> timelines(Dataset<Row> events, ConversionDetector detector) {
-    Dataset<Row> withMatches = detector == null ? events : events.withColumns(detector.matches());
+    Dataset<Row> withMatches = detector == null ? events : events.withColumns(detector.matchMasks());
     List<Column> order = new ArrayList<>(List.of(col(VISITOR_ID), col(EVENT_TIME), col(EVENT_ID)));
     if (has(events, EventsColumns.EVENT_TIME_RAW)) {
       order.add(col(EventsColumns.EVENT_TIME_RAW));
@@ -153,8 +163,8 @@ public final class Sessionizer {
       boolean outputsOnly) {
     Dataset<Row> sorted = timelines(events, detector);
     StructType schema = sorted.schema();
-    List<String> matches = detector == null ? List.of() : new ArrayList<>(detector.matches().keySet());
-    int rules = matches.size();
+    List<String> masks = detector == null ? List.of() : new ArrayList<>(detector.matchMasks().keySet());
+    int rules = detector == null ? 0 : detector.ruleCount();
     boolean[] counted = new boolean[rules];
     int[] minCounts = new int[rules];
     boolean[] perJourney = new boolean[rules];
@@ -171,7 +181,7 @@ public final class Sessionizer {
         schema.fieldIndex(VISITOR_ID), schema.fieldIndex(EVENT_TIME), schema.fieldIndex(EVENT_ID),
         index(schema, USER_ID), index(schema, SESSION_ID), index(schema, REASON), index(schema, Columns.EVENT_NAME),
         index(schema, PAGE_URL), index(schema, REFERRER_URL), index(schema, UTM_SOURCE), index(schema, UTM_MEDIUM),
-        index(schema, UTM_CAMPAIGN), matches.stream().mapToInt(schema::fieldIndex).toArray(), counted, minCounts,
+        index(schema, UTM_CAMPAIGN), masks.stream().mapToInt(schema::fieldIndex).toArray(), counted, minCounts,
         perJourney, macro, settings.timeout().toNanos() / 1000, settings.source() == SessionSource.INPUT, outputsOnly,
         schema.size(), outputsOnly ? index(schema, Columns.EVENT_DATE) : -1);
 
@@ -198,7 +208,7 @@ public final class Sessionizer {
     Dataset<Row> out =
         ((org.apache.spark.sql.classic.SparkSession) sorted.sparkSession()).internalCreateDataFrame(rows.rdd(), walked, false);
 
-    List<String> dropped = new ArrayList<>(matches);
+    List<String> dropped = new ArrayList<>(masks);
     dropped.add(WALK_SESSION_ID);
     if (channels == null) {
       dropped.add(CHANNEL);

@@ -85,11 +85,13 @@ final class TimelineWalk implements Function2<Integer, Iterator<InternalRow>, It
 
   /**
    * Where the walk's inputs are in a row, and how it decides; -1 for an absent column.
+   * {@code matchMasks} are the columns of the rules' matches, 64 rules to a column
+   * ({@link ConversionDetector#matchMasks}), and the rule arrays have one entry per rule.
    * {@code width} is the input row's; {@code countedDate} the date column whose rows are counted
    * (-1: none).
    */
   record Layout(int visitor, int time, int eventId, int userId, int sessionId, int reason, int eventName, int pageUrl,
-      int referrerUrl, int utmSource, int utmMedium, int utmCampaign, int[] matches, boolean[] counted, int[] minCounts,
+      int referrerUrl, int utmSource, int utmMedium, int utmCampaign, int[] matchMasks, boolean[] counted, int[] minCounts,
       boolean[] perJourney, boolean[] macro, long timeoutMicros, boolean inputSessions, boolean outputsOnly,
       int width, int countedDate) implements Serializable {}
 
@@ -116,7 +118,7 @@ final class TimelineWalk implements Function2<Integer, Iterator<InternalRow>, It
   private final class Walk implements Iterator<InternalRow> {
     private final Iterator<InternalRow> rows;
     private final ArrayDeque<InternalRow> ready = new ArrayDeque<>();
-    private final int rules = layout.matches().length;
+    private final int rules = layout.counted().length;
 
     private boolean anyDevice;
     private UTF8String visitor;
@@ -314,7 +316,7 @@ final class TimelineWalk implements Function2<Integer, Iterator<InternalRow>, It
       int firing = 0;
       boolean macroFired = false;
       for (int i = 0; i < rules; i++) {
-        boolean match = row.getBoolean(layout.matches()[i]);
+        boolean match = (row.getLong(layout.matchMasks()[i / Long.SIZE]) & (1L << (i % Long.SIZE))) != 0;
         boolean fire = match;
         if (match && layout.counted()[i]) {
           counts[i]++;

@@ -120,7 +120,8 @@ public final class Stage1Job {
     ChannelClassifier channels = new ChannelClassifier(settings.channelRules(), settings.defaultChannel());
     // The shuffle and the sort copy whole rows: only the columns the outputs, the rules and the
     // channels read go in.
-    Set<String> needed = new HashSet<>(Sessionizer.COLUMNS);
+    Sessionizer sessionizer = new Sessionizer(settings.sessions());
+    Set<String> needed = new HashSet<>(sessionizer.readColumns());
     needed.addAll(List.of(EVENT_DATE, REASON, Columns.RAW, EventReader.EVENT_TIME_RAW));
     needed.addAll(detector.referencedColumns(validated));
     needed.addAll(channels.referencedColumns(validated));
@@ -133,7 +134,7 @@ public final class Stage1Job {
     // session's first values are on its last row): only what the writes below read is kept.
     Set<String> keptColumns = new HashSet<>(WRITTEN_COLUMNS);
     keptColumns.addAll(detector.valueColumns(validated));
-    Dataset<Row> walked = new Sessionizer(settings.sessions())
+    Dataset<Row> walked = sessionizer
         .outputRows(narrow.repartition(col(VISITOR_ID)), channels, detector)
         .withColumn(SET_ASIDE,
             col(REASON).isNotNull().or(col(Sessionizer.DUPLICATE)).or(col(Sessionizer.INPUT_ROWS).isNotNull()));

@@ -11,6 +11,7 @@ import io.journeys.config.JobSettings.SessionSettings;
 import io.journeys.config.JobSettings.SessionSource;
 import io.journeys.config.JobSettings.TouchpointDedupe;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.apache.spark.sql.Dataset;
@@ -110,5 +111,33 @@ class ConversionDetectorTest {
         "b1 macro purchase 100.0",
         "s3 micro newsletter_signup -",
         "b2 macro purchase 100.0");
+  }
+
+  @Test
+  void rulesBeyondTheSixtyFourthMatchOnTheirOwnPredicates() {
+    // Seventy rules, rule i matching events named e<i>, then a macro rule whose predicate is null
+    // on events without revenue. The matches are carried 64 rules to a column: rule 63 is the
+    // first column's last bit (its sign), rule 64 the second column's first.
+    List<ConversionRule> rules = new ArrayList<>();
+    for (int i = 0; i < 70; i++) {
+      rules.add(new ConversionRule("r" + i, Kind.MICRO, "event_name = 'e" + i + "'", 1, CountScope.SESSION,
+          Optional.empty()));
+    }
+    rules.add(new ConversionRule("big_purchase", Kind.MACRO, "revenue > 50", 1, CountScope.SESSION,
+        Optional.of("revenue")));
+    Dataset<Row> events = new EventFixtures()
+        .event("a", "v1", "10:00:00", "e0")
+        .event("b", "v1", "10:01:00", "e62")
+        .event("c", "v1", "10:02:00", "e63")
+        .event("d", "v1", "10:03:00", "e64")
+        .event("e", "v1", "10:04:00", "page_view")
+        .event("f", "v1", "10:05:00", "e69")
+        .event("g", "v1", "10:06:00", "purchase")
+        .event("h", "v1", "10:07:00", "e70")
+        .toDataset(spark);
+    ConversionDetector detector = new ConversionDetector(rules, TouchpointDedupe.SESSION);
+    assertThat(detector.conversions(sessionized(events, detector)).orderBy("event_time")
+        .selectExpr("concat_ws(' ', event_id, conversion)").as(org.apache.spark.sql.Encoders.STRING()).collectAsList())
+        .containsExactly("a r0", "b r62", "c r63", "d r64", "f r69", "g big_purchase");
   }
 }
