@@ -92,6 +92,9 @@ public final class SparkSessionFactory {
     for (String column : UNIQUE_COLUMNS) {
       conf.put("spark.hadoop.parquet.enable.dictionary#" + column, "false");
     }
+    // Local files without a chmod or readlink process per file created or renamed.
+    conf.put("spark.hadoop.fs.file.impl", io.journeys.io.ShellFreeLocalFileSystem.class.getName());
+    conf.put("spark.hadoop.fs.AbstractFileSystem.file.impl", io.journeys.io.ShellFreeLocalFs.class.getName());
     return conf;
   }
 }
