@@ -316,7 +316,8 @@ final class TimelineWalk implements Function2<Integer, Iterator<InternalRow>, It
       int firing = 0;
       boolean macroFired = false;
       for (int i = 0; i < rules; i++) {
-        boolean match = (row.getLong(layout.matchMasks()[i / Long.SIZE]) & (1L << (i % Long.SIZE))) != 0;
+        boolean match = (row.getLong(layout.matchMasks()[i / ConversionDetector.RULES_PER_MASK])
+            & (1L << (i % ConversionDetector.RULES_PER_MASK))) != 0;
         boolean fire = match;
         if (match && layout.counted()[i]) {
           counts[i]++;
