@@ -1,6 +1,7 @@
 package io.journeys.journeys;
 
 import static io.journeys.Columns.CHANNEL;
+import static io.journeys.Columns.EVENT_DATE;
 import static io.journeys.Columns.EVENT_ID;
 import static io.journeys.Columns.EVENT_TIME;
 import static io.journeys.Columns.PAGE_URL;
@@ -14,6 +15,8 @@ import static io.journeys.Columns.UTM_SOURCE;
 import static io.journeys.Columns.USER_ID;
 import static io.journeys.Columns.VISITOR_ID;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.to_json;
+import static org.apache.spark.sql.functions.xxhash64;
 
 import io.journeys.Columns;
 import io.journeys.config.JobSettings.SessionSettings;
@@ -27,6 +30,9 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.MapType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
@@ -36,7 +42,7 @@ import org.apache.spark.sql.types.StructType;
  * device's events in code ({@link TimelineWalk}), so no visitor's events are gathered into a list
  * and no window operator copies them again.
  *
- * <p>Sessions (SPEC §4), per device in time order (ties by event_id): a new session starts at the
+ * <p>Sessions (SPEC §4), per device in time order (ties: {@link #timelines}): a new session starts at the
  * first event, after a gap longer than {@code sessions.timeout} (a gap of exactly the timeout
  * stays), or when an event carries a campaign (any of utm source / medium / campaign) that differs
  * from the last campaign seen earlier in the same inactivity session (so a direct session that
@@ -147,16 +153,45 @@ public final class Sessionizer {
 
   /**
    * The walk's input: the events with the rules' match columns, sorted by device and time within
-   * their partitions (ties by event id, then by raw time, so the first copy of an id by time comes
-   * first).
+   * their partitions, ties by event id, so the first copy of an id by time comes first. Copies of
+   * one id at one time are then ordered by the input partition (the copy stored first is the one
+   * kept; a re-send is the duplicate on the date it arrived), the raw time, and last a hash of the
+   * whole row: which copy is kept never depends on the order the rows arrive in, so a rerun keeps
+   * the same one even when the copies differ in some other field. The later keys are compared
+   * only on ties, so they cost nothing on events without copies.
    */
   Dataset<Row> timelines(Dataset<Row> events, ConversionDetector detector) {
     Dataset<Row> withMatches = detector == null ? events : events.withColumns(detector.matchMasks());
     List<Column> order = new ArrayList<>(List.of(col(VISITOR_ID), col(EVENT_TIME), col(EVENT_ID)));
+    if (has(events, EVENT_DATE)) {
+      order.add(col(EVENT_DATE));
+    }
     if (has(events, EventsColumns.EVENT_TIME_RAW)) {
       order.add(col(EventsColumns.EVENT_TIME_RAW));
     }
+    order.add(rowHash(events.schema()));
     return withMatches.sortWithinPartitions(order.toArray(Column[]::new));
+  }
+
+  /**
+   * A hash of every column. Spark refuses to hash maps (their entry order is not part of their
+   * value), so a column holding one is hashed as its JSON text: two copies that differ only in a
+   * map's entry order may then order either way, but each by its stored bytes, not by arrival.
+   */
+  private static Column rowHash(StructType schema) {
+    return xxhash64(Arrays.stream(schema.fields())
+        .map(field -> holdsMap(field.dataType()) ? to_json(col(field.name())) : col(field.name()))
+        .toArray(Column[]::new));
+  }
+
+  private static boolean holdsMap(DataType type) {
+    if (type instanceof MapType) {
+      return true;
+    }
+    if (type instanceof ArrayType array) {
+      return holdsMap(array.elementType());
+    }
+    return type instanceof StructType struct && Arrays.stream(struct.fields()).anyMatch(f -> holdsMap(f.dataType()));
   }
 
   private Dataset<Row> walk(Dataset<Row> events, ChannelClassifier channels, ConversionDetector detector,
