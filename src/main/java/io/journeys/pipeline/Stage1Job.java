@@ -45,7 +45,8 @@ import org.apache.spark.storage.StorageLevel;
  * [from − input.late-days, to] in one pass.
  *
  * <p>Reads input partitions one day further back than it writes, so sessions crossing midnight
- * into the first rewritten day continue. Rows are validated, then the stage's one shuffle
+ * into the first rewritten day continue; of that day's sessions, only those a late event extended
+ * are updated ({@link ContinuedSessions}). Rows are validated, then the stage's one shuffle
  * partitions them by visitor; duplicates, sessions, conversions and identity edges come out of
  * one walk over each device's sorted events, and only the rows the tables are made of are kept
  * for the writes. Dates are days in {@code reporting.timezone}; with a zone other
@@ -168,7 +169,8 @@ public final class Stage1Job {
 
       Column reportingDate = ReportingDate.of(col(EVENT_TIME), settings.reportingTimezone());
       Column sessionInWindow = col(SESSION_DATE).between(java.sql.Date.valueOf(first), java.sql.Date.valueOf(last));
-      Dataset<Row> sessions = sessions(outputRows.filter(kept)).filter(sessionInWindow);
+      Dataset<Row> walkedSessions = sessions(outputRows.filter(kept));
+      Dataset<Row> sessions = walkedSessions.filter(sessionInWindow);
       Column eventInWindow = col(EVENT_DATE).between(java.sql.Date.valueOf(first), java.sql.Date.valueOf(last));
       Dataset<Row> conversions =
           detector.conversions(outputRows.filter(kept)).withColumn(EVENT_DATE, reportingDate).filter(eventInWindow);
@@ -192,7 +194,11 @@ public final class Stage1Job {
         conversions = conversions.withColumn(Columns.VISITOR_KEY, col(VISITOR_ID));
         journeyMatches = journeyMatches == null ? null : journeyMatches.withColumn(Columns.VISITOR_KEY, col(VISITOR_ID));
       }
-      written.put(OutputTable.SESSIONS.tableName(), writer.replaceDates(OutputTable.SESSIONS, sessions, first, last));
+      long sessionRows = writer.replaceDates(OutputTable.SESSIONS, sessions, first, last);
+      // The day read before the first rewritten one: a late event may have extended a session begun there.
+      sessionRows += new ContinuedSessions(spark, writer)
+          .update(ContinuedSessions.crossingInto(walkedSessions, first, settings.reportingTimezone()), first.minusDays(1));
+      written.put(OutputTable.SESSIONS.tableName(), sessionRows);
       written.put(OutputTable.CONVERSIONS.tableName(),
           writer.replaceDates(OutputTable.CONVERSIONS, conversions, first, last));
       if (journeyMatches != null) {

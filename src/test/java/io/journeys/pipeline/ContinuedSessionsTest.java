@@ -1,0 +1,123 @@
+package io.journeys.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.journeys.EventFixtures;
+import io.journeys.TestSpark;
+import io.journeys.config.JobSettings;
+import io.journeys.config.SettingsLoader;
+import io.journeys.io.DeltaTableWriter;
+import io.journeys.io.EventReader;
+import io.journeys.io.TableLocations;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Optional;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ContinuedSessionsTest {
+  private final SparkSession spark = TestSpark.session();
+
+  private static List<String> strings(Dataset<Row> rows, String expression) {
+    return rows.selectExpr(expression).as(Encoders.STRING()).collectAsList();
+  }
+
+  private Dataset<Row> sessionRows(String values) {
+    return spark.sql("SELECT visitor_id, session_id, TIMESTAMP(session_start) AS session_start,"
+        + " TIMESTAMP(session_end) AS session_end, CAST(events AS BIGINT) AS events, CAST(page_views AS BIGINT) AS page_views"
+        + " FROM VALUES " + values + " AS t(visitor_id, session_id, session_start, session_end, events, page_views)");
+  }
+
+  @Test
+  void aRowChangesOnlyWhereItsStoredRowHasTheSameKeyAndDiffersInEndEventsOrPageViews() {
+    // a: one more event. b: the same. c: no stored row. d: the same id and end, another start (a
+    // tracker id naming two sessions). e: page views unknown before, known now.
+    Dataset<Row> stored = sessionRows("('a', 'A', '2026-05-31 23:55:00', '2026-05-31 23:55:00', 1, 1),"
+        + " ('b', 'B', '2026-05-31 23:50:00', '2026-06-01 00:10:00', 2, 2),"
+        + " ('d', 'D', '2026-05-31 22:00:00', '2026-06-01 00:10:00', 2, 2),"
+        + " ('e', 'E', '2026-05-31 23:00:00', '2026-06-01 00:10:00', 2, NULL)");
+    Dataset<Row> recomputed = sessionRows("('a', 'A', '2026-05-31 23:55:00', '2026-06-01 00:05:00', 2, 1),"
+        + " ('b', 'B', '2026-05-31 23:50:00', '2026-06-01 00:10:00', 2, 2),"
+        + " ('c', 'C', '2026-05-31 23:40:00', '2026-06-01 00:10:00', 2, 2),"
+        + " ('d', 'D', '2026-05-31 23:00:00', '2026-06-01 00:10:00', 2, 2),"
+        + " ('e', 'E', '2026-05-31 23:00:00', '2026-06-01 00:10:00', 2, 2)");
+    assertThat(strings(ContinuedSessions.changed(recomputed, stored), "concat(visitor_id, ' ', events, ' ', page_views)"))
+        .containsExactlyInAnyOrder("a 2 1", "e 2 2");
+  }
+
+  @Test
+  void aLateEventThatExtendsASessionBegunOnTheDayReadButNotRewrittenUpdatesItsRowAsARangeWould(@TempDir Path dir) {
+    // One late day. d views a page at 05-31 23:55 and at 06-01 00:30 (35 minutes apart: two
+    // sessions), and adds to cart at 06-01 00:05, an event that reaches 06-02's partition. The
+    // 06-01 run rewrites 05-31 and 06-01 without it. The 06-02 run rewrites 06-01 and 06-02 and reads
+    // 05-31 only to continue sessions: the late event joins d's two sessions into one that begins on
+    // 05-31, 23:55 to 00:30, 3 events, 2 page views. c crosses midnight too, with nothing late; b
+    // does not cross it.
+    Dataset<Row> events = new EventFixtures()
+        .event("b1", "b", "2026-05-31 12:00:00", "page_view", "https://s.com/", null, null, null)
+        .event("c1", "c", "2026-05-31 23:50:00", "page_view", "https://s.com/", null, null, null)
+        .event("c2", "c", "2026-06-01 00:10:00", "page_view", "https://s.com/a", null, null, null)
+        .event("d1", "d", "2026-05-31 23:55:00", "page_view", "https://s.com/", null, null, null)
+        .event("d2", "d", "2026-06-01 00:05:00", "add_to_cart", "https://s.com/p", null, null, null)
+        .event("d3", "d", "2026-06-01 00:30:00", "page_view", "https://s.com/b", null, null, null)
+        .event("e1", "e", "2026-06-02 10:00:00", "page_view", "https://s.com/", null, null, null)
+        .toDataset(spark).drop(EventReader.EVENT_TIME_RAW);
+    events.withColumn("event_date", functions.when(events.col("event_id").equalTo("d2"), java.sql.Date.valueOf("2026-06-02"))
+            .otherwise(events.col("event_date")))
+        .write().partitionBy("event_date").parquet(dir.resolve("events").toString());
+
+    Instant now = Instant.parse("2026-06-10T00:00:00Z");
+    String columns = "concat(session_date, ' ', visitor_id, ' ', date_format(session_start, 'MM-dd HH:mm'), '-',"
+        + " date_format(session_end, 'MM-dd HH:mm'), ' ', events, ' ', page_views)";
+    DeltaTableWriter daily = writer(dir, "daily");
+    JobSettings settings = settings(dir, "daily");
+    new Stage1Job(spark, settings, daily, now).run(LocalDate.parse("2026-06-01"), LocalDate.parse("2026-06-01"), "r1");
+    assertThat(strings(sessions(dir, "daily"), columns)).containsExactlyInAnyOrder(
+        "2026-05-31 b 05-31 12:00-05-31 12:00 1 1",
+        "2026-05-31 c 05-31 23:50-06-01 00:10 2 2",
+        "2026-05-31 d 05-31 23:55-05-31 23:55 1 1",
+        "2026-06-01 d 06-01 00:30-06-01 00:30 1 1");
+
+    Stage1Job.Result second =
+        new Stage1Job(spark, settings, daily, now).run(LocalDate.parse("2026-06-02"), LocalDate.parse("2026-06-02"), "r2");
+    List<String> expected = List.of(
+        "2026-05-31 b 05-31 12:00-05-31 12:00 1 1",
+        "2026-05-31 c 05-31 23:50-06-01 00:10 2 2",
+        "2026-05-31 d 05-31 23:55-06-01 00:30 3 2",
+        "2026-06-02 e 06-02 10:00-06-02 10:00 1 1");
+    assertThat(strings(sessions(dir, "daily"), columns)).containsExactlyInAnyOrderElementsOf(expected);
+    // e's row in the rewritten days and d's row updated on 05-31.
+    assertThat(second.rowsWritten().get("sessions")).isEqualTo(2L);
+    // The conversion the late event fired names the session its row now describes.
+    assertThat(strings(spark.read().format("delta").load(dir.resolve("daily").resolve("conversions").toString()),
+        "session_id")).hasSize(1).allMatch(id -> strings(sessions(dir, "daily").filter("visitor_id = 'd'"), "session_id").contains(id));
+
+    // One MERGE commit: the second run's.
+    assertThat(strings(spark.sql("DESCRIBE HISTORY delta.`" + dir.resolve("daily").resolve("sessions") + "`"),
+        "operation")).filteredOn("MERGE"::equals).hasSize(1);
+
+    new Stage1Job(spark, settings(dir, "range"), writer(dir, "range"), now)
+        .run(LocalDate.parse("2026-06-01"), LocalDate.parse("2026-06-02"), "r3");
+    assertThat(strings(sessions(dir, "range"), columns)).containsExactlyInAnyOrderElementsOf(expected);
+  }
+
+  private JobSettings settings(Path dir, String warehouse) {
+    return SettingsLoader.load(Optional.empty(), List.of("input.path=" + dir.resolve("events"),
+        "output.path=" + dir.resolve(warehouse), "output.database=continued_" + warehouse, "input.late-days=1"));
+  }
+
+  private DeltaTableWriter writer(Path dir, String warehouse) {
+    return new DeltaTableWriter(spark, new TableLocations(dir.resolve(warehouse).toString(), "continued_" + warehouse));
+  }
+
+  private Dataset<Row> sessions(Path dir, String warehouse) {
+    return spark.read().format("delta").load(dir.resolve(warehouse).resolve("sessions").toString());
+  }
+}
