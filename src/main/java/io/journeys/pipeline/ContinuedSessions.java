@@ -38,6 +38,11 @@ import org.apache.spark.storage.StorageLevel;
  * event after the session's first can change are updated, in place, by one MERGE on that day,
  * and only where they differ, so a daily run without such an event adds no commit. The session's
  * start, first page, channel and visitor key stay as the run that rewrote the day wrote them.
+ *
+ * <p>In UTC only: with another zone the last run that rewrites a day reads one UTC partition past
+ * its dates, which holds every late event allowed to extend its sessions, so nothing differs. A
+ * session whose first event was stored in the partition before the day (a device clock ahead) is
+ * seen here to start later, matches no stored row and is left as it was.
  */
 public final class ContinuedSessions {
   /** What identifies a session's row within a day: a tracker's session id may name two sessions of one device. */
