@@ -283,7 +283,7 @@ public final class SettingsLoader {
         positive(c, "attribution.time-decay.half-life"),
         order,
         players,
-        positive(c, "attribution.training-window"));
+        wholeDays(c, "attribution.training-window"));
   }
 
   private static List<FunnelDefinition> funnels(Config c) {
@@ -495,6 +495,15 @@ public final class SettingsLoader {
     Duration d = duration(c, key);
     if (d.isZero() || d.isNegative()) {
       throw invalid(c, key, "must be a positive duration, got " + c.getValue(key).unwrapped());
+    }
+    return d;
+  }
+
+  /** A window of dates (close_date in (D − window, D]): a part of a day would fall between two dates. */
+  private static Duration wholeDays(Config c, String key) {
+    Duration d = positive(c, key);
+    if (!d.equals(Duration.ofDays(d.toDays()))) {
+      throw invalid(c, key, "must be a whole number of days (it is a window of dates), got " + c.getValue(key).unwrapped());
     }
     return d;
   }

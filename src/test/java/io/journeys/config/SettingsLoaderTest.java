@@ -97,6 +97,18 @@ class SettingsLoaderTest {
   }
 
   @Test
+  void theTrainingWindowIsWholeDaysSinceItCountsCloseDates() {
+    assertThatThrownBy(() -> SettingsLoader.load(Optional.empty(), List.of("attribution.training-window=36h")))
+        .isInstanceOf(ConfigError.class)
+        .hasMessageStartingWith("Cannot load config: attribution.training-window must be a whole number of days")
+        .hasMessageContaining("got 36h");
+    assertThatThrownBy(() -> SettingsLoader.load(Optional.empty(), List.of("attribution.training-window=12h")))
+        .hasMessageContaining("whole number of days");
+    assertThat(SettingsLoader.load(Optional.empty(), List.of("attribution.training-window=48h"))
+        .attribution().trainingWindow()).isEqualTo(Duration.ofDays(2));
+  }
+
+  @Test
   void unreadableFileFails() {
     Path missing = dir.resolve("nope.conf");
     assertThatThrownBy(() -> SettingsLoader.load(Optional.of(missing), List.of()))
