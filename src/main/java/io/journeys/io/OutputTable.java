@@ -12,9 +12,10 @@ public enum OutputTable {
   SESSIONS(
       "sessions",
       "session_date",
-      "One row per session: one device's events with no gap longer than sessions.timeout and no campaign change.",
+      "One row per session: one device's events with no gap longer than sessions.timeout and no campaign change"
+          + " (with sessions.source = input, one tracker session id's run of events).",
       "session_date DATE COMMENT 'Day of the session\\'s first event in reporting.timezone',"
-          + " visitor_key STRING COMMENT 'Stitched visitor: the device\\'s user_id when known at run time, else visitor_id',"
+          + " visitor_key STRING COMMENT 'Stitched visitor: the device\\'s most recent user_id as known at the end of the row\\'s day, else visitor_id',"
           + " visitor_id STRING COMMENT 'Device / cookie id',"
           + " session_id STRING COMMENT 'Session id (deterministic hash of device and start, or the tracker\\'s id)',"
           + " session_start TIMESTAMP COMMENT 'First event time (UTC)',"
@@ -34,7 +35,7 @@ public enum OutputTable {
       "One row per touchpoint (micro conversion occurrence after dedupe) or macro conversion. Rules counted"
           + " per journey fire in journeys only (see journey_rule_matches).",
       "event_date DATE COMMENT 'Day of the event in reporting.timezone',"
-          + " visitor_key STRING COMMENT 'Stitched visitor at run time',"
+          + " visitor_key STRING COMMENT 'Stitched visitor: the device\\'s most recent user_id as known at the end of the row\\'s day, else visitor_id',"
           + " visitor_id STRING COMMENT 'Device / cookie id',"
           + " session_id STRING COMMENT 'Session the conversion happened in',"
           + " event_id STRING COMMENT 'Event that fired the conversion (the N-th match for count rules)',"
@@ -51,7 +52,7 @@ public enum OutputTable {
           + " its first N matches, and again after each macro conversion of the device. Written only while such a"
           + " rule is configured.",
       "event_date DATE COMMENT 'Day of the event in reporting.timezone',"
-          + " visitor_key STRING COMMENT 'Stitched visitor at run time',"
+          + " visitor_key STRING COMMENT 'Stitched visitor: the device\\'s most recent user_id as known at the end of the row\\'s day, else visitor_id',"
           + " visitor_id STRING COMMENT 'Device / cookie id',"
           + " session_id STRING COMMENT 'Session of the match',"
           + " event_id STRING COMMENT 'Event that matched the rule',"
