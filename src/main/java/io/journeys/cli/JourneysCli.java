@@ -19,7 +19,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "journeys",
     mixinStandardHelpOptions = true,
-    version = "conversion-journeys 0.1.0",
+    versionProvider = BuildVersion.class,
     description = "Conversion journeys: sessions, micro/macro conversions and attribution on Spark and Delta Lake.",
     subcommands = {RunCommand.class, GenerateCommand.class, SqlCommand.class, ReportCommand.class, CheckConfigCommand.class})
 public final class JourneysCli implements Runnable {

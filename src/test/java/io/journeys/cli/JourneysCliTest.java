@@ -134,4 +134,14 @@ class JourneysCliTest {
       assertThat(r.out()).as(command).contains("Usage: journeys " + command);
     }
   }
+
+  @Test
+  void versionIsThePomsSoALogNamesTheBuildThatRan() {
+    // Surefire passes the pom's version as a property of its own; the jar's resource is filtered.
+    String pomVersion = System.getProperty("journeys.pom.version");
+    assertThat(pomVersion).isNotBlank().doesNotStartWith("${");
+    Result r = run("--version");
+    assertThat(r.code()).isZero();
+    assertThat(r.out().strip()).isEqualTo("conversion-journeys " + pomVersion);
+  }
 }
