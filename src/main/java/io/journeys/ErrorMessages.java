@@ -14,4 +14,23 @@ public final class ErrorMessages {
     }
     return message.lines().map(String::strip).filter(line -> !line.isEmpty()).findFirst().orElse("unknown error");
   }
+
+  /**
+   * The first line of the first message in {@code error}'s cause chain that says what went wrong:
+   * wrappers are skipped, a failed Spark job ("Job aborted due to stage failure: ... Exception
+   * thrown in awaitResult:") and any message that only announces its cause (blank, or ending in a
+   * colon, as "Error while instantiating '...HiveSessionStateBuilder':" does).
+   */
+  public static String reason(Throwable error) {
+    Throwable t = error;
+    while (isWrapper(t) && t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    return t.getMessage() == null ? t.getClass().getSimpleName() : firstLine(t.getMessage());
+  }
+
+  private static boolean isWrapper(Throwable t) {
+    String line = t.getMessage() == null ? "" : firstLine(t.getMessage());
+    return line.equals("unknown error") || line.endsWith(":") || line.startsWith("Job aborted due to stage failure");
+  }
 }

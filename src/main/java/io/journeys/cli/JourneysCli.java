@@ -31,7 +31,7 @@ public final class JourneysCli implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: run, generate, sql or check-config");
+    throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: run, generate, sql, report or check-config");
   }
 
   public static void main(String[] args) {
@@ -82,6 +82,10 @@ public final class JourneysCli implements Runnable {
     try {
       return LocalDate.parse(text);
     } catch (DateTimeParseException e) {
+      if (text.matches("\\d{4}-\\d{2}-\\d{2}")) {
+        // Of the form, but not on the calendar (2026-02-30): saying "not of the form" misleads.
+        throw new CommandLine.TypeConversionException("'" + text + "' is not a day of the calendar");
+      }
       throw new CommandLine.TypeConversionException("'" + text + "' is not a date of the form YYYY-MM-DD");
     }
   }
@@ -93,7 +97,7 @@ public final class JourneysCli implements Runnable {
       t = t.getCause();
     }
     if (!(t instanceof ConfigError || t instanceof JobFailure)) {
-      t = e;
+      return ErrorMessages.reason(e);
     }
     return t.getMessage() == null ? t.getClass().getSimpleName() : ErrorMessages.firstLine(t.getMessage());
   }

@@ -45,7 +45,8 @@ final class RunCommand implements Callable<Integer> {
     outcome.counts().forEach((day, c) -> out.printf(
         "%s: read %d, valid %d, quarantined %d, duplicate %d%n", day, c.read(), c.valid(), c.quarantined(), c.duplicate()));
     out.println("rows written: " + outcome.rowsWritten());
-    out.printf("run %s done in %.1f s%n", outcome.runId(),
+    // The scheduler's log then names the build that made the dates' rows.
+    out.printf("run %s (conversion-journeys %s) done in %.1f s%n", outcome.runId(), BuildVersion.version(),
         outcome.stageSeconds().values().stream().mapToDouble(Double::doubleValue).sum());
     if (settings.report().enabled()) {
       java.nio.file.Path file = java.nio.file.Path.of(settings.report().path(), "report-" + date + (to == null ? "" : "-" + to) + ".html");

@@ -51,7 +51,7 @@ final class SqlCommand implements Callable<Integer> {
       try {
         result = spark.sql(query);
       } catch (Exception e) { // Spark's AnalysisException is checked
-        throw new JobFailure("Cannot run query: " + ErrorMessages.firstLine(e.getMessage()), e);
+        throw new JobFailure("Cannot run query: " + ErrorMessages.reason(e), e);
       }
       PrintWriter out = spec.commandLine().getOut();
       format.print(result, out, limit);

@@ -142,9 +142,21 @@ public final class SettingsLoader {
 
   private static SparkSettings sparkSettings(Config c) {
     String master = c.getString("spark.master").trim();
+    if (!master.isEmpty()) {
+      Optional<String> problem = SparkSettingsCheck.masterProblem(master);
+      if (problem.isPresent()) {
+        throw invalid(c, "spark.master", "'" + master + "' " + problem.get());
+      }
+    }
     Map<String, String> conf = new LinkedHashMap<>();
     for (Map.Entry<String, ConfigValue> e : c.getConfig("spark.conf").entrySet()) {
-      conf.put(unquote(e.getKey()), String.valueOf(e.getValue().unwrapped()));
+      String key = unquote(e.getKey());
+      String value = String.valueOf(e.getValue().unwrapped());
+      Optional<String> problem = SparkSettingsCheck.valueProblem(key, value);
+      if (problem.isPresent()) {
+        throw invalid(c, "spark.conf." + e.getKey(), "= '" + value + "' " + problem.get());
+      }
+      conf.put(key, value);
     }
     return new SparkSettings(
         master.isEmpty() ? Optional.empty() : Optional.of(master), nonEmpty(c, "spark.app-name"), Map.copyOf(conf));
@@ -210,7 +222,7 @@ public final class SettingsLoader {
         throw new ConfigError("Cannot load config: channels.rules names '" + name + "' twice (" + at(rule, "name") + ")");
       }
       checkExpression(c, "channels.rules", "channel rule '" + name + "'", when);
-      rules.add(new ChannelRule(name, when));
+      rules.add(new ChannelRule(name, when, at(rule, "when")));
     }
     return List.copyOf(rules);
   }
@@ -248,7 +260,7 @@ public final class SettingsLoader {
         checkExpression(c, key, "value of rule '" + name + "'", expression);
         value = Optional.of(expression);
       }
-      rules.add(new ConversionRule(name, kind, when, minCount, per, value));
+      rules.add(new ConversionRule(name, kind, when, minCount, per, value, at(rule, "when"), at(rule, "value")));
     }
     return List.copyOf(rules);
   }

@@ -127,7 +127,7 @@ public final class EventReader {
         requirePartition(fs, root, after, to, "; it holds the end of " + to + " in " + zone);
       }
     } catch (IOException e) {
-      throw new JobFailure("Cannot read events: input.path " + input.path() + " is not readable: " + e.getMessage(), e);
+      throw new JobFailure("Cannot read events: input.path " + input.path() + " is not readable: " + ErrorMessages.reason(e), e);
     }
   }
 
@@ -147,7 +147,7 @@ public final class EventReader {
       raw = loadPartitions(first, last).orElseGet(() -> reader().load(input.path()));
     } catch (Exception e) { // Spark's AnalysisException is checked
       throw new JobFailure("Cannot read events: input.path " + input.path() + " is not readable: "
-          + ErrorMessages.firstLine(e.getMessage()), e);
+          + ErrorMessages.reason(e), e);
     }
     if (!List.of(raw.columns()).contains(EVENT_DATE)) {
       throw new JobFailure("Cannot read events: input.path " + input.path() + " is not partitioned by " + EVENT_DATE);
@@ -325,7 +325,7 @@ public final class EventReader {
     } catch (Exception e) { // Spark's AnalysisException is checked
       throw new JobFailure(
           "Cannot read events: input.columns." + logical + " = '" + mapping + "' does not resolve against "
-              + input.path() + ": " + ErrorMessages.firstLine(e.getMessage()), e);
+              + input.path() + ": " + ErrorMessages.reason(e), e);
     }
     if (IDENTIFYING.contains(logical) && ReferencedColumns.of(raw, List.of(mapping)).isEmpty()) {
       // A constant id or time makes every event one and the same: a quoted --set value is the usual cause.

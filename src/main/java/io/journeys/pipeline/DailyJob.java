@@ -47,8 +47,6 @@ public final class DailyJob {
     }
     String runId = UUID.randomUUID().toString();
     Instant startedAt = Instant.now();
-    // The scheduler's log then names the build that made the dates' rows.
-    LOG.info("conversion-journeys {}: run {} for {}..{}", io.journeys.cli.BuildVersion.version(), runId, from, to);
     Map<String, Double> seconds = new LinkedHashMap<>();
     Map<String, Long> written = new TreeMap<>();
 

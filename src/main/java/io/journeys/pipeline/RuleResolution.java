@@ -30,12 +30,17 @@ public final class RuleResolution {
     for (ConversionRule rule : settings.allRules()) {
       try {
         events.select(expr(rule.when())).schema();
-        if (rule.valueExpression().isPresent()) {
-          events.select(expr(rule.valueExpression().get())).schema();
-        }
       } catch (Exception e) { // Spark's AnalysisException is checked
-        throw new JobFailure(
-            "Cannot evaluate conversion rule '" + rule.name() + "': " + ErrorMessages.firstLine(e.getMessage()), e);
+        throw new JobFailure("Cannot evaluate conversion rule '" + rule.name() + "': " + ErrorMessages.reason(e)
+            + where(rule.whenOrigin()), e);
+      }
+      if (rule.valueExpression().isPresent()) {
+        try {
+          events.select(expr(rule.valueExpression().get())).schema();
+        } catch (Exception e) { // Spark's AnalysisException is checked
+          throw new JobFailure("Cannot evaluate the value of conversion rule '" + rule.name() + "': "
+              + ErrorMessages.reason(e) + where(rule.valueOrigin()), e);
+        }
       }
     }
     for (ChannelRule rule : settings.channelRules()) {
@@ -44,8 +49,13 @@ public final class RuleResolution {
         new ChannelClassifier(List.of(rule), settings.defaultChannel()).classify(events).schema();
       } catch (Exception e) { // Spark's AnalysisException is checked
         throw new JobFailure(
-            "Cannot evaluate channel rule '" + rule.name() + "': " + ErrorMessages.firstLine(e.getMessage()), e);
+            "Cannot evaluate channel rule '" + rule.name() + "': " + ErrorMessages.reason(e) + where(rule.origin()), e);
       }
     }
+  }
+
+  /** Where the expression was set, as the config's syntax errors say it. */
+  private static String where(String origin) {
+    return origin.isEmpty() ? "" : " (" + origin + ")";
   }
 }

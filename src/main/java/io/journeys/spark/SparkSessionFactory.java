@@ -33,7 +33,16 @@ public final class SparkSessionFactory {
     for (Map.Entry<String, String> e : settings.spark().conf().entrySet()) {
       builder.config(e.getKey(), e.getValue());
     }
-    SparkSession spark = builder.getOrCreate();
+    SparkSession spark;
+    try {
+      spark = builder.getOrCreate();
+    } catch (Exception e) { // SparkException is checked, though Scala does not declare it
+      // Settings config validation cannot know (a cluster manager's URL, a plugin's setting) fail
+      // here; the operator's line says where to look, not only what Spark's innermost call said.
+      throw new io.journeys.cli.JobFailure("Cannot start Spark (spark.master "
+          + settings.spark().master().map(m -> "'" + m + "'").orElse("from spark-submit") + ", spark.conf): "
+          + io.journeys.ErrorMessages.reason(e), e);
+    }
     // Unless set (spark.conf here, or --conf of spark-submit).
     if (!spark.conf().contains(SNAPSHOT_PARTITIONS)) {
       spark.conf().set(SNAPSHOT_PARTITIONS, snapshotPartitions(spark.sparkContext().defaultParallelism()));

@@ -37,6 +37,18 @@ class FailingRunStderrIT {
   }
 
   @Test
+  void aMasterOnlySparkCanRefuseEndsWithALineNamingTheSettings() throws Exception {
+    // A URL passes the config check (another cluster manager may take it); Spark refuses it when it
+    // starts, after its own ERROR and stack trace, and the last line names where to look.
+    String stderr = failingRun(1, "run", "--date", "2026-01-01", "--set", "spark.master=nosuch://127.0.0.1:1",
+        "--set", "output.path=" + dir.resolve("warehouse").toUri());
+    List<String> lines = stderr.lines().toList();
+    assertThat(lines.get(lines.size() - 1)).as(stderr).isEqualTo(
+        "journeys: Cannot start Spark (spark.master 'nosuch://127.0.0.1:1', spark.conf): Could not parse Master URL: 'nosuch://127.0.0.1:1'");
+    assertThat(dir.resolve("warehouse")).as("nothing written").doesNotExist();
+  }
+
+  @Test
   void aMappingThatRaisesOnSomeRowsGivesItsOneLineAfterOnlyTheJobsProgress() throws Exception {
     // CAST of a page_view's name to DOUBLE raises (ANSI): the run stops, and the search for the
     // expression behind it fails once more. Spark's task failures (each a stack trace at ERROR or

@@ -59,6 +59,31 @@ class JourneysCliTest {
   }
 
   @Test
+  void aRuleOverAMissingColumnNamesTheFileAndLineAndWhetherItsValueIsAtFault(@TempDir Path dir) throws Exception {
+    Path conf = dir.resolve("rules.conf");
+    java.nio.file.Files.writeString(conf, String.join("\n",
+        "funnels = []",
+        "conversions.macro = [",
+        "  { name = purchase, when = \"event_name = 'purchase'\",",
+        "    value = \"revenu\" }",
+        "]",
+        "conversions.micro = [",
+        "  { name = pricing, when = \"page_path LIKE '%/pricing%'\" }",
+        "]", ""));
+    Result r = run("check-config", "--config", conf.toString());
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.err().strip().lines()).singleElement().asString()
+        .startsWith("journeys: Cannot evaluate conversion rule 'pricing': [UNRESOLVED_COLUMN")
+        .endsWith("(" + conf + ": 7)");
+    java.nio.file.Files.writeString(conf, java.nio.file.Files.readString(conf).replace("page_path", "page_url"));
+    Result value = run("check-config", "--config", conf.toString());
+    assertThat(value.code()).isEqualTo(1);
+    assertThat(value.err().strip().lines()).singleElement().asString()
+        .startsWith("journeys: Cannot evaluate the value of conversion rule 'purchase': [UNRESOLVED_COLUMN")
+        .contains("revenu").endsWith("(" + conf + ": 4)");
+  }
+
+  @Test
   void misspeltKeyExitsNonZeroWithOneLineNamingIt() {
     Result r = run("check-config", "--set", "sessions.timeot=10m");
     assertThat(r.code()).isEqualTo(1);
@@ -92,14 +117,17 @@ class JourneysCliTest {
   }
 
   @Test
-  void aMalformedDateIsAUsageErrorOfOneLineThatSaysTheForm() {
-    for (String bad : new String[] {"2026/04/01", "2026-02-30"}) {
-      Result r = run("run", "--date", bad);
-      assertThat(r.code()).as(bad).isEqualTo(2);
-      assertThat(r.err().lines().toList()).as(bad).singleElement().asString()
-          .isEqualTo("journeys: Invalid value for option '--date': '" + bad
-              + "' is not a date of the form YYYY-MM-DD (try 'journeys run --help')");
-    }
+  void aMalformedDateIsAUsageErrorOfOneLineThatSaysWhatIsWrong() {
+    Result form = run("run", "--date", "2026/04/01");
+    assertThat(form.code()).isEqualTo(2);
+    assertThat(form.err().lines().toList()).singleElement().asString()
+        .isEqualTo("journeys: Invalid value for option '--date': '2026/04/01' is not a date of the form YYYY-MM-DD"
+            + " (try 'journeys run --help')");
+    Result day = run("run", "--date", "2026-02-30");
+    assertThat(day.code()).isEqualTo(2);
+    assertThat(day.err().lines().toList()).singleElement().asString()
+        .isEqualTo("journeys: Invalid value for option '--date': '2026-02-30' is not a day of the calendar"
+            + " (try 'journeys run --help')");
   }
 
   @Test
@@ -115,7 +143,7 @@ class JourneysCliTest {
     Result r = run();
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.err().lines().toList()).containsExactly(
-        "journeys: Missing command: run, generate, sql or check-config (try 'journeys --help')");
+        "journeys: Missing command: run, generate, sql, report or check-config (try 'journeys --help')");
   }
 
   @Test

@@ -116,7 +116,10 @@ class SparkSubmitIT {
         distributedRun.process().destroyForcibly();
       }
       assertThat(run.code()).as(run.out()).isZero();
-      assertThat(run.out()).contains("rows written:");
+      assertThat(run.out()).contains("rows written:")
+          .as("the shaded jar carries the build's version")
+          .containsPattern("run \\S+ \\(conversion-journeys " + java.util.regex.Pattern.quote(System.getProperty("journeys.pom.version"))
+              + "\\) done in ");
       assertThat(distributed.code()).as(distributed.out() + cluster.logs()).isZero();
       assertThat(cluster.logs()).as("tasks ran in an executor JVM forked by the worker")
           .contains("Asked to launch executor").contains("Executor: Finished task");

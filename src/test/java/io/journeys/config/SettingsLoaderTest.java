@@ -270,6 +270,48 @@ class SettingsLoaderTest {
   }
 
   @Test
+  void aMasterSparkWouldRefuseFailsHereNamingTheKey() throws IOException {
+    // Spark refuses these only when it starts: a stack trace, then a line naming neither key nor file.
+    for (String master : List.of("123", "locl[2]", "local[0]", "local[two]", "yarn-client")) {
+      assertThatThrownBy(() -> SettingsLoader.load(Optional.empty(), List.of("spark.master=" + master)))
+          .as(master)
+          .isInstanceOf(ConfigError.class)
+          .hasMessageStartingWith("Cannot load config: spark.master '" + master + "' ")
+          .hasMessageContaining("--set spark.master");
+    }
+    Path file = write("master.conf", "spark.master = \"local[2\"\n");
+    assertThatThrownBy(() -> SettingsLoader.load(Optional.of(file), List.of()))
+        .hasMessageContaining("is not a Spark master URL").hasMessageContaining("master.conf: 1");
+    for (String master : List.of("local", "local[1]", "local[*]", "local[4,3]", "local[*, 2]", "local-cluster[2,1,1024]",
+        "yarn", "spark://10.0.0.1:7077", "spark://a:7077,b:7077", "k8s://https://api:6443")) {
+      assertThat(SettingsLoader.load(Optional.empty(), List.of("spark.master=" + master)).spark().master())
+          .as(master).contains(master);
+    }
+  }
+
+  @Test
+  void aSparkSettingOfTheWrongTypeOrRangeFailsHereNamingTheKey() {
+    assertThatThrownBy(() -> SettingsLoader.load(Optional.empty(),
+            List.of("spark.conf.\"spark.sql.shuffle.partitions\"=banana")))
+        .isInstanceOf(ConfigError.class)
+        .hasMessageStartingWith("Cannot load config: spark.conf.\"spark.sql.shuffle.partitions\" = 'banana' is refused by Spark: ")
+        .hasMessageContaining("int");
+    assertThatThrownBy(() -> SettingsLoader.load(Optional.empty(), List.of("spark.conf.\"spark.sql.shuffle.partitions\"=0")))
+        .hasMessageContaining("'0' is refused by Spark");
+    assertThatThrownBy(() -> SettingsLoader.load(Optional.empty(), List.of("spark.conf.\"spark.executor.memory\"=lots")))
+        .hasMessageContaining("spark.executor.memory");
+    assertThatThrownBy(() -> SettingsLoader.load(Optional.empty(), List.of("spark.conf.\"spark.ui.enabled\"=maybe")))
+        .hasMessageContaining("spark.ui.enabled");
+    assertThatThrownBy(() -> SettingsLoader.load(Optional.empty(),
+            List.of("spark.conf.\"spark.databricks.delta.snapshotPartitions\"=many")))
+        .hasMessageContaining("spark.databricks.delta.snapshotPartitions");
+    // Keys Spark does not define (Hadoop's, a plugin's) pass through, as in Spark.
+    JobSettings s = SettingsLoader.load(Optional.empty(), List.of("spark.conf.\"spark.hadoop.fs.s3a.connection.maximum\"=64",
+        "spark.conf.\"spark.executor.memory\"=2g", "spark.conf.\"spark.sql.adaptive.enabled\"=false"));
+    assertThat(s.spark().conf()).containsEntry("spark.executor.memory", "2g").containsKey("spark.hadoop.fs.s3a.connection.maximum");
+  }
+
+  @Test
   void shippedEnvironmentFilesAreValid() {
     JobSettings local = SettingsLoader.load(Optional.of(Path.of("conf/local.conf")), List.of());
     assertThat(local.spark().master()).isPresent();

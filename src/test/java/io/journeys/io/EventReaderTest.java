@@ -155,6 +155,20 @@ class EventReaderTest {
   }
 
   @Test
+  void aFileThatIsNotParquetFailsNamingTheFile(@TempDir Path dir) throws Exception {
+    // Spark's own message for this ends at "Exception thrown in awaitResult:", its cause two
+    // wrappers further down.
+    Path day = Files.createDirectories(dir.resolve("corrupt/event_date=2026-03-10"));
+    Files.writeString(day.resolve("part-0.parquet"), "event_id,visitor_id\na,v\n");
+    EventReader corrupt = new EventReader(spark, SettingsLoader.load(Optional.empty(), List.of("input.path=" + dir.resolve("corrupt"))));
+    assertThatThrownBy(() -> corrupt.read(LocalDate.parse("2026-03-10"), LocalDate.parse("2026-03-10")).count())
+        .isInstanceOf(JobFailure.class)
+        .hasMessageStartingWith("Cannot read events: input.path " + dir.resolve("corrupt") + " is not readable: ")
+        .hasMessageContaining(day.resolve("part-0.parquet").toString())
+        .hasMessageNotContaining("awaitResult");
+  }
+
+  @Test
   void aRangeOfOnlyAnEmptyDirectoryOrNoDirectoryIsEmpty() {
     assertThat(ids(reader.read(LocalDate.parse("2026-03-13"), LocalDate.parse("2026-03-13")))).isEmpty();
     assertThat(ids(reader.read(LocalDate.parse("2026-03-20"), LocalDate.parse("2026-03-21")))).isEmpty();
