@@ -27,6 +27,11 @@ public final class ReportingDate {
     return to_date(from_utc_timestamp(instant, zone.getId()));
   }
 
+  /** As {@link #of}, in code: the date (days since the epoch) of {@code micros} since the epoch in {@code zone}. */
+  public static long dayOf(long micros, ZoneId zone) {
+    return LocalDate.ofInstant(java.time.Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L)), zone).toEpochDay();
+  }
+
   /**
    * The instant (UTC) at which the date column {@code date} ends in {@code zone}: the next day's
    * midnight there (on a day whose midnight a clock change skips, the first instant of that day).

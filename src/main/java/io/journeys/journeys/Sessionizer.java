@@ -55,7 +55,8 @@ import org.apache.spark.sql.types.StructType;
  * so reruns give the same ids.
  *
  * <p>Rows with a quarantine {@code reason} and every copy of an event id on a device after the
- * first by time ({@link #DUPLICATE}) take no part in sessions: they come out with {@code
+ * first by time ({@link #DUPLICATE}; with a {@link DuplicateHorizon}, after the first it lets the
+ * copy see) take no part in sessions: they come out with {@code
  * duplicate} set and the session columns null.
  */
 public final class Sessionizer {
@@ -133,7 +134,7 @@ public final class Sessionizer {
    * detector, adds its {@link ConversionDetector#FIRED} column, counted in the same walk.
    */
   public Dataset<Row> sessionize(Dataset<Row> events, ChannelClassifier channels, ConversionDetector detector) {
-    return walk(events, channels, detector, false);
+    return walk(events, channels, detector, false, null);
   }
 
   /**
@@ -148,7 +149,17 @@ public final class Sessionizer {
    * {@link #DUPLICATE} (false): summed per date, the input's row count, taken in the same pass.
    */
   public Dataset<Row> outputRows(Dataset<Row> events, ChannelClassifier channels, ConversionDetector detector) {
-    return walk(events, channels, detector, true);
+    return walk(events, channels, detector, true, null);
+  }
+
+  /**
+   * As {@link #outputRows(Dataset, ChannelClassifier, ConversionDetector)}, with a copy of an id a
+   * duplicate only of earlier copies stored in the input partitions (event_date) that {@code
+   * horizon} lets it see.
+   */
+  public Dataset<Row> outputRows(Dataset<Row> events, ChannelClassifier channels, ConversionDetector detector,
+      DuplicateHorizon horizon) {
+    return walk(events, channels, detector, true, horizon);
   }
 
   /**
@@ -195,7 +206,7 @@ public final class Sessionizer {
   }
 
   private Dataset<Row> walk(Dataset<Row> events, ChannelClassifier channels, ConversionDetector detector,
-      boolean outputsOnly) {
+      boolean outputsOnly, DuplicateHorizon horizon) {
     Dataset<Row> sorted = timelines(events, detector);
     StructType schema = sorted.schema();
     List<String> masks = detector == null ? List.of() : new ArrayList<>(detector.matchMasks().keySet());
@@ -218,7 +229,8 @@ public final class Sessionizer {
         index(schema, PAGE_URL), index(schema, REFERRER_URL), index(schema, UTM_SOURCE), index(schema, UTM_MEDIUM),
         index(schema, UTM_CAMPAIGN), masks.stream().mapToInt(schema::fieldIndex).toArray(), counted, minCounts,
         perJourney, macro, settings.timeout().toNanos() / 1000, settings.source() == SessionSource.INPUT, outputsOnly,
-        schema.size(), outputsOnly ? index(schema, Columns.EVENT_DATE) : -1);
+        schema.size(), outputsOnly ? index(schema, Columns.EVENT_DATE) : -1,
+        horizon == null ? -1 : schema.fieldIndex(Columns.EVENT_DATE), horizon);
 
     ProjectionChain channel = null;
     int channelField = -1;

@@ -7,12 +7,12 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayDeque;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HexFormat;
-import java.util.HashSet;
 import java.util.Iterator;
+import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
-import java.util.Set;
 import org.apache.spark.api.java.function.Function2;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
@@ -30,7 +30,8 @@ import org.apache.spark.unsafe.types.UTF8String;
  * session's last exactly when the next one starts a session.
  *
  * <p>Per device, rows with a quarantine reason are set aside untouched, as is every copy of an
- * event id after the first (a duplicate). The remaining rows form the timeline. Each row gets the
+ * event id after the first (a duplicate; with a {@link DuplicateHorizon}, after the first the
+ * horizon lets it see). The remaining rows form the timeline. Each row gets the
  * {@link #EXTRA} columns appended; set-aside rows only {@code duplicate}. With {@code outputsOnly},
  * only the rows some table is made of come out: set-aside rows, the last row of each session,
  * rows where a conversion fires and the rows where a run of one user starts or ends (user edges:
@@ -88,12 +89,14 @@ final class TimelineWalk implements Function2<Integer, Iterator<InternalRow>, It
    * {@code matchMasks} are the columns of the rules' matches, 64 rules to a column
    * ({@link ConversionDetector#matchMasks}), and the rule arrays have one entry per rule.
    * {@code width} is the input row's; {@code countedDate} the date column whose rows are counted
-   * (-1: none).
+   * (-1: none). With a {@code horizon}, {@code inputDate} is the input partition's date column, and
+   * a copy of an id is a duplicate only of earlier copies from the partitions the horizon names;
+   * without one (-1), of every earlier copy.
    */
   record Layout(int visitor, int time, int eventId, int userId, int sessionId, int reason, int eventName, int pageUrl,
       int referrerUrl, int utmSource, int utmMedium, int utmCampaign, int[] matchMasks, boolean[] counted, int[] minCounts,
       boolean[] perJourney, boolean[] macro, long timeoutMicros, boolean inputSessions, boolean outputsOnly,
-      int width, int countedDate) implements Serializable {}
+      int width, int countedDate, int inputDate, DuplicateHorizon horizon) implements Serializable {}
 
   private final Layout layout;
   private final ProjectionChain channel;
@@ -122,7 +125,9 @@ final class TimelineWalk implements Function2<Integer, Iterator<InternalRow>, It
 
     private boolean anyDevice;
     private UTF8String visitor;
-    private Set<UTF8String> seenIds = new HashSet<>();
+    /** Per event id of the device, the latest input partition (days since the epoch) of its valid copies so far. */
+    private Map<UTF8String, Integer> seenIds = new HashMap<>();
+    private Integer boxedPartition = 0;
     // The timeline row before the current one, its extras, and what the look-ahead decides for it.
     private InternalRow pending;
     private Object[] pendingExtra;
@@ -199,19 +204,36 @@ final class TimelineWalk implements Function2<Integer, Iterator<InternalRow>, It
         return;
       }
       UTF8String id = input.isNullAt(layout.eventId()) ? null : input.getUTF8String(layout.eventId());
-      if (seenIds.contains(id)) {
+      DuplicateHorizon horizon = layout.horizon();
+      Integer latest = seenIds.get(id);
+      // A copy counts against later ones whether or not it was kept: a daily run that reads its
+      // partition sees it first either way.
+      Integer partition = horizon == null ? boxedPartition : partition(input.getInt(layout.inputDate()));
+      if (latest == null) {
+        seenIds.put(id == null ? null : id.clone(), partition);
+      } else if (partition > latest) {
+        seenIds.replace(id, partition);
+      }
+      if (latest != null && (horizon == null || latest >= horizon.firstCountedPartition(input.getLong(layout.time())))) {
         setAside(input, true);
         return;
       }
-      seenIds.add(id == null ? null : id.clone());
       onTimeline(input.copy());
+    }
+
+    /** The boxed partition date, shared by the rows of one partition, which come in long runs. */
+    private Integer partition(int day) {
+      if (boxedPartition != day) {
+        boxedPartition = day;
+      }
+      return boxedPartition;
     }
 
     private void startDevice(UTF8String rowVisitor) {
       anyDevice = true;
       visitor = rowVisitor == null ? null : rowVisitor.clone();
       if (seenIds.size() > REUSED_SET_LIMIT) {
-        seenIds = new HashSet<>();
+        seenIds = new HashMap<>();
       } else {
         seenIds.clear();
       }

@@ -20,6 +20,7 @@ import io.journeys.io.EventReader;
 import io.journeys.io.OutputTable;
 import io.journeys.journeys.ChannelClassifier;
 import io.journeys.journeys.ConversionDetector;
+import io.journeys.journeys.DuplicateHorizon;
 import io.journeys.journeys.EventValidator;
 import io.journeys.journeys.IdentityLinks;
 import io.journeys.journeys.ReportingDate;
@@ -88,7 +89,8 @@ public final class Stage1Job {
   public Result run(LocalDate from, LocalDate to, String runId) {
     LocalDate firstRewritten = from.minusDays(settings.input().lateDays());
     boolean utc = settings.reportingTimezone().normalized().equals(ZoneOffset.UTC);
-    LocalDate firstRead = firstRewritten.minusDays(utc ? 1 : 2);
+    int readBack = settings.input().lateDays() + (utc ? 1 : 2);
+    LocalDate firstRead = from.minusDays(readBack);
     LocalDate lastRead = utc ? to : to.plusDays(1);
 
     EventReader reader = new EventReader(spark, settings);
@@ -100,7 +102,9 @@ public final class Stage1Job {
         new EventValidator(now, settings.input().futureTolerance(), settings.input().minEventTime(),
             settings.input().lateDays(), settings.reportingTimezone());
     try {
-      return process(validator.validate(events), firstRewritten, to, runId);
+      DuplicateHorizon horizon =
+          new DuplicateHorizon(to, settings.input().lateDays(), readBack, settings.reportingTimezone());
+      return process(validator.validate(events), firstRewritten, to, horizon, runId);
     } catch (RuntimeException e) {
       throw RaisingExpressions.explain(e, events, settings);
     }
@@ -113,7 +117,8 @@ public final class Stage1Job {
    * duplicate rows, each session's last event, events where a conversion fires and the edges of
    * each device's user runs — a fraction of the events, so no cache of all events is built.
    */
-  private Result process(Dataset<Row> validated, LocalDate first, LocalDate last, String runId) {
+  private Result process(Dataset<Row> validated, LocalDate first, LocalDate last, DuplicateHorizon horizon,
+      String runId) {
     Column inInputWindow = col(EVENT_DATE).between(java.sql.Date.valueOf(first), java.sql.Date.valueOf(last));
     Map<String, Long> written = new TreeMap<>();
 
@@ -136,7 +141,7 @@ public final class Stage1Job {
     Set<String> keptColumns = new HashSet<>(WRITTEN_COLUMNS);
     keptColumns.addAll(detector.valueColumns(validated));
     Dataset<Row> walked = sessionizer
-        .outputRows(narrow.repartition(col(VISITOR_ID)), channels, detector)
+        .outputRows(narrow.repartition(col(VISITOR_ID)), channels, detector, horizon)
         .withColumn(SET_ASIDE,
             col(REASON).isNotNull().or(col(Sessionizer.DUPLICATE)).or(col(Sessionizer.INPUT_ROWS).isNotNull()));
     Dataset<Row> outputRows = walked

@@ -148,6 +148,47 @@ class SessionizerTest {
   }
 
   @Test
+  void withAHorizonACopyIsADuplicateOnlyOfCopiesInThePartitionsTheLastDailyRunWritingItsDateReads() {
+    // Each copy is stored in the partition of its UTC date. A run to 03-10 with two late days
+    // (UTC): the last daily run writing date D is min(D + 2, 03-10), reading from 3 days before it.
+    Dataset<Row> events = new EventFixtures()
+        .event("a", "v", "2026-03-01 10:00:00", "page_view")
+        // Date 03-05: its last writer, 03-07, reads 03-04 on: the copy of 03-01 is out of sight.
+        .event("a", "v", "2026-03-05 10:00:00", "page_view")
+        // Date 03-06: its last writer, 03-08, reads 03-05 on, which holds the copy above.
+        .event("a", "v", "2026-03-06 09:00:00", "page_view")
+        .event("d", "v", "2026-03-07 10:00:00", "page_view")
+        // Date 03-09: its last writer is the run's last date, 03-10, which reads 03-07 on.
+        .event("d", "v", "2026-03-09 10:00:00", "page_view")
+        .toDataset(spark);
+    DuplicateHorizon utc = new DuplicateHorizon(java.time.LocalDate.parse("2026-03-10"), 2, 3, java.time.ZoneOffset.UTC);
+    assertThat(duplicates(events, utc)).containsExactly("a false", "a false", "a true", "d false", "d true");
+    // Without a horizon every later copy is a duplicate.
+    assertThat(duplicates(events, null)).containsExactly("a false", "a true", "a true", "d false", "d true");
+
+    // New York, two late days: a run reads 4 UTC partitions before its date. 03-06 03:00 UTC is
+    // 03-05 22:00 there, so its last writer is 03-07, reading from 03-03: it sees e's first copy
+    // (stored 03-03) but not f's (03-02). By its UTC date it would read from 03-04 and see neither.
+    Dataset<Row> local = new EventFixtures()
+        .event("f", "m", "2026-03-02 12:00:00", "page_view")
+        .event("e", "n", "2026-03-03 12:00:00", "page_view")
+        .event("f", "m", "2026-03-06 03:00:00", "page_view")
+        .event("e", "n", "2026-03-06 03:00:01", "page_view")
+        .toDataset(spark);
+    DuplicateHorizon newYork =
+        new DuplicateHorizon(java.time.LocalDate.parse("2026-03-10"), 2, 4, java.time.ZoneId.of("America/New_York"));
+    assertThat(duplicates(local, newYork)).containsExactly("f false", "e false", "f false", "e true");
+  }
+
+  private List<String> duplicates(Dataset<Row> events, DuplicateHorizon horizon) {
+    return sessionizer.outputRows(events.repartition(2, events.col("visitor_id")), null, null, horizon)
+        .filter("input_rows IS NULL AND (duplicate OR last_in_session)")
+        .orderBy("event_time")
+        .selectExpr("concat_ws(' ', event_id, duplicate)")
+        .as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
+  }
+
+  @Test
   void outputRowsCountTheInputRowsOfEachDateTheWalkRead() {
     // By hand: 2026-03-10 has a, b and b's duplicate; 2026-03-11 r (quarantined), c and d;
     // 2026-03-12 e. Every row is counted, set aside or not, in whichever partition walks it.

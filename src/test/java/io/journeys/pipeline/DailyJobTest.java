@@ -72,6 +72,11 @@ class DailyJobTest {
         .event("h3", "d1", "2026-03-11 09:02:00", "purchase", "https://s.com/done", null, null, "U")
         // Visitor n, day 1: downloads and leaves: non-converting, closes 2026-03-11 (lookback 1 d).
         .event("n1", "n", "2026-03-10 07:00:00", "download", "https://s.com/blog", null, null, null)
+        // Visitor r: a page view in partition 03-09, re-sent with a new time in 03-11. The daily
+        // run for 03-11 reads 03-10 and 03-11 only and keeps the re-send as an event; so must
+        // the range, which reads 03-09 too (it used to drop it as a duplicate).
+        .event("r1", "r", "2026-03-09 10:00:00", "page_view", "https://s.com/", null, null, null)
+        .event("r1", "r", "2026-03-11 10:00:00", "page_view", "https://s.com/", null, null, null)
         // Dirt: a duplicate of e1 (later copy), no visitor, far future.
         .event("e1", "e", "2026-03-10 09:00:30", "page_view", "https://s.com/", null, "email", null)
         .event("x1", null, "2026-03-10 11:00:00", "page_view")
@@ -98,11 +103,13 @@ class DailyJobTest {
   @Test
   void inputAccountingAddsUp() {
     // Day 1: e1..e7, g1, g2, n1, the copy of e1 and x1 = 12 rows; x1 (no visitor) quarantined,
-    // e1's later copy a duplicate, 10 kept. Day 2: g3, h1, h2, h3, x2 = 5 rows; x2 (2099) quarantined.
+    // e1's later copy a duplicate, 10 kept. Day 2: g3, h1, h2, h3, r1's re-send, x2 = 6 rows; x2
+    // (2099) quarantined, r1's re-send kept (its first copy's partition, 03-09, is one that the
+    // daily run for 03-11 does not read).
     Stage1Job.DateCounts day1 = first.counts().get(LocalDate.parse("2026-03-10"));
     Stage1Job.DateCounts day2 = first.counts().get(LocalDate.parse("2026-03-11"));
     assertThat(day1).isEqualTo(new Stage1Job.DateCounts(12, 10, 1, 1, java.util.Map.of("missing_visitor_id", 1L)));
-    assertThat(day2).isEqualTo(new Stage1Job.DateCounts(5, 4, 1, 0, java.util.Map.of("future_event_time", 1L)));
+    assertThat(day2).isEqualTo(new Stage1Job.DateCounts(6, 5, 1, 0, java.util.Map.of("future_event_time", 1L)));
     for (Stage1Job.DateCounts c : first.counts().values()) {
       assertThat(c.read()).isEqualTo(c.valid() + c.quarantined() + c.duplicate());
     }
@@ -115,11 +122,12 @@ class DailyJobTest {
 
   @Test
   void sessionsAndChannels() {
-    // e: one session (email); d2: day 1 (Organic Search) and day 2 (Direct); d1: Direct; n: Direct.
+    // e: one session (email); d2: day 1 (Organic Search) and day 2 (Direct); d1: Direct; n: Direct;
+    // r: its re-sent page view on day 2 (Direct).
     assertThat(strings(table("warehouse", OutputTable.SESSIONS), "concat(visitor_id, ' ', session_date, ' ', channel, ' ', events)"))
         .containsExactlyInAnyOrder(
             "e 2026-03-10 Email 7", "d2 2026-03-10 Organic Search 2", "d2 2026-03-11 Direct 1",
-            "d1 2026-03-11 Direct 3", "n 2026-03-10 Direct 1");
+            "d1 2026-03-11 Direct 3", "n 2026-03-10 Direct 1", "r 2026-03-11 Direct 1");
   }
 
   @Test
