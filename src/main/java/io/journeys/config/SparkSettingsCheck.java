@@ -21,7 +21,8 @@ final class SparkSettingsCheck {
 
   // Spark's own master forms (SparkContext.createTaskScheduler), and any URL of another cluster
   // manager (yarn is the one without a scheme).
-  private static final Pattern LOCAL = Pattern.compile("local(?:\\[\\s*(\\d+|\\*)\\s*(?:,\\s*(\\d+)\\s*)?])?");
+  // Spark takes no space inside local[N]'s brackets, only around local[N, F]'s comma.
+  private static final Pattern LOCAL = Pattern.compile("local(?:\\[(\\d+|\\*)(?:\\s*,\\s*(\\d+))?])?");
   private static final Pattern LOCAL_CLUSTER =
       Pattern.compile("local-cluster\\[\\s*\\d+\\s*,\\s*\\d+\\s*,\\s*\\d+\\s*]");
   private static final Pattern URL = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*://.+");

@@ -282,6 +282,10 @@ class SettingsLoaderTest {
     Path file = write("master.conf", "spark.master = \"local[2\"\n");
     assertThatThrownBy(() -> SettingsLoader.load(Optional.of(file), List.of()))
         .hasMessageContaining("is not a Spark master URL").hasMessageContaining("master.conf: 1");
+    // Spark's own patterns allow no space inside local[N]'s brackets (it used to pass here and fail at start-up).
+    Path spaced = write("spaced.conf", "spark.master = \"local[ 2 ]\"\n");
+    assertThatThrownBy(() -> SettingsLoader.load(Optional.of(spaced), List.of()))
+        .hasMessageContaining("is not a Spark master URL").hasMessageContaining("spaced.conf: 1");
     for (String master : List.of("local", "local[1]", "local[*]", "local[4,3]", "local[*, 2]", "local-cluster[2,1,1024]",
         "yarn", "spark://10.0.0.1:7077", "spark://a:7077,b:7077", "k8s://https://api:6443")) {
       assertThat(SettingsLoader.load(Optional.empty(), List.of("spark.master=" + master)).spark().master())
