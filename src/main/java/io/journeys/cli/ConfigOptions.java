@@ -6,7 +6,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.TypeConversionException;
 
 /** --config and --set, shared by every command that reads settings. */
 public final class ConfigOptions {
@@ -17,8 +19,23 @@ public final class ConfigOptions {
   @Option(names = "--config", paramLabel = "FILE", description = "Environment config file (default: conf/local.conf when present).")
   Path config;
 
-  @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override one setting; repeatable.")
+  // Checked as the command line is parsed, so a malformed one is a usage error (exit 2, which a
+  // scheduler should not retry), like a malformed date, rather than a config error (1).
+  @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override one setting; repeatable.",
+      converter = KeyValue.class)
   List<String> overrides = new ArrayList<>();
+
+  /** Takes a --set value as it is, once it has a key before its '='. */
+  static final class KeyValue implements ITypeConverter<String> {
+    @Override
+    public String convert(String text) {
+      int eq = text.indexOf('=');
+      if (eq < 0 || text.substring(0, eq).isBlank()) {
+        throw new TypeConversionException("'" + text + "' is not of the form KEY=VALUE");
+      }
+      return text;
+    }
+  }
 
   public Optional<Path> file() {
     if (config != null) {

@@ -131,6 +131,17 @@ class JourneysCliTest {
   }
 
   @Test
+  void aSetWithoutKeyAndValueIsAUsageError() {
+    for (String set : new String[] {"novalue", "=10m"}) {
+      Result r = run("check-config", "--set", set);
+      assertThat(r.code()).as(set).isEqualTo(2);
+      assertThat(r.err().lines().toList()).singleElement().asString()
+          .isEqualTo("journeys: Invalid value for option '--set' (KEY=VALUE): '" + set + "' is not of the form KEY=VALUE"
+              + " (try 'journeys check-config --help')");
+    }
+  }
+
+  @Test
   void aRangeThatEndsBeforeItStartsIsAUsageError() {
     Result r = run("run", "--date", "2026-04-03", "--to", "2026-04-01");
     assertThat(r.code()).isEqualTo(2);
