@@ -27,8 +27,9 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The whole job on hand-made events over two days (2026-03-10 and 11), lookback 1 day so that
- * non-converting journeys close inside the fixture. Delta round trips are expensive, so the job
+ * The whole job on hand-made events over two days (2026-03-10 and 11; one more page view on 03-09,
+ * the day before, which a run reads but does not rewrite), lookback 1 day so that non-converting
+ * journeys close inside the fixture. Delta round trips are expensive, so the job
  * runs three times in all: the range, the range again (idempotence), and day by day elsewhere.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
