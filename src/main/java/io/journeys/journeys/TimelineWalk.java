@@ -221,7 +221,10 @@ final class TimelineWalk implements Function2<Integer, Iterator<InternalRow>, It
       onTimeline(input.copy());
     }
 
-    /** The boxed partition date, shared by the rows of one partition, which come in long runs. */
+    /**
+     * The row's input date, boxed once for each run of rows that share it rather than once per row
+     * (a device's rows come in time order, so most runs are long).
+     */
     private Integer partition(int day) {
       if (boxedPartition != day) {
         boxedPartition = day;
