@@ -93,18 +93,24 @@ class SparkSubmitIT {
   @Test
   void jarRunsTheJobUnderSparkSubmitWithDeltaFromTheJar() throws Exception {
     String[] common = options("warehouse", "submit_it");
-    Result generated = submit(concat(new String[] {"generate", "--out", dir.resolve("events").toString(),
-        "--visitors", "150", "--days", "3"}, common));
-    assertThat(generated.code()).as(generated.out()).isZero();
+    Started generating = start(dir, submitCommand("local[2]", concat(new String[] {"generate", "--out",
+        dir.resolve("events").toString(), "--visitors", "150", "--days", "3"}, common)));
 
     String[] range = {"run", "--date", "2026-01-01", "--to", "2026-01-03"};
     // The same run distributed (a standalone master and worker, executors in their own JVMs) goes
     // on beside the local one. Its driver runs in a directory of its own, so it has its own Derby
     // metastore, which one process at a time may open. Each driver spends much of a run planning
     // on one thread, so the two together take less time than one after the other (on 2 cores, the
-    // test took 271 s against 288 s).
+    // test took 271 s against 288 s). The master and worker start while the events are generated.
     try (StandaloneCluster cluster = StandaloneCluster.start(Files.createDirectories(dir.resolve("cluster")),
         sparkClasspath(), jvmFlags(), 2, "2g")) {
+      Result generated;
+      try {
+        generated = generating.await("generate");
+      } finally {
+        generating.process().destroyForcibly();
+      }
+      assertThat(generated.code()).as(generated.out()).isZero();
       Started distributedRun = start(Files.createDirectories(dir.resolve("cluster-driver")),
           submitCommand(cluster.masterUrl(), concat(range, options("warehouse-cluster", "submit_cluster"))));
       Result run;
