@@ -104,12 +104,7 @@ class SparkSubmitIT {
     // test took 271 s against 288 s). The master and worker start while the events are generated.
     try (StandaloneCluster cluster = StandaloneCluster.start(Files.createDirectories(dir.resolve("cluster")),
         sparkClasspath(), jvmFlags(), 2, "2g")) {
-      Result generated;
-      try {
-        generated = generating.await("generate");
-      } finally {
-        generating.process().destroyForcibly();
-      }
+      Result generated = generating.await("generate");
       assertThat(generated.code()).as(generated.out()).isZero();
       Started distributedRun = start(Files.createDirectories(dir.resolve("cluster-driver")),
           submitCommand(cluster.masterUrl(), concat(range, options("warehouse-cluster", "submit_cluster"))));
@@ -129,6 +124,9 @@ class SparkSubmitIT {
       assertThat(distributed.code()).as(distributed.out() + cluster.logs()).isZero();
       assertThat(cluster.logs()).as("tasks ran in an executor JVM forked by the worker")
           .contains("Asked to launch executor").contains("Executor: Finished task");
+    } finally {
+      // Also when the cluster failed to start: the generator must not outlive the test.
+      generating.process().destroyForcibly();
     }
 
     Result probe = probeCatalog("submit_it", dir.resolve("warehouse"), dir.resolve("warehouse-cluster"),
