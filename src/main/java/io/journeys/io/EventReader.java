@@ -60,7 +60,7 @@ import org.slf4j.LoggerFactory;
  * O(history). Each logical column is the
  * user's column name or SQL expression ({@code input.columns.*}); absent optional columns are
  * nulls. {@code event_time} is normalised to a UTC TIMESTAMP from timestamp, timestamp_ntz, epoch
- * seconds / millis / micros (told apart by magnitude) or ISO-8601 strings; unless it was a timestamp
+ * seconds / millis / micros / nanos (told apart by magnitude) or ISO-8601 strings; unless it was a timestamp
  * already, the value as read is kept in {@code event_time_raw} so validation can tell a missing time
  * from an unparseable one.
  *
@@ -241,7 +241,7 @@ public final class EventReader {
           // quarantined as unparseable and the run's dates rewritten empty.
           throw new JobFailure("Cannot read events: input.columns." + EVENT_TIME + " = '" + mapping.get() + "' is "
               + type.sql() + " in " + input.path() + ", which cannot be an event time (map it to a timestamp, "
-              + "epoch seconds, millis or micros, or ISO-8601 text)");
+              + "epoch seconds, millis, micros or nanos, or ISO-8601 text)");
         }
         columns.add(normaliseTime(rawTime, type).as(EVENT_TIME));
         if (!isInstant(type)) {
@@ -372,9 +372,10 @@ public final class EventReader {
       return timestamp_seconds(raw.cast(DataTypes.DoubleType));
     }
     // Epoch numbers written as text (JSON and CSV exports do) are numbers too; 9 digits or more,
-    // so that a short digit string keeps Spark's reading of it (a year: "2026").
+    // so that a short digit string keeps Spark's reading of it (a year: "2026"). Up to 19, epoch
+    // nanos; try_cast, since 19 digits can exceed a long.
     Column text = raw.cast(DataTypes.StringType);
-    return when(trim(text).rlike("^-?[0-9]{9,18}$"), fromEpoch(trim(text).cast(DataTypes.LongType)))
+    return when(trim(text).rlike("^-?[0-9]{9,19}$"), fromEpoch(trim(text).try_cast(DataTypes.LongType)))
         .otherwise(withoutBracketedRegion(trim(text)).try_cast(DataTypes.TimestampType));
   }
 
@@ -388,11 +389,14 @@ public final class EventReader {
   }
 
   /**
-   * Seconds, millis and micros since 1970 differ by 10^3: told apart by magnitude for any date
-   * between 1973 and 5138.
+   * Seconds, millis, micros and nanos since 1970 differ by 10^3: told apart by magnitude for any
+   * date between 1973 and 5138 (nanos: up to 2262, where a long ends). Nanos are truncated to
+   * micros, Spark's precision, by exact decimal division.
    */
   private static Column fromEpoch(Column n) {
     return when(n.isNull(), lit(null).cast(DataTypes.TimestampType))
+        .when(abs(n).gt(100_000_000_000_000_000L),
+            timestamp_micros(n.cast(DataTypes.createDecimalType(20, 0)).divide(lit(1000)).cast(DataTypes.LongType)))
         .when(abs(n).gt(100_000_000_000_000L), timestamp_micros(n))
         .when(abs(n).gt(100_000_000_000L), timestamp_millis(n))
         .otherwise(timestamp_seconds(n));

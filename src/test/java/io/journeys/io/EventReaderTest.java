@@ -14,6 +14,12 @@ import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.parquet.example.data.Group;
+import org.apache.parquet.example.data.simple.SimpleGroupFactory;
+import org.apache.parquet.hadoop.ParquetWriter;
+import org.apache.parquet.hadoop.example.ExampleParquetWriter;
+import org.apache.parquet.schema.MessageType;
+import org.apache.parquet.schema.MessageTypeParser;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -169,6 +175,30 @@ class EventReaderTest {
   }
 
   @Test
+  void parquetNanosecondTimestampsAreReadAsTheirInstant(@TempDir Path dir) throws Exception {
+    // pandas and pyarrow write TIMESTAMP(NANOS), a type Spark itself refuses to read, failing the
+    // whole input even for a column no mapping names (received_at here). Written by parquet-mr's
+    // example writer, not Spark: 2026-01-05T10:00:00.123456789Z is 1767607200123456789 ns, cut to
+    // Spark's micros.
+    MessageType schema = MessageTypeParser.parseMessageType("message event { required binary event_id (STRING); "
+        + "required binary visitor_id (STRING); required binary event_name (STRING); "
+        + "required int64 event_time (TIMESTAMP(NANOS,true)); required int64 received_at (TIMESTAMP(NANOS,false)); }");
+    Path file = Files.createDirectories(dir.resolve("nanos/event_date=2026-01-05")).resolve("part-0.parquet");
+    try (ParquetWriter<Group> writer = ExampleParquetWriter.builder(new org.apache.hadoop.fs.Path(file.toUri()))
+        .withType(schema).withConf(new org.apache.hadoop.conf.Configuration()).build()) {
+      writer.write(new SimpleGroupFactory(schema).newGroup().append("event_id", "n1").append("visitor_id", "v1")
+          .append("event_name", "page_view").append("event_time", 1767607200123456789L)
+          .append("received_at", 1767607201000000000L));
+    }
+    EventReader nanos = new EventReader(spark, SettingsLoader.load(Optional.empty(), List.of("input.path=" + dir.resolve("nanos"))));
+    List<String> read = nanos.read(LocalDate.parse("2026-01-05"), LocalDate.parse("2026-01-05"))
+        .select(org.apache.spark.sql.functions.concat_ws(" ", org.apache.spark.sql.functions.col("event_id"),
+            org.apache.spark.sql.functions.date_format(org.apache.spark.sql.functions.col("event_time"), "yyyy-MM-dd HH:mm:ss.SSSSSS")))
+        .as(Encoders.STRING()).collectAsList();
+    assertThat(read).containsExactly("n1 2026-01-05 10:00:00.123456");
+  }
+
+  @Test
   void aRangeOfOnlyAnEmptyDirectoryOrNoDirectoryIsEmpty() {
     assertThat(ids(reader.read(LocalDate.parse("2026-03-13"), LocalDate.parse("2026-03-13")))).isEmpty();
     assertThat(ids(reader.read(LocalDate.parse("2026-03-20"), LocalDate.parse("2026-03-21")))).isEmpty();
@@ -202,10 +232,12 @@ class EventReaderTest {
   void epochNumbersWrittenAsTextAreReadByMagnitudeLikeNumbers() {
     // 2026-01-05T10:00:00Z is 1767607200 s since 1970 (1767225600 for 2026-01-01, plus 4 days
     // and 10 hours); the same instant in millis and micros, then ISO text, a year alone and junk.
+    // Nanos are cut to micros, Spark's precision; 20 digits are no epoch number.
     List<String> read = timesOfText("yyyy-MM-dd HH:mm:ss.SSSSSS", "1767607200", " 1767607200123 ",
-        "1767607200123456", "2026-01-05T10:00:00Z", "2026", "12x4");
+        "1767607200123456", "1767607200123456789", "2026-01-05T10:00:00Z", "2026", "12x4", "17676072001234567890");
     assertThat(read).containsExactly("2026-01-05 10:00:00.000000", "2026-01-05 10:00:00.123000",
-        "2026-01-05 10:00:00.123456", "2026-01-05 10:00:00.000000", "2026-01-01 00:00:00.000000", null);
+        "2026-01-05 10:00:00.123456", "2026-01-05 10:00:00.123456", "2026-01-05 10:00:00.000000",
+        "2026-01-01 00:00:00.000000", null, null);
   }
 
   @Test
