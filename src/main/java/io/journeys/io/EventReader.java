@@ -47,6 +47,7 @@ import org.apache.spark.sql.types.DecimalType;
 import org.apache.spark.sql.types.MapType;
 import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StringType;
+import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.sql.types.VarcharType;
 import org.slf4j.Logger;
@@ -169,9 +170,24 @@ public final class EventReader {
     if (partitions.isEmpty()) {
       return Optional.empty();
     }
+    String[] paths = partitions.toArray(String[]::new);
     try {
-      return Optional.of(
-          reader().option("basePath", input.path()).load(partitions.toArray(String[]::new)));
+      if (input.schema().isPresent()) {
+        return Optional.of(reader().option("basePath", input.path()).load(paths));
+      }
+      // The files' own columns first (each directory its own root: no partition column), then the
+      // partitions read with them as the schema, so nothing is inferred twice. A file column named
+      // event_date (a GA4 export's own YYYYMMDD text) is left to the directory's date, which Spark
+      // would pick too, but only after a COLUMN_ALREADY_EXISTS warning on every run.
+      StructType files = reader().load(paths).schema();
+      List<StructField> fields = new ArrayList<>();
+      for (StructField field : files.fields()) {
+        if (!field.name().equalsIgnoreCase(EVENT_DATE)) {
+          fields.add(field);
+        }
+      }
+      fields.add(DataTypes.createStructField(EVENT_DATE, DataTypes.DateType, true));
+      return Optional.of(reader().schema(DataTypes.createStructType(fields)).option("basePath", input.path()).load(paths));
     } catch (Exception e) { // an empty directory has no schema to infer: left to the root's listing
       return Optional.empty();
     }

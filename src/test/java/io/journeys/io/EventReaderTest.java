@@ -11,6 +11,7 @@ import io.journeys.config.SettingsLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -133,31 +134,57 @@ class EventReaderTest {
   void aMappingOfOnesOwnThatNamesNoColumnWarnsAndTheDefaultDoesNot() {
     Dataset<Row> raw = spark.sql("SELECT 'a' AS event_id, 'v' AS visitor_id, 'page_view' AS event_name,"
         + " TIMESTAMP'2026-03-10 10:00:00' AS event_time, DATE'2026-03-10' AS event_date");
+    List<String> warnings = warningsDuring(EventReader.class.getName()::equals, () -> {
+      // The input has no user_id: under its own name it is simply absent; under another a typo.
+      Dataset<Row> mapped = new EventReader(spark, SettingsLoader.load(Optional.empty(),
+          List.of("input.path=" + events, "input.columns.user_id=usr_id"))).mapColumns(raw);
+      assertThat(mapped.select("user_id").first().isNullAt(0)).isTrue();
+      new EventReader(spark, SettingsLoader.load(Optional.empty(), List.of("input.path=" + events))).mapColumns(raw);
+    });
+    assertThat(warnings).containsExactly("WARN input.columns.user_id = 'usr_id' names no column of " + events
+        + ": user_id is null on these events");
+  }
+
+  /** The WARN (and worse) lines logged while {@code action} runs by the loggers {@code loggers} accepts. */
+  private static List<String> warningsDuring(java.util.function.Predicate<String> loggers, Runnable action) {
     List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
     var context = (org.apache.logging.log4j.core.LoggerContext) org.apache.logging.log4j.LogManager.getContext(false);
     var capture = new org.apache.logging.log4j.core.appender.AbstractAppender("capture", null, null, true,
         org.apache.logging.log4j.core.config.Property.EMPTY_ARRAY) {
       @Override
       public void append(org.apache.logging.log4j.core.LogEvent event) {
-        if (event.getLoggerName().equals(EventReader.class.getName())) {
+        if (loggers.test(event.getLoggerName())) {
           warnings.add(event.getLevel() + " " + event.getMessage().getFormattedMessage());
         }
       }
     };
     capture.start();
-    var config = context.getConfiguration().getLoggerConfig(EventReader.class.getName());
+    // The root's: every logger's events reach it (the test logging's own loggers are additive).
+    var config = context.getConfiguration().getRootLogger();
     config.addAppender(capture, org.apache.logging.log4j.Level.WARN, null);
     try {
-      // The input has no user_id: under its own name it is simply absent; under another a typo.
-      Dataset<Row> mapped = new EventReader(spark, SettingsLoader.load(Optional.empty(),
-          List.of("input.path=" + events, "input.columns.user_id=usr_id"))).mapColumns(raw);
-      assertThat(mapped.select("user_id").first().isNullAt(0)).isTrue();
-      new EventReader(spark, SettingsLoader.load(Optional.empty(), List.of("input.path=" + events))).mapColumns(raw);
+      action.run();
     } finally {
       config.removeAppender("capture");
     }
-    assertThat(warnings).containsExactly("WARN input.columns.user_id = 'usr_id' names no column of " + events
-        + ": user_id is null on these events");
+    return warnings;
+  }
+
+  @Test
+  void aFileColumnNamedEventDateGivesWayToTheDirectorysDateWithoutAWarning(@TempDir Path dir) {
+    // A GA4 export carries its own event_date, as YYYYMMDD text: the run's dates are the
+    // directories' (SPEC), and Spark used to warn of the clash (COLUMN_ALREADY_EXISTS) on every run.
+    spark.sql("SELECT 'g1' AS event_id, 'v1' AS visitor_id, 'page_view' AS event_name,"
+            + " TIMESTAMP'2026-01-05 10:00:00' AS event_time, '20260105' AS event_date")
+        .write().parquet(dir.resolve("ga4/event_date=2026-01-05").toString());
+    EventReader ga4 = new EventReader(spark, SettingsLoader.load(Optional.empty(), List.of("input.path=" + dir.resolve("ga4"))));
+    List<String> read = new ArrayList<>();
+    List<String> warnings = warningsDuring(name -> name.startsWith("org.apache.spark"), () -> read.addAll(
+        ga4.read(LocalDate.parse("2026-01-05"), LocalDate.parse("2026-01-05"))
+            .selectExpr("concat_ws(' ', event_id, CAST(event_date AS STRING))")
+            .as(Encoders.STRING()).collectAsList()));
+    assertThat(read).containsExactly("g1 2026-01-05");
+    assertThat(warnings).isEmpty();
   }
 
   @Test
