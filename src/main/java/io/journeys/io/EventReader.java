@@ -381,7 +381,8 @@ public final class EventReader {
     }
     if (type.equals(DataTypes.LongType) || type.equals(DataTypes.IntegerType) || type.equals(DataTypes.ShortType)
         || type.equals(DataTypes.ByteType) || type instanceof DecimalType d && d.scale() == 0) {
-      return fromEpoch(raw.cast(DataTypes.LongType));
+      // try_cast: a whole decimal beyond a long is one row's unparseable time, not a failed run.
+      return fromEpoch(raw.try_cast(DataTypes.LongType));
     }
     if (type instanceof NumericType) {
       // A fraction: seconds, as Unix time with a fractional part is written.

@@ -131,6 +131,20 @@ class EventReaderTest {
   }
 
   @Test
+  void aWholeDecimalBeyondALongIsAnUnparseableTimeNotAFailedRun() {
+    // 10^20 - 1 fits DECIMAL(20, 0) but no long (at most about 9.2 * 10^18): a bad value of one
+    // row, which validation quarantines as unparseable (a null time with its text), where the cast
+    // to a long used to raise and stop the run.
+    Dataset<Row> raw = spark.sql("SELECT 'a' AS event_id, 'v' AS visitor_id, 'page_view' AS event_name,"
+        + " CAST('99999999999999999999' AS DECIMAL(20, 0)) AS dec, DATE'2026-03-10' AS event_date");
+    Row mapped = new EventReader(spark, SettingsLoader.load(Optional.empty(),
+            List.of("input.path=" + events, "input.columns.event_time=dec"))).mapColumns(raw)
+        .select("event_time", EventReader.EVENT_TIME_RAW).first();
+    assertThat(mapped.isNullAt(0)).isTrue();
+    assertThat(mapped.getString(1)).isEqualTo("99999999999999999999");
+  }
+
+  @Test
   void aMappingOfOnesOwnThatNamesNoColumnWarnsAndTheDefaultDoesNot() {
     Dataset<Row> raw = spark.sql("SELECT 'a' AS event_id, 'v' AS visitor_id, 'page_view' AS event_name,"
         + " TIMESTAMP'2026-03-10 10:00:00' AS event_time, DATE'2026-03-10' AS event_date");
