@@ -145,6 +145,25 @@ class EventReaderTest {
   }
 
   @Test
+  void aHugeOrNonFiniteFractionalTimeIsABadRowNotAFailedRun() {
+    // Seconds with a fraction beyond any timestamp saturate at the ends of the range (validation
+    // then finds them future or too old); NaN and infinity have no instant: unparseable, a null
+    // time. None of them raises under ANSI mode.
+    Dataset<Row> raw = spark.sql("SELECT 'a' AS event_id, 'v' AS visitor_id, 'page_view' AS event_name,"
+        + " d, DATE'2026-03-10' AS event_date FROM VALUES (1e30D), (-1e30D), (CAST('NaN' AS DOUBLE)),"
+        + " (CAST('Infinity' AS DOUBLE)), (1773136800.5D) AS t(d)");
+    List<Row> mapped = new EventReader(spark, SettingsLoader.load(Optional.empty(),
+            List.of("input.path=" + events, "input.columns.event_time=d"))).mapColumns(raw)
+        .selectExpr("year(event_time)", "CAST(event_time AS STRING)").collectAsList();
+    assertThat(mapped.get(0).getInt(0)).isGreaterThan(9999);
+    assertThat(mapped.get(1).getInt(0)).isLessThan(1970);
+    assertThat(mapped.get(2).isNullAt(1)).isTrue();
+    assertThat(mapped.get(3).isNullAt(1)).isTrue();
+    // 1773136800 s is 2026-03-10T10:00:00Z (1767225600 for 2026-01-01 plus 68 days and 10 hours).
+    assertThat(mapped.get(4).getString(1)).isEqualTo("2026-03-10 10:00:00.5");
+  }
+
+  @Test
   void aMappingOfOnesOwnThatNamesNoColumnWarnsAndTheDefaultDoesNot() {
     Dataset<Row> raw = spark.sql("SELECT 'a' AS event_id, 'v' AS visitor_id, 'page_view' AS event_name,"
         + " TIMESTAMP'2026-03-10 10:00:00' AS event_time, DATE'2026-03-10' AS event_date");
