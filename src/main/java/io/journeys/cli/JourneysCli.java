@@ -35,6 +35,7 @@ public final class JourneysCli implements Runnable {
   }
 
   public static void main(String[] args) {
+    io.journeys.io.AwsSdkLogging.startQuietly();
     int code = execute(args);
     // Commands leave the session open (tests run several in one JVM); the process ends it here.
     org.apache.spark.sql.SparkSession.getDefaultSession().foreach(session -> {
