@@ -4,6 +4,8 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 
+import io.journeys.ErrorMessages;
+import io.journeys.cli.JobFailure;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,7 +49,6 @@ public final class DeltaTableWriter {
    * @return rows written, counted by an observation during the write (no second pass over the data)
    */
   public long replaceDates(OutputTable table, Dataset<Row> rows, LocalDate from, LocalDate to) {
-    ensureTable(table);
     String predicate =
         String.format("%s >= DATE'%s' AND %s <= DATE'%s'", table.partitionColumn(), from, table.partitionColumn(), to);
     Observation written = new Observation(table.tableName() + "_rows_written");
@@ -55,13 +56,24 @@ public final class DeltaTableWriter {
     if (table.rebalancedByDate()) {
       conformed = conformed.hint("rebalance", col(table.partitionColumn()));
     }
-    conformed
-        .observe(written, count(lit(1)).as("rows"))
-        .write()
-        .format("delta")
-        .mode(SaveMode.Overwrite)
-        .option("replaceWhere", predicate)
-        .save(locations.path(table));
+    try {
+      ensureTable(table);
+      conformed
+          .observe(written, count(lit(1)).as("rows"))
+          .write()
+          .format("delta")
+          .mode(SaveMode.Overwrite)
+          .option("replaceWhere", predicate)
+          .save(locations.path(table));
+    } catch (JobFailure e) {
+      throw e;
+    } catch (Exception e) { // Hadoop's IOExceptions too, thrown through Scala undeclared
+      // The operator's one line says which table and dates the run was writing, not only what the
+      // storage or a query said ("getFileStatus on s3a://.../_delta_log/...json: ..."). The cause
+      // is kept: a run that failed on a value still finds the expression behind it.
+      throw new JobFailure("Cannot write table " + locations.qualifiedName(table) + " (" + from
+          + (from.equals(to) ? "" : " to " + to) + "): " + ErrorMessages.reason(e), e);
+    }
     return observedCount(written);
   }
 

@@ -126,7 +126,9 @@ class S3ObjectStorageTest {
     configure(closed, 1);
     long start = System.nanoTime();
     assertThatThrownBy(() -> writer.replaceDates(OutputTable.QUARANTINE, quarantine, LocalDate.parse("2026-03-11"), LocalDate.parse("2026-03-11")))
-        .isInstanceOf(Exception.class);
+        .as("the operator's line names the table and the dates being written")
+        .isInstanceOf(io.journeys.cli.JobFailure.class)
+        .hasMessageStartingWith("Cannot write table s3_test.quarantine (2026-03-11): ");
     assertThat(Duration.ofNanos(System.nanoTime() - start)).as("bounded retries").isLessThan(Duration.ofMinutes(3));
 
     configure(port, 2);
