@@ -4,6 +4,7 @@ import io.journeys.config.JobSettings;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -32,6 +33,12 @@ public final class SparkSessionFactory {
     }
     for (Map.Entry<String, String> e : settings.spark().conf().entrySet()) {
       builder.config(e.getKey(), e.getValue());
+    }
+    if (SparkSession.getActiveSession().isEmpty() && SparkSession.getDefaultSession().isEmpty()) {
+      // Under spark-submit the master comes as a system property; a session that already runs
+      // (tests, a second command in one JVM) reached its master long ago.
+      settings.spark().master().or(() -> Optional.ofNullable(System.getProperty("spark.master")))
+          .ifPresent(master -> StandaloneMasterReach.require(master, StandaloneMasterReach.CONNECT_TIMEOUT));
     }
     SparkSession spark;
     try {
