@@ -75,9 +75,12 @@ class DailyJobTest {
         .event("n1", "n", "2026-03-10 07:00:00", "download", "https://s.com/blog", null, null, null)
         // Visitor r: a page view in partition 03-09, re-sent with a new time in 03-11. The daily
         // run for 03-11 reads 03-10 and 03-11 only and keeps the re-send as an event; so must
-        // the range, which reads 03-09 too (it used to drop it as a duplicate).
+        // the range, which reads 03-09 too (it used to drop it as a duplicate). The re-send comes
+        // 15 minutes after r2, just before midnight: it extends r2's session of 03-10, which the
+        // daily run for 03-10 wrote without it and the one for 03-11 continues.
         .event("r1", "r", "2026-03-09 10:00:00", "page_view", "https://s.com/", null, null, null)
-        .event("r1", "r", "2026-03-11 10:00:00", "page_view", "https://s.com/", null, null, null)
+        .event("r2", "r", "2026-03-10 23:50:00", "page_view", "https://s.com/", null, null, null)
+        .event("r1", "r", "2026-03-11 00:05:00", "page_view", "https://s.com/", null, null, null)
         // Dirt: a duplicate of e1 (later copy), no visitor, far future.
         .event("e1", "e", "2026-03-10 09:00:30", "page_view", "https://s.com/", null, "email", null)
         .event("x1", null, "2026-03-10 11:00:00", "page_view")
@@ -103,13 +106,13 @@ class DailyJobTest {
 
   @Test
   void inputAccountingAddsUp() {
-    // Day 1: e1..e7, g1, g2, n1, the copy of e1 and x1 = 12 rows; x1 (no visitor) quarantined,
-    // e1's later copy a duplicate, 10 kept. Day 2: g3, h1, h2, h3, r1's re-send, x2 = 6 rows; x2
+    // Day 1: e1..e7, g1, g2, n1, r2, the copy of e1 and x1 = 13 rows; x1 (no visitor) quarantined,
+    // e1's later copy a duplicate, 11 kept. Day 2: g3, h1, h2, h3, r1's re-send, x2 = 6 rows; x2
     // (2099) quarantined, r1's re-send kept (its first copy's partition, 03-09, is one that the
     // daily run for 03-11 does not read).
     Stage1Job.DateCounts day1 = first.counts().get(LocalDate.parse("2026-03-10"));
     Stage1Job.DateCounts day2 = first.counts().get(LocalDate.parse("2026-03-11"));
-    assertThat(day1).isEqualTo(new Stage1Job.DateCounts(12, 10, 1, 1, java.util.Map.of("missing_visitor_id", 1L)));
+    assertThat(day1).isEqualTo(new Stage1Job.DateCounts(13, 11, 1, 1, java.util.Map.of("missing_visitor_id", 1L)));
     assertThat(day2).isEqualTo(new Stage1Job.DateCounts(6, 5, 1, 0, java.util.Map.of("future_event_time", 1L)));
     for (Stage1Job.DateCounts c : first.counts().values()) {
       assertThat(c.read()).isEqualTo(c.valid() + c.quarantined() + c.duplicate());
@@ -117,18 +120,18 @@ class DailyJobTest {
     assertThat(strings(table("warehouse", OutputTable.QUARANTINE), "concat(event_date, ' ', reason)"))
         .containsExactlyInAnyOrder("2026-03-10 missing_visitor_id", "2026-03-11 future_event_time");
     Row metrics = table("warehouse", OutputTable.RUN_METRICS).filter("date = DATE'2026-03-10'").first();
-    assertThat(metrics.<Long>getAs("rows_read")).isEqualTo(12L);
+    assertThat(metrics.<Long>getAs("rows_read")).isEqualTo(13L);
     assertThat(metrics.<Long>getAs("rows_duplicate")).isEqualTo(1L);
   }
 
   @Test
   void sessionsAndChannels() {
     // e: one session (email); d2: day 1 (Organic Search) and day 2 (Direct); d1: Direct; n: Direct;
-    // r: its re-sent page view on day 2 (Direct).
+    // r: r2 on day 1 and its re-sent page view 15 minutes later, on day 2: one session of day 1.
     assertThat(strings(table("warehouse", OutputTable.SESSIONS), "concat(visitor_id, ' ', session_date, ' ', channel, ' ', events)"))
         .containsExactlyInAnyOrder(
             "e 2026-03-10 Email 7", "d2 2026-03-10 Organic Search 2", "d2 2026-03-11 Direct 1",
-            "d1 2026-03-11 Direct 3", "n 2026-03-10 Direct 1", "r 2026-03-11 Direct 1");
+            "d1 2026-03-11 Direct 3", "n 2026-03-10 Direct 1", "r 2026-03-10 Direct 2");
   }
 
   @Test
