@@ -146,6 +146,8 @@ public final class EventReader {
     Dataset<Row> raw;
     try {
       raw = loadPartitions(first, last).orElseGet(() -> reader().load(input.path()));
+    } catch (JobFailure e) {
+      throw e;
     } catch (Exception e) { // Spark's AnalysisException is checked
       throw new JobFailure("Cannot read events: input.path " + input.path() + " is not readable: "
           + ErrorMessages.reason(e), e);
@@ -179,7 +181,9 @@ public final class EventReader {
       // partitions read with them as the schema, so nothing is inferred twice. A file column named
       // event_date (a GA4 export's own YYYYMMDD text) is left to the directory's date, which Spark
       // would pick too, but only after a COLUMN_ALREADY_EXISTS warning on every run.
-      StructType files = reader().load(paths).schema();
+      StructType files = InputSchema.merges(input.format())
+          ? InputSchema.of(spark, input.format(), partitions)
+          : reader().load(paths).schema();
       List<StructField> fields = new ArrayList<>();
       for (StructField field : files.fields()) {
         if (!field.name().equalsIgnoreCase(EVENT_DATE)) {
@@ -188,6 +192,8 @@ public final class EventReader {
       }
       fields.add(DataTypes.createStructField(EVENT_DATE, DataTypes.DateType, true));
       return Optional.of(reader().schema(DataTypes.createStructType(fields)).option("basePath", input.path()).load(paths));
+    } catch (JobFailure e) {
+      throw e;
     } catch (Exception e) { // an empty directory has no schema to infer: left to the root's listing
       return Optional.empty();
     }

@@ -8,6 +8,7 @@ import io.journeys.TestSpark;
 import io.journeys.cli.JobFailure;
 import io.journeys.config.JobSettings;
 import io.journeys.config.SettingsLoader;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -218,6 +219,54 @@ class EventReaderTest {
             .as(Encoders.STRING()).collectAsList()));
     assertThat(read).containsExactly("g1 2026-01-05");
     assertThat(warnings).isEmpty();
+  }
+
+  @Test
+  void aColumnUpstreamAddedIsReadFromTheFilesThatHaveItAndAnIntRevenueWidensToDouble(@TempDir Path dir) throws Exception {
+    // Upstream added the campaign columns and made revenue a DOUBLE on 03-02, after its first file
+    // of the day. Spark took the schema of one file, 03-01's: the new campaign was read as null (a
+    // Paid Search visit became Direct), and the DOUBLE revenue failed to read as an INT.
+    spark.sql("SELECT 'a' AS event_id, 'va' AS visitor_id, 'purchase' AS event_name,"
+            + " TIMESTAMP'2026-03-01 10:00:00' AS event_time, 40 AS revenue")
+        .write().parquet(dir.resolve("evolved/event_date=2026-03-01").toString());
+    spark.sql("SELECT 'c' AS event_id, 'vc' AS visitor_id, 'purchase' AS event_name,"
+            + " TIMESTAMP'2026-03-02 01:00:00' AS event_time, 5 AS revenue")
+        .coalesce(1).write().parquet(dir.resolve("evolved/event_date=2026-03-02").toString());
+    for (Path file : parquetFiles(dir.resolve("evolved/event_date=2026-03-02"))) {
+      Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.fromMillis(1_000_000L));
+    }
+    spark.sql("SELECT 'b' AS event_id, 'vb' AS visitor_id, 'purchase' AS event_name,"
+            + " TIMESTAMP'2026-03-02 10:00:00' AS event_time, 'google' AS utm_source, 'cpc' AS utm_medium, 12.5D AS revenue")
+        .write().mode("append").parquet(dir.resolve("evolved/event_date=2026-03-02").toString());
+    EventReader evolved = new EventReader(spark, SettingsLoader.load(Optional.empty(), List.of("input.path=" + dir.resolve("evolved"))));
+    assertThat(evolved.read(LocalDate.parse("2026-03-01"), LocalDate.parse("2026-03-02"))
+            .selectExpr("concat_ws(' ', event_id, coalesce(utm_source, '-'), coalesce(utm_medium, '-'), CAST(revenue AS STRING))")
+            .as(Encoders.STRING()).collectAsList())
+        .containsExactlyInAnyOrder("a - - 40.0", "c - - 5.0", "b google cpc 12.5");
+  }
+
+  private static List<Path> parquetFiles(Path dir) throws IOException {
+    try (var files = Files.list(dir)) {
+      return files.filter(f -> f.getFileName().toString().endsWith(".parquet")).toList();
+    }
+  }
+
+  @Test
+  void daysWhoseColumnTypesNoTypeReadsBothAsFailNamingTheColumnAndTheDays(@TempDir Path dir) {
+    // Spark's Parquet readers do not read a BIGINT column as DOUBLE; Spark's own merge says only
+    // "Failed to merge incompatible data types", without the column or the files.
+    spark.sql("SELECT 'a' AS event_id, 'va' AS visitor_id, 'purchase' AS event_name,"
+            + " TIMESTAMP'2026-03-01 10:00:00' AS event_time, 40L AS revenue")
+        .write().parquet(dir.resolve("clash/event_date=2026-03-01").toString());
+    spark.sql("SELECT 'b' AS event_id, 'vb' AS visitor_id, 'purchase' AS event_name,"
+            + " TIMESTAMP'2026-03-02 10:00:00' AS event_time, 12.5D AS revenue")
+        .write().parquet(dir.resolve("clash/event_date=2026-03-02").toString());
+    EventReader clash = new EventReader(spark, SettingsLoader.load(Optional.empty(), List.of("input.path=" + dir.resolve("clash"))));
+    assertThatThrownBy(() -> clash.read(LocalDate.parse("2026-03-01"), LocalDate.parse("2026-03-02")))
+        .isInstanceOf(JobFailure.class)
+        .hasMessageStartingWith("Cannot read events: column revenue is BIGINT in file:" + dir + "/clash/event_date=2026-03-01/part-")
+        .hasMessageContaining(".parquet but DOUBLE in file:" + dir + "/clash/event_date=2026-03-02/part-")
+        .hasMessageEndingWith(".parquet, and Spark cannot read one as the other");
   }
 
   @Test

@@ -1,0 +1,203 @@
+package io.journeys.io;
+
+import io.journeys.cli.JobFailure;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.SparkThrowable;
+import org.apache.spark.sql.DataFrameReader;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.MapType;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * The columns of an input's files over the partitions a run reads: every column any file has.
+ * Spark takes a Parquet input's schema from one file unless told to merge, so when upstream added
+ * a column (campaign fields, say) the column was read from no file of a range that began before
+ * the change: its values silently became nulls (a Paid Search visit counted as Direct, found by
+ * hand on two DuckDB partitions). Files that disagree on a column's type are read at a type Spark
+ * can read all of them as (INT and DOUBLE as DOUBLE); otherwise the run stops naming the column and
+ * two partitions that disagree.
+ */
+final class InputSchema {
+  private InputSchema() {}
+
+  /** Formats whose readers take Spark's {@code mergeSchema} option. */
+  static boolean merges(String format) {
+    String f = format.toLowerCase(Locale.ROOT);
+    return f.equals("parquet") || f.equals("orc");
+  }
+
+  /**
+   * The union of the columns of the oldest and the newest file of each partition in
+   * {@code partitions} (directories), found by Spark's own merge; when Spark cannot merge two
+   * types, by merging file by file with {@link #union}. Files written before a change of upstream's
+   * schema are older than those written after it, also within one day, so the two ends of each day
+   * show every schema a day holds unless it changed twice that day. All files' footers would cost
+   * 3.5 to 6 s on the 3,407 files of the benchmark's 7 days (one S3 request or more per file);
+   * these are 14.
+   */
+  static StructType of(SparkSession spark, String format, List<String> partitions) {
+    List<String> files = oldestAndNewest(spark, partitions);
+    DataFrameReader merging = spark.read().format(format).option("mergeSchema", "true");
+    if (files.isEmpty()) {
+      return merging.load(partitions.toArray(String[]::new)).schema(); // Spark's own error for no files
+    }
+    try {
+      return merging.load(files.toArray(String[]::new)).schema();
+    } catch (Exception e) { // SparkException is checked, though Scala does not declare it
+      if (!isTypeConflict(e)) {
+        throw e;
+      }
+    }
+    StructType merged = null;
+    Map<String, String> firstSeen = new HashMap<>();
+    for (String file : files) {
+      StructType schema = merging.load(file).schema();
+      try {
+        merged = merged == null ? schema : union(merged, schema);
+      } catch (TypeConflict conflict) {
+        throw new JobFailure("Cannot read events: column " + conflict.column + " is " + conflict.first.sql() + " in "
+            + firstSeen.get(topLevel(conflict.column)) + " but " + conflict.second.sql() + " in " + file
+            + ", and Spark cannot read one as the other");
+      }
+      for (StructField field : schema.fields()) {
+        firstSeen.putIfAbsent(field.name().toLowerCase(Locale.ROOT), file);
+      }
+    }
+    return merged;
+  }
+
+  /** Per partition, in date order, its oldest and newest data file (Spark's rule: no _ or . names). */
+  private static List<String> oldestAndNewest(SparkSession spark, List<String> partitions) {
+    List<String> files = new ArrayList<>();
+    for (String partition : partitions.stream().sorted().toList()) {
+      Path dir = new Path(partition);
+      FileStatus[] children;
+      try {
+        children = dir.getFileSystem(spark.sparkContext().hadoopConfiguration()).listStatus(dir);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      List<FileStatus> data = Arrays.stream(children)
+          .filter(f -> f.isFile() && !f.getPath().getName().startsWith("_") && !f.getPath().getName().startsWith("."))
+          .sorted(Comparator.comparingLong(FileStatus::getModificationTime).thenComparing(f -> f.getPath().getName()))
+          .toList();
+      if (!data.isEmpty()) {
+        files.add(data.get(0).getPath().toString());
+        if (data.size() > 1) {
+          files.add(data.get(data.size() - 1).getPath().toString());
+        }
+      }
+    }
+    return files;
+  }
+
+  /**
+   * Every column of {@code a} (in its order) and then those only {@code b} has; names compare as
+   * Spark compares them by default, ignoring case. A column whose types differ takes the wider
+   * type when Spark's Parquet readers read both as it.
+   *
+   * @throws TypeConflict when they do not
+   */
+  static StructType union(StructType a, StructType b) {
+    return (StructType) union(a, b, "");
+  }
+
+  private static DataType union(DataType a, DataType b, String column) {
+    if (a.equals(b)) {
+      return a;
+    }
+    if (a instanceof StructType sa && b instanceof StructType sb) {
+      Map<String, StructField> fields = new LinkedHashMap<>();
+      for (StructField field : sa.fields()) {
+        fields.put(field.name().toLowerCase(Locale.ROOT), field);
+      }
+      for (StructField field : sb.fields()) {
+        String key = field.name().toLowerCase(Locale.ROOT);
+        StructField known = fields.get(key);
+        String path = column.isEmpty() ? known == null ? field.name() : known.name() : column + "." + field.name();
+        fields.put(key, known == null ? field.copy(field.name(), field.dataType(), true, field.metadata())
+            : known.copy(known.name(), union(known.dataType(), field.dataType(), path), true, known.metadata()));
+      }
+      List<StructField> list = new ArrayList<>(fields.values());
+      return DataTypes.createStructType(list);
+    }
+    if (a instanceof ArrayType aa && b instanceof ArrayType ab) {
+      return DataTypes.createArrayType(union(aa.elementType(), ab.elementType(), column + ".element"), true);
+    }
+    if (a instanceof MapType ma && b instanceof MapType mb) {
+      return DataTypes.createMapType(union(ma.keyType(), mb.keyType(), column + ".key"),
+          union(ma.valueType(), mb.valueType(), column + ".value"), true);
+    }
+    return commonType(a, b).orElseThrow(() -> new TypeConflict(column, a, b));
+  }
+
+  private static final List<DataType> SMALL_INTEGERS = List.of(DataTypes.ByteType, DataTypes.ShortType, DataTypes.IntegerType);
+
+  /**
+   * A type Spark 4.0's Parquet readers, vectorized or not, read both as (measured on files DuckDB
+   * wrote): the wider of two small integers; BIGINT for a small integer and BIGINT; DOUBLE for any
+   * two of the small integers, FLOAT and DOUBLE. None for BIGINT and a floating type (BIGINT is not
+   * read as DOUBLE), nor for a DECIMAL and an integer (read as its unscaled value).
+   */
+  private static Optional<DataType> commonType(DataType a, DataType b) {
+    if (SMALL_INTEGERS.contains(a) && SMALL_INTEGERS.contains(b)) {
+      return Optional.of(SMALL_INTEGERS.indexOf(a) > SMALL_INTEGERS.indexOf(b) ? a : b);
+    }
+    if ((SMALL_INTEGERS.contains(a) && b.equals(DataTypes.LongType)) || (a.equals(DataTypes.LongType) && SMALL_INTEGERS.contains(b))) {
+      return Optional.of(DataTypes.LongType);
+    }
+    if (floatingOrSmall(a) && floatingOrSmall(b)) {
+      return Optional.of(DataTypes.DoubleType);
+    }
+    return Optional.empty();
+  }
+
+  private static boolean floatingOrSmall(DataType type) {
+    return SMALL_INTEGERS.contains(type) || type.equals(DataTypes.FloatType) || type.equals(DataTypes.DoubleType);
+  }
+
+  private static String topLevel(String column) {
+    int dot = column.indexOf('.');
+    return (dot < 0 ? column : column.substring(0, dot)).toLowerCase(Locale.ROOT);
+  }
+
+  private static boolean isTypeConflict(Throwable error) {
+    for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof SparkThrowable st && st.getCondition() != null && st.getCondition().startsWith("CANNOT_MERGE")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Two types of one column that no type reads both as. */
+  static final class TypeConflict extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    final String column;
+    final transient DataType first;
+    final transient DataType second;
+
+    TypeConflict(String column, DataType first, DataType second) {
+      super("column " + column + ": " + first.sql() + " and " + second.sql());
+      this.column = column;
+      this.first = first;
+      this.second = second;
+    }
+  }
+}

@@ -1,0 +1,44 @@
+package io.journeys.io;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Test;
+
+class InputSchemaTest {
+  private static StructType ddl(String ddl) {
+    return StructType.fromDDL(ddl);
+  }
+
+  @Test
+  void theUnionHasEveryColumnOfEitherSideInFirstSeenOrderMatchingNamesWithoutCase() {
+    StructType union = InputSchema.union(ddl("event_id STRING, utm_source STRING"),
+        ddl("EVENT_ID STRING, revenue DOUBLE, ctx STRUCT<page: STRING>"));
+    assertThat(union.simpleString()).isEqualTo("struct<event_id:string,utm_source:string,revenue:double,ctx:struct<page:string>>");
+    assertThat(InputSchema.union(ddl("ctx STRUCT<page: STRING>, tags ARRAY<STRUCT<k: STRING>>"),
+            ddl("ctx STRUCT<referrer: STRING>, tags ARRAY<STRUCT<v: INT>>")).simpleString())
+        .isEqualTo("struct<ctx:struct<page:string,referrer:string>,tags:array<struct<k:string,v:int>>>");
+  }
+
+  @Test
+  void numbersTakeATypeSparksParquetReadersReadBothAs() {
+    assertThat(InputSchema.union(ddl("v TINYINT"), ddl("v INT")).simpleString()).isEqualTo("struct<v:int>");
+    assertThat(InputSchema.union(ddl("v BIGINT"), ddl("v SMALLINT")).simpleString()).isEqualTo("struct<v:bigint>");
+    assertThat(InputSchema.union(ddl("v INT"), ddl("v DOUBLE")).simpleString()).isEqualTo("struct<v:double>");
+    assertThat(InputSchema.union(ddl("v INT"), ddl("v FLOAT")).simpleString()).isEqualTo("struct<v:double>");
+    assertThat(InputSchema.union(ddl("m MAP<STRING, INT>"), ddl("m MAP<STRING, BIGINT>")).simpleString())
+        .isEqualTo("struct<m:map<string,bigint>>");
+  }
+
+  @Test
+  void typesNoTypeReadsBothAsAreAConflictNamingTheColumn() {
+    assertThatThrownBy(() -> InputSchema.union(ddl("revenue BIGINT"), ddl("revenue DOUBLE")))
+        .hasMessage("column revenue: BIGINT and DOUBLE");
+    // A DECIMAL read as an integer gives its unscaled value (2.25 as 225).
+    assertThatThrownBy(() -> InputSchema.union(ddl("revenue DECIMAL(10,2)"), ddl("revenue INT")))
+        .hasMessage("column revenue: DECIMAL(10,2) and INT");
+    assertThatThrownBy(() -> InputSchema.union(ddl("ctx STRUCT<page: STRING>"), ddl("ctx STRUCT<page: STRUCT<url: STRING>>")))
+        .hasMessage("column ctx.page: STRING and STRUCT<url: STRING>");
+  }
+}
