@@ -31,7 +31,7 @@ import org.apache.spark.sql.types.StructType;
  * the change: its values silently became nulls (a Paid Search visit counted as Direct, found by
  * hand on two DuckDB partitions). Files that disagree on a column's type are read at a type Spark
  * can read all of them as (INT and DOUBLE as DOUBLE); otherwise the run stops naming the column and
- * two partitions that disagree.
+ * two files that disagree.
  */
 final class InputSchema {
   private InputSchema() {}
@@ -64,19 +64,23 @@ final class InputSchema {
         throw e;
       }
     }
-    StructType merged = null;
-    Map<String, String> firstSeen = new HashMap<>();
+    StructType merged = new StructType();
+    Map<String, String> typeFrom = new HashMap<>(); // the file that gave each column its current type
     for (String file : files) {
       StructType schema = merging.load(file).schema();
+      StructType before = merged;
       try {
-        merged = merged == null ? schema : union(merged, schema);
+        merged = union(merged, schema);
       } catch (TypeConflict conflict) {
         throw new JobFailure("Cannot read events: column " + conflict.column + " is " + conflict.first.sql() + " in "
-            + firstSeen.get(topLevel(conflict.column)) + " but " + conflict.second.sql() + " in " + file
+            + typeFrom.get(topLevel(conflict.column)) + " but " + conflict.second.sql() + " in " + file
             + ", and Spark cannot read one as the other");
       }
-      for (StructField field : schema.fields()) {
-        firstSeen.putIfAbsent(field.name().toLowerCase(Locale.ROOT), file);
+      for (StructField field : merged.fields()) {
+        String name = field.name().toLowerCase(Locale.ROOT);
+        if (!typeFrom.containsKey(name) || !before.apply(before.getFieldIndex(field.name()).get()).dataType().equals(field.dataType())) {
+          typeFrom.put(name, file);
+        }
       }
     }
     return merged;

@@ -252,20 +252,21 @@ class EventReaderTest {
   }
 
   @Test
-  void daysWhoseColumnTypesNoTypeReadsBothAsFailNamingTheColumnAndTheDays(@TempDir Path dir) {
-    // Spark's Parquet readers do not read a BIGINT column as DOUBLE; Spark's own merge says only
-    // "Failed to merge incompatible data types", without the column or the files.
-    spark.sql("SELECT 'a' AS event_id, 'va' AS visitor_id, 'purchase' AS event_name,"
-            + " TIMESTAMP'2026-03-01 10:00:00' AS event_time, 40L AS revenue")
-        .write().parquet(dir.resolve("clash/event_date=2026-03-01").toString());
-    spark.sql("SELECT 'b' AS event_id, 'vb' AS visitor_id, 'purchase' AS event_name,"
-            + " TIMESTAMP'2026-03-02 10:00:00' AS event_time, 12.5D AS revenue")
-        .write().parquet(dir.resolve("clash/event_date=2026-03-02").toString());
+  void daysWhoseColumnTypesNoTypeReadsBothAsFailNamingTheColumnAndTheFilesThatGaveThem(@TempDir Path dir) {
+    // INT on 03-01 and DOUBLE on 03-02 read as DOUBLE; a BIGINT on 03-03 does not (Spark's Parquet
+    // readers do not read BIGINT as DOUBLE). Spark's own merge says only "Failed to merge
+    // incompatible data types", without the column or the files.
+    String[] revenues = {"40", "12.5D", "7L"};
+    for (int day = 1; day <= 3; day++) {
+      spark.sql("SELECT 'e" + day + "' AS event_id, 'v' AS visitor_id, 'purchase' AS event_name,"
+              + " TIMESTAMP'2026-03-0" + day + " 10:00:00' AS event_time, " + revenues[day - 1] + " AS revenue")
+          .write().parquet(dir.resolve("clash/event_date=2026-03-0" + day).toString());
+    }
     EventReader clash = new EventReader(spark, SettingsLoader.load(Optional.empty(), List.of("input.path=" + dir.resolve("clash"))));
-    assertThatThrownBy(() -> clash.read(LocalDate.parse("2026-03-01"), LocalDate.parse("2026-03-02")))
+    assertThatThrownBy(() -> clash.read(LocalDate.parse("2026-03-01"), LocalDate.parse("2026-03-03")))
         .isInstanceOf(JobFailure.class)
-        .hasMessageStartingWith("Cannot read events: column revenue is BIGINT in file:" + dir + "/clash/event_date=2026-03-01/part-")
-        .hasMessageContaining(".parquet but DOUBLE in file:" + dir + "/clash/event_date=2026-03-02/part-")
+        .hasMessageStartingWith("Cannot read events: column revenue is DOUBLE in file:" + dir + "/clash/event_date=2026-03-02/part-")
+        .hasMessageContaining(".parquet but BIGINT in file:" + dir + "/clash/event_date=2026-03-03/part-")
         .hasMessageEndingWith(".parquet, and Spark cannot read one as the other");
   }
 
