@@ -34,9 +34,34 @@ public final class JourneysCli implements Runnable {
     throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: run, generate, sql, report or check-config");
   }
 
+  /**
+   * The line of a command stopped by a signal (a scheduler's timeout or stop, Ctrl-C). Spark's own
+   * shutdown hook stops it under the command, whose failure then read "Cannot call methods on a
+   * stopped SparkContext" or "[INTERNAL_ERROR] ... You hit a bug in Spark" (found from outside, by
+   * sending SIGTERM to runs).
+   */
+  static final String STOPPED = "Stopped by a signal (SIGTERM or SIGINT) before the command finished: every table keeps"
+      + " its last committed version, and a rerun of the same dates completes the run";
+
+  private static final java.util.concurrent.atomic.AtomicBoolean STOPPING = new java.util.concurrent.atomic.AtomicBoolean();
+  private static volatile boolean commandEnded;
+
   public static void main(String[] args) {
     io.journeys.io.AwsSdkLogging.startQuietly();
+    java.io.PrintStream stderr = System.err;
+    // Shutdown hooks start together; this one only prints, so its line comes before the command
+    // fails on the Spark that Spark's hook is stopping, and that failure prints nothing. What the
+    // stopping Spark prints itself after the line (a Scala future's rejected task, as a stack
+    // trace) goes nowhere: the process is ending, and its line has been said.
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      if (!commandEnded && STOPPING.compareAndSet(false, true)) {
+        stderr.println("journeys: " + STOPPED);
+        stderr.flush();
+        System.setErr(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+      }
+    }, "journeys-stopped-line"));
     int code = execute(args);
+    commandEnded = true;
     // Commands leave the session open (tests run several in one JVM); the process ends it here.
     org.apache.spark.sql.SparkSession.getDefaultSession().foreach(session -> {
       session.stop();
@@ -59,6 +84,9 @@ public final class JourneysCli implements Runnable {
         (e, commandLine, parseResult) -> {
           boolean verbose = parseResult.hasMatchedOption("--verbose")
               || parseResult.subcommands().stream().anyMatch(p -> p.hasMatchedOption("--verbose"));
+          if (STOPPING.get()) {
+            return 1; // the shutdown hook printed the line; the JVM exits with the signal's code
+          }
           PrintWriter err = commandLine.getErr();
           err.println("journeys: " + failureLine(e));
           if (verbose) {

@@ -86,6 +86,41 @@ class FailingRunStderrIT {
         .allMatch(line -> line.matches("\\d\\d:\\d\\d:\\d\\d INFO  \\w+: .*"), "a progress line of the job's");
   }
 
+  @Test
+  void aRunStoppedBySigtermSaysSoInItsOneLine() throws Exception {
+    // A scheduler's timeout or stop sends SIGTERM. Spark's shutdown hook stopped Spark under the
+    // run, which then failed with "Cannot call methods on a stopped SparkContext" or Spark's
+    // "[INTERNAL_ERROR] ... You hit a bug in Spark".
+    Path events = dir.resolve("events");
+    new io.journeys.EventFixtures()
+        .event("a", "v", "2026-03-10 10:00:00", "page_view")
+        .event("b", "v", "2026-03-10 10:01:00", "purchase")
+        .toDataset(io.journeys.TestSpark.session()).drop(io.journeys.io.EventReader.EVENT_TIME_RAW)
+        .write().partitionBy("event_date").parquet(events.toString());
+    Path warehouse = dir.resolve("warehouse");
+    Path err = dir.resolve("stderr.log");
+    Process p = new ProcessBuilder(JourneysProcess.command(Path.of("conf/log4j2.properties").toAbsolutePath(),
+            "run", "--date", "2026-03-10", "--set", "spark.master=local[2]", "--set", "input.path=" + events.toUri(),
+            "--set", "output.path=" + warehouse.toUri(), "--set", "input.late-days=0",
+            "--config", Path.of("conf/local.conf").toAbsolutePath().toString()))
+        .directory(dir.toFile()).redirectOutput(dir.resolve("stdout.log").toFile()).redirectError(err.toFile())
+        .start();
+    // Stopped once it writes its first table: Spark is up and stage 1 under way.
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+    while (!Files.exists(warehouse) && p.isAlive() && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    assertThat(p.isAlive()).as("the run is still going when its first table appears").isTrue();
+    p.destroy(); // SIGTERM
+    assertThat(p.waitFor(1, TimeUnit.MINUTES)).as("the run ends").isTrue();
+    String stderr = Files.readString(err, StandardCharsets.UTF_8);
+    assertThat(p.exitValue()).as(stderr).isEqualTo(128 + 15);
+    List<String> lines = stderr.lines().toList();
+    assertThat(lines.get(lines.size() - 1)).as(stderr).isEqualTo("journeys: " + JourneysCli.STOPPED);
+    assertThat(lines.subList(0, lines.size() - 1)).as(stderr)
+        .allMatch(line -> line.matches("\\d\\d:\\d\\d:\\d\\d INFO  \\w+: .*"), "a progress line of the job's");
+  }
+
   private String failingRun(int exitCode, String... args) throws Exception {
     String[] withConfig = new String[args.length + 2];
     System.arraycopy(args, 0, withConfig, 0, args.length);
