@@ -70,12 +70,7 @@ class FailingRunStderrIT {
     // CAST of a page_view's name to DOUBLE raises (ANSI): the run stops, and the search for the
     // expression behind it fails once more. Spark's task failures (each a stack trace at ERROR or
     // WARN, 170 to 300 lines in all) used to come before the line that names the key.
-    Path events = dir.resolve("events");
-    new io.journeys.EventFixtures()
-        .event("a", "v", "2026-03-10 10:00:00", "page_view")
-        .event("b", "v", "2026-03-10 10:01:00", "purchase")
-        .toDataset(io.journeys.TestSpark.session()).drop(io.journeys.io.EventReader.EVENT_TIME_RAW)
-        .write().partitionBy("event_date").parquet(events.toString());
+    Path events = aViewAndAPurchaseOn20260310();
     String stderr = failingRun(1, "run", "--date", "2026-03-10", "--set", "spark.master=local[2]",
         "--set", "input.path=" + events.toUri(), "--set", "output.path=" + dir.resolve("warehouse").toUri(),
         "--set", "input.late-days=0", "--set", "input.columns.revenue=CAST(event_name AS DOUBLE)");
@@ -91,12 +86,7 @@ class FailingRunStderrIT {
     // A scheduler's timeout or stop sends SIGTERM. Spark's shutdown hook stopped Spark under the
     // run, which then failed with "Cannot call methods on a stopped SparkContext" or Spark's
     // "[INTERNAL_ERROR] ... You hit a bug in Spark".
-    Path events = dir.resolve("events");
-    new io.journeys.EventFixtures()
-        .event("a", "v", "2026-03-10 10:00:00", "page_view")
-        .event("b", "v", "2026-03-10 10:01:00", "purchase")
-        .toDataset(io.journeys.TestSpark.session()).drop(io.journeys.io.EventReader.EVENT_TIME_RAW)
-        .write().partitionBy("event_date").parquet(events.toString());
+    Path events = aViewAndAPurchaseOn20260310();
     Path warehouse = dir.resolve("warehouse");
     Path err = dir.resolve("stderr.log");
     Process p = new ProcessBuilder(JourneysProcess.command(Path.of("conf/log4j2.properties").toAbsolutePath(),
@@ -119,6 +109,17 @@ class FailingRunStderrIT {
     assertThat(lines.get(lines.size() - 1)).as(stderr).isEqualTo("journeys: " + JourneysCli.STOPPED);
     assertThat(lines.subList(0, lines.size() - 1)).as(stderr)
         .allMatch(line -> line.matches("\\d\\d:\\d\\d:\\d\\d INFO  \\w+: .*"), "a progress line of the job's");
+  }
+
+  /** A page view and a purchase of one visitor on 2026-03-10, as parquet in {@code event_date=} directories. */
+  private Path aViewAndAPurchaseOn20260310() {
+    Path events = dir.resolve("events");
+    new io.journeys.EventFixtures()
+        .event("a", "v", "2026-03-10 10:00:00", "page_view")
+        .event("b", "v", "2026-03-10 10:01:00", "purchase")
+        .toDataset(io.journeys.TestSpark.session()).drop(io.journeys.io.EventReader.EVENT_TIME_RAW)
+        .write().partitionBy("event_date").parquet(events.toString());
+    return events;
   }
 
   private String failingRun(int exitCode, String... args) throws Exception {
