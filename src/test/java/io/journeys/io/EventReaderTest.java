@@ -309,6 +309,33 @@ class EventReaderTest {
   }
 
   @Test
+  void orcAndDeltaInputsGiveTheParquetDaysRowsAndAMissingDayFailsAlike(@TempDir Path dir) {
+    Dataset<Row> written = new EventFixtures()
+        .event("a", "v1", "2026-03-10 10:00:00", "page_view")
+        .event("b", "v1", "2026-03-11 10:00:00", "add_to_cart")
+        .event("c", "v2", "2026-03-12 23:59:59", "page_view")
+        .toDataset(spark)
+        .drop(EventReader.EVENT_TIME_RAW);
+    written.write().partitionBy("event_date").orc(dir.resolve("orc").toString());
+    written.write().format("delta").partitionBy("event_date").save(dir.resolve("delta").toString());
+    for (String format : List.of("orc", "delta")) {
+      EventReader formatReader = new EventReader(spark, SettingsLoader.load(Optional.empty(),
+          List.of("input.path=" + dir.resolve(format), "input.format=" + format)));
+      List<String> rows = formatReader.read(LocalDate.parse("2026-03-11"), LocalDate.parse("2026-03-12"))
+          .selectExpr("concat_ws(' ', event_id, event_date, date_format(event_time, 'yyyy-MM-dd HH:mm:ss'), event_name)")
+          .as(Encoders.STRING()).collectAsList();
+      assertThat(rows).as(format).containsExactlyInAnyOrder(
+          "b 2026-03-11 2026-03-11 10:00:00 add_to_cart", "c 2026-03-12 2026-03-12 23:59:59 page_view");
+      formatReader.checkAvailable(LocalDate.parse("2026-03-10"), LocalDate.parse("2026-03-12"));
+      assertThatThrownBy(() -> formatReader.checkAvailable(LocalDate.parse("2026-03-12"), LocalDate.parse("2026-03-13")))
+          .as(format)
+          .isInstanceOf(JobFailure.class)
+          .hasMessageStartingWith("Cannot run for 2026-03-13: input partition ")
+          .hasMessageContaining(format + "/event_date=2026-03-13 does not exist");
+    }
+  }
+
+  @Test
   void aRangeOfOnlyAnEmptyDirectoryOrNoDirectoryIsEmpty() {
     assertThat(ids(reader.read(LocalDate.parse("2026-03-13"), LocalDate.parse("2026-03-13")))).isEmpty();
     assertThat(ids(reader.read(LocalDate.parse("2026-03-20"), LocalDate.parse("2026-03-21")))).isEmpty();
