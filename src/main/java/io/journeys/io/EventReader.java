@@ -132,13 +132,39 @@ public final class EventReader {
     }
   }
 
-  private static void requirePartition(FileSystem fs, Path root, LocalDate partitionDate, LocalDate runDate, String why)
+  private void requirePartition(FileSystem fs, Path root, LocalDate partitionDate, LocalDate runDate, String why)
       throws IOException {
+    String late = why + " (upstream late? set input.allow-empty-days = true for quiet days)";
+    if (input.format().equalsIgnoreCase("delta")) {
+      if (!deltaHasFilesFor(partitionDate)) {
+        throw new JobFailure("Cannot run for " + runDate + ": input partition " + EVENT_DATE + "=" + partitionDate
+            + " is not in the Delta table " + input.path() + late);
+      }
+      return;
+    }
     Path partition = new Path(root, EVENT_DATE + "=" + partitionDate);
     if (!fs.exists(partition)) {
-      throw new JobFailure("Cannot run for " + runDate + ": input partition " + partition + " does not exist" + why
-          + " (upstream late? set input.allow-empty-days = true for quiet days)");
+      throw new JobFailure("Cannot run for " + runDate + ": input partition " + partition + " does not exist" + late);
     }
+  }
+
+  /**
+   * Whether the Delta table's current version lists a file for the date. Its log decides, not its
+   * directories: a day deleted to be rewritten keeps its directory (the files stay until VACUUM)
+   * while the table has no row of it. Found from the log alone: no data file is opened.
+   */
+  private boolean deltaHasFilesFor(LocalDate date) {
+    Dataset<Row> table;
+    try {
+      table = spark.read().format("delta").load(input.path());
+    } catch (Exception e) { // Spark's AnalysisException is checked
+      throw new JobFailure("Cannot read events: input.path " + input.path() + " is not readable: "
+          + ErrorMessages.reason(e), e);
+    }
+    if (!List.of(table.columns()).contains(EVENT_DATE)) {
+      return true; // read() stops the run, naming the missing partition column
+    }
+    return table.filter(col(EVENT_DATE).equalTo(java.sql.Date.valueOf(date))).inputFiles().length > 0;
   }
 
   /** The logical events of input partitions [first, last], plus {@code event_date} and the raw time. */

@@ -331,8 +331,30 @@ class EventReaderTest {
           .as(format)
           .isInstanceOf(JobFailure.class)
           .hasMessageStartingWith("Cannot run for 2026-03-13: input partition ")
-          .hasMessageContaining(format + "/event_date=2026-03-13 does not exist");
+          .hasMessageContaining(format.equals("orc")
+              ? "orc/event_date=2026-03-13 does not exist"
+              : "event_date=2026-03-13 is not in the Delta table " + dir.resolve("delta"))
+          .hasMessageEndingWith("(upstream late? set input.allow-empty-days = true for quiet days)");
     }
+  }
+
+  @Test
+  void aDeltaDayDeletedToBeRewrittenIsMissingThoughItsDirectoryRemains(@TempDir Path dir) {
+    String table = dir.resolve("delta").toString();
+    new EventFixtures()
+        .event("a", "v1", "2026-03-10 10:00:00", "page_view")
+        .event("b", "v1", "2026-03-11 10:00:00", "page_view")
+        .toDataset(spark)
+        .drop(EventReader.EVENT_TIME_RAW)
+        .write().format("delta").partitionBy("event_date").save(table);
+    io.delta.tables.DeltaTable.forPath(spark, table).delete("event_date = DATE'2026-03-11'");
+    assertThat(dir.resolve("delta").resolve("event_date=2026-03-11")).isDirectoryContaining("glob:**.parquet");
+    EventReader deltaReader = new EventReader(spark, SettingsLoader.load(Optional.empty(),
+        List.of("input.path=" + table, "input.format=delta")));
+    deltaReader.checkAvailable(LocalDate.parse("2026-03-10"), LocalDate.parse("2026-03-10"));
+    assertThatThrownBy(() -> deltaReader.checkAvailable(LocalDate.parse("2026-03-10"), LocalDate.parse("2026-03-11")))
+        .isInstanceOf(JobFailure.class)
+        .hasMessageStartingWith("Cannot run for 2026-03-11: input partition event_date=2026-03-11 is not in the Delta table ");
   }
 
   @Test
