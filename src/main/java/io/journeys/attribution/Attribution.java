@@ -17,10 +17,10 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.size;
-import static org.apache.spark.sql.functions.sum;
 
 import io.journeys.Columns;
 import io.journeys.config.JobSettings.AttributionSettings;
+import io.journeys.spark.OrderFreeSums;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
@@ -92,8 +92,8 @@ public final class Attribution {
     Dataset<Row> attribution =
         credits
             .groupBy(col(CLOSE_DATE).as(CONVERSION_DATE), col(MACRO_CONVERSION), col(TOUCHPOINT), col(MODEL))
-            .agg(sum(col("credit")).as(CREDITED_CONVERSIONS),
-                sum(col("credit").multiply(coalesce(col(VALUE), lit(0.0)))).as(CREDITED_VALUE));
+            .agg(OrderFreeSums.sum(col("credit")).as(CREDITED_CONVERSIONS),
+                OrderFreeSums.sum(col("credit").multiply(coalesce(col(VALUE), lit(0.0)))).as(CREDITED_VALUE));
     return new Output(attribution, weights.stream().reduce(Dataset::unionByName), persisted);
   }
 }

@@ -17,10 +17,10 @@ import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.count_distinct;
 import static org.apache.spark.sql.functions.count_if;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 import io.journeys.Columns;
+import io.journeys.spark.OrderFreeSums;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
@@ -40,7 +40,7 @@ public final class ChannelPerformanceReport {
         conversions.groupBy(col(EVENT_DATE).as(DATE), coalesce(col(CHANNEL), lit("Other")).as(CHANNEL))
             .agg(count_if(col(KIND).equalTo("micro")).as(MICRO_CONVERSIONS),
                 count_if(col(KIND).equalTo("macro")).as(MACRO_CONVERSIONS),
-                sum(when(col(KIND).equalTo("macro"), col(VALUE))).as(VALUE));
+                OrderFreeSums.sum(when(col(KIND).equalTo("macro"), col(VALUE))).as(VALUE));
     return bySessions
         .join(byConversions, new String[] {DATE, CHANNEL}, "full_outer")
         .select(col(DATE), col(CHANNEL),

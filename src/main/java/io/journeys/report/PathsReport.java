@@ -19,12 +19,12 @@ import static org.apache.spark.sql.functions.filter;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.size;
-import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.transform;
 import static org.apache.spark.sql.functions.when;
 
 import io.journeys.Columns;
 import io.journeys.config.JobSettings.PathTransform;
+import io.journeys.spark.OrderFreeSums;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -59,6 +59,6 @@ public final class PathsReport {
         .withColumn(PATH, when(size(path).gt(0), array_join(path, Columns.PATH_SEPARATOR)).otherwise(lit(Columns.NO_TOUCHPOINT)))
         .groupBy(col(CLOSE_DATE), coalesce(col(MACRO_CONVERSION), lit(Columns.NO_TOUCHPOINT)).as(MACRO_CONVERSION), col(PATH))
         .agg(count_if(col(CONVERTED)).as(CONVERSIONS), count_if(not(col(CONVERTED))).as(NON_CONVERSIONS),
-            coalesce(sum(when(col(CONVERTED), col(VALUE))), lit(0.0)).as(VALUE));
+            coalesce(OrderFreeSums.sum(when(col(CONVERTED), col(VALUE))), lit(0.0)).as(VALUE));
   }
 }

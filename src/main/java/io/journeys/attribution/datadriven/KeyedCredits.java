@@ -5,10 +5,10 @@ import static io.journeys.Columns.JOURNEY_ID;
 import static io.journeys.Columns.MACRO_CONVERSION;
 import static io.journeys.Columns.TOUCHPOINT;
 import static io.journeys.Columns.VALUE;
-import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
+import io.journeys.spark.OrderFreeSums;
 import java.io.Serializable;
 import java.time.LocalDate;
 import java.util.ArrayDeque;
@@ -76,7 +76,7 @@ final class KeyedCredits {
    */
   static Dataset<Row> meanShares(Dataset<Row> shares, String model, Dataset<Row> trainingSize) {
     return shares.groupBy(col(CLOSE_DATE).as("date"), col(TOUCHPOINT))
-        .agg(avg(col(CREDIT)).as("weight"))
+        .agg(OrderFreeSums.avg(col(CREDIT)).as("weight"))
         .join(trainingSize, "date")
         .select(col("date"), lit(model).as("model"), col(TOUCHPOINT), col("weight"),
             lit(null).cast("double").as("removal_effect"), lit(null).cast("double").as("conversion_probability"),
