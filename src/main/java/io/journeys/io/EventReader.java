@@ -120,23 +120,26 @@ public final class EventReader {
       if (input.allowEmptyDays()) {
         return;
       }
+      // A Delta input's log is read once for all the dates, not once a date.
+      Dataset<Row> delta = input.format().equalsIgnoreCase("delta") ? deltaInput() : null;
       for (LocalDate date : from.datesUntil(to.plusDays(1)).toList()) {
-        requirePartition(fs, root, date, date, "");
+        requirePartition(fs, root, delta, date, date, "");
       }
       LocalDate after = to.plusDays(1);
       if (after.atStartOfDay(zone).toInstant().isAfter(after.atStartOfDay(ZoneOffset.UTC).toInstant())) {
-        requirePartition(fs, root, after, to, "; it holds the end of " + to + " in " + zone);
+        requirePartition(fs, root, delta, after, to, "; it holds the end of " + to + " in " + zone);
       }
     } catch (IOException e) {
       throw new JobFailure("Cannot read events: input.path " + input.path() + " is not readable: " + ErrorMessages.reason(e), e);
     }
   }
 
-  private void requirePartition(FileSystem fs, Path root, LocalDate partitionDate, LocalDate runDate, String why)
-      throws IOException {
+  /** {@code delta}: the input as a Delta table, null for a directory layout. */
+  private void requirePartition(FileSystem fs, Path root, Dataset<Row> delta, LocalDate partitionDate, LocalDate runDate,
+      String why) throws IOException {
     String late = why + " (upstream late? set input.allow-empty-days = true for quiet days)";
-    if (input.format().equalsIgnoreCase("delta")) {
-      if (!deltaHasFilesFor(partitionDate)) {
+    if (delta != null) {
+      if (!hasFilesFor(delta, partitionDate)) {
         throw new JobFailure("Cannot run for " + runDate + ": input partition " + EVENT_DATE + "=" + partitionDate
             + " is not in the Delta table " + input.path() + late);
       }
@@ -148,19 +151,21 @@ public final class EventReader {
     }
   }
 
-  /**
-   * Whether the Delta table's current version lists a file for the date. Its log decides, not its
-   * directories: a day deleted to be rewritten keeps its directory (the files stay until VACUUM)
-   * while the table has no row of it. Found from the log alone: no data file is opened.
-   */
-  private boolean deltaHasFilesFor(LocalDate date) {
-    Dataset<Row> table;
+  private Dataset<Row> deltaInput() {
     try {
-      table = spark.read().format("delta").load(input.path());
+      return spark.read().format("delta").load(input.path());
     } catch (Exception e) { // Spark's AnalysisException is checked
       throw new JobFailure("Cannot read events: input.path " + input.path() + " is not readable: "
           + ErrorMessages.reason(e), e);
     }
+  }
+
+  /**
+   * Whether the Delta table's version lists a file for the date. Its log decides, not its
+   * directories: a day deleted to be rewritten keeps its directory (the files stay until VACUUM)
+   * while the table has no row of it. Found from the log alone: no data file is opened.
+   */
+  private static boolean hasFilesFor(Dataset<Row> table, LocalDate date) {
     if (!List.of(table.columns()).contains(EVENT_DATE)) {
       return true; // read() stops the run, naming the missing partition column
     }
