@@ -55,6 +55,26 @@ class DeltaTableWriterTest {
     assertThat(tableComment).startsWith("Input rows rejected by validation");
   }
 
+  /**
+   * A task holding more dates than the files it may keep open (spark.sql.maxConcurrentOutputFileWriters,
+   * 16) sorts the rest of its rows by date, and no row is lost either way.
+   */
+  @Test
+  void aTaskHoldingMoreDatesThanItKeepsFilesOpenForWritesEveryRowOnce() {
+    assertThat(spark.conf().get("spark.sql.maxConcurrentOutputFileWriters")).isEqualTo("16");
+    DeltaTableWriter writer = new DeltaTableWriter(spark, new TableLocations(dir.toString(), "writer_many_dates"));
+    // 400 rows over 40 dates, interleaved (row i on day i % 40), all in one task.
+    Dataset<Row> rows = spark.sql("SELECT date_add(DATE'2026-01-01', CAST(id % 40 AS INT)) AS event_date,"
+        + " concat('r', id) AS reason, 'r1' AS run_id, '{}' AS raw FROM range(400)").coalesce(1);
+    long written = writer.replaceDates(OutputTable.QUARANTINE, rows, LocalDate.parse("2026-01-01"), LocalDate.parse("2026-02-09"));
+
+    assertThat(written).isEqualTo(400);
+    Dataset<Row> table = spark.table("writer_many_dates.quarantine");
+    assertThat(table.select("reason").distinct().count()).isEqualTo(400);
+    List<Row> perDate = table.groupBy("event_date").count().collectAsList();
+    assertThat(perDate).hasSize(40).allSatisfy(r -> assertThat(r.getLong(1)).isEqualTo(10));
+  }
+
   @Test
   void idColumnsAreWrittenWithoutADictionaryAndRepeatedValuesWithOne() throws Exception {
     DeltaTableWriter writer = new DeltaTableWriter(spark, new TableLocations(dir.toString(), "writer_encoding"));
