@@ -43,6 +43,39 @@ class OrderFreeSumsTest {
   }
 
   @Test
+  void theSumIsTheTermsExactSumToAnUlpInAnyOrderAndPartitioning() {
+    // Terms of mixed sign and magnitude, as credited values are shares of revenues.
+    java.util.Random random = new java.util.Random(7);
+    List<Double> values = new ArrayList<>();
+    java.math.BigDecimal exact = java.math.BigDecimal.ZERO;
+    for (int i = 0; i < 2000; i++) {
+      double v = (random.nextDouble() - 0.2) * Math.pow(10, random.nextInt(8) - 2);
+      values.add(v);
+      exact = exact.add(new java.math.BigDecimal(v)); // a double's exact binary value
+    }
+    double expected = exact.doubleValue();
+    List<Double> reversed = new ArrayList<>(values);
+    Collections.reverse(reversed);
+    double forward = inOrder(values).agg(OrderFreeSums.sum(col("x"))).first().getDouble(0);
+    double backward = inOrder(reversed).agg(OrderFreeSums.sum(col("x"))).first().getDouble(0);
+    double shuffled = inOrder(values).repartition(7).agg(OrderFreeSums.sum(col("x"))).first().getDouble(0);
+    double plainForward = inOrder(values).agg(functions.sum(col("x"))).first().getDouble(0);
+    double plainBackward = inOrder(reversed).agg(functions.sum(col("x"))).first().getDouble(0);
+    assertThat(plainBackward).as("a plain sum, the hazard").isNotEqualTo(plainForward);
+    assertThat(backward).isEqualTo(forward);
+    assertThat(shuffled).isEqualTo(forward);
+    assertThat(Math.abs(forward - expected)).isLessThanOrEqualTo(Math.ulp(expected));
+  }
+
+  @Test
+  void aSmallNegativeTermKeepsItsValue() {
+    // -2^-60 - floor(-2^-60) = 1 - 2^-60, which no double holds: cut that way the term became 0.
+    double tiny = -Math.scalb(1.0, -60);
+    assertThat(inOrder(List.of(tiny)).agg(OrderFreeSums.sum(col("x"))).first().getDouble(0)).isEqualTo(tiny);
+    assertThat(inOrder(List.of(-2.5, 0.75)).agg(OrderFreeSums.sum(col("x"))).first().getDouble(0)).isEqualTo(-1.75);
+  }
+
+  @Test
   void nullsAreLeftOutNanAndInfinityCountAsZeroAndNoValueGivesNull() {
     List<Row> rows = new ArrayList<>();
     for (Double v : new Double[] {1.5, null, Double.NaN, Double.POSITIVE_INFINITY, 2.5}) {
