@@ -72,6 +72,7 @@ public record JobSettings(
       String path,
       String format,
       Optional<String> schema,
+      SchemaFiles schemaFiles,
       int lateDays,
       boolean allowEmptyDays,
       Duration futureTolerance,
@@ -97,6 +98,14 @@ public record JobSettings(
   }
 
   public record ReportSettings(boolean enabled, String path) {}
+
+  /** Whose footers give the columns of a Parquet or ORC input without {@code input.schema}. */
+  public enum SchemaFiles {
+    /** The oldest and the newest file of each day read. */
+    ENDS,
+    /** Every file of the days read. */
+    ALL
+  }
 
   public enum SessionSource {
     INACTIVITY,

@@ -205,6 +205,7 @@ public final class SettingsLoader {
         nonEmpty(c, "input.path"),
         format,
         schema.isEmpty() ? Optional.empty() : Optional.of(schema),
+        choice(c, "input.schema-files", JobSettings.SchemaFiles.class),
         lateDays,
         c.getBoolean("input.allow-empty-days"),
         nonNegative(c, "input.future-tolerance"),

@@ -213,7 +213,7 @@ public final class EventReader {
       // event_date (a GA4 export's own YYYYMMDD text) is left to the directory's date, which Spark
       // would pick too, but only after a COLUMN_ALREADY_EXISTS warning on every run.
       StructType files = InputSchema.merges(input.format())
-          ? InputSchema.of(spark, input.format(), partitions)
+          ? InputSchema.of(spark, input.format(), partitions, input.schemaFiles())
           : reader().load(paths).schema();
       List<StructField> fields = new ArrayList<>();
       for (StructField field : files.fields()) {

@@ -1,6 +1,7 @@
 package io.journeys.io;
 
 import io.journeys.cli.JobFailure;
+import io.journeys.config.JobSettings.SchemaFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -31,7 +32,7 @@ import org.apache.spark.sql.types.StructType;
  * the change: its values silently became nulls (a Paid Search visit counted as Direct, found by
  * hand on two DuckDB partitions). Files that disagree on a column's type are read at a type Spark
  * can read all of them as (INT and DOUBLE as DOUBLE); otherwise the run stops naming the column and
- * two files that disagree.
+ * two files (or, with {@code input.schema-files = all}, two days) that disagree.
  */
 final class InputSchema {
   private InputSchema() {}
@@ -43,64 +44,80 @@ final class InputSchema {
   }
 
   /**
-   * The union of the columns of the oldest and the newest file of each partition in
-   * {@code partitions} (directories), found by Spark's own merge; when Spark cannot merge two
-   * types, by merging file by file with {@link #union}. Files written before a change of upstream's
-   * schema are older than those written after it, also within one day, so the two ends of each day
-   * show every schema a day holds unless it changed twice that day. All files' footers would cost
-   * 3.5 to 6 s on the 3,407 files of the benchmark's 7 days (one S3 request or more per file);
-   * these are 14.
+   * The union of the columns of {@code which} files of each partition in {@code partitions}
+   * (directories), found by Spark's own merge; when Spark cannot merge two types, by merging one
+   * source at a time with {@link #union}.
+   *
+   * <p>{@code ENDS}: the oldest and the newest file of each partition. Files written before a
+   * change of upstream's schema are older than those written after it, also within one day, so the
+   * two ends of each day show every schema a day holds unless it changed twice that day or its
+   * files were copied (their times are then the copy's). These are 14 files for 7 days, where the
+   * benchmark's 7 days have 3,407: every footer took 1.6-1.8 s more in a fresh JVM (local disk, 2
+   * cores), and is an S3 request or more per file.
+   *
+   * <p>{@code ALL}: every file, its footer read by Spark's merge, a Spark job over the files.
    */
-  static StructType of(SparkSession spark, String format, List<String> partitions) {
-    List<String> files = oldestAndNewest(spark, partitions);
+  static StructType of(SparkSession spark, String format, List<String> partitions, SchemaFiles which) {
+    List<String> days = partitions.stream().sorted().toList();
+    List<String> sources = which == SchemaFiles.ALL ? days : oldestAndNewest(spark, days);
     DataFrameReader merging = spark.read().format(format).option("mergeSchema", "true");
-    if (files.isEmpty()) {
+    if (sources.isEmpty()) {
       return merging.load(partitions.toArray(String[]::new)).schema(); // Spark's own error for no files
     }
     try {
-      return merging.load(files.toArray(String[]::new)).schema();
+      return merging.load(sources.toArray(String[]::new)).schema();
     } catch (Exception e) { // SparkException is checked, though Scala does not declare it
       if (!isTypeConflict(e)) {
         throw e;
       }
     }
     StructType merged = new StructType();
-    Map<String, String> typeFrom = new HashMap<>(); // the file that gave each column its current type
-    for (String file : files) {
-      StructType schema = merging.load(file).schema();
-      StructType before = merged;
-      try {
-        merged = union(merged, schema);
-      } catch (TypeConflict conflict) {
-        throw new JobFailure("Cannot read events: column " + conflict.column + " is " + conflict.first.sql() + " in "
-            + typeFrom.get(topLevel(conflict.column)) + " but " + conflict.second.sql() + " in " + file
-            + ", and Spark cannot read one as the other");
-      }
-      for (StructField field : merged.fields()) {
-        String name = field.name().toLowerCase(Locale.ROOT);
-        if (!typeFrom.containsKey(name) || !before.apply(before.getFieldIndex(field.name()).get()).dataType().equals(field.dataType())) {
-          typeFrom.put(name, file);
+    Map<String, String> typeFrom = new HashMap<>(); // the file or day that gave each column its current type
+    for (String source : sources) {
+      for (Map.Entry<String, StructType> read : schemas(spark, merging, source).entrySet()) {
+        StructType before = merged;
+        try {
+          merged = union(merged, read.getValue());
+        } catch (TypeConflict conflict) {
+          throw new JobFailure("Cannot read events: column " + conflict.column + " is " + conflict.first.sql() + " in "
+              + typeFrom.get(topLevel(conflict.column)) + " but " + conflict.second.sql() + " in " + read.getKey()
+              + ", and Spark cannot read one as the other");
+        }
+        for (StructField field : merged.fields()) {
+          String name = field.name().toLowerCase(Locale.ROOT);
+          if (!typeFrom.containsKey(name) || !before.apply(before.getFieldIndex(field.name()).get()).dataType().equals(field.dataType())) {
+            typeFrom.put(name, read.getKey());
+          }
         }
       }
     }
     return merged;
   }
 
-  /** Per partition, in date order, its oldest and newest data file (Spark's rule: no _ or . names). */
+  /**
+   * A file's schema, or a day's merged by Spark; when its own files' types conflict, each of its
+   * files' schemas, so that the error names two files.
+   */
+  private static Map<String, StructType> schemas(SparkSession spark, DataFrameReader merging, String source) {
+    try {
+      return Map.of(source, merging.load(source).schema());
+    } catch (Exception e) {
+      if (!isTypeConflict(e)) {
+        throw e;
+      }
+    }
+    Map<String, StructType> byFile = new LinkedHashMap<>();
+    for (FileStatus file : dataFiles(spark, source)) {
+      byFile.put(file.getPath().toString(), merging.load(file.getPath().toString()).schema());
+    }
+    return byFile;
+  }
+
+  /** Per partition, in the given order, its oldest and newest data file. */
   private static List<String> oldestAndNewest(SparkSession spark, List<String> partitions) {
     List<String> files = new ArrayList<>();
-    for (String partition : partitions.stream().sorted().toList()) {
-      Path dir = new Path(partition);
-      FileStatus[] children;
-      try {
-        children = dir.getFileSystem(spark.sparkContext().hadoopConfiguration()).listStatus(dir);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-      List<FileStatus> data = Arrays.stream(children)
-          .filter(f -> f.isFile() && !f.getPath().getName().startsWith("_") && !f.getPath().getName().startsWith("."))
-          .sorted(Comparator.comparingLong(FileStatus::getModificationTime).thenComparing(f -> f.getPath().getName()))
-          .toList();
+    for (String partition : partitions) {
+      List<FileStatus> data = dataFiles(spark, partition);
       if (!data.isEmpty()) {
         files.add(data.get(0).getPath().toString());
         if (data.size() > 1) {
@@ -109,6 +126,21 @@ final class InputSchema {
       }
     }
     return files;
+  }
+
+  /** A directory's data files (Spark's rule: no _ or . names), oldest first. */
+  private static List<FileStatus> dataFiles(SparkSession spark, String directory) {
+    Path dir = new Path(directory);
+    FileStatus[] children;
+    try {
+      children = dir.getFileSystem(spark.sparkContext().hadoopConfiguration()).listStatus(dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return Arrays.stream(children)
+        .filter(f -> f.isFile() && !f.getPath().getName().startsWith("_") && !f.getPath().getName().startsWith("."))
+        .sorted(Comparator.comparingLong(FileStatus::getModificationTime).thenComparing(f -> f.getPath().getName()))
+        .toList();
   }
 
   /**

@@ -162,6 +162,16 @@ class SettingsLoaderTest {
   }
 
   @Test
+  void theSchemaFilesAreTheEndsOfEachDayUnlessAllAreAsked() {
+    assertThat(SettingsLoader.load(Optional.empty(), List.of()).input().schemaFiles()).isEqualTo(JobSettings.SchemaFiles.ENDS);
+    assertThat(SettingsLoader.load(Optional.empty(), List.of("input.schema-files=all")).input().schemaFiles())
+        .isEqualTo(JobSettings.SchemaFiles.ALL);
+    assertThatThrownBy(() -> SettingsLoader.load(Optional.empty(), List.of("input.schema-files=every")))
+        .isInstanceOf(ConfigError.class)
+        .hasMessageStartingWith("Cannot load config: input.schema-files must be one of [ends, all], got 'every'");
+  }
+
+  @Test
   void invalidPredicateFailsWithRuleName() {
     assertThatThrownBy(
             () -> SettingsLoader.load(

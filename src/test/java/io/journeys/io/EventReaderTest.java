@@ -245,6 +245,56 @@ class EventReaderTest {
         .containsExactlyInAnyOrder("a - - 40.0", "c - - 5.0", "b google cpc 12.5");
   }
 
+  @Test
+  void aColumnOnlyAMiddleFileOfADayHasIsReadWhenEveryFilesSchemaIsAsked(@TempDir Path dir) throws Exception {
+    // Three files of one day, by time: the middle one alone has utm_source (a day restored from a
+    // copy has its files in no particular order by time). The ends of the day do not show it.
+    Path day = dir.resolve("copied/event_date=2026-03-01");
+    String[] extra = {"", ", 'google' AS utm_source", ""};
+    for (int i = 0; i < 3; i++) {
+      List<Path> before = Files.exists(day) ? parquetFiles(day) : List.of();
+      spark.sql("SELECT 'e" + i + "' AS event_id, 'v' AS visitor_id, 'page_view' AS event_name,"
+              + " TIMESTAMP'2026-03-01 10:0" + i + ":00' AS event_time" + extra[i])
+          .coalesce(1).write().mode("append").parquet(day.toString());
+      for (Path file : parquetFiles(day)) {
+        if (!before.contains(file)) {
+          Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.fromMillis(1_000_000L * (i + 1)));
+        }
+      }
+    }
+    assertThat(utmSources(dir.resolve("copied"), "ends")).containsExactlyInAnyOrder("e0 -", "e1 -", "e2 -");
+    assertThat(utmSources(dir.resolve("copied"), "all")).containsExactlyInAnyOrder("e0 -", "e1 google", "e2 -");
+  }
+
+  private List<String> utmSources(Path input, String schemaFiles) {
+    EventReader reader = new EventReader(spark,
+        SettingsLoader.load(Optional.empty(), List.of("input.path=" + input, "input.schema-files=" + schemaFiles)));
+    return reader.read(LocalDate.parse("2026-03-01"), LocalDate.parse("2026-03-01"))
+        .selectExpr("concat_ws(' ', event_id, coalesce(utm_source, '-'))").as(Encoders.STRING()).collectAsList();
+  }
+
+  @Test
+  void withEveryFilesSchemaDaysWhoseTypesNoTypeReadsBothAsFailNamingTheColumnAndTheDays(@TempDir Path dir) {
+    // As with the ends of each day, but Spark merges each day's files at once: the days are named.
+    writeRevenueOfThreeTypes(dir.resolve("clash"));
+    EventReader clash = new EventReader(spark, SettingsLoader.load(Optional.empty(),
+        List.of("input.path=" + dir.resolve("clash"), "input.schema-files=all")));
+    assertThatThrownBy(() -> clash.read(LocalDate.parse("2026-03-01"), LocalDate.parse("2026-03-03")))
+        .isInstanceOf(JobFailure.class)
+        .hasMessage("Cannot read events: column revenue is DOUBLE in file:" + dir + "/clash/event_date=2026-03-02"
+            + " but BIGINT in file:" + dir + "/clash/event_date=2026-03-03, and Spark cannot read one as the other");
+  }
+
+  /** Revenue as INT on 03-01, DOUBLE on 03-02 and BIGINT on 03-03. */
+  private void writeRevenueOfThreeTypes(Path input) {
+    String[] revenues = {"40", "12.5D", "7L"};
+    for (int day = 1; day <= 3; day++) {
+      spark.sql("SELECT 'e" + day + "' AS event_id, 'v' AS visitor_id, 'purchase' AS event_name,"
+              + " TIMESTAMP'2026-03-0" + day + " 10:00:00' AS event_time, " + revenues[day - 1] + " AS revenue")
+          .write().parquet(input.resolve("event_date=2026-03-0" + day).toString());
+    }
+  }
+
   private static List<Path> parquetFiles(Path dir) throws IOException {
     try (var files = Files.list(dir)) {
       return files.filter(f -> f.getFileName().toString().endsWith(".parquet")).toList();
@@ -256,12 +306,7 @@ class EventReaderTest {
     // INT on 03-01 and DOUBLE on 03-02 read as DOUBLE; a BIGINT on 03-03 does not (Spark's Parquet
     // readers do not read BIGINT as DOUBLE). Spark's own merge says only "Failed to merge
     // incompatible data types", without the column or the files.
-    String[] revenues = {"40", "12.5D", "7L"};
-    for (int day = 1; day <= 3; day++) {
-      spark.sql("SELECT 'e" + day + "' AS event_id, 'v' AS visitor_id, 'purchase' AS event_name,"
-              + " TIMESTAMP'2026-03-0" + day + " 10:00:00' AS event_time, " + revenues[day - 1] + " AS revenue")
-          .write().parquet(dir.resolve("clash/event_date=2026-03-0" + day).toString());
-    }
+    writeRevenueOfThreeTypes(dir.resolve("clash"));
     EventReader clash = new EventReader(spark, SettingsLoader.load(Optional.empty(), List.of("input.path=" + dir.resolve("clash"))));
     assertThatThrownBy(() -> clash.read(LocalDate.parse("2026-03-01"), LocalDate.parse("2026-03-03")))
         .isInstanceOf(JobFailure.class)
