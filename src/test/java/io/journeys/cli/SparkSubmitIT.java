@@ -34,6 +34,10 @@ class SparkSubmitIT {
   }
 
   private List<String> submitCommand(String master, String... args) {
+    return submitCommand(master, args, new String[0]);
+  }
+
+  private List<String> submitCommand(String master, String[] args, String... confs) {
     String jar = System.getProperty("journeys.jar");
     assertThat(Path.of(jar)).as("shaded jar from `mvn package`").exists();
     List<String> command = new ArrayList<>();
@@ -43,7 +47,9 @@ class SparkSubmitIT {
         "--master", master, "--class", "io.journeys.cli.JourneysCli",
         "--conf", "spark.driver.host=127.0.0.1", "--conf", "spark.driver.bindAddress=127.0.0.1",
         "--conf", "spark.ui.enabled=false", "--conf", "spark.sql.shuffle.partitions=2",
-        "--conf", "spark.executor.memory=1g", "--conf", "spark.databricks.delta.snapshotPartitions=2", jar));
+        "--conf", "spark.executor.memory=1g", "--conf", "spark.databricks.delta.snapshotPartitions=2"));
+    command.addAll(Arrays.asList(confs));
+    command.add(jar);
     command.addAll(Arrays.asList(args));
     return command;
   }
@@ -107,7 +113,9 @@ class SparkSubmitIT {
       Result generated = generating.await("generate");
       assertThat(generated.code()).as(generated.out()).isZero();
       Started distributedRun = start(Files.createDirectories(dir.resolve("cluster-driver")),
-          submitCommand(cluster.masterUrl(), concat(range, options("warehouse-cluster", "submit_cluster"))));
+          submitCommand(cluster.masterUrl(), concat(range, options("warehouse-cluster", "submit_cluster")),
+              // The worker forks executors with these options only, not with its own JVM's flags.
+              "--conf", "spark.executor.extraJavaOptions=" + System.getProperty("journeys.child.jvm.flags")));
       Result run;
       Result distributed;
       try {
