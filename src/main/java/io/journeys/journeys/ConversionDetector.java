@@ -3,6 +3,7 @@ package io.journeys.journeys;
 import static io.journeys.Columns.CONVERSION;
 import static io.journeys.Columns.KIND;
 import static io.journeys.Columns.VALUE;
+import static org.apache.spark.sql.functions.abs;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.explode;
@@ -149,7 +150,7 @@ public final class ConversionDetector {
       kind = when(rule.equalTo(i), lit(r.kind().label())).otherwise(kind);
       name = when(rule.equalTo(i), lit(r.name())).otherwise(name);
       if (r.valueExpression().isPresent()) {
-        value = when(rule.equalTo(i), expr(r.valueExpression().get()).try_cast(DataTypes.DoubleType)).otherwise(value);
+        value = when(rule.equalTo(i), amount(expr(r.valueExpression().get()).try_cast(DataTypes.DoubleType))).otherwise(value);
       }
     }
     Dataset<Row> fired = sessionized.filter(col(FIRED).isNotNull()).withColumn(FIRED, explode(col(FIRED)));
@@ -161,6 +162,15 @@ public final class ConversionDetector {
         .withColumn(CONVERSION, name)
         .withColumn(VALUE, value)
         .drop(FIRED);
+  }
+
+  /**
+   * A value that is no amount (NaN or infinite) is null, as one that does not parse: the sums count
+   * both as 0, so {@code journeys.value} and {@code conversions.value} must not show it either.
+   */
+  private static Column amount(Column value) {
+    // Spark orders NaN above every number, so NaN and the infinities fail the test.
+    return when(abs(value).lt(lit(Double.POSITIVE_INFINITY)), value);
   }
 
   /**

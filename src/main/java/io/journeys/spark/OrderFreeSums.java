@@ -17,12 +17,14 @@ import org.apache.spark.sql.types.DataTypes;
  * different in their last bits (found by hand, 2026-12-05). Each term's magnitude is cut into three
  * integers (its whole part and two 31-bit parts of its fraction, so it is kept to 2^-62), the signed
  * integers are added exactly as longs, and the three sums make one double. A NaN or infinite term, or one of
- * 2^53 or more, counts as 0, like NULL.
+ * 2^63 or more (no long holds its whole part), counts as 0, like NULL; whole parts whose sum passes 2^63
+ * fail with Spark's overflow error.
  */
 public final class OrderFreeSums {
   private static final double TWO_31 = 2147483648.0;
-  // Below 2^53 a double's whole part is a long and its fraction is exactly x - floor(x).
-  private static final double LIMIT = 9007199254740992.0;
+  // Below 2^63 a double's whole part is a long and its fraction is exactly x - floor(x) (from 2^53
+  // on, a double is a whole number and its fraction 0).
+  private static final double LIMIT = 9223372036854775808.0;
 
   private OrderFreeSums() {}
 

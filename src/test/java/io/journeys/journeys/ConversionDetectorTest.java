@@ -140,4 +140,18 @@ class ConversionDetectorTest {
         .selectExpr("concat_ws(' ', event_id, conversion)").as(org.apache.spark.sql.Encoders.STRING()).collectAsList())
         .containsExactly("a r0", "b r62", "c r63", "d r64", "f r69", "g big_purchase");
   }
+
+  @Test
+  void aValueThatIsNaNOrInfiniteIsNoAmountAndNull() {
+    Dataset<Row> purchases = new EventFixtures().event("b1", "v1", "10:00:00", "purchase")
+        .event("b2", "v1", "10:01:00", "purchase").event("b3", "v1", "10:02:00", "purchase").toDataset(spark);
+    // In place of the fixtures' 100.0: NaN, an infinity, an amount.
+    String revenues = "CASE event_id WHEN 'b1' THEN double('NaN') WHEN 'b2' THEN -double('Infinity') ELSE 25.5D END";
+    Dataset<Row> events = purchases.withColumn("revenue", org.apache.spark.sql.functions.expr(revenues));
+    ConversionDetector detector = new ConversionDetector(RULES, TouchpointDedupe.NONE);
+    assertThat(detector.conversions(sessionized(events, detector)).orderBy("event_time")
+        .selectExpr("concat_ws(' ', event_id, coalesce(cast(value AS STRING), '-'))")
+        .as(org.apache.spark.sql.Encoders.STRING()).collectAsList())
+        .containsExactly("b1 -", "b2 -", "b3 25.5");
+  }
 }

@@ -76,6 +76,16 @@ class OrderFreeSumsTest {
   }
 
   @Test
+  void termsOf2To53AndMoreAreWholeNumbersSummedExactly() {
+    // 2^53 + 2 and 2^60 are doubles; 2^53 + 2 - 2 = 2^53 and 2^60 + 2^60 = 2^61, all exact.
+    double twoTo53 = Math.scalb(1.0, 53);
+    assertThat(inOrder(List.of(twoTo53 + 2, -2.0)).agg(OrderFreeSums.sum(col("x"))).first().getDouble(0)).isEqualTo(twoTo53);
+    double twoTo60 = Math.scalb(1.0, 60);
+    assertThat(inOrder(List.of(twoTo60, 0.5, twoTo60, -0.5)).agg(OrderFreeSums.sum(col("x"))).first().getDouble(0))
+        .isEqualTo(Math.scalb(1.0, 61));
+  }
+
+  @Test
   void nullsAreLeftOutNanAndInfinityCountAsZeroAndNoValueGivesNull() {
     List<Row> rows = new ArrayList<>();
     for (Double v : new Double[] {1.5, null, Double.NaN, Double.POSITIVE_INFINITY, 2.5}) {
