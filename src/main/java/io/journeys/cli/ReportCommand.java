@@ -1,5 +1,6 @@
 package io.journeys.cli;
 
+import io.journeys.ErrorMessages;
 import io.journeys.config.JobSettings;
 import io.journeys.io.TableLocations;
 import io.journeys.report.HtmlReport;
@@ -35,8 +36,13 @@ final class ReportCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     JobSettings settings = options.settings();
     var spark = SparkSessionFactory.createWithCatalog(settings);
-    String html = new HtmlReport(spark, new TableLocations(settings.output().path(), settings.output().database()))
-        .render(date, to == null ? date : to);
+    TableLocations locations = new TableLocations(settings.output().path(), settings.output().database());
+    String html;
+    try {
+      html = new HtmlReport(spark, locations).render(date, to == null ? date : to);
+    } catch (Exception e) { // also Hadoop's IOException, undeclared through Scala: name the setting that gave the path
+      throw new JobFailure("Cannot read the tables under output.path " + locations.root() + ": " + ErrorMessages.reason(e), e);
+    }
     if (out.getParent() != null) {
       Files.createDirectories(out.getParent());
     }

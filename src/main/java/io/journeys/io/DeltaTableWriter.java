@@ -223,7 +223,13 @@ public final class DeltaTableWriter {
    */
   public void registerExisting() {
     for (OutputTable table : OutputTable.values()) {
-      if (DeltaPaths.isDeltaTable(spark, locations.path(table))) {
+      boolean exists;
+      try {
+        exists = DeltaPaths.isDeltaTable(spark, locations.path(table));
+      } catch (Exception e) { // Hadoop's IOException comes through Scala undeclared; name the setting too
+        throw new JobFailure("Cannot open the tables under output.path " + locations.root() + ": " + ErrorMessages.reason(e), e);
+      }
+      if (exists) {
         ensureTable(table, false);
       }
     }

@@ -101,6 +101,26 @@ class JourneysCliTest {
   }
 
   @Test
+  void anOutputPathNoFileSystemServesIsNamedBySqlAndReport(@TempDir Path dir) {
+    String[] store = {"--set", "output.path=nosuch://bucket/wh", "--set", "output.database=cli_nosuch"};
+    Result sql = run(concat(new String[] {"sql", "SELECT 1"}, store));
+    assertThat(sql.code()).isEqualTo(1);
+    assertThat(sql.err().strip()).isEqualTo(
+        "journeys: Cannot open the tables under output.path nosuch://bucket/wh: No FileSystem for scheme \"nosuch\"");
+    Result report = run(concat(new String[] {"report", "--date", "2026-01-01", "--out", dir.resolve("r.html").toString()}, store));
+    assertThat(report.code()).isEqualTo(1);
+    assertThat(report.err().strip()).isEqualTo(
+        "journeys: Cannot read the tables under output.path nosuch://bucket/wh: No FileSystem for scheme \"nosuch\"");
+    assertThat(dir.resolve("r.html")).doesNotExist();
+  }
+
+  private static String[] concat(String[] a, String[] b) {
+    String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, all, a.length, b.length);
+    return all;
+  }
+
+  @Test
   void verbosePrintsTheStackTrace() {
     Result r = run("check-config", "--verbose", "--set", "sessions.timeot=10m");
     assertThat(r.code()).isEqualTo(1);
