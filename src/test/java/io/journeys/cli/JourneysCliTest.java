@@ -102,22 +102,17 @@ class JourneysCliTest {
 
   @Test
   void anOutputPathNoFileSystemServesIsNamedBySqlAndReport(@TempDir Path dir) {
-    String[] store = {"--set", "output.path=nosuch://bucket/wh", "--set", "output.database=cli_nosuch"};
-    Result sql = run(concat(new String[] {"sql", "SELECT 1"}, store));
+    String store = "output.path=nosuch://bucket/wh";
+    Result sql = run("sql", "SELECT 1", "--set", store, "--set", "output.database=cli_nosuch");
     assertThat(sql.code()).isEqualTo(1);
     assertThat(sql.err().strip()).isEqualTo(
         "journeys: Cannot open the tables under output.path nosuch://bucket/wh: No FileSystem for scheme \"nosuch\"");
-    Result report = run(concat(new String[] {"report", "--date", "2026-01-01", "--out", dir.resolve("r.html").toString()}, store));
+    Result report = run("report", "--date", "2026-01-01", "--out", dir.resolve("r.html").toString(), "--set", store,
+        "--set", "output.database=cli_nosuch");
     assertThat(report.code()).isEqualTo(1);
     assertThat(report.err().strip()).isEqualTo(
         "journeys: Cannot read the tables under output.path nosuch://bucket/wh: No FileSystem for scheme \"nosuch\"");
     assertThat(dir.resolve("r.html")).doesNotExist();
-  }
-
-  private static String[] concat(String[] a, String[] b) {
-    String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
-    System.arraycopy(b, 0, all, a.length, b.length);
-    return all;
   }
 
   @Test
