@@ -15,15 +15,22 @@ import java.util.Map;
 import java.util.Optional;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.Path;
+import org.apache.parquet.hadoop.Footer;
 import org.apache.spark.SparkThrowable;
 import org.apache.spark.sql.DataFrameReader;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.execution.datasources.parquet.ParquetFileFormat;
+import org.apache.spark.sql.execution.datasources.parquet.ParquetFileFormat$;
+import org.apache.spark.sql.execution.datasources.parquet.ParquetToSparkSchemaConverter;
+import org.apache.spark.sql.internal.SQLConf;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.MapType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import scala.collection.immutable.Seq;
+import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * The columns of an input's files over the partitions a run reads: every column any file has.
@@ -56,10 +63,22 @@ final class InputSchema {
    * cores), and is an S3 request or more per file.
    *
    * <p>{@code ALL}: every file, its footer read by Spark's merge, a Spark job over the files.
+   *
+   * <p>The ends of Parquet days are read on the driver, a few threads at a time, as Spark's merge
+   * reads them in its tasks: where two files' types differ, that merge's failed task logged an ERROR
+   * and a WARN with stack traces on every run that then read them at the wider type (the same time
+   * either way, on the benchmark's 7 days).
    */
   static StructType of(SparkSession spark, String format, List<String> partitions, SchemaFiles which) {
     List<String> days = partitions.stream().sorted().toList();
-    List<String> sources = which == SchemaFiles.ALL ? days : oldestAndNewest(spark, days);
+    List<FileStatus> ends = which == SchemaFiles.ALL ? List.of() : oldestAndNewest(spark, days);
+    if (!ends.isEmpty() && format.equalsIgnoreCase("parquet")) {
+      StructType read = parquetFooters(spark, ends);
+      if (read.fields().length > 0) {
+        return read;
+      } // every end a corrupt file that spark.sql.files.ignoreCorruptFiles skips: Spark's merge decides
+    }
+    List<String> sources = which == SchemaFiles.ALL ? days : ends.stream().map(f -> f.getPath().toString()).toList();
     DataFrameReader merging = spark.read().format(format).option("mergeSchema", "true");
     if (sources.isEmpty()) {
       return merging.load(partitions.toArray(String[]::new)).schema(); // Spark's own error for no files
@@ -71,27 +90,50 @@ final class InputSchema {
         throw e;
       }
     }
-    StructType merged = new StructType();
-    Map<String, String> typeFrom = new HashMap<>(); // the file or day that gave each column its current type
+    NamedUnion merged = new NamedUnion();
     for (String source : sources) {
-      for (Map.Entry<String, StructType> read : schemas(spark, merging, source).entrySet()) {
-        StructType before = merged;
-        try {
-          merged = union(merged, read.getValue());
-        } catch (TypeConflict conflict) {
-          throw new JobFailure("Cannot read events: column " + conflict.column + " is " + conflict.first.sql() + " in "
-              + typeFrom.get(topLevel(conflict.column)) + " but " + conflict.second.sql() + " in " + read.getKey()
-              + ", and Spark cannot read one as the other");
-        }
-        for (StructField field : merged.fields()) {
-          String name = field.name().toLowerCase(Locale.ROOT);
-          if (!typeFrom.containsKey(name) || !before.apply(before.getFieldIndex(field.name()).get()).dataType().equals(field.dataType())) {
-            typeFrom.put(name, read.getKey());
-          }
+      schemas(spark, merging, source).forEach(merged::add);
+    }
+    return merged.schema;
+  }
+
+  /**
+   * The union of the files' footers, each read as Spark's merge reads it (Spark's own schema kept
+   * in the footer, else the Parquet types converted under the session's settings).
+   */
+  private static StructType parquetFooters(SparkSession spark, List<FileStatus> files) {
+    SQLConf conf = spark.sessionState().conf();
+    Seq<Footer> footers = ParquetFileFormat$.MODULE$.readParquetFootersInParallel(
+        spark.sessionState().newHadoopConf(), CollectionConverters.asScala(files).toSeq(), conf.ignoreCorruptFiles());
+    ParquetToSparkSchemaConverter converter = new ParquetToSparkSchemaConverter(conf);
+    NamedUnion merged = new NamedUnion();
+    for (Footer footer : CollectionConverters.asJava(footers)) {
+      merged.add(footer.getFile().toString(), ParquetFileFormat.readSchemaFromFooter(footer, converter));
+    }
+    return merged.schema;
+  }
+
+  /** A {@link #union} of sources in order, a conflict naming the two sources whose types clash. */
+  private static final class NamedUnion {
+    private StructType schema = new StructType();
+    private final Map<String, String> typeFrom = new HashMap<>(); // the source that gave each column its current type
+
+    void add(String source, StructType read) {
+      StructType before = schema;
+      try {
+        schema = union(schema, read);
+      } catch (TypeConflict conflict) {
+        throw new JobFailure("Cannot read events: column " + conflict.column + " is " + conflict.first.sql() + " in "
+            + typeFrom.get(topLevel(conflict.column)) + " but " + conflict.second.sql() + " in " + source
+            + ", and Spark cannot read one as the other");
+      }
+      for (StructField field : schema.fields()) {
+        String name = field.name().toLowerCase(Locale.ROOT);
+        if (!typeFrom.containsKey(name) || !before.apply(before.getFieldIndex(field.name()).get()).dataType().equals(field.dataType())) {
+          typeFrom.put(name, source);
         }
       }
     }
-    return merged;
   }
 
   /**
@@ -114,14 +156,14 @@ final class InputSchema {
   }
 
   /** Per partition, in the given order, its oldest and newest data file. */
-  private static List<String> oldestAndNewest(SparkSession spark, List<String> partitions) {
-    List<String> files = new ArrayList<>();
+  private static List<FileStatus> oldestAndNewest(SparkSession spark, List<String> partitions) {
+    List<FileStatus> files = new ArrayList<>();
     for (String partition : partitions) {
       List<FileStatus> data = dataFiles(spark, partition);
       if (!data.isEmpty()) {
-        files.add(data.get(0).getPath().toString());
+        files.add(data.get(0));
         if (data.size() > 1) {
-          files.add(data.get(data.size() - 1).getPath().toString());
+          files.add(data.get(data.size() - 1));
         }
       }
     }
