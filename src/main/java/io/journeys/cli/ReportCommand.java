@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -34,6 +35,9 @@ final class ReportCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    if (to != null && to.isBefore(date)) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--to " + to + " is before --date " + date);
+    }
     JobSettings settings = options.settings();
     var spark = SparkSessionFactory.createWithCatalog(settings);
     TableLocations locations = new TableLocations(settings.output().path(), settings.output().database());

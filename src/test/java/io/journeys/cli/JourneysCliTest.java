@@ -157,11 +157,18 @@ class JourneysCliTest {
   }
 
   @Test
-  void aRangeThatEndsBeforeItStartsIsAUsageError() {
+  void aRangeThatEndsBeforeItStartsIsAUsageErrorOfRunAndOfReport(@TempDir Path dir) {
     Result r = run("run", "--date", "2026-04-03", "--to", "2026-04-01");
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.err().lines().toList()).singleElement().asString()
         .isEqualTo("journeys: --to 2026-04-01 is before --date 2026-04-03 (try 'journeys run --help')");
+    // report used to go on, reading the tables for no date at all.
+    Path out = dir.resolve("report.html");
+    Result report = run("report", "--date", "2026-04-03", "--to", "2026-04-01", "--out", out.toString());
+    assertThat(report.code()).isEqualTo(2);
+    assertThat(report.err().lines().toList()).singleElement().asString()
+        .isEqualTo("journeys: --to 2026-04-01 is before --date 2026-04-03 (try 'journeys report --help')");
+    assertThat(out).doesNotExist();
   }
 
   @Test
