@@ -165,13 +165,17 @@ public final class ConversionDetector {
   }
 
   /**
-   * A value that is no amount (NaN or infinite) is null, as one that does not parse: the sums count
-   * both as 0, so {@code journeys.value} and {@code conversions.value} must not show it either.
+   * A value that is no amount (NaN, infinite, or of 2^53 or more, where a double holds no cents and
+   * two such values could overflow the exact sums' long and stop the run) is null, as one that does
+   * not parse, so {@code journeys.value} and {@code conversions.value} agree with the sums.
    */
   private static Column amount(Column value) {
     // Spark orders NaN above every number, so NaN and the infinities fail the test.
-    return when(abs(value).lt(lit(Double.POSITIVE_INFINITY)), value);
+    return when(abs(value).lt(lit(MAX_AMOUNT)), value);
   }
+
+  /** 2^53: below it every whole number is a double. */
+  private static final double MAX_AMOUNT = 9007199254740992.0;
 
   /**
    * Micro rules that count matches within the session: count rules, per-journey rules, and all with

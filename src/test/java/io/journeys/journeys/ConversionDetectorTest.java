@@ -142,16 +142,19 @@ class ConversionDetectorTest {
   }
 
   @Test
-  void aValueThatIsNaNOrInfiniteIsNoAmountAndNull() {
+  void aValueThatIsNaNInfiniteOrOf2To53OrMoreIsNoAmountAndNull() {
     Dataset<Row> purchases = new EventFixtures().event("b1", "v1", "10:00:00", "purchase")
-        .event("b2", "v1", "10:01:00", "purchase").event("b3", "v1", "10:02:00", "purchase").toDataset(spark);
-    // In place of the fixtures' 100.0: NaN, an infinity, an amount.
-    String revenues = "CASE event_id WHEN 'b1' THEN double('NaN') WHEN 'b2' THEN -double('Infinity') ELSE 25.5D END";
+        .event("b2", "v1", "10:01:00", "purchase").event("b3", "v1", "10:02:00", "purchase")
+        .event("b4", "v1", "10:03:00", "purchase").event("b5", "v1", "10:04:00", "purchase").toDataset(spark);
+    // In place of the fixtures' 100.0: NaN, an infinity, an amount, 2^53 = 9007199254740992 and
+    // -(2^53 - 1). Two values of 5e18 overflowed the sums' long and stopped a run (a black-box test).
+    String revenues = "CASE event_id WHEN 'b1' THEN double('NaN') WHEN 'b2' THEN -double('Infinity') WHEN 'b3' THEN 25.5D"
+        + " WHEN 'b4' THEN 9007199254740992D ELSE -9007199254740991D END";
     Dataset<Row> events = purchases.withColumn("revenue", org.apache.spark.sql.functions.expr(revenues));
     ConversionDetector detector = new ConversionDetector(RULES, TouchpointDedupe.NONE);
     assertThat(detector.conversions(sessionized(events, detector)).orderBy("event_time")
         .selectExpr("concat_ws(' ', event_id, coalesce(cast(value AS STRING), '-'))")
         .as(org.apache.spark.sql.Encoders.STRING()).collectAsList())
-        .containsExactly("b1 -", "b2 -", "b3 25.5");
+        .containsExactly("b1 -", "b2 -", "b3 25.5", "b4 -", "b5 -9.007199254740991E15");
   }
 }
