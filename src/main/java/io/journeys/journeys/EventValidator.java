@@ -6,11 +6,13 @@ import static io.journeys.Columns.EVENT_NAME;
 import static io.journeys.Columns.EVENT_TIME;
 import static io.journeys.Columns.RAW;
 import static io.journeys.Columns.REASON;
+import static io.journeys.Columns.USER_ID;
 import static io.journeys.Columns.VISITOR_ID;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.date_sub;
+import static org.apache.spark.sql.functions.datediff;
 import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.timestamp_seconds;
 import static org.apache.spark.sql.functions.to_json;
 import static org.apache.spark.sql.functions.trim;
@@ -29,7 +31,7 @@ import org.apache.spark.sql.Row;
 
 /**
  * Row-level validation (SPEC §2): gives every event a quarantine {@code reason} (null when valid)
- * and, for rejected rows only, the input row as JSON in {@code raw}. The first failing check wins,
+ * and, for rejected rows only, the input row as JSON in {@code raw}; a blank {@code user_id} becomes null. The first failing check wins,
  * in the order of {@link #REASONS}. Bad rows never stop the run and are never silently dropped.
  */
 public final class EventValidator {
@@ -50,7 +52,10 @@ public final class EventValidator {
   private final Timestamp latestByClock;
   private final long toleranceSeconds;
   private final Timestamp earliestAllowed;
+  private static final String DAYS_AFTER_PARTITION = "_days_after_partition";
+
   private final int lateDays;
+  private final int readBack;
   private final ZoneId zone;
 
   /**
@@ -62,50 +67,61 @@ public final class EventValidator {
    * <p>An event has arrived too late when its date (in {@code zone}) is before its input
    * partition's date minus {@code lateDays}: no run that reads that partition for its own dates
    * rewrites the event's date, so without this reason it would be counted as read and valid and
-   * land in no table. A property of the row, so every run that reads it agrees.
+   * land in no table. Its mirror is future-dated too: an event dated more than {@code readBack}
+   * days after its partition's date, the last date a run reading that partition writes (a device
+   * clock days ahead, read in a backfill, whose clock is later still). Both are properties of the
+   * row, so every run that reads it agrees.
    *
    * @param now the run's wall clock
+   * @param readBack how many days before the first date it writes a run reads partitions from
    */
-  public EventValidator(Instant now, Duration futureTolerance, Instant minEventTime, int lateDays, ZoneId zone) {
+  public EventValidator(Instant now, Duration futureTolerance, Instant minEventTime, int lateDays, int readBack,
+      ZoneId zone) {
     this.latestByClock = Timestamp.from(now.plus(futureTolerance));
     this.toleranceSeconds = futureTolerance.toSeconds();
     this.earliestAllowed = Timestamp.from(minEventTime);
     this.lateDays = lateDays;
+    this.readBack = readBack;
     this.zone = zone;
   }
 
   /** Adds {@code reason} and {@code raw}; drops the carried input row. */
   public Dataset<Row> validate(Dataset<Row> events) {
+    List<String> columns = java.util.Arrays.asList(events.columns());
     // Without the raw text (a timestamp input column), a missing time is a null one.
-    Column missingTime = java.util.Arrays.asList(events.columns()).contains(EventReader.EVENT_TIME_RAW)
+    Column missingTime = columns.contains(EventReader.EVENT_TIME_RAW)
         ? blank(EventReader.EVENT_TIME_RAW)
         : col(EVENT_TIME).isNull();
+    // The event's date less its partition's, once a row for both checks (the zone conversion is a
+    // row's dearest check); without a partition date (no input layout of the job's) none.
+    boolean partitioned = columns.contains(EVENT_DATE);
+    Column daysAfterPartition = partitioned ? col(DAYS_AFTER_PARTITION) : lit(null).cast("int");
     Column reason =
         when(blank(EVENT_ID), lit(MISSING_EVENT_ID))
             .when(blank(VISITOR_ID), lit(MISSING_VISITOR_ID))
             .when(missingTime, lit(MISSING_EVENT_TIME))
             .when(col(EVENT_TIME).isNull(), lit(UNPARSEABLE_EVENT_TIME))
-            .when(col(EVENT_TIME).gt(latestAllowed(events)), lit(FUTURE_EVENT_TIME))
+            .when(col(EVENT_TIME).gt(latestAllowed(partitioned)).or(daysAfterPartition.gt(readBack)), lit(FUTURE_EVENT_TIME))
             .when(col(EVENT_TIME).lt(lit(earliestAllowed)), lit(TOO_OLD_EVENT_TIME))
-            .when(arrivedTooLate(events), lit(ARRIVED_TOO_LATE))
+            .when(daysAfterPartition.lt(-lateDays), lit(ARRIVED_TOO_LATE))
             .when(blank(EVENT_NAME), lit(MISSING_EVENT_NAME));
-    return events
+    Dataset<Row> dated = partitioned
+        ? events.withColumn(DAYS_AFTER_PARTITION, datediff(ReportingDate.of(col(EVENT_TIME), zone), col(EVENT_DATE)))
+        : events;
+    // A blank user_id is no user: exports write "" for a visitor not logged in, and as an id it
+    // stitched every such device into one user.
+    Dataset<Row> users = columns.contains(USER_ID)
+        ? dated.withColumn(USER_ID, when(not(blank(USER_ID)), col(USER_ID)))
+        : dated;
+    return users
         .withColumn(REASON, reason)
         .withColumn(RAW, when(col(REASON).isNotNull(), to_json(col(EventReader.INPUT_ROW))))
-        .drop(EventReader.INPUT_ROW);
-  }
-
-  /** See the constructor; without a partition date (no input layout of the job's) never. */
-  private Column arrivedTooLate(Dataset<Row> events) {
-    if (!java.util.Arrays.asList(events.columns()).contains(EVENT_DATE)) {
-      return lit(false);
-    }
-    return ReportingDate.of(col(EVENT_TIME), zone).lt(date_sub(col(EVENT_DATE), lateDays));
+        .drop(EventReader.INPUT_ROW, DAYS_AFTER_PARTITION);
   }
 
   /** The latest event time a row may have: see the constructor. */
-  private Column latestAllowed(Dataset<Row> events) {
-    if (!java.util.Arrays.asList(events.columns()).contains(EVENT_DATE)) {
+  private Column latestAllowed(boolean partitioned) {
+    if (!partitioned) {
       return lit(latestByClock);
     }
     // Days since 1970 to seconds: the end of the partition's UTC day whatever the session's zone.

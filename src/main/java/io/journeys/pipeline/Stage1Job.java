@@ -100,7 +100,7 @@ public final class Stage1Job {
 
     EventValidator validator =
         new EventValidator(now, settings.input().futureTolerance(), settings.input().minEventTime(),
-            settings.input().lateDays(), settings.reportingTimezone());
+            settings.input().lateDays(), readBack, settings.reportingTimezone());
     try {
       DuplicateHorizon horizon =
           new DuplicateHorizon(to, settings.input().lateDays(), readBack, settings.reportingTimezone());

@@ -18,12 +18,14 @@ class EventValidatorTest {
   // at the run's clock): 2026-03-11 00:59 is fine, 01:01 is future. A row of a partition after the
   // clock (a machine whose clock is behind the data): up to its own day's end + 1h.
   private final EventValidator validator = new EventValidator(Instant.parse("2026-03-11T00:00:00Z"),
-      Duration.ofHours(1), Instant.parse("2000-01-01T00:00:00Z"), 2, ZoneOffset.UTC);
+      Duration.ofHours(1), Instant.parse("2000-01-01T00:00:00Z"), 2, 3, ZoneOffset.UTC);
 
   /** Each event's reason (or valid) when it sits in the partition of its row. */
   private List<String> lateness(int lateDays, String zone, String rows) {
+    // As a run reads: late-days + 1 partitions before its first date, + 2 outside UTC.
+    int readBack = zone.equals("UTC") ? lateDays + 1 : lateDays + 2;
     EventValidator late = new EventValidator(Instant.parse("2026-03-20T00:00:00Z"), Duration.ofHours(1),
-        Instant.parse("2000-01-01T00:00:00Z"), lateDays, ZoneId.of(zone));
+        Instant.parse("2000-01-01T00:00:00Z"), lateDays, readBack, ZoneId.of(zone));
     var events = spark.sql("SELECT event_id, CAST(t AS TIMESTAMP) AS event_time, t AS event_time_raw, 'v' AS visitor_id,"
         + " 'page_view' AS event_name, CAST(p AS DATE) AS event_date, struct(event_id) AS input_row FROM VALUES " + rows
         + " AS r(event_id, t, p)");
@@ -32,22 +34,40 @@ class EventValidatorTest {
   }
 
   @Test
-  void anEventStoredMoreThanLateDaysAfterItsDateArrivedTooLate() {
-    // Times are UTC. With two late days a partition's runs rewrite its date and the two before:
-    // 03-10 23:59 in partition 03-12 is two days late and kept, 03-09 23:59 is three and too late.
+  void anEventDatedOutsideTheDatesItsPartitionsRunsWriteIsQuarantined() {
+    // The run's clock (03-20) is later than all of them, as in a backfill. Times are UTC. With two
+    // late days the runs reading partition 03-12 are those of 03-12 to 03-15 (each reads three days
+    // back), and they write 03-10 to 03-15: 03-10 23:59 is kept, 03-09 23:59 arrived too late;
+    // 03-15 23:59 is placed by the last of them, 03-16 00:00 by none (future-dated).
     assertThat(lateness(2, "UTC", "('a', '2026-03-10 23:59:00', '2026-03-12'), ('b', '2026-03-09 23:59:00', '2026-03-12'),"
-        + " ('c', '2026-03-12 00:00:00', '2026-03-12'), ('d', '2026-03-13 08:00:00', '2026-03-12')"))
-        .containsExactlyInAnyOrder("a=valid", "b=arrived_too_late", "c=valid", "d=valid");
-    // The date is the local one. New York, one late day: 03-11 03:00 UTC is 03-10 23:00 there, a
-    // day before partition 03-11 (kept) and two before 03-12 (too late).
+        + " ('c', '2026-03-12 00:00:00', '2026-03-12'), ('d', '2026-03-13 08:00:00', '2026-03-12'),"
+        + " ('i', '2026-03-15 23:59:00', '2026-03-12'), ('j', '2026-03-16 00:00:00', '2026-03-12')"))
+        .containsExactlyInAnyOrder("a=valid", "b=arrived_too_late", "c=valid", "d=valid", "i=valid", "j=future_event_time");
+    // The date is the local one. New York, one late day, so three days back: 03-11 03:00 UTC is
+    // 03-10 23:00 there, a day before partition 03-11 (kept) and two before 03-12 (too late);
+    // (EDT from 03-08) 03-12 03:59 UTC is 03-11 23:59 there, three days after partition 03-08
+    // (kept), 03-12 04:00 UTC is 03-12 00:00 there, four (future-dated).
     assertThat(lateness(1, "America/New_York",
-        "('e', '2026-03-11 03:00:00', '2026-03-11'), ('f', '2026-03-11 03:00:00', '2026-03-12')"))
-        .containsExactlyInAnyOrder("e=valid", "f=arrived_too_late");
+        "('e', '2026-03-11 03:00:00', '2026-03-11'), ('f', '2026-03-11 03:00:00', '2026-03-12'),"
+        + " ('k', '2026-03-12 03:59:00', '2026-03-08'), ('l', '2026-03-12 04:00:00', '2026-03-08')"))
+        .containsExactlyInAnyOrder("e=valid", "f=arrived_too_late", "k=valid", "l=future_event_time");
     // Tokyo, no late day: 03-10 16:00 UTC is 03-11 01:00 there, after its partition 03-10 (kept);
     // 03-09 14:00 UTC is 03-09 23:00 there, a day before partition 03-10 (too late).
     assertThat(lateness(0, "Asia/Tokyo",
         "('g', '2026-03-10 16:00:00', '2026-03-10'), ('h', '2026-03-09 14:00:00', '2026-03-10')"))
         .containsExactlyInAnyOrder("g=valid", "h=arrived_too_late");
+  }
+
+  @Test
+  void aBlankUserIdIsNoUser() {
+    // Exports write "" for a visitor not logged in; as an id it made every such device one user.
+    var rows = spark.sql("SELECT * FROM VALUES ('e1', CAST(NULL AS STRING)), ('e2', ''), ('e3', '   '), ('e4', ' u'),"
+            + " ('e5', 'u') AS t(event_id, user_id)")
+        .selectExpr("event_id", "TIMESTAMP'2026-03-10 10:00:00' AS event_time", "'x' AS event_time_raw", "'v' AS visitor_id",
+            "user_id", "'page_view' AS event_name", "struct(event_id) AS input_row");
+    assertThat(validator.validate(rows).selectExpr("concat(event_id, '=', coalesce(concat('[', user_id, ']'), 'null'))")
+            .as(Encoders.STRING()).collectAsList())
+        .containsExactlyInAnyOrder("e1=null", "e2=null", "e3=null", "e4=[ u]", "e5=[u]");
   }
 
   @Test
