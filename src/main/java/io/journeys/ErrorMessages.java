@@ -18,8 +18,9 @@ public final class ErrorMessages {
   /**
    * The first line of the first message in {@code error}'s cause chain that says what went wrong:
    * wrappers are skipped, a failed Spark job ("Job aborted due to stage failure: ... Exception
-   * thrown in awaitResult:") and any message that only announces its cause (blank, or ending in a
-   * colon, as "Error while instantiating '...HiveSessionStateBuilder':" does).
+   * thrown in awaitResult:"), a failed write task ("[TASK_WRITE_FAILED] Task failed while writing
+   * rows to …": the caller names the table) and any message that only announces its cause (blank,
+   * or ending in a colon, as "Error while instantiating '...HiveSessionStateBuilder':" does).
    */
   public static String reason(Throwable error) {
     Throwable t = error;
@@ -31,6 +32,7 @@ public final class ErrorMessages {
 
   private static boolean isWrapper(Throwable t) {
     String line = t.getMessage() == null ? "" : firstLine(t.getMessage());
-    return line.equals("unknown error") || line.endsWith(":") || line.startsWith("Job aborted due to stage failure");
+    return line.equals("unknown error") || line.endsWith(":") || line.startsWith("Job aborted due to stage failure")
+        || line.startsWith("[TASK_WRITE_FAILED]");
   }
 }
