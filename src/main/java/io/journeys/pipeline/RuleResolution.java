@@ -9,12 +9,26 @@ import io.journeys.config.ConversionRule;
 import io.journeys.config.JobSettings;
 import io.journeys.journeys.ChannelClassifier;
 import java.util.List;
+import java.util.Optional;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.expressions.Expression;
+import org.apache.spark.sql.catalyst.plans.logical.Aggregate;
+import org.apache.spark.sql.catalyst.plans.logical.Generate;
+import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
+import org.apache.spark.sql.catalyst.plans.logical.Project;
+import org.apache.spark.sql.catalyst.plans.logical.Window;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * Every configured rule's predicate and value must resolve against the logical event columns:
- * an unknown column or function, or a value of the wrong type, fails naming the rule. The same
+ * an unknown column or function, or a value of the wrong type, fails naming the rule; so does a
+ * predicate that is no BOOLEAN, and a predicate or value that is not one value of each event (an
+ * aggregate, window or generator function) or not deterministic (a rerun must give the same rows).
+ * Spark's analyzer accepted {@code count(*) > 1} and {@code page_url} as predicates, and the run
+ * failed on them later without naming the rule (found by a black-box test). The same
  * check serves {@code run}, on the mapped events before any write, and {@code check-config}, on
  * no events at all, so that a config the one accepts the other does not refuse.
  */
@@ -27,31 +41,78 @@ public final class RuleResolution {
    * otherwise offer among its suggestions for a misspelt name.
    */
   public static void check(Dataset<Row> events, JobSettings settings) {
+    int eventsOwn = wholeSetNodes(events.queryExecution().analyzed());
     for (ConversionRule rule : settings.allRules()) {
+      Optional<String> problem;
+      Exception cause = null;
       try {
-        events.select(expr(rule.when())).schema();
+        problem = problem(events.select(expr(rule.when())), eventsOwn, DataTypes.BooleanType);
       } catch (Exception e) { // Spark's AnalysisException is checked
-        throw new JobFailure("Cannot evaluate conversion rule '" + rule.name() + "': " + ErrorMessages.reason(e)
-            + where(rule.whenOrigin()), e);
+        problem = Optional.of(ErrorMessages.reason(e));
+        cause = e;
+      }
+      if (problem.isPresent()) {
+        throw new JobFailure("Cannot evaluate conversion rule '" + rule.name() + "': " + problem.get() + where(rule.whenOrigin()),
+            cause);
       }
       if (rule.valueExpression().isPresent()) {
         try {
-          events.select(expr(rule.valueExpression().get())).schema();
+          problem = problem(events.select(expr(rule.valueExpression().get())), eventsOwn, null);
         } catch (Exception e) { // Spark's AnalysisException is checked
-          throw new JobFailure("Cannot evaluate the value of conversion rule '" + rule.name() + "': "
-              + ErrorMessages.reason(e) + where(rule.valueOrigin()), e);
+          problem = Optional.of(ErrorMessages.reason(e));
+          cause = e;
+        }
+        if (problem.isPresent()) {
+          throw new JobFailure("Cannot evaluate the value of conversion rule '" + rule.name() + "': " + problem.get()
+              + where(rule.valueOrigin()), cause);
         }
       }
     }
     for (ChannelRule rule : settings.channelRules()) {
+      Optional<String> problem;
+      Exception cause = null;
       try {
         // With the hosts the classifier adds for its rules.
-        new ChannelClassifier(List.of(rule), settings.defaultChannel()).classify(events).schema();
+        Dataset<Row> classified = new ChannelClassifier(List.of(rule), settings.defaultChannel()).classify(events);
+        problem = wholeSetNodes(classified.queryExecution().analyzed()) > eventsOwn ? Optional.of(NOT_PER_EVENT) : Optional.empty();
       } catch (Exception e) { // Spark's AnalysisException is checked
-        throw new JobFailure(
-            "Cannot evaluate channel rule '" + rule.name() + "': " + ErrorMessages.reason(e) + where(rule.origin()), e);
+        problem = Optional.of(ErrorMessages.reason(e));
+        cause = e;
+      }
+      if (problem.isPresent()) {
+        throw new JobFailure("Cannot evaluate channel rule '" + rule.name() + "': " + problem.get() + where(rule.origin()), cause);
       }
     }
+  }
+
+  private static final String NOT_PER_EVENT = "it is not one value of each event (an aggregate, window or generator function)";
+
+  /**
+   * What is wrong with {@code selected}, one expression over the events: not a value of each event,
+   * not of {@code type} (when given), or not deterministic. Analysis errors are thrown.
+   */
+  private static Optional<String> problem(Dataset<Row> selected, int eventsOwn, DataType type) {
+    LogicalPlan plan = selected.queryExecution().analyzed();
+    if (wholeSetNodes(plan) > eventsOwn || !(plan instanceof Project project)) {
+      return Optional.of(NOT_PER_EVENT);
+    }
+    DataType actual = selected.schema().fields()[0].dataType();
+    if (type != null && !actual.equals(type)) {
+      return Optional.of("it gives " + actual.sql() + ", not a condition (" + type.sql() + ")");
+    }
+    if (!((Expression) project.projectList().head()).deterministic()) {
+      return Optional.of("it is not deterministic, so a rerun would not give the same rows");
+    }
+    return Optional.empty();
+  }
+
+  /** Aggregates, windows and generators in {@code plan}: a value of each event adds none. */
+  private static int wholeSetNodes(LogicalPlan plan) {
+    int own = plan instanceof Aggregate || plan instanceof Window || plan instanceof Generate ? 1 : 0;
+    for (LogicalPlan child : CollectionConverters.asJava(plan.children())) {
+      own += wholeSetNodes(child);
+    }
+    return own;
   }
 
   /** Where the expression was set, as the config's syntax errors say it. */

@@ -51,6 +51,26 @@ class JourneysCliTest {
     assertThat(function.code()).isEqualTo(1);
     assertThat(function.err().strip().lines()).singleElement().asString()
         .startsWith("journeys: Cannot evaluate channel rule 'Social': ").contains("is_social");
+    // Spark's analyzer resolves these, and run failed on them later without naming the rule: an
+    // aggregate, a text where a condition belongs, a value drawn at random, and a value summed
+    // over all events.
+    String[][] refused = {
+        {"conversions.micro=[{name = agg, when = \"count(*) > 1\"}]",
+            "journeys: Cannot evaluate conversion rule 'agg': it is not one value of each event"
+                + " (an aggregate, window or generator function) (--set conversions.micro: 1)"},
+        {"conversions.micro=[{name = text, when = \"page_url\"}]",
+            "journeys: Cannot evaluate conversion rule 'text': it gives STRING, not a condition (BOOLEAN) (--set conversions.micro: 1)"},
+        {"conversions.micro=[{name = coin, when = \"rand() > 0.5\"}]",
+            "journeys: Cannot evaluate conversion rule 'coin': it is not deterministic, so a rerun would not give the same rows"
+                + " (--set conversions.micro: 1)"},
+        {"conversions.macro=[{name = all, when = \"event_name = 'purchase'\", value = \"sum(revenue)\"}]",
+            "journeys: Cannot evaluate the value of conversion rule 'all': it is not one value of each event"
+                + " (an aggregate, window or generator function) (--set conversions.macro: 1)"}};
+    for (String[] rule : refused) {
+      Result r = run("check-config", "--set", "funnels=[]", "--set", rule[0]);
+      assertThat(r.code()).as(rule[0]).isEqualTo(1);
+      assertThat(r.err().strip().lines()).as(rule[0]).singleElement().asString().isEqualTo(rule[1]);
+    }
     // A rule over a logical column, a map key and a higher-order function is fine.
     Result fine = run("check-config", "--set", "funnels=[]", "--set", "conversions.micro=[{name = pro, when = "
         + "\"properties['plan'] = 'pro' AND exists(split(page_url, '/'), p -> p = 'pricing')\"}]");
