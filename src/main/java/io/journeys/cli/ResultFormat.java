@@ -96,7 +96,7 @@ enum ResultFormat {
         named[i] = col(positional[i]).as(fields[i].name());
       }
       Iterator<String> it = result.toDF(positional)
-          .select(to_json(struct(named), Map.of("ignoreNullFields", "false")))
+          .select(to_json(struct(named), JSON_OPTIONS))
           .as(Encoders.STRING())
           .toLocalIterator();
       while (it.hasNext()) {
@@ -106,6 +106,13 @@ enum ResultFormat {
   };
 
   abstract void print(Dataset<Row> result, PrintWriter out, int limit);
+
+  /**
+   * A NULL field stays a key, as a NULL map value does, and an instant keeps Spark's microseconds
+   * (Spark's default JSON form cuts it to milliseconds: GA4's times are microseconds).
+   */
+  private static final Map<String, String> JSON_OPTIONS =
+      Map.of("ignoreNullFields", "false", "timestampFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSSSSXXX");
 
   /** Every column as text, under its own name (names may repeat, so columns are taken by position). */
   static Dataset<Row> asText(Dataset<Row> result) {
@@ -120,7 +127,7 @@ enum ResultFormat {
       DataType type = fields[i].dataType();
       Column c = byPosition.col(positional[i]);
       boolean nested = type instanceof ArrayType || type instanceof MapType || type instanceof StructType;
-      text[i] = (nested ? to_json(c) : c.cast(DataTypes.StringType)).as(fields[i].name());
+      text[i] = (nested ? to_json(c, JSON_OPTIONS) : c.cast(DataTypes.StringType)).as(fields[i].name());
     }
     return byPosition.select(text);
   }

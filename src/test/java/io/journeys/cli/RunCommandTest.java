@@ -39,25 +39,26 @@ class RunCommandTest {
   @Test
   void sqlPrintsNestedValuesAsJsonAndTimesAsSparkSqlWritesThem(@TempDir Path dir) {
     // Two columns named n: taken by position. Before, a map printed as Scala's Map(a -> 1) and a
-    // timestamp as 2026-01-05 10:00:00.0.
-    String query = "SELECT map('a', 1) AS m, array('x', 'y') AS a, named_struct('k', 1, 'v', 'w') AS s,"
-        + " TIMESTAMP'2026-01-05 10:00:00' AS t, CAST(NULL AS STRING) AS n, 2 AS n";
+    // timestamp as 2026-01-05 10:00:00.0; a struct's NULL field was left out of the table and the
+    // CSV, and JSON cut the instant to milliseconds (GA4's times are in microseconds).
+    String query = "SELECT map('a', 1) AS m, array('x', 'y') AS a, named_struct('k', 1, 'v', 'w', 'z', CAST(NULL AS INT)) AS s,"
+        + " TIMESTAMP'2026-01-05 10:00:00.123456' AS t, CAST(NULL AS STRING) AS n, 2 AS n";
     String[] where = {"--set", "output.path=" + dir.resolve("warehouse"), "--set", "output.database=cli_text"};
     JourneysCliTest.Result csv = JourneysCliTest.run(concat(new String[] {"sql", query, "--format", "csv"}, where));
     assertThat(csv.code()).as(csv.err()).isZero();
     assertThat(csv.out()).isEqualTo("m,a,s,t,n,n\n"
-        + "\"{\"\"a\"\":1}\",\"[\"\"x\"\",\"\"y\"\"]\",\"{\"\"k\"\":1,\"\"v\"\":\"\"w\"\"}\",2026-01-05 10:00:00,,2\n");
+        + "\"{\"\"a\"\":1}\",\"[\"\"x\"\",\"\"y\"\"]\",\"{\"\"k\"\":1,\"\"v\"\":\"\"w\"\",\"\"z\"\":null}\",2026-01-05 10:00:00.123456,,2\n");
     JourneysCliTest.Result table = JourneysCliTest.run(concat(new String[] {"sql", query}, where));
     assertThat(table.code()).as(table.err()).isZero();
-    assertThat(table.out()).isEqualTo("m       | a         | s               | t                   | n    | n\n"
-        + "--------+-----------+-----------------+---------------------+------+--\n"
-        + "{\"a\":1} | [\"x\",\"y\"] | {\"k\":1,\"v\":\"w\"} | 2026-01-05 10:00:00 | NULL | 2\n"
+    assertThat(table.out()).isEqualTo("m       | a         | s                        | t                          | n    | n\n"
+        + "--------+-----------+--------------------------+----------------------------+------+--\n"
+        + "{\"a\":1} | [\"x\",\"y\"] | {\"k\":1,\"v\":\"w\",\"z\":null} | 2026-01-05 10:00:00.123456 | NULL | 2\n"
         + "(1 row)\n");
     // JSON lines keep every column, the NULL one as null, and the instant in JSON's ISO form.
     JourneysCliTest.Result json = JourneysCliTest.run(concat(new String[] {"sql", query, "--format", "json"}, where));
     assertThat(json.code()).as(json.err()).isZero();
-    assertThat(json.out()).isEqualTo("{\"m\":{\"a\":1},\"a\":[\"x\",\"y\"],\"s\":{\"k\":1,\"v\":\"w\"},"
-        + "\"t\":\"2026-01-05T10:00:00.000Z\",\"n\":null,\"n\":2}\n");
+    assertThat(json.out()).isEqualTo("{\"m\":{\"a\":1},\"a\":[\"x\",\"y\"],\"s\":{\"k\":1,\"v\":\"w\",\"z\":null},"
+        + "\"t\":\"2026-01-05T10:00:00.123456Z\",\"n\":null,\"n\":2}\n");
   }
 
   @Test
