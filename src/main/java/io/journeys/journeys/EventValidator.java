@@ -31,8 +31,9 @@ import org.apache.spark.sql.Row;
 
 /**
  * Row-level validation (SPEC §2): gives every event a quarantine {@code reason} (null when valid)
- * and, for rejected rows only, the input row as JSON in {@code raw}; a blank {@code user_id} becomes null. The first failing check wins,
- * in the order of {@link #REASONS}. Bad rows never stop the run and are never silently dropped.
+ * and, for rejected rows only, the input row as JSON in {@code raw}; a blank {@code user_id} becomes
+ * null. The first failing check wins, in the order of {@link #REASONS}. Bad rows never stop the run
+ * and are never silently dropped.
  */
 public final class EventValidator {
   public static final String MISSING_EVENT_ID = "missing_event_id";
