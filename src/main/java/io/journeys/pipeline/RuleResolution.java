@@ -10,6 +10,7 @@ import io.journeys.config.JobSettings;
 import io.journeys.journeys.ChannelClassifier;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Callable;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.catalyst.expressions.Expression;
@@ -43,45 +44,34 @@ public final class RuleResolution {
   public static void check(Dataset<Row> events, JobSettings settings) {
     int eventsOwn = wholeSetNodes(events.queryExecution().analyzed());
     for (ConversionRule rule : settings.allRules()) {
-      Optional<String> problem;
-      Exception cause = null;
-      try {
-        problem = problem(events.select(expr(rule.when())), eventsOwn, DataTypes.BooleanType);
-      } catch (Exception e) { // Spark's AnalysisException is checked
-        problem = Optional.of(ErrorMessages.reason(e));
-        cause = e;
-      }
-      if (problem.isPresent()) {
-        throw new JobFailure("Cannot evaluate conversion rule '" + rule.name() + "': " + problem.get() + where(rule.whenOrigin()),
-            cause);
-      }
+      require("conversion rule '" + rule.name() + "'", rule.whenOrigin(),
+          () -> problem(events.select(expr(rule.when())), eventsOwn, DataTypes.BooleanType));
       if (rule.valueExpression().isPresent()) {
-        try {
-          problem = problem(events.select(expr(rule.valueExpression().get())), eventsOwn, null);
-        } catch (Exception e) { // Spark's AnalysisException is checked
-          problem = Optional.of(ErrorMessages.reason(e));
-          cause = e;
-        }
-        if (problem.isPresent()) {
-          throw new JobFailure("Cannot evaluate the value of conversion rule '" + rule.name() + "': " + problem.get()
-              + where(rule.valueOrigin()), cause);
-        }
+        require("the value of conversion rule '" + rule.name() + "'", rule.valueOrigin(),
+            () -> problem(events.select(expr(rule.valueExpression().get())), eventsOwn, null));
       }
     }
     for (ChannelRule rule : settings.channelRules()) {
-      Optional<String> problem;
-      Exception cause = null;
-      try {
-        // With the hosts the classifier adds for its rules.
+      // With the hosts the classifier adds for its rules.
+      require("channel rule '" + rule.name() + "'", rule.origin(), () -> {
         Dataset<Row> classified = new ChannelClassifier(List.of(rule), settings.defaultChannel()).classify(events);
-        problem = wholeSetNodes(classified.queryExecution().analyzed()) > eventsOwn ? Optional.of(NOT_PER_EVENT) : Optional.empty();
-      } catch (Exception e) { // Spark's AnalysisException is checked
-        problem = Optional.of(ErrorMessages.reason(e));
-        cause = e;
-      }
-      if (problem.isPresent()) {
-        throw new JobFailure("Cannot evaluate channel rule '" + rule.name() + "': " + problem.get() + where(rule.origin()), cause);
-      }
+        return wholeSetNodes(classified.queryExecution().analyzed()) > eventsOwn ? Optional.of(NOT_PER_EVENT) : Optional.empty();
+      });
+    }
+  }
+
+  /** Fails naming {@code what} and where it was set when {@code check} finds a problem or Spark's analysis fails. */
+  private static void require(String what, String origin, Callable<Optional<String>> check) {
+    Optional<String> problem;
+    Exception cause = null;
+    try {
+      problem = check.call();
+    } catch (Exception e) { // Spark's AnalysisException is checked
+      problem = Optional.of(ErrorMessages.reason(e));
+      cause = e;
+    }
+    if (problem.isPresent()) {
+      throw new JobFailure("Cannot evaluate " + what + ": " + problem.get() + where(origin), cause);
     }
   }
 
