@@ -75,7 +75,7 @@ class FailingRunStderrIT {
         "--set", "input.path=" + events.toUri(), "--set", "output.path=" + dir.resolve("warehouse").toUri(),
         "--set", "input.late-days=0", "--set", "input.columns.revenue=CAST(event_name AS DOUBLE)");
     List<String> lines = stderr.lines().toList();
-    assertThat(lines.get(lines.size() - 1)).startsWith(
+    assertThat(lines.get(lines.size() - 1)).as(stderr).startsWith(
         "journeys: Cannot run: input.columns.revenue = 'CAST(event_name AS DOUBLE)' raises on some events: [CAST_INVALID_INPUT]");
     assertThat(lines.subList(0, lines.size() - 1)).as(stderr)
         .allMatch(line -> line.matches("\\d\\d:\\d\\d:\\d\\d INFO  \\w+: .*"), "a progress line of the job's");
