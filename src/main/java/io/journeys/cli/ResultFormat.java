@@ -1,5 +1,6 @@
 package io.journeys.cli;
 
+import static org.apache.spark.sql.functions.base64;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.to_json;
@@ -14,6 +15,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.BinaryType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.MapType;
@@ -23,8 +25,9 @@ import org.apache.spark.sql.types.StructType;
 /**
  * How {@code journeys sql} prints a result: an aligned table, CSV (RFC 4180) or JSON lines. In the
  * table and CSV each value is the text Spark SQL casts it to (a timestamp as {@code yyyy-MM-dd
- * HH:mm:ss} in the session's UTC), and an array, map or struct is its JSON, which a spreadsheet or
- * a script can parse back (Java's rendering of the collected value was Scala's {@code HashMap(a -> 1)}).
+ * HH:mm:ss} in the session's UTC), binary is base64, and an array, map or struct is its JSON, which
+ * a spreadsheet or a script can parse back (Java's rendering of the collected value was Scala's
+ * {@code HashMap(a -> 1)}).
  */
 enum ResultFormat {
   TABLE {
@@ -127,7 +130,17 @@ enum ResultFormat {
       DataType type = fields[i].dataType();
       Column c = byPosition.col(positional[i]);
       boolean nested = type instanceof ArrayType || type instanceof MapType || type instanceof StructType;
-      text[i] = (nested ? to_json(c, JSON_OPTIONS) : c.cast(DataTypes.StringType)).as(fields[i].name());
+      Column asText;
+      if (nested) {
+        asText = to_json(c, JSON_OPTIONS);
+      } else if (type instanceof BinaryType) {
+        // Cast to text, bytes are read as UTF-8: a byte that is no character printed as garbage and
+        // could not be told back. Base64 is how JSON, and so a nested value here, writes them.
+        asText = base64(c);
+      } else {
+        asText = c.cast(DataTypes.StringType);
+      }
+      text[i] = asText.as(fields[i].name());
     }
     return byPosition.select(text);
   }

@@ -62,6 +62,26 @@ class RunCommandTest {
   }
 
   @Test
+  void sqlPrintsBinaryAsBase64InEveryFormat(@TempDir Path dir) {
+    // Bytes 00 FF 41: 000000 001111 111101 000001 in sixes, base64 A P 9 B. Before, the table and
+    // the CSV printed the bytes as UTF-8: a NUL, a replacement character and A.
+    String[] where = {"--set", "output.path=" + dir.resolve("warehouse"), "--set", "output.database=cli_binary"};
+    String query = "SELECT X'00FF41' AS b, named_struct('b', X'00FF41') AS s";
+    JourneysCliTest.Result table = JourneysCliTest.run(concat(new String[] {"sql", query}, where));
+    assertThat(table.code()).as(table.err()).isZero();
+    assertThat(table.out()).isEqualTo("b    | s\n"
+        + "-----+-------------\n"
+        + "AP9B | {\"b\":\"AP9B\"}\n"
+        + "(1 row)\n");
+    JourneysCliTest.Result csv = JourneysCliTest.run(concat(new String[] {"sql", query, "--format", "csv"}, where));
+    assertThat(csv.code()).as(csv.err()).isZero();
+    assertThat(csv.out()).isEqualTo("b,s\nAP9B,\"{\"\"b\"\":\"\"AP9B\"\"}\"\n");
+    JourneysCliTest.Result json = JourneysCliTest.run(concat(new String[] {"sql", query, "--format", "json"}, where));
+    assertThat(json.code()).as(json.err()).isZero();
+    assertThat(json.out()).isEqualTo("{\"b\":\"AP9B\",\"s\":{\"b\":\"AP9B\"}}\n");
+  }
+
+  @Test
   void aTableRowStaysOnOneLineWhateverItsValuesHold(@TempDir Path dir) {
     // a, line feed, b, tab, c, backslash, n: shown as a\nb\tc\\n (10 characters).
     JourneysCliTest.Result table = JourneysCliTest.run("sql",
