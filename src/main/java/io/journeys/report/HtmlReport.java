@@ -89,7 +89,7 @@ public final class HtmlReport {
     table(html, spark.sql("SELECT channel, sum(sessions), sum(visitors), sum(micro_conversions), sum(macro_conversions),"
         + " round(sum(value), 2) FROM " + table(OutputTable.CHANNEL_PERFORMANCE) + " WHERE date" + range
         + " GROUP BY channel ORDER BY 2 DESC").collectAsList(),
-        "channel", "sessions", "visitors", "micro conversions", "macro conversions", "value");
+        "channel", "sessions", "visitors (sum over days)", "micro conversions", "macro conversions", "value");
 
     html.append("<h2>Data quality</h2>");
     table(html, spark.sql("SELECT date, rows_read, rows_valid, rows_quarantined, rows_duplicate FROM "

@@ -373,6 +373,8 @@ class DailyJobTest {
     // 3 journeys closed (e and U converting, n not): 2 conversions, 66.67%, value 200.
     assertThat(html).contains("<b>3</b>journeys closed", "<b>2</b>conversions", "<b>66.67%</b>", "<b>200.00</b>value")
         .contains("<h3>markov</h3>", "Data quality", "Email")
+        // A visitor of two days is counted on each, in channels as in funnels: the header says so.
+        .contains("<th>visitors (sum over days)</th><th>micro conversions</th>")
         .doesNotContain("http://", "https://");
     io.journeys.report.HtmlReportBrowserTest.check(html, browserDir);
   }
