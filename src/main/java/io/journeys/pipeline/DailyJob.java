@@ -1,6 +1,7 @@
 package io.journeys.pipeline;
 
 import io.journeys.config.JobSettings;
+import io.journeys.io.DeltaPaths;
 import io.journeys.io.DeltaTableWriter;
 import io.journeys.io.OutputTable;
 import io.journeys.io.TableLocations;
@@ -10,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
 import org.apache.spark.sql.Row;
@@ -53,7 +55,11 @@ public final class DailyJob {
     long t0 = System.nanoTime();
     openCatalogMeanwhile();
     spark.sparkContext().setJobGroup("stage1", "conversion-journeys stage 1: events to sessions and conversions", false);
-    Stage1Job.Result stage1 = new Stage1Job(spark, settings, writer, startedAt).run(from, to, runId);
+    // run_metrics has a row for every date each run wrote: its last date is where the runs got to.
+    Optional<LocalDate> lastRun = DeltaPaths.lastPartitionDate(spark,
+        new TableLocations(settings.output().path(), settings.output().database()).path(OutputTable.RUN_METRICS),
+        OutputTable.RUN_METRICS.partitionColumn());
+    Stage1Job.Result stage1 = new Stage1Job(spark, settings, writer, startedAt).run(from, to, lastRun, runId);
     written.putAll(stage1.rowsWritten());
     seconds.put("stage1", (System.nanoTime() - t0) / 1e9);
     LOG.info("stage 1 done in {} s: {}", String.format("%.1f", seconds.get("stage1")), stage1.rowsWritten());

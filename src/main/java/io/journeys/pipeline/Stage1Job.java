@@ -32,6 +32,7 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import org.apache.spark.sql.Column;
@@ -86,12 +87,28 @@ public final class Stage1Job {
 
   public record Result(LocalDate firstRewritten, Map<LocalDate, DateCounts> counts, Map<String, Long> rowsWritten) {}
 
-  public Result run(LocalDate from, LocalDate to, String runId) {
-    LocalDate firstRewritten = from.minusDays(settings.input().lateDays());
+  /**
+   * @param lastRun the latest date earlier runs wrote, if any: when it is after {@code to}, this
+   *     run is a rerun of dates that later runs rewrote since, and it reads what they read
+   */
+  public Result run(LocalDate from, LocalDate to, Optional<LocalDate> lastRun, String runId) {
+    int lateDays = settings.input().lateDays();
+    LocalDate firstRewritten = from.minusDays(lateDays);
     boolean utc = settings.reportingTimezone().normalized().equals(ZoneOffset.UTC);
-    int readBack = settings.input().lateDays() + (utc ? 1 : 2);
+    int readBack = lateDays + (utc ? 1 : 2);
     LocalDate firstRead = from.minusDays(readBack);
     LocalDate lastRead = utc ? to : to.plusDays(1);
+    // The run that last rewrote a date d is the one for min(d + late-days, the last date run). When
+    // that is after `to`, it read partitions after `to`: late events of these dates stored there,
+    // and the events of sessions that go on past their last midnight. Read to where it read (in
+    // UTC one day more: the run after it continued those sessions, ContinuedSessions), or a rerun
+    // of a middle day cut such sessions at midnight and lost those events until the later days
+    // were rerun (a black-box test). A run moving forward reads nothing more.
+    LocalDate lastWriter = to;
+    if (lastRun.isPresent() && lastRun.get().isAfter(to)) {
+      lastWriter = min(lastRun.get(), to.plusDays(lateDays));
+      lastRead = utc ? min(lastRun.get(), lastWriter.plusDays(1)) : lastWriter.plusDays(1);
+    }
 
     EventReader reader = new EventReader(spark, settings);
     reader.checkAvailable(from, to);
@@ -100,14 +117,18 @@ public final class Stage1Job {
 
     EventValidator validator =
         new EventValidator(now, settings.input().futureTolerance(), settings.input().minEventTime(),
-            settings.input().lateDays(), readBack, settings.reportingTimezone());
+            lateDays, readBack, settings.reportingTimezone());
     try {
       DuplicateHorizon horizon =
-          new DuplicateHorizon(to, settings.input().lateDays(), readBack, settings.reportingTimezone());
+          new DuplicateHorizon(lastWriter, lateDays, readBack, settings.reportingTimezone());
       return process(validator.validate(events), firstRewritten, to, horizon, runId);
     } catch (RuntimeException e) {
       throw RaisingExpressions.explain(e, events, settings);
     }
+  }
+
+  private static LocalDate min(LocalDate a, LocalDate b) {
+    return a.isBefore(b) ? a : b;
   }
 
   /**

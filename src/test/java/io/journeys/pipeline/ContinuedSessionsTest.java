@@ -60,25 +60,14 @@ class ContinuedSessionsTest {
     // 05-31 only to continue sessions: the late event joins d's two sessions into one that begins on
     // 05-31, 23:55 to 00:30, 3 events, 2 page views. c crosses midnight too, with nothing late; b
     // does not cross it.
-    Dataset<Row> events = new EventFixtures()
-        .event("b1", "b", "2026-05-31 12:00:00", "page_view", "https://s.com/", null, null, null)
-        .event("c1", "c", "2026-05-31 23:50:00", "page_view", "https://s.com/", null, null, null)
-        .event("c2", "c", "2026-06-01 00:10:00", "page_view", "https://s.com/a", null, null, null)
-        .event("d1", "d", "2026-05-31 23:55:00", "page_view", "https://s.com/", null, null, null)
-        .event("d2", "d", "2026-06-01 00:05:00", "add_to_cart", "https://s.com/p", null, null, null)
-        .event("d3", "d", "2026-06-01 00:30:00", "page_view", "https://s.com/b", null, null, null)
-        .event("e1", "e", "2026-06-02 10:00:00", "page_view", "https://s.com/", null, null, null)
-        .toDataset(spark).drop(EventReader.EVENT_TIME_RAW);
-    events.withColumn("event_date", functions.when(events.col("event_id").equalTo("d2"), java.sql.Date.valueOf("2026-06-02"))
-            .otherwise(events.col("event_date")))
-        .write().partitionBy("event_date").parquet(dir.resolve("events").toString());
+    writeEvents(dir);
 
     Instant now = Instant.parse("2026-06-10T00:00:00Z");
     String columns = "concat(session_date, ' ', visitor_id, ' ', date_format(session_start, 'MM-dd HH:mm'), '-',"
         + " date_format(session_end, 'MM-dd HH:mm'), ' ', events, ' ', page_views)";
     DeltaTableWriter daily = writer(dir, "daily");
     JobSettings settings = settings(dir, "daily");
-    new Stage1Job(spark, settings, daily, now).run(LocalDate.parse("2026-06-01"), LocalDate.parse("2026-06-01"), "r1");
+    new Stage1Job(spark, settings, daily, now).run(LocalDate.parse("2026-06-01"), LocalDate.parse("2026-06-01"), Optional.empty(), "r1");
     assertThat(strings(sessions(dir, "daily"), columns)).containsExactlyInAnyOrder(
         "2026-05-31 b 05-31 12:00-05-31 12:00 1 1",
         "2026-05-31 c 05-31 23:50-06-01 00:10 2 2",
@@ -86,7 +75,7 @@ class ContinuedSessionsTest {
         "2026-06-01 d 06-01 00:30-06-01 00:30 1 1");
 
     Stage1Job.Result second =
-        new Stage1Job(spark, settings, daily, now).run(LocalDate.parse("2026-06-02"), LocalDate.parse("2026-06-02"), "r2");
+        new Stage1Job(spark, settings, daily, now).run(LocalDate.parse("2026-06-02"), LocalDate.parse("2026-06-02"), Optional.of(LocalDate.parse("2026-06-01")), "r2");
     List<String> expected = List.of(
         "2026-05-31 b 05-31 12:00-05-31 12:00 1 1",
         "2026-05-31 c 05-31 23:50-06-01 00:10 2 2",
@@ -104,8 +93,55 @@ class ContinuedSessionsTest {
         "operation")).filteredOn("MERGE"::equals).hasSize(1);
 
     new Stage1Job(spark, settings(dir, "range"), writer(dir, "range"), now)
-        .run(LocalDate.parse("2026-06-01"), LocalDate.parse("2026-06-02"), "r3");
+        .run(LocalDate.parse("2026-06-01"), LocalDate.parse("2026-06-02"), Optional.empty(), "r3");
     assertThat(strings(sessions(dir, "range"), columns)).containsExactlyInAnyOrderElementsOf(expected);
+  }
+
+  @Test
+  void aRerunOfADayThatLaterRunsRewroteGivesTheRowsTheyLeft(@TempDir Path dir) {
+    // The events of the test above, run day by day (06-01, then 06-02), then 06-01 again. The
+    // 06-02 run rewrote 06-01 with d2, an add to cart of 06-01 stored in 06-02's partition, which
+    // joins d's events into one session of 05-31, 23:55 to 06-01 00:30 (3 events, 2 page views).
+    // A rerun of 06-01 that read its own partitions only wrote d's two sessions again, as the
+    // first 06-01 run had (23:55 alone, and 00:30 alone on 06-01), and lost the add to cart.
+    writeEvents(dir);
+    Instant now = Instant.parse("2026-06-10T00:00:00Z");
+    JobSettings settings = settings(dir, "rerun");
+    DeltaTableWriter rerun = writer(dir, "rerun");
+    new Stage1Job(spark, settings, rerun, now).run(LocalDate.parse("2026-06-01"), LocalDate.parse("2026-06-01"), Optional.empty(), "r1");
+    new Stage1Job(spark, settings, rerun, now)
+        .run(LocalDate.parse("2026-06-02"), LocalDate.parse("2026-06-02"), Optional.of(LocalDate.parse("2026-06-01")), "r2");
+
+    new Stage1Job(spark, settings, rerun, now)
+        .run(LocalDate.parse("2026-06-01"), LocalDate.parse("2026-06-01"), Optional.of(LocalDate.parse("2026-06-02")), "r3");
+    String columns = "concat(session_date, ' ', visitor_id, ' ', date_format(session_start, 'MM-dd HH:mm'), '-',"
+        + " date_format(session_end, 'MM-dd HH:mm'), ' ', events, ' ', page_views)";
+    assertThat(strings(sessions(dir, "rerun"), columns)).containsExactlyInAnyOrder(
+        "2026-05-31 b 05-31 12:00-05-31 12:00 1 1",
+        "2026-05-31 c 05-31 23:50-06-01 00:10 2 2",
+        "2026-05-31 d 05-31 23:55-06-01 00:30 3 2",
+        "2026-06-02 e 06-02 10:00-06-02 10:00 1 1");
+    Dataset<Row> conversions = spark.read().format("delta").load(dir.resolve("rerun").resolve("conversions").toString());
+    assertThat(strings(conversions, "concat(event_date, ' ', visitor_key, ' ', conversion, ' ', date_format(event_time, 'HH:mm'))"))
+        .containsExactly("2026-06-01 d add_to_cart 00:05");
+    assertThat(strings(conversions, "session_id"))
+        .isEqualTo(strings(sessions(dir, "rerun").filter("visitor_id = 'd'"), "session_id"));
+  }
+
+  /** The events of the two tests above, as input partitions: d2 is stored in 06-02's partition. */
+  private void writeEvents(Path dir) {
+    Dataset<Row> events = new EventFixtures()
+        .event("b1", "b", "2026-05-31 12:00:00", "page_view", "https://s.com/", null, null, null)
+        .event("c1", "c", "2026-05-31 23:50:00", "page_view", "https://s.com/", null, null, null)
+        .event("c2", "c", "2026-06-01 00:10:00", "page_view", "https://s.com/a", null, null, null)
+        .event("d1", "d", "2026-05-31 23:55:00", "page_view", "https://s.com/", null, null, null)
+        .event("d2", "d", "2026-06-01 00:05:00", "add_to_cart", "https://s.com/p", null, null, null)
+        .event("d3", "d", "2026-06-01 00:30:00", "page_view", "https://s.com/b", null, null, null)
+        .event("e1", "e", "2026-06-02 10:00:00", "page_view", "https://s.com/", null, null, null)
+        .toDataset(spark).drop(EventReader.EVENT_TIME_RAW);
+    events.withColumn("event_date", functions.when(events.col("event_id").equalTo("d2"), java.sql.Date.valueOf("2026-06-02"))
+            .otherwise(events.col("event_date")))
+        .write().partitionBy("event_date").parquet(dir.resolve("events").toString());
   }
 
   private JobSettings settings(Path dir, String warehouse) {
