@@ -1,7 +1,18 @@
 package io.journeys;
 
+import java.nio.file.AccessDeniedException;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
 /** The one line of an error that goes to the operator. */
 public final class ErrorMessages {
+  /**
+   * What the AWS SDK says of a 403 to a HEAD request (S3's answer to one has no body): Hadoop's
+   * getFileStatus, the first call on any path, gives it for wrong keys or a bucket's policy.
+   */
+  private static final Pattern BODILESS_403 =
+      Pattern.compile("(software\\.amazon\\.awssdk\\.services\\.s3\\.model\\.)?S3Exception: null \\(Service: S3, Status Code: 403, Request ID: [^)]*\\):null");
+
   private ErrorMessages() {}
 
   /**
@@ -27,7 +38,22 @@ public final class ErrorMessages {
     while (isWrapper(t) && t.getCause() != null && t.getCause() != t) {
       t = t.getCause();
     }
-    return t.getMessage() == null ? t.getClass().getSimpleName() : firstLine(t.getMessage());
+    String line = t.getMessage() == null ? t.getClass().getSimpleName() : firstLine(t.getMessage());
+    if (deniedAccess(error) && !line.toLowerCase(Locale.ROOT).contains("access denied")) {
+      // "S3Exception: null (… 403 …):null" named neither the cause nor what to check.
+      line = BODILESS_403.matcher(line).replaceAll("403 Forbidden")
+          + " (access denied: check the credentials and the bucket's permissions)";
+    }
+    return line;
+  }
+
+  private static boolean deniedAccess(Throwable error) {
+    for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof AccessDeniedException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static boolean isWrapper(Throwable t) {

@@ -2,6 +2,7 @@ package io.journeys;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.AccessDeniedException;
 import org.apache.spark.SparkException;
 import org.junit.jupiter.api.Test;
 
@@ -31,5 +32,19 @@ class ErrorMessagesTest {
     RuntimeException announcing = new RuntimeException("Error while instantiating 'HiveSessionStateBuilder':", cause);
     assertThat(ErrorMessages.reason(new RuntimeException(announcing))).isEqualTo("Derby is locked by another process");
     assertThat(ErrorMessages.reason(new UnsupportedOperationException())).isEqualTo("UnsupportedOperationException");
+  }
+
+  @Test
+  void anS3AccessDeniedSaysSoAndWhatToCheck() {
+    // Hadoop's translation of a 403 to getFileStatus's HEAD request (wrong keys, by a black-box
+    // test against s3proxy): the line ended "S3Exception: null (… Status Code: 403 …):null".
+    AccessDeniedException denied = new AccessDeniedException("s3a://b/events", null, "getFileStatus on s3a://b/events:"
+        + " software.amazon.awssdk.services.s3.model.S3Exception: null (Service: S3, Status Code: 403, Request ID: 4D5D76A2):null");
+    assertThat(ErrorMessages.reason(denied))
+        .isEqualTo("s3a://b/events: getFileStatus on s3a://b/events: 403 Forbidden"
+            + " (access denied: check the credentials and the bucket's permissions)");
+    // A message that already says it is left as it is.
+    AccessDeniedException said = new AccessDeniedException("s3a://b/k", null, "PUT: Access Denied");
+    assertThat(ErrorMessages.reason(said)).isEqualTo("s3a://b/k: PUT: Access Denied");
   }
 }
