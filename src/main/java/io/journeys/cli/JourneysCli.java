@@ -47,7 +47,6 @@ public final class JourneysCli implements Runnable {
   private static volatile boolean commandEnded;
 
   public static void main(String[] args) {
-    io.journeys.io.AwsSdkLogging.startQuietly();
     java.io.PrintStream stderr = System.err;
     // Shutdown hooks start together; this one only prints, so its line comes before the command
     // fails on the Spark that Spark's hook is stopping, and that failure prints nothing. What the
@@ -60,14 +59,38 @@ public final class JourneysCli implements Runnable {
         System.setErr(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
       }
     }, "journeys-stopped-line"));
-    int code = execute(args);
-    commandEnded = true;
-    // Commands leave the session open (tests run several in one JVM); the process ends it here.
-    org.apache.spark.sql.SparkSession.getDefaultSession().foreach(session -> {
-      session.stop();
-      return null;
-    });
+    int code;
+    try {
+      io.journeys.io.AwsSdkLogging.startQuietly();
+      code = execute(args);
+      commandEnded = true;
+      // Commands leave the session open (tests run several in one JVM); the process ends it here.
+      org.apache.spark.sql.SparkSession.getDefaultSession().foreach(session -> {
+        session.stop();
+        return null;
+      });
+    } catch (Throwable e) {
+      // What the command's own handler does not catch (an Error: a class missing from the
+      // classpath under `java -jar`, say) ended main with the JVM's trace, and then the hook's
+      // signal line, though no signal came (a black-box test).
+      if (STOPPING.get()) {
+        throw e;
+      }
+      commandEnded = true;
+      stderr.println("journeys: " + unhandledLine(e));
+      stderr.flush();
+      code = 1;
+    }
     System.exit(code);
+  }
+
+  /** The line of a failure outside any command's handling. */
+  static String unhandledLine(Throwable e) {
+    if (e instanceof LinkageError) {
+      return "Cannot start: a class is missing from the classpath (" + ErrorMessages.reason(e).replace('/', '.')
+          + "): Spark comes from the cluster, so run the jar with spark-submit, or use scripts/journeys";
+    }
+    return failureLine(e);
   }
 
   /** Runs the command line and returns the exit code (tests call this instead of main). */

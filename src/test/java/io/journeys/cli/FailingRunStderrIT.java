@@ -30,6 +30,22 @@ class FailingRunStderrIT {
   }
 
   @Test
+  void theJarRunByJavaAloneSaysWhatIsMissingInOneLineNotThatASignalCame() throws Exception {
+    // Spark is provided by the cluster, so `java -jar` finds no Spark. Before, the JVM printed the
+    // NoClassDefFoundError's trace, and then the shutdown hook said a signal had stopped the command.
+    Path err = dir.resolve("stderr.log");
+    Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
+            System.getProperty("journeys.jar"), "--version")
+        .directory(dir.toFile()).redirectOutput(dir.resolve("stdout.log").toFile()).redirectError(err.toFile()).start();
+    assertThat(p.waitFor(1, TimeUnit.MINUTES)).isTrue();
+    String stderr = Files.readString(err, StandardCharsets.UTF_8);
+    assertThat(p.exitValue()).as(stderr).isEqualTo(1);
+    assertThat(stderr.lines().toList()).as(stderr).singleElement().asString()
+        .startsWith("journeys: Cannot start: a class is missing from the classpath (org.apache.")
+        .endsWith("): Spark comes from the cluster, so run the jar with spark-submit, or use scripts/journeys");
+  }
+
+  @Test
   void aMisspeltKeyGivesExactlyOneLine() throws Exception {
     String stderr = failingRun(1, "run", "--date", "2026-01-01", "--set", "sessions.timeot=10m");
     assertThat(stderr.lines().toList()).singleElement().asString()
