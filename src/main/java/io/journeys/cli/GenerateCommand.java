@@ -3,8 +3,12 @@ package io.journeys.cli;
 import io.journeys.generate.SampleEventGenerator;
 import io.journeys.generate.SampleEventGenerator.Options;
 import io.journeys.spark.SparkSessionFactory;
+import java.io.IOException;
 import java.time.LocalDate;
 import java.util.concurrent.Callable;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -20,7 +24,7 @@ final class GenerateCommand implements Callable<Integer> {
   @Mixin ConfigOptions options;
   @Spec CommandSpec spec;
 
-  @Option(names = "--out", required = true, paramLabel = "PATH", description = "Output path (any Hadoop filesystem); overwritten.")
+  @Option(names = "--out", required = true, paramLabel = "PATH", description = "Output directory (any Hadoop filesystem): new, empty or generated before (then replaced).")
   String out;
 
   @Option(names = "--visitors", defaultValue = "10000", description = "Visitors (default: ${DEFAULT-VALUE}).")
@@ -47,6 +51,7 @@ final class GenerateCommand implements Callable<Integer> {
       throw new JobFailure("Cannot generate: --visitors and --days must be at least 1");
     }
     SparkSession spark = SparkSessionFactory.create(options.settings());
+    refuseOtherData(spark);
     long start = System.nanoTime();
     Options generation = new Options(visitors, days, seed, startDate, botEvents, !noDirt);
     new SampleEventGenerator(spark).write(generation, out);
@@ -57,5 +62,34 @@ final class GenerateCommand implements Callable<Integer> {
         events, visitors, days, days == 1 ? "" : "s", startDate, startDate.plusDays(days - 1L), out, seconds, events / seconds);
     spec.commandLine().getOut().flush();
     return 0;
+  }
+
+  /**
+   * Spark's overwrite deletes whatever the path holds: a file given by mistake, or a directory of
+   * other data (`--out data` would have taken the warehouse with it), went without a word (a
+   * black-box test). Only what a generator run leaves may be replaced: event_date= directories,
+   * Spark's _SUCCESS and hidden files (checksums, the benchmark's markers).
+   */
+  private void refuseOtherData(SparkSession spark) {
+    Path path = new Path(out);
+    try {
+      FileSystem fs = path.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      if (!fs.exists(path)) {
+        return;
+      }
+      if (!fs.getFileStatus(path).isDirectory()) {
+        throw new JobFailure("Cannot generate: --out " + out + " is a file; generate writes a directory of event_date= partitions");
+      }
+      for (FileStatus child : fs.listStatus(path)) {
+        String name = child.getPath().getName();
+        boolean generated = name.startsWith("event_date=") || name.startsWith("_") || name.startsWith(".");
+        if (!generated) {
+          throw new JobFailure("Cannot generate: --out " + out + " holds other data (" + name
+              + "), which generate would delete: give it a new, empty or generated directory");
+        }
+      }
+    } catch (IOException e) {
+      throw new JobFailure("Cannot generate: --out " + out + " is not readable: " + io.journeys.ErrorMessages.reason(e), e);
+    }
   }
 }

@@ -2,6 +2,7 @@ package io.journeys.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,11 +32,33 @@ class RunCommandTest {
         "--visitors", "50", "--days", "2", "--set", "spark.master=local[2]");
     assertThat(g.code()).as(g.err()).isZero();
     assertThat(g.out()).contains("generated").contains("50 visitors");
+    // Its own output is replaced on a second run.
+    JourneysCliTest.Result again = JourneysCliTest.run("generate", "--out", dir.resolve("events").toString(),
+        "--visitors", "20", "--days", "1", "--set", "spark.master=local[2]");
+    assertThat(again.code()).as(again.err()).isZero();
+    assertThat(again.out()).contains("20 visitors");
     JourneysCliTest.Result q = JourneysCliTest.run("sql", "SELECT 1 + 1 AS two", "--format", "csv",
         "--set", "output.path=" + dir.resolve("warehouse"), "--set", "output.database=cli_test");
     assertThat(q.code()).as(q.err()).isZero();
     assertThat(q.out()).isEqualTo("two\n2\n");
   }
+  @Test
+  void generateRefusesAFileOrADirectoryOfOtherDataAndLeavesThemAsTheyWere(@TempDir Path dir) throws Exception {
+    // Spark's overwrite deleted both without a word (a black-box test).
+    Path file = Files.writeString(dir.resolve("notes.txt"), "hello");
+    JourneysCliTest.Result onFile = JourneysCliTest.run("generate", "--out", file.toString(), "--visitors", "5", "--days", "1");
+    assertThat(onFile.code()).isEqualTo(1);
+    assertThat(onFile.err().lines().toList()).containsExactly(
+        "journeys: Cannot generate: --out " + file + " is a file; generate writes a directory of event_date= partitions");
+    assertThat(Files.readString(file)).isEqualTo("hello");
+    Path data = Files.createDirectories(dir.resolve("data").resolve("warehouse")).getParent();
+    JourneysCliTest.Result onData = JourneysCliTest.run("generate", "--out", data.toString(), "--visitors", "5", "--days", "1");
+    assertThat(onData.code()).isEqualTo(1);
+    assertThat(onData.err().lines().toList()).containsExactly("journeys: Cannot generate: --out " + data
+        + " holds other data (warehouse), which generate would delete: give it a new, empty or generated directory");
+    assertThat(data.resolve("warehouse")).isDirectory();
+  }
+
   @Test
   void sqlPrintsNestedValuesAsJsonAndTimesAsSparkSqlWritesThem(@TempDir Path dir) {
     // Two columns named n: taken by position. Before, a map printed as Scala's Map(a -> 1) and a
