@@ -1,34 +1,50 @@
 """Airflow DAG: the daily conversion-journeys run.
 
-Processes the previous complete UTC day. With Airflow 3's default CronTriggerTimetable the logical
-date is the trigger time itself, so ``ds`` would be *today*; this DAG uses
-``CronDataIntervalTimetable`` and the data interval instead: the run triggered just after midnight
-covers [yesterday 00:00, today 00:00) and processes ``data_interval_start`` (yesterday).
+Processes the previous day. With Airflow 3's default CronTriggerTimetable the logical date is the
+trigger time itself, so ``ds`` would be *today*; this DAG uses ``CronDataIntervalTimetable`` and the
+data interval instead: the run triggered at 00:15 UTC covers [yesterday 00:15, today 00:15) and
+processes the date of ``data_interval_start`` (yesterday). The day is the one of
+``reporting.timezone`` in production.conf (Europe/Paris), which ends at 23:00 or 22:00 UTC: complete
+by the trigger. A zone west of UTC needs the next UTC partition too (README, Semantics): trigger
+after it has its first files.
 
 - catchup=True: unpaused with an old start_date (or ``airflow dags backfill``), it runs every
   missed day in order; ``max_active_runs=1`` keeps one writer per Delta table, which Delta on S3
   (S3SingleDriverLogStore) requires.
-- A sensor waits for the day's input partition (``event_date=YYYY-MM-DD/_SUCCESS``) so a late
-  upstream is retried, not failed; the job itself also fails cleanly when the partition is missing.
-- Connection ids: ``spark_default`` (SparkSubmitOperator: master, deploy mode, queue) and
-  ``aws_default`` (S3KeySensor). The job's own S3 credentials come from the cluster's AWS provider
-  chain, never from this file.
+- A sensor waits for the day's input partition (any object under ``event_date=YYYY-MM-DD/``: a
+  Spark writer puts its ``_SUCCESS`` at the root, not in each partition; an upstream that marks
+  each finished partition should set ``INPUT_READY_KEY`` to its marker) so a late upstream is
+  waited for, not failed; the job itself also fails cleanly when the partition is missing.
+- Cluster deploy mode (``spark.submit.deployMode``): ``--files`` puts production.conf in the
+  driver's working directory only there; in client mode ``--config production.conf`` is not found.
+  So spark-submit does not hand on the driver's exit code, and every failure is retried alike: a
+  usage error (exit 2, not worth retrying) is kept out by the test that parses
+  ``APPLICATION_ARGS`` with the job's real command line.
+- Connection ids: ``spark_default`` (SparkSubmitOperator: master, queue) and ``aws_default``
+  (S3KeySensor). The job's own S3 credentials come from the cluster's AWS provider chain, never
+  from this file.
+- ``log4j2.properties`` (the repository's ``conf/log4j2.properties``) travels with the config and
+  is the driver's logging, so its log holds the job's progress and one error line instead of
+  Spark's INFO (thousands of lines a run).
 """
 from datetime import timedelta
-
-import pendulum
 
 # The command line the job receives, kept in one constant so a test can parse it with the job's
 # real command-line parser: a renamed option breaks the build, not the night run.
 PROCESS_DAY = "{{ data_interval_start | ds }}"
 APPLICATION_ARGS = ["run", "--date", PROCESS_DAY, "--config", "production.conf"]
 
-JAR = "s3://acme-artifacts/conversion-journeys/conversion-journeys-0.1.0.jar"
-CONFIG_FILE = "s3://acme-artifacts/conversion-journeys/production.conf"
+# s3a://, which hadoop-aws serves on any cluster (s3:// is EMR's own filesystem). The jar is
+# target/conversion-journeys-<version>.jar, uploaded under this name.
+JAR = "s3a://acme-artifacts/conversion-journeys/conversion-journeys.jar"
+CONFIG_FILE = "s3a://acme-artifacts/conversion-journeys/production.conf"
+LOG_CONFIG_FILE = "s3a://acme-artifacts/conversion-journeys/log4j2.properties"
 INPUT_BUCKET = "acme-events"
 INPUT_PREFIX = "web/events"
+INPUT_READY_KEY = f"{INPUT_PREFIX}/event_date={PROCESS_DAY}/*"
 
 try:  # Keep the module importable for the argument test where Airflow is not installed.
+    import pendulum
     from airflow import DAG
     from airflow.providers.amazon.aws.sensors.s3 import S3KeySensor
     from airflow.providers.apache.spark.operators.spark_submit import SparkSubmitOperator
@@ -57,7 +73,8 @@ if DAG is not None:
             task_id="wait_for_input_partition",
             aws_conn_id="aws_default",
             bucket_name=INPUT_BUCKET,
-            bucket_key=f"{INPUT_PREFIX}/event_date={PROCESS_DAY}/_SUCCESS",
+            bucket_key=INPUT_READY_KEY,
+            wildcard_match=INPUT_READY_KEY.endswith("*"),
             mode="reschedule",
             poke_interval=600,
             timeout=12 * 3600,
@@ -69,8 +86,12 @@ if DAG is not None:
             application=JAR,
             java_class="io.journeys.cli.JourneysCli",
             application_args=APPLICATION_ARGS,
-            files=CONFIG_FILE,
-            conf={"spark.sql.session.timeZone": "UTC"},
+            files=f"{CONFIG_FILE},{LOG_CONFIG_FILE}",
+            conf={
+                "spark.submit.deployMode": "cluster",
+                "spark.sql.session.timeZone": "UTC",
+                "spark.driver.extraJavaOptions": "-Dlog4j2.configurationFile=log4j2.properties",
+            },
             driver_memory="4g",
             executor_memory="8g",
             executor_cores=4,

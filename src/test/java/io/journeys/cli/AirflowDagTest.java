@@ -30,6 +30,14 @@ class AirflowDagTest {
   }
 
   @Test
+  void dagFileImportsWhereAirflowIsNotInstalled() throws Exception {
+    // pendulum, Airflow's dependency, was imported outside the guard (a black-box test): only
+    // compiling the file did not show it.
+    assertThat(python("-c", "import runpy, sys; ns = runpy.run_path(sys.argv[1]); print(ns['DAG'])", DAG.toString()))
+        .isEqualTo("None");
+  }
+
+  @Test
   void applicationArgumentsParseWithTheRealCommandLine() throws Exception {
     // Read the constant with Python's own parser (Airflow need not be installed), one per line,
     // with the day template rendered as Airflow would for the run of 2026-01-31.
