@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.function.Supplier;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
@@ -56,9 +57,9 @@ public final class DailyJob {
     openCatalogMeanwhile();
     spark.sparkContext().setJobGroup("stage1", "conversion-journeys stage 1: events to sessions and conversions", false);
     // run_metrics has a row for every date each run wrote: its last date is where the runs got to.
-    Optional<LocalDate> lastRun = DeltaPaths.lastPartitionDate(spark,
-        new TableLocations(settings.output().path(), settings.output().database()).path(OutputTable.RUN_METRICS),
-        OutputTable.RUN_METRICS.partitionColumn());
+    String runMetrics = new TableLocations(settings.output().path(), settings.output().database()).path(OutputTable.RUN_METRICS);
+    Supplier<Optional<LocalDate>> lastRun =
+        () -> DeltaPaths.lastPartitionDate(spark, runMetrics, OutputTable.RUN_METRICS.partitionColumn());
     Stage1Job.Result stage1 = new Stage1Job(spark, settings, writer, startedAt).run(from, to, lastRun, runId);
     written.putAll(stage1.rowsWritten());
     seconds.put("stage1", (System.nanoTime() - t0) / 1e9);

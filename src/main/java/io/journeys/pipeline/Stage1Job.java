@@ -35,6 +35,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -89,15 +90,21 @@ public final class Stage1Job {
 
   /**
    * @param lastRun the latest date earlier runs wrote, if any: when it is after {@code to}, this
-   *     run is a rerun of dates that later runs rewrote since, and it reads what they read
+   *     run is a rerun of dates that later runs rewrote since, and it reads what they read. Asked
+   *     after the input is found, so that a store that is down or refuses is named by its input
+   *     path first, once, not after a round of retries on the warehouse.
    */
-  public Result run(LocalDate from, LocalDate to, Optional<LocalDate> lastRun, String runId) {
+  public Result run(LocalDate from, LocalDate to, Supplier<Optional<LocalDate>> lastRun, String runId) {
     int lateDays = settings.input().lateDays();
     LocalDate firstRewritten = from.minusDays(lateDays);
     boolean utc = settings.reportingTimezone().normalized().equals(ZoneOffset.UTC);
     int readBack = lateDays + (utc ? 1 : 2);
     LocalDate firstRead = from.minusDays(readBack);
     LocalDate lastRead = utc ? to : to.plusDays(1);
+
+    EventReader reader = new EventReader(spark, settings);
+    reader.checkAvailable(from, to);
+    Optional<LocalDate> lastRunDate = lastRun.get();
     // The run that last rewrote a date d is the one for min(d + late-days, the last date run). When
     // that is after `to`, it read partitions after `to`: late events of these dates stored there,
     // and the events of sessions that go on past their last midnight. Read to where it read (in
@@ -105,13 +112,10 @@ public final class Stage1Job {
     // of a middle day cut such sessions at midnight and lost those events until the later days
     // were rerun (a black-box test). A run moving forward reads nothing more.
     LocalDate lastWriter = to;
-    if (lastRun.isPresent() && lastRun.get().isAfter(to)) {
-      lastWriter = min(lastRun.get(), to.plusDays(lateDays));
-      lastRead = utc ? min(lastRun.get(), lastWriter.plusDays(1)) : lastWriter.plusDays(1);
+    if (lastRunDate.isPresent() && lastRunDate.get().isAfter(to)) {
+      lastWriter = min(lastRunDate.get(), to.plusDays(lateDays));
+      lastRead = utc ? min(lastRunDate.get(), lastWriter.plusDays(1)) : lastWriter.plusDays(1);
     }
-
-    EventReader reader = new EventReader(spark, settings);
-    reader.checkAvailable(from, to);
     Dataset<Row> events = reader.read(firstRead, lastRead);
     RuleResolution.check(events.drop(EventReader.INPUT_ROW, EventReader.EVENT_TIME_RAW), settings);
 

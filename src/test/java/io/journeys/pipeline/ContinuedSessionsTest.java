@@ -67,7 +67,7 @@ class ContinuedSessionsTest {
         + " date_format(session_end, 'MM-dd HH:mm'), ' ', events, ' ', page_views)";
     DeltaTableWriter daily = writer(dir, "daily");
     JobSettings settings = settings(dir, "daily");
-    new Stage1Job(spark, settings, daily, now).run(LocalDate.parse("2026-06-01"), LocalDate.parse("2026-06-01"), Optional.empty(), "r1");
+    new Stage1Job(spark, settings, daily, now).run(LocalDate.parse("2026-06-01"), LocalDate.parse("2026-06-01"), () -> Optional.empty(), "r1");
     assertThat(strings(sessions(dir, "daily"), columns)).containsExactlyInAnyOrder(
         "2026-05-31 b 05-31 12:00-05-31 12:00 1 1",
         "2026-05-31 c 05-31 23:50-06-01 00:10 2 2",
@@ -75,7 +75,7 @@ class ContinuedSessionsTest {
         "2026-06-01 d 06-01 00:30-06-01 00:30 1 1");
 
     Stage1Job.Result second =
-        new Stage1Job(spark, settings, daily, now).run(LocalDate.parse("2026-06-02"), LocalDate.parse("2026-06-02"), Optional.of(LocalDate.parse("2026-06-01")), "r2");
+        new Stage1Job(spark, settings, daily, now).run(LocalDate.parse("2026-06-02"), LocalDate.parse("2026-06-02"), () -> Optional.of(LocalDate.parse("2026-06-01")), "r2");
     List<String> expected = List.of(
         "2026-05-31 b 05-31 12:00-05-31 12:00 1 1",
         "2026-05-31 c 05-31 23:50-06-01 00:10 2 2",
@@ -93,7 +93,7 @@ class ContinuedSessionsTest {
         "operation")).filteredOn("MERGE"::equals).hasSize(1);
 
     new Stage1Job(spark, settings(dir, "range"), writer(dir, "range"), now)
-        .run(LocalDate.parse("2026-06-01"), LocalDate.parse("2026-06-02"), Optional.empty(), "r3");
+        .run(LocalDate.parse("2026-06-01"), LocalDate.parse("2026-06-02"), () -> Optional.empty(), "r3");
     assertThat(strings(sessions(dir, "range"), columns)).containsExactlyInAnyOrderElementsOf(expected);
   }
 
@@ -108,12 +108,12 @@ class ContinuedSessionsTest {
     Instant now = Instant.parse("2026-06-10T00:00:00Z");
     JobSettings settings = settings(dir, "rerun");
     DeltaTableWriter rerun = writer(dir, "rerun");
-    new Stage1Job(spark, settings, rerun, now).run(LocalDate.parse("2026-06-01"), LocalDate.parse("2026-06-01"), Optional.empty(), "r1");
+    new Stage1Job(spark, settings, rerun, now).run(LocalDate.parse("2026-06-01"), LocalDate.parse("2026-06-01"), () -> Optional.empty(), "r1");
     new Stage1Job(spark, settings, rerun, now)
-        .run(LocalDate.parse("2026-06-02"), LocalDate.parse("2026-06-02"), Optional.of(LocalDate.parse("2026-06-01")), "r2");
+        .run(LocalDate.parse("2026-06-02"), LocalDate.parse("2026-06-02"), () -> Optional.of(LocalDate.parse("2026-06-01")), "r2");
 
     new Stage1Job(spark, settings, rerun, now)
-        .run(LocalDate.parse("2026-06-01"), LocalDate.parse("2026-06-01"), Optional.of(LocalDate.parse("2026-06-02")), "r3");
+        .run(LocalDate.parse("2026-06-01"), LocalDate.parse("2026-06-01"), () -> Optional.of(LocalDate.parse("2026-06-02")), "r3");
     String columns = "concat(session_date, ' ', visitor_id, ' ', date_format(session_start, 'MM-dd HH:mm'), '-',"
         + " date_format(session_end, 'MM-dd HH:mm'), ' ', events, ' ', page_views)";
     assertThat(strings(sessions(dir, "rerun"), columns)).containsExactlyInAnyOrder(
