@@ -163,7 +163,7 @@ public final class SettingsLoader {
   }
 
   private static InputSettings inputSettings(Config c) {
-    int lateDays = c.getInt("input.late-days");
+    int lateDays = wholeNumber(c, "input.late-days");
     if (lateDays < 0) {
       throw invalid(c, "input.late-days", "must be 0 or more, got " + lateDays);
     }
@@ -239,7 +239,15 @@ public final class SettingsLoader {
       }
       String when = requiredString(rule, key, "when");
       checkExpression(c, key, "rule '" + name + "'", when);
-      int minCount = rule.hasPath("min-count") ? rule.getInt("min-count") : 1;
+      int minCount = 1;
+      if (rule.hasPath("min-count")) {
+        Integer whole = wholeNumberOrNull(rule.getValue("min-count"));
+        if (whole == null) {
+          throw new ConfigError("Cannot load config: " + key + " rule '" + name + "' has min-count = "
+              + rule.getValue("min-count").unwrapped() + "; it must be a whole number (" + at(rule, "min-count") + ")");
+        }
+        minCount = whole;
+      }
       if (minCount < 1) {
         throw new ConfigError("Cannot load config: " + key + " rule '" + name + "' has min-count = " + minCount
             + "; it must be 1 or more (" + at(rule, "min-count") + ")");
@@ -281,11 +289,11 @@ public final class SettingsLoader {
         throw invalid(c, "attribution.models", "names '" + model + "' twice");
       }
     }
-    int order = c.getInt("attribution.markov.order");
+    int order = wholeNumber(c, "attribution.markov.order");
     if (order < 1 || order > 4) {
       throw invalid(c, "attribution.markov.order", "must be between 1 and 4, got " + order);
     }
-    int players = c.getInt("attribution.shapley.max-players");
+    int players = wholeNumber(c, "attribution.shapley.max-players");
     if (players < 1 || players > 20) {
       throw invalid(c, "attribution.shapley.max-players", "must be between 1 and 20, got " + players);
     }
@@ -530,11 +538,43 @@ public final class SettingsLoader {
   }
 
   private static Duration duration(Config c, String key) {
+    Object raw = c.getValue(key).unwrapped();
+    String text = String.valueOf(raw).trim();
+    // Typesafe reads a bare number as milliseconds: `lookback = 30` would be 30 ms, not 30 days.
+    // Zero is zero in any unit.
+    if (text.matches("[+-]?[0-9][0-9.]*") && !text.matches("[+-]?0+(\\.0*)?")) {
+      throw invalid(c, key, "is not a duration such as 30m, 12h or 7d: '" + raw + "' has no unit");
+    }
     try {
       return c.getDuration(key);
     } catch (ConfigException.BadValue | ConfigException.WrongType e) {
-      throw invalid(c, key, "is not a duration such as 30m, 12h or 7d: '" + c.getValue(key).unwrapped() + "'");
+      throw invalid(c, key, "is not a duration such as 30m, 12h or 7d: '" + raw + "'");
     }
+  }
+
+  /** Typesafe's getInt truncates: {@code markov.order = 1.5} would run as 1, a typo nobody is told of. */
+  private static int wholeNumber(Config c, String key) {
+    Integer whole = wholeNumberOrNull(c.getValue(key));
+    if (whole == null) {
+      throw invalid(c, key, "is not a whole number: '" + c.getValue(key).unwrapped() + "'");
+    }
+    return whole;
+  }
+
+  /** A number or a text (an environment variable's) that is an int exactly, else null. */
+  private static Integer wholeNumberOrNull(com.typesafe.config.ConfigValue value) {
+    Object raw = value.unwrapped();
+    if ((raw instanceof Integer || raw instanceof Long) && ((Number) raw).longValue() == ((Number) raw).intValue()) {
+      return ((Number) raw).intValue();
+    }
+    if (raw instanceof String text) {
+      try {
+        return Integer.valueOf(text.trim());
+      } catch (NumberFormatException e) {
+        return null;
+      }
+    }
+    return null;
   }
 
   /** Behind UTC at some time of the year (summer and winter of this year are asked). */

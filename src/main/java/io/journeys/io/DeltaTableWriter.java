@@ -219,7 +219,8 @@ public final class DeltaTableWriter {
 
   /**
    * Registers every output table that exists on storage (a fresh process, a new catalog), as it
-   * is: a query commits nothing to the tables.
+   * is: a query commits nothing to the tables. The entry of a table that does not exist there is
+   * dropped, so a query on it fails instead of reading another output.path's table.
    */
   public void registerExisting() {
     for (OutputTable table : OutputTable.values()) {
@@ -231,7 +232,23 @@ public final class DeltaTableWriter {
       }
       if (exists) {
         ensureTable(table, false);
+      } else {
+        dropEntry(table);
       }
+    }
+  }
+
+  /**
+   * A table missing under output.path must not answer from the location its catalog entry still
+   * names: an earlier output.path with the same database would give plausible, wrong rows. Only the
+   * entry goes, as in {@link #ensureTable}: never any data.
+   */
+  private void dropEntry(OutputTable table) {
+    org.apache.spark.sql.catalyst.catalog.SessionCatalog catalog = spark.sessionState().catalog();
+    org.apache.spark.sql.catalyst.TableIdentifier id = new org.apache.spark.sql.catalyst.TableIdentifier(
+        table.tableName(), scala.Option.apply(locations.database()), scala.Option.empty());
+    if (catalog.tableExists(id)) {
+      catalog.dropTable(id, true, false);
     }
   }
 

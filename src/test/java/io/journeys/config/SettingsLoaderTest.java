@@ -97,6 +97,45 @@ class SettingsLoaderTest {
   }
 
   @Test
+  void aDurationWithoutAUnitFailsRatherThanMeaningMilliseconds() throws IOException {
+    // Typesafe alone takes a bare number as milliseconds: a 30 ms lookback for "30 days".
+    assertThatThrownBy(() -> SettingsLoader.load(Optional.empty(), List.of("attribution.lookback=30")))
+        .isInstanceOf(ConfigError.class)
+        .hasMessageStartingWith("Cannot load config: attribution.lookback is not a duration such as 30m, 12h or 7d: '30' has no unit (");
+    Path file = write("timeout.conf", "sessions.timeout = 30\n");
+    assertThatThrownBy(() -> SettingsLoader.load(Optional.of(file), List.of()))
+        .isInstanceOf(ConfigError.class)
+        .hasMessageContaining("sessions.timeout is not a duration such as 30m, 12h or 7d: '30' has no unit")
+        .hasMessageContaining("timeout.conf: 1");
+    assertThatThrownBy(() -> SettingsLoader.load(Optional.empty(), List.of("attribution.time-decay.half-life=2.5")))
+        .isInstanceOf(ConfigError.class).hasMessageContaining("'2.5' has no unit");
+    // Zero is zero in any unit; with units everything reads as before.
+    JobSettings settings = SettingsLoader.load(Optional.empty(),
+        List.of("input.future-tolerance=0", "attribution.lookback=30 days", "sessions.timeout=45m"));
+    assertThat(settings.input().futureTolerance()).isZero();
+    assertThat(settings.attribution().lookback()).isEqualTo(Duration.ofDays(30));
+    assertThat(settings.sessions().timeout()).isEqualTo(Duration.ofMinutes(45));
+  }
+
+  @Test
+  void aFractionWhereAWholeNumberIsExpectedFailsRatherThanBeingCut() throws IOException {
+    // Typesafe's getInt would run order 1.5 as 1 and late-days 1.9 as 1.
+    assertThatThrownBy(() -> SettingsLoader.load(Optional.empty(), List.of("attribution.markov.order=1.5")))
+        .isInstanceOf(ConfigError.class)
+        .hasMessageStartingWith("Cannot load config: attribution.markov.order is not a whole number: '1.5' (");
+    assertThatThrownBy(() -> SettingsLoader.load(Optional.empty(), List.of("input.late-days=1.9")))
+        .isInstanceOf(ConfigError.class)
+        .hasMessageStartingWith("Cannot load config: input.late-days is not a whole number: '1.9' (");
+    assertThatThrownBy(() -> SettingsLoader.load(Optional.empty(), List.of("attribution.shapley.max-players=2.0")))
+        .isInstanceOf(ConfigError.class).hasMessageContaining("max-players is not a whole number");
+    // A whole number as text, as an environment variable gives it, still reads.
+    Path file = write("order.conf", "attribution.markov.order = \"2\"\n");
+    JobSettings settings = SettingsLoader.load(Optional.of(file), List.of("input.late-days=3"));
+    assertThat(settings.attribution().markovOrder()).isEqualTo(2);
+    assertThat(settings.input().lateDays()).isEqualTo(3);
+  }
+
+  @Test
   void theTrainingWindowIsWholeDaysSinceItCountsCloseDates() {
     assertThatThrownBy(() -> SettingsLoader.load(Optional.empty(), List.of("attribution.training-window=36h")))
         .isInstanceOf(ConfigError.class)
@@ -189,6 +228,7 @@ class SettingsLoaderTest {
     Map<String, String> cases = new java.util.LinkedHashMap<>();
     cases.put("{ name = b }", "conversions.micro has an entry without 'when' (");
     cases.put("{ name = b, when = \"true\", min-count = 0 }", "rule 'b' has min-count = 0; it must be 1 or more (");
+    cases.put("{ name = b, when = \"true\", min-count = 2.5 }", "rule 'b' has min-count = 2.5; it must be a whole number (");
     cases.put("{ name = b, when = \"true\", min-count = 2, per = week }", "rule 'b' has per = 'week'; expected session or journey (");
     cases.put("{ name = a, when = \"false\" }", "conversion name 'a' is used twice (");
     for (Map.Entry<String, String> e : cases.entrySet()) {

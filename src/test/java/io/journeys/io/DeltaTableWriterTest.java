@@ -173,6 +173,23 @@ class DeltaTableWriterTest {
   }
 
   @Test
+  void aQueryUnderAnOutputPathWithoutTheTableCannotReadTheOneItsOldEntryNames() {
+    new DeltaTableWriter(spark, new TableLocations(dir.resolve("one").toString(), "writer_stale"))
+        .replaceDates(OutputTable.QUARANTINE, quarantineRows("2026-01-01", "first"),
+            LocalDate.parse("2026-01-01"), LocalDate.parse("2026-01-01"));
+    assertThat(spark.catalog().tableExists("writer_stale.quarantine")).isTrue();
+
+    // `sql` with output.path pointing at a directory holding no tables, the database unchanged.
+    new DeltaTableWriter(spark, new TableLocations(dir.resolve("two").toString(), "writer_stale")).registerExisting();
+
+    assertThat(spark.catalog().tableExists("writer_stale.quarantine")).isFalse();
+    assertThat(spark.read().format("delta").load(dir.resolve("one/quarantine").toString()).count())
+        .as("the first table's data is untouched").isEqualTo(1);
+    // A database never created has no entries to drop.
+    new DeltaTableWriter(spark, new TableLocations(dir.resolve("three").toString(), "writer_never")).registerExisting();
+  }
+
+  @Test
   void aTableWhoseFilesWereDeletedIsCreatedAgainUnderItsRegisteredName() throws Exception {
     TableLocations locations = new TableLocations(dir.resolve("gone").toString(), "writer_gone");
     new DeltaTableWriter(spark, locations).replaceDates(OutputTable.QUARANTINE, quarantineRows("2026-01-01", "before"),
