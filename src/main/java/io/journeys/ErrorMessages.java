@@ -39,6 +39,11 @@ public final class ErrorMessages {
       t = t.getCause();
     }
     String line = t.getMessage() == null ? t.getClass().getSimpleName() : firstLine(t.getMessage());
+    if (line.startsWith("[FAILED_READ_FILE") && t.getCause() != null && t.getCause() != t) {
+      // "[FAILED_READ_FILE.NO_HINT] Encountered error while reading file …" names the file; what is
+      // wrong with it ("… is not a Parquet file", a truncated footer) is only in its cause.
+      line = line.replaceFirst("\\.?\\s*SQLSTATE: \\w+$", "") + ": " + reason(t.getCause());
+    }
     if (deniedAccess(error) && !line.toLowerCase(Locale.ROOT).contains("access denied")) {
       // "S3Exception: null (… 403 …):null" named neither the cause nor what to check.
       line = BODILESS_403.matcher(line).replaceAll("403 Forbidden")

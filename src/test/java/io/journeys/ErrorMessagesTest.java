@@ -21,6 +21,19 @@ class ErrorMessagesTest {
   }
 
   @Test
+  void aFileThatCannotBeReadIsNamedWithWhatIsWrongWithIt() {
+    // The chain of a run whose partition held a README.txt beside its Parquet files (a black-box
+    // test): the line was Spark's wrapper alone, which names the file but not what is wrong.
+    RuntimeException cause = new RuntimeException("file:/in/event_date=2026-01-02/README.txt is not a Parquet file (length is too low: 5)");
+    SparkException read = new SparkException(
+        "[FAILED_READ_FILE.NO_HINT] Encountered error while reading file file:///in/event_date=2026-01-02/README.txt.  SQLSTATE: KD001", cause);
+    SparkException job = new SparkException("Job aborted due to stage failure: Task 1 in stage 2.0 failed 1 times", read);
+    assertThat(ErrorMessages.reason(job)).isEqualTo(
+        "[FAILED_READ_FILE.NO_HINT] Encountered error while reading file file:///in/event_date=2026-01-02/README.txt: "
+            + "file:/in/event_date=2026-01-02/README.txt is not a Parquet file (length is too low: 5)");
+  }
+
+  @Test
   void aWrapperWithoutACauseIsTheReasonItself() {
     SparkException task = new SparkException("[TASK_WRITE_FAILED] Task failed while writing rows to file:/wh/attribution.", null);
     assertThat(ErrorMessages.reason(task)).isEqualTo("[TASK_WRITE_FAILED] Task failed while writing rows to file:/wh/attribution.");

@@ -225,8 +225,14 @@ public final class EventReader {
       return Optional.of(reader().schema(DataTypes.createStructType(fields)).option("basePath", input.path()).load(paths));
     } catch (JobFailure e) {
       throw e;
-    } catch (Exception e) { // an empty directory has no schema to infer: left to the root's listing
-      return Optional.empty();
+    } catch (Exception e) { // Spark's AnalysisException is checked
+      if (ErrorMessages.firstLine(e.getMessage()).startsWith("[UNABLE_TO_INFER_SCHEMA]")) {
+        return Optional.empty(); // only empty directories: left to the root's listing, as documented above
+      }
+      // A file that cannot be read (not Parquet, truncated) is named with its cause here: the
+      // root's listing would fail on whatever file it met first, a stray one beside the partitions.
+      throw new JobFailure("Cannot read events: input.path " + input.path() + " is not readable: "
+          + ErrorMessages.reason(e), e);
     }
   }
 

@@ -333,6 +333,51 @@ class EventReaderTest {
         .hasMessageNotContaining("awaitResult");
   }
 
+  /**
+   * A stray file beside the partitions is not read; one inside a partition is read as data, as by
+   * Spark (skipping names without ".parquet" would skip the data of writers that give none), so it
+   * fails the run naming the file and what is wrong with it. Found by a black-box test: the line
+   * was Spark's wrapper alone, or named the root's README.txt instead of the partition's.
+   */
+  @Test
+  void aStrayFileBesideThePartitionsIsIgnoredAndOneInsideFailsNamingItAndWhy(@TempDir Path dir) throws Exception {
+    Path input = dir.resolve("stray");
+    for (String id : List.of("a", "b")) { // two files in the day
+      new EventFixtures().event(id, "v" + id, "2026-03-10 10:00:00", "page_view")
+          .toDataset(spark).drop(EventReader.EVENT_TIME_RAW)
+          .write().mode("append").partitionBy("event_date").parquet(input.toString());
+    }
+    Files.writeString(input.resolve("README.txt"), "hi\n");
+    EventReader stray = new EventReader(spark, SettingsLoader.load(Optional.empty(), List.of("input.path=" + input)));
+    LocalDate day = LocalDate.parse("2026-03-10");
+    assertThat(ids(stray.read(day, day))).containsExactlyInAnyOrder("a", "b");
+
+    // Inside, between the day's oldest and newest files: the schema is read from those two, the
+    // stray file at the scan.
+    Path partition = input.resolve("event_date=2026-03-10");
+    List<Path> files = parquetFiles(partition);
+    assertThat(files).hasSize(2);
+    Path readme = partition.resolve("README.txt");
+    Files.writeString(readme, "junk\n");
+    long now = System.currentTimeMillis();
+    Files.setLastModifiedTime(files.get(0), java.nio.file.attribute.FileTime.fromMillis(now - 20_000));
+    Files.setLastModifiedTime(readme, java.nio.file.attribute.FileTime.fromMillis(now - 10_000));
+    Files.setLastModifiedTime(files.get(1), java.nio.file.attribute.FileTime.fromMillis(now));
+    Throwable scan = org.assertj.core.api.Assertions.catchThrowable(() -> stray.read(day, day).count());
+    assertThat(io.journeys.ErrorMessages.reason(scan))
+        .startsWith("[FAILED_READ_FILE.NO_HINT] Encountered error while reading file ")
+        .contains("README.txt: ")
+        .endsWith("README.txt is not a Parquet file (length is too low: 5)");
+
+    // The day's newest file: its schema cannot be read, and the day's file is named, not the root's.
+    Files.setLastModifiedTime(readme, java.nio.file.attribute.FileTime.fromMillis(now + 10_000));
+    assertThatThrownBy(() -> stray.read(day, day))
+        .isInstanceOf(JobFailure.class)
+        .hasMessageStartingWith("Cannot read events: input.path " + input + " is not readable: ")
+        .hasMessageContaining(readme.toString())
+        .hasMessageContaining("is not a Parquet file");
+  }
+
   @Test
   void parquetNanosecondTimestampsAreReadAsTheirInstant(@TempDir Path dir) throws Exception {
     // pandas and pyarrow write TIMESTAMP(NANOS), a type Spark itself refuses to read, failing the
