@@ -40,7 +40,7 @@ final class SqlCommand implements Callable<Integer> {
     SparkSession spark = SparkSessionFactory.createWithCatalog(settings);
     {
       TableLocations locations = new TableLocations(settings.output().path(), settings.output().database());
-      new DeltaTableWriter(spark, locations).registerExisting();
+      int tables = new DeltaTableWriter(spark, locations).registerExisting();
       spark.sql("CREATE DATABASE IF NOT EXISTS " + locations.database());
       if (spark.catalog().tableExists(locations.database(), "attribution")
           && spark.catalog().tableExists(locations.database(), "micro_conversion_performance")) {
@@ -51,7 +51,11 @@ final class SqlCommand implements Callable<Integer> {
       try {
         result = spark.sql(query);
       } catch (Exception e) { // Spark's AnalysisException is checked
-        throw new JobFailure("Cannot run query: " + ErrorMessages.reason(e), e);
+        String reason = ErrorMessages.reason(e);
+        if (tables == 0 && reason.startsWith("[TABLE_OR_VIEW_NOT_FOUND]")) {
+          reason += " (output.path " + settings.output().path() + " holds no tables: check output.path, or run the job first)";
+        }
+        throw new JobFailure("Cannot run query: " + reason, e);
       }
       PrintWriter out = spec.commandLine().getOut();
       format.print(result, out, limit);

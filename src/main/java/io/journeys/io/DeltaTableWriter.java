@@ -221,8 +221,11 @@ public final class DeltaTableWriter {
    * Registers every output table that exists on storage (a fresh process, a new catalog), as it
    * is: a query commits nothing to the tables. The entry of a table that does not exist there is
    * dropped, so a query on it fails instead of reading another output.path's table.
+   *
+   * @return how many of the tables exist
    */
-  public void registerExisting() {
+  public int registerExisting() {
+    int found = 0;
     for (OutputTable table : OutputTable.values()) {
       boolean exists;
       try {
@@ -232,10 +235,12 @@ public final class DeltaTableWriter {
       }
       if (exists) {
         ensureTable(table, false);
+        found++;
       } else {
         dropEntry(table);
       }
     }
+    return found;
   }
 
   /**

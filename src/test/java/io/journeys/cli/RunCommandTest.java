@@ -105,6 +105,29 @@ class RunCommandTest {
   }
 
   @Test
+  void sqlOnAnOutputPathWithoutTablesFailsRatherThanReadingTheCatalogsEarlierOne(@TempDir Path dir) {
+    // The catalog (one metastore for every output.path) still named the first warehouse's table,
+    // and the query answered from it with exit 0 (a black-box test).
+    org.apache.spark.sql.SparkSession spark = io.journeys.TestSpark.session();
+    new io.journeys.io.DeltaTableWriter(spark, new io.journeys.io.TableLocations(dir.resolve("one").toString(), "cli_stale"))
+        .replaceDates(io.journeys.io.OutputTable.QUARANTINE,
+            spark.sql("SELECT DATE'2026-01-01' AS event_date, 'r' AS reason, 'run' AS run_id, '{}' AS raw"),
+            java.time.LocalDate.parse("2026-01-01"), java.time.LocalDate.parse("2026-01-01"));
+    String[] query = {"sql", "SELECT count(*) AS n FROM quarantine", "--format", "csv", "--set", "output.database=cli_stale"};
+    JourneysCliTest.Result there = JourneysCliTest.run(concat(query, new String[] {"--set", "output.path=" + dir.resolve("one")}));
+    assertThat(there.code()).as(there.err()).isZero();
+    assertThat(there.out()).isEqualTo("n\n1\n");
+
+    JourneysCliTest.Result elsewhere = JourneysCliTest.run(concat(query, new String[] {"--set", "output.path=" + dir.resolve("two")}));
+    assertThat(elsewhere.code()).isEqualTo(1);
+    assertThat(elsewhere.out()).isEmpty();
+    assertThat(elsewhere.err().lines().toList()).singleElement().asString()
+        .startsWith("journeys: Cannot run query: [TABLE_OR_VIEW_NOT_FOUND] The table or view `quarantine` cannot be found.")
+        .endsWith("(output.path " + dir.resolve("two") + " holds no tables: check output.path, or run the job first)");
+    assertThat(spark.read().format("delta").load(dir.resolve("one/quarantine").toString()).count()).isEqualTo(1);
+  }
+
+  @Test
   void aTableRowStaysOnOneLineWhateverItsValuesHold(@TempDir Path dir) {
     // a, line feed, b, tab, c, backslash, n: shown as a\nb\tc\\n (10 characters).
     JourneysCliTest.Result table = JourneysCliTest.run("sql",
