@@ -195,8 +195,9 @@ public final class EventReader {
    * The input's {@code event_date=} directories in [first, last] only, found by one listing of the
    * root's names. Loading the root lists every file of the history before pruning, on each daily
    * run (beyond 32 partitions as a Spark job of its own). Empty when the input is a Delta table (its
-   * log names the files), has no such directory in the range, or they hold no file Spark can read a
-   * schema from: the root is then loaded and filtered, which gives the same rows or the same error.
+   * log names the files), has no such directory in the range, or they hold no file at all: the root
+   * is then loaded and filtered, which gives the same rows. A file whose schema cannot be read stops
+   * the run here, named.
    */
   private Optional<Dataset<Row>> loadPartitions(LocalDate first, LocalDate last) {
     List<String> partitions = partitionsIn(first, last);
