@@ -72,7 +72,9 @@ public final class HtmlReport {
         + " AS conversion_rate, round(avg(lift), 2) AS lift, round(percentile(median_days_to_convert, 0.5), 2) AS median_days"
         + " FROM " + table(OutputTable.MICRO_CONVERSION_PERFORMANCE) + " WHERE date" + range
         + " GROUP BY micro_conversion ORDER BY lift DESC NULLS LAST").collectAsList(),
-        "micro conversion", "journeys", "conversion rate", "lift", "median days to convert");
+        // Lift and the median are the table's per day; the range's own would need every journey.
+        "micro conversion", "journeys", "conversion rate", "lift (mean of the days')",
+        "median days to convert (median of the days' medians)");
 
     html.append("<h2>Top paths</h2>");
     table(html, spark.sql("SELECT path, sum(conversions) AS c, sum(non_conversions) AS n, round(sum(value), 2) FROM "
@@ -80,9 +82,15 @@ public final class HtmlReport {
         .collectAsList(), "path", "conversions", "non-conversions", "value");
 
     html.append("<h2>Funnels</h2>");
-    table(html, spark.sql("SELECT funnel, step, step_name, sum(visitors), round(avg(rate_from_previous), 4),"
-        + " round(avg(rate_from_start), 4) FROM " + table(OutputTable.FUNNELS) + " WHERE date" + range
-        + " GROUP BY funnel, step, step_name ORDER BY funnel, step").collectAsList(),
+    // The rates are those of the summed visitors beside them, as the table defines them per day (1 at
+    // step 1, null after a step of 0): the mean of the days' rates, a quiet day's 0 counting as much
+    // as a busy one's, could not be worked out from the counts shown (a black-box test).
+    table(html, spark.sql("SELECT funnel, step, step_name, visitors,"
+        + " round(try_divide(visitors, coalesce(lag(visitors) OVER w, visitors)), 4),"
+        + " round(try_divide(visitors, first_value(visitors) OVER w), 4)"
+        + " FROM (SELECT funnel, step, step_name, sum(visitors) AS visitors FROM " + table(OutputTable.FUNNELS)
+        + " WHERE date" + range + " GROUP BY funnel, step, step_name)"
+        + " WINDOW w AS (PARTITION BY funnel ORDER BY step) ORDER BY funnel, step").collectAsList(),
         "funnel", "step", "step name", "visitors (sum over days)", "rate from previous", "rate from start");
 
     html.append("<h2>Channels</h2>");

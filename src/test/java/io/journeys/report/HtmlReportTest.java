@@ -1,0 +1,49 @@
+package io.journeys.report;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.journeys.TestSpark;
+import io.journeys.io.DeltaTableWriter;
+import io.journeys.io.OutputTable;
+import io.journeys.io.TableLocations;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class HtmlReportTest {
+  private final SparkSession spark = TestSpark.session();
+
+  /**
+   * A range's funnel rates are those of the visitors summed over its days, which the report shows
+   * beside them. It showed the mean of the days' rates, which a reader could not work out from the
+   * counts (a black-box test): here 0.75 and 0.25 from previous where the sums give 0.5455 and 0.0833.
+   */
+  @Test
+  void aRangesFunnelRatesAreThoseOfItsSummedVisitors(@TempDir Path dir) {
+    TableLocations locations = new TableLocations(dir.toString(), "html_report_test");
+    DeltaTableWriter writer = new DeltaTableWriter(spark, locations);
+    for (OutputTable table : OutputTable.values()) {
+      writer.ensureTable(table);
+    }
+    // Day 1: 100, 50, 0 visitors; day 2: 10, 10, 5. Summed: 110, 60, 5.
+    writer.replaceDates(OutputTable.FUNNELS, spark.sql("SELECT * FROM VALUES"
+            + " (DATE'2026-03-01', 'buy', 1, 'viewed_pricing', 100L, 1.0D, 1.0D),"
+            + " (DATE'2026-03-01', 'buy', 2, 'add_to_cart', 50L, 0.5D, 0.5D),"
+            + " (DATE'2026-03-01', 'buy', 3, 'purchase', 0L, 0.0D, 0.0D),"
+            + " (DATE'2026-03-02', 'buy', 1, 'viewed_pricing', 10L, 1.0D, 1.0D),"
+            + " (DATE'2026-03-02', 'buy', 2, 'add_to_cart', 10L, 1.0D, 1.0D),"
+            + " (DATE'2026-03-02', 'buy', 3, 'purchase', 5L, 0.5D, 0.5D)"
+            + " AS t(date, funnel, step, step_name, visitors, rate_from_previous, rate_from_start)"),
+        LocalDate.parse("2026-03-01"), LocalDate.parse("2026-03-02"));
+
+    String html = new HtmlReport(spark, locations).render(LocalDate.parse("2026-03-01"), LocalDate.parse("2026-03-02"));
+
+    // 60 / 110 = 0.54545… and 5 / 60 = 0.08333…, 5 / 110 = 0.04545…, to 4 places.
+    assertThat(html)
+        .contains("<tr><td>buy</td><td>1</td><td>viewed_pricing</td><td>110</td><td>1.0</td><td>1.0</td></tr>")
+        .contains("<tr><td>buy</td><td>2</td><td>add_to_cart</td><td>60</td><td>0.5455</td><td>0.5455</td></tr>")
+        .contains("<tr><td>buy</td><td>3</td><td>purchase</td><td>5</td><td>0.0833</td><td>0.0455</td></tr>");
+  }
+}
