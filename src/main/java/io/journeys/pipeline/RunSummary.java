@@ -56,7 +56,7 @@ public final class RunSummary {
       out.println(line);
     }
 
-    out.println("  micro conversions (journeys containing it, conversion rate, lift vs journeys without it):");
+    out.println("  micro conversions (journeys containing it, conversion rate, lift vs journeys without it: the mean of the days' lifts):");
     List<Row> lift = spark.sql(
         "SELECT micro_conversion, sum(visitors) AS journeys, sum(converted_visitors) / sum(visitors) AS rate,"
             + " avg(lift) AS lift FROM delta.`" + locations.path(OutputTable.MICRO_CONVERSION_PERFORMANCE)
