@@ -102,8 +102,7 @@ public final class DeltaTableWriter {
   private void ensureTable(OutputTable table, boolean forWriting) {
     ensureDatabase();
     org.apache.spark.sql.catalyst.catalog.SessionCatalog catalog = spark.sessionState().catalog();
-    org.apache.spark.sql.catalyst.TableIdentifier id = new org.apache.spark.sql.catalyst.TableIdentifier(
-        table.tableName(), scala.Option.apply(locations.database()), scala.Option.empty());
+    org.apache.spark.sql.catalyst.TableIdentifier id = catalogId(table);
     if (catalog.tableExists(id)) {
       String registered;
       try {
@@ -248,10 +247,14 @@ public final class DeltaTableWriter {
    * names: an earlier output.path with the same database would give plausible, wrong rows. Only the
    * entry goes, as in {@link #ensureTable}: never any data.
    */
+  private org.apache.spark.sql.catalyst.TableIdentifier catalogId(OutputTable table) {
+    return new org.apache.spark.sql.catalyst.TableIdentifier(
+        table.tableName(), scala.Option.apply(locations.database()), scala.Option.empty());
+  }
+
   private void dropEntry(OutputTable table) {
     org.apache.spark.sql.catalyst.catalog.SessionCatalog catalog = spark.sessionState().catalog();
-    org.apache.spark.sql.catalyst.TableIdentifier id = new org.apache.spark.sql.catalyst.TableIdentifier(
-        table.tableName(), scala.Option.apply(locations.database()), scala.Option.empty());
+    org.apache.spark.sql.catalyst.TableIdentifier id = catalogId(table);
     if (catalog.tableExists(id)) {
       catalog.dropTable(id, true, false);
     }
