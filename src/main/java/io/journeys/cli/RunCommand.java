@@ -1,8 +1,10 @@
 package io.journeys.cli;
 
 import io.journeys.config.JobSettings;
+import io.journeys.io.TableLocations;
 import io.journeys.pipeline.DailyJob;
 import io.journeys.pipeline.RunSummary;
+import io.journeys.report.HtmlReport;
 import io.journeys.spark.SparkSessionFactory;
 import java.io.PrintWriter;
 import java.time.LocalDate;
@@ -48,19 +50,19 @@ final class RunCommand implements Callable<Integer> {
     // The scheduler's log then names the build that made the dates' rows.
     out.printf("run %s (conversion-journeys %s) done in %.1f s%n", outcome.runId(), BuildVersion.version(),
         outcome.stageSeconds().values().stream().mapToDouble(Double::doubleValue).sum());
+    TableLocations tables = new TableLocations(settings.output().path(), settings.output().database());
     if (settings.report().enabled()) {
       java.nio.file.Path file = java.nio.file.Path.of(settings.report().path(), "report-" + date + (to == null ? "" : "-" + to) + ".html");
       try {
         java.nio.file.Files.createDirectories(file.getParent());
-        java.nio.file.Files.writeString(file, new io.journeys.report.HtmlReport(spark,
-            new io.journeys.io.TableLocations(settings.output().path(), settings.output().database())).render(date, last));
+        java.nio.file.Files.writeString(file, new HtmlReport(spark, tables).render(date, last));
       } catch (java.io.IOException e) {
         throw new JobFailure("Cannot write the report " + file + ": " + e.getMessage(), e);
       }
       out.println("report written to " + file);
     }
     if (summary) {
-      new RunSummary(spark, settings).print(date, last, out);
+      new RunSummary(spark, tables).print(date, last, out);
     }
     out.flush();
     return 0;

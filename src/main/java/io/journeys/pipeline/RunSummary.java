@@ -1,8 +1,14 @@
 package io.journeys.pipeline;
 
-import io.journeys.config.JobSettings;
+import static io.journeys.Columns.CONVERSION_RATE;
+import static io.journeys.Columns.LIFT;
+import static io.journeys.Columns.MICRO_CONVERSION;
+import static io.journeys.Columns.VISITORS;
+import static org.apache.spark.sql.functions.col;
+
 import io.journeys.io.OutputTable;
 import io.journeys.io.TableLocations;
+import io.journeys.report.MicroConversionPerformanceReport;
 import java.io.PrintWriter;
 import java.time.LocalDate;
 import java.util.List;
@@ -18,9 +24,9 @@ public final class RunSummary {
   private final SparkSession spark;
   private final TableLocations locations;
 
-  public RunSummary(SparkSession spark, JobSettings settings) {
+  public RunSummary(SparkSession spark, TableLocations locations) {
     this.spark = spark;
-    this.locations = new TableLocations(settings.output().path(), settings.output().database());
+    this.locations = locations;
   }
 
   public void print(LocalDate from, LocalDate to, PrintWriter out) {
@@ -56,11 +62,13 @@ public final class RunSummary {
       out.println(line);
     }
 
-    out.println("  micro conversions (journeys containing it, conversion rate, lift vs journeys without it: the mean of the days' lifts):");
-    List<Row> lift = spark.sql(
-        "SELECT micro_conversion, sum(visitors) AS journeys, sum(converted_visitors) / sum(visitors) AS rate,"
-            + " avg(lift) AS lift FROM delta.`" + locations.path(OutputTable.MICRO_CONVERSION_PERFORMANCE)
-            + "` WHERE date " + range + " GROUP BY micro_conversion ORDER BY lift DESC NULLS LAST").collectAsList();
+    out.println("  micro conversions (journeys containing it, conversion rate, lift vs journeys without it):");
+    List<Row> lift = MicroConversionPerformanceReport.overall(spark.sql(
+            "SELECT touchpoints, converted, days_to_convert FROM delta.`" + locations.path(OutputTable.JOURNEYS)
+                + "` WHERE close_date " + range))
+        .orderBy(col(LIFT).desc_nulls_last(), col(MICRO_CONVERSION))
+        .select(col(MICRO_CONVERSION), col(VISITORS), col(CONVERSION_RATE), col(LIFT))
+        .collectAsList();
     for (Row row : lift) {
       out.printf("    %-20s %8d  %6.2f%%  lift %s%n", row.getString(0), row.getLong(1), 100 * row.getDouble(2),
           row.isNullAt(3) ? "n/a" : String.format("%.2f", row.getDouble(3)));

@@ -35,21 +35,35 @@ public final class MicroConversionPerformanceReport {
   private MicroConversionPerformanceReport() {}
 
   public static Dataset<Row> performance(Dataset<Row> journeys) {
-    Dataset<Row> perDay =
-        journeys.groupBy(col(CLOSE_DATE)).agg(count(lit(1)).as("day_journeys"), count_if(col(CONVERTED)).as("day_converted"));
+    return measure(journeys, CLOSE_DATE).withColumnRenamed(CLOSE_DATE, DATE);
+  }
+
+  /**
+   * The same figures over all the given journeys at once, without a date column: a range's own
+   * lift and median, which its days' rows cannot give (neither a mean of lifts nor a median of
+   * medians is the range's).
+   */
+  public static Dataset<Row> overall(Dataset<Row> journeys) {
+    return measure(journeys.withColumn(ALL_JOURNEYS, lit(true)), ALL_JOURNEYS).drop(ALL_JOURNEYS);
+  }
+
+  private static final String ALL_JOURNEYS = "all_journeys";
+
+  private static Dataset<Row> measure(Dataset<Row> journeys, String group) {
+    Dataset<Row> perGroup =
+        journeys.groupBy(col(group)).agg(count(lit(1)).as("group_journeys"), count_if(col(CONVERTED)).as("group_converted"));
     Dataset<Row> perMicro =
         journeys
             .withColumn(MICRO_CONVERSION, explode(array_distinct(col(TOUCHPOINTS))))
-            .groupBy(col(CLOSE_DATE), col(MICRO_CONVERSION))
+            .groupBy(col(group), col(MICRO_CONVERSION))
             .agg(count(lit(1)).as(VISITORS), count_if(col(CONVERTED)).as(CONVERTED_VISITORS),
                 percentile(when(col(CONVERTED), col(DAYS_TO_CONVERT)), lit(0.5)).as(MEDIAN_DAYS_TO_CONVERT));
     Column rate = col(CONVERTED_VISITORS).divide(col(VISITORS));
-    Column without = col("day_journeys").minus(col(VISITORS));
-    Column rateWithout = when(without.gt(0), col("day_converted").minus(col(CONVERTED_VISITORS)).divide(without));
+    Column without = col("group_journeys").minus(col(VISITORS));
+    Column rateWithout = when(without.gt(0), col("group_converted").minus(col(CONVERTED_VISITORS)).divide(without));
     return perMicro
-        .join(perDay, CLOSE_DATE)
+        .join(perGroup, group)
         .withColumn(CONVERSION_RATE, rate)
-        .withColumn(LIFT, when(rateWithout.gt(0), rate.divide(rateWithout)))
-        .withColumnRenamed(CLOSE_DATE, DATE);
+        .withColumn(LIFT, when(rateWithout.gt(0), rate.divide(rateWithout)));
   }
 }

@@ -375,7 +375,7 @@ class DailyJobTest {
         .contains("<h3>markov</h3>", "Data quality", "Email")
         // A visitor of two days is counted on each, in channels as in funnels: the header says so.
         .contains("<th>visitors (sum over days)</th><th>micro conversions</th>")
-        .contains("<th>lift (mean of the days&#39;)</th><th>median days to convert (median of the days&#39; medians)</th>")
+        .contains("<th>conversion rate</th><th>lift</th><th>median days to convert</th>")
         .doesNotContain("http://", "https://");
     io.journeys.report.HtmlReportBrowserTest.check(html, browserDir);
   }
