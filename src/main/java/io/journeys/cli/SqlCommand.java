@@ -7,8 +7,6 @@ import io.journeys.io.TableLocations;
 import io.journeys.spark.SparkSessionFactory;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -38,29 +36,27 @@ final class SqlCommand implements Callable<Integer> {
   public Integer call() {
     JobSettings settings = options.settings();
     SparkSession spark = SparkSessionFactory.createWithCatalog(settings);
-    {
-      TableLocations locations = new TableLocations(settings.output().path(), settings.output().database());
-      int tables = new DeltaTableWriter(spark, locations).registerExisting();
-      spark.sql("CREATE DATABASE IF NOT EXISTS " + locations.database());
-      if (spark.catalog().tableExists(locations.database(), "attribution")
-          && spark.catalog().tableExists(locations.database(), "micro_conversion_performance")) {
-        io.journeys.report.BiViews.create(spark, locations.database());
-      }
-      spark.catalog().setCurrentDatabase(locations.database());
-      Dataset<Row> result;
-      try {
-        result = spark.sql(query);
-      } catch (Exception e) { // Spark's AnalysisException is checked
-        String reason = ErrorMessages.reason(e);
-        if (tables == 0 && reason.startsWith("[TABLE_OR_VIEW_NOT_FOUND]")) {
-          reason += " (output.path " + settings.output().path() + " holds no tables: check output.path, or run the job first)";
-        }
-        throw new JobFailure("Cannot run query: " + reason, e);
-      }
-      PrintWriter out = spec.commandLine().getOut();
-      format.print(result, out, limit);
-      out.flush();
-      return 0;
+    TableLocations locations = new TableLocations(settings.output().path(), settings.output().database());
+    int tables = new DeltaTableWriter(spark, locations).registerExisting();
+    spark.sql("CREATE DATABASE IF NOT EXISTS " + locations.database());
+    if (spark.catalog().tableExists(locations.database(), "attribution")
+        && spark.catalog().tableExists(locations.database(), "micro_conversion_performance")) {
+      io.journeys.report.BiViews.create(spark, locations.database());
     }
+    spark.catalog().setCurrentDatabase(locations.database());
+    PrintWriter out = spec.commandLine().getOut();
+    try {
+      // A query fails when it is analysed (a name) or while its rows are computed (an overflow, a
+      // cast): either way the operator reads the same kind of line.
+      format.print(spark.sql(query), out, limit);
+      out.flush();
+    } catch (Exception e) { // Spark's AnalysisException is checked
+      String reason = ErrorMessages.reason(e);
+      if (tables == 0 && reason.startsWith("[TABLE_OR_VIEW_NOT_FOUND]")) {
+        reason += " (output.path " + settings.output().path() + " holds no tables: check output.path, or run the job first)";
+      }
+      throw new JobFailure("Cannot run query: " + reason, e);
+    }
+    return 0;
   }
 }

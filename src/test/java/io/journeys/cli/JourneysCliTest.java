@@ -120,6 +120,17 @@ class JourneysCliTest {
     assertThat(r.err()).startsWith("journeys: Cannot run query: [PARSE_SYNTAX_ERROR] Syntax error at or near 'SELEC'");
   }
 
+  /** A query that fails while its rows are computed reads like one that fails on a name (a black-box test). */
+  @Test
+  void aQueryFailingAtRunTimeSaysSoOnOneLine(@TempDir Path dir) {
+    // The largest long plus 0 and 1: the second row overflows, and only when computed.
+    Result r = run("sql", "SELECT 9223372036854775807 + id FROM range(2)", "--format", "csv",
+        "--set", "output.path=" + dir.resolve("warehouse"), "--set", "output.database=cli_overflow");
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.err().strip().lines()).singleElement().asString()
+        .startsWith("journeys: Cannot run query: [ARITHMETIC_OVERFLOW] long overflow.");
+  }
+
   @Test
   void anOutputPathNoFileSystemServesIsNamedBySqlAndReport(@TempDir Path dir) {
     String store = "output.path=nosuch://bucket/wh";
