@@ -115,7 +115,7 @@ public final class SettingsLoader {
           c.getBoolean("identity.stitching"),
           choice(c, "touchpoints.dedupe", TouchpointDedupe.class),
           channelRules(c),
-          nonEmpty(c, "channels.default"),
+          channelName(nonEmpty(c, "channels.default"), "channels.default", origin(c, "channels.default")),
           conversionRules(c, "conversions.micro", Kind.MICRO),
           conversionRules(c, "conversions.macro", Kind.MACRO),
           attribution(c),
@@ -217,7 +217,7 @@ public final class SettingsLoader {
     List<ChannelRule> rules = new ArrayList<>();
     Set<String> names = new HashSet<>();
     for (Config rule : objects(c, "channels.rules", CHANNEL_KEYS)) {
-      String name = requiredString(rule, "channels.rules", "name");
+      String name = channelName(requiredString(rule, "channels.rules", "name"), "channels.rules name", at(rule, "name"));
       String when = requiredString(rule, "channels.rules", "when");
       if (!names.add(name)) {
         throw new ConfigError("Cannot load config: channels.rules names '" + name + "' twice (" + at(rule, "name") + ")");
@@ -226,6 +226,18 @@ public final class SettingsLoader {
       rules.add(new ChannelRule(name, when, at(rule, "when")));
     }
     return List.copyOf(rules);
+  }
+
+  /**
+   * A channel's name is a touchpoint's when attribution.touchpoint = channel, and the data-driven
+   * models part names by a control character in their keys: one inside a name would split it.
+   */
+  private static String channelName(String name, String what, String origin) {
+    if (name.chars().anyMatch(Character::isISOControl)) {
+      throw new ConfigError("Cannot load config: " + what + " '" + name.replaceAll("\\p{Cntrl}", "?")
+          + "' holds a control character (" + origin + ")");
+    }
+    return name;
   }
 
   private static List<ConversionRule> conversionRules(Config c, String key, Kind kind) {

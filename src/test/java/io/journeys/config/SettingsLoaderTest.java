@@ -243,6 +243,20 @@ class SettingsLoaderTest {
         .hasMessageContaining("funnel 'f' step 'nope' is not a conversion name (").hasMessageEndingWith("rules.conf: 5)");
   }
 
+  /** A channel is a touchpoint's name; the data-driven models part names by a control character. */
+  @Test
+  void aChannelNameWithAControlCharacterFailsAndOneWithABarIsKept() {
+    assertThatThrownBy(() -> SettingsLoader.load(Optional.empty(),
+            List.of("channels.rules=[{name = \"Paid\\tSearch\", when = \"true\"}]")))
+        .isInstanceOf(ConfigError.class)
+        .hasMessageStartingWith("Cannot load config: channels.rules name 'Paid?Search' holds a control character (--set ");
+    assertThatThrownBy(() -> SettingsLoader.load(Optional.empty(), List.of("channels.default=Ot\u001fher")))
+        .isInstanceOf(ConfigError.class)
+        .hasMessageStartingWith("Cannot load config: channels.default 'Ot?her' holds a control character (--set ");
+    assertThat(SettingsLoader.load(Optional.empty(), List.of("channels.rules=[{name = \"Paid|Search\", when = \"true\"}]"))
+        .channelRules()).extracting(ChannelRule::name).containsExactly("Paid|Search");
+  }
+
   @Test
   void unknownKeyInsideRuleFails() {
     assertThatThrownBy(

@@ -5,7 +5,12 @@ import static io.journeys.Columns.JOURNEY_ID;
 import static io.journeys.Columns.MACRO_CONVERSION;
 import static io.journeys.Columns.TOUCHPOINT;
 import static io.journeys.Columns.VALUE;
+import static org.apache.spark.sql.functions.array_distinct;
+import static org.apache.spark.sql.functions.array_join;
+import static org.apache.spark.sql.functions.array_sort;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.element_at;
 import static org.apache.spark.sql.functions.lit;
 
 import io.journeys.spark.OrderFreeSums;
@@ -98,6 +103,27 @@ final class KeyedCredits {
 
   static List<String> split(String key) {
     return key.isEmpty() ? List.of() : List.of(key.split(SEPARATOR, -1));
+  }
+
+  /**
+   * A journey's distinct touchpoints (sorted) and its last one, all parted by {@link #SEPARATOR},
+   * which no touchpoint name holds (config refuses control characters in names): a printable mark
+   * such as {@code |} could be inside a channel's name and split it (a review found Markov and
+   * Shapley crediting a {@code Search} out of {@code Paid|Search}).
+   */
+  static Column setAndLast(Column touchpoints) {
+    return concat(array_join(array_sort(array_distinct(touchpoints)), SEPARATOR), lit(SEPARATOR),
+        element_at(touchpoints, -1));
+  }
+
+  /** The distinct touchpoints of a {@link #setAndLast} key. */
+  static List<String> setOf(String setAndLast) {
+    return split(setAndLast.substring(0, setAndLast.lastIndexOf(SEPARATOR)));
+  }
+
+  /** The last touchpoint of a {@link #setAndLast} key. */
+  static String lastOf(String setAndLast) {
+    return setAndLast.substring(setAndLast.lastIndexOf(SEPARATOR) + 1);
   }
 
   /** One partition's journeys turned into share rows; each distinct (date, key) is solved once. */

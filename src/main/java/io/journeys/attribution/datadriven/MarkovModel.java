@@ -2,13 +2,7 @@ package io.journeys.attribution.datadriven;
 
 import static io.journeys.Columns.CLOSE_DATE;
 import static io.journeys.Columns.TOUCHPOINTS;
-import static org.apache.spark.sql.functions.array_join;
-import static org.apache.spark.sql.functions.array_sort;
-import static org.apache.spark.sql.functions.array_distinct;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.concat;
-import static org.apache.spark.sql.functions.element_at;
-import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 
 import io.journeys.attribution.AttributionModel;
@@ -23,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
-import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -136,14 +129,9 @@ public final class MarkovModel implements AttributionModel {
       }
       effects.put(date, re);
     }
-    Column key = concat(array_join(array_sort(array_distinct(col(TOUCHPOINTS))), KeyedCredits.SEPARATOR),
-        lit("|"), element_at(col(TOUCHPOINTS), -1));
     // The removal effects (dates x states) travel to the executors; the journeys stay there.
-    Dataset<Row> credits = KeyedCredits.credits(KeyedCredits.shares(converting, key, (date, k) -> {
-      int bar = k.lastIndexOf('|');
-      List<String> distinct = KeyedCredits.split(k.substring(0, bar));
-      return proportional(distinct, k.substring(bar + 1), effects.getOrDefault(date, Map.of()));
-    }));
+    Dataset<Row> credits = KeyedCredits.credits(KeyedCredits.shares(converting, KeyedCredits.setAndLast(col(TOUCHPOINTS)),
+        (date, k) -> proportional(KeyedCredits.setOf(k), KeyedCredits.lastOf(k), effects.getOrDefault(date, Map.of()))));
     Dataset<Row> weightRows = converting.sparkSession().createDataFrame(weights, WEIGHTS_SCHEMA);
     return new ModelResult(credits, java.util.Optional.of(weightRows));
   }

@@ -6,9 +6,6 @@ import static org.apache.spark.sql.functions.array_distinct;
 import static org.apache.spark.sql.functions.array_join;
 import static org.apache.spark.sql.functions.array_sort;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.concat;
-import static org.apache.spark.sql.functions.element_at;
-import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 
 import io.journeys.attribution.AttributionModel;
@@ -20,7 +17,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -38,10 +34,6 @@ public final class ShapleyModel implements AttributionModel {
   @Override
   public String name() {
     return "shapley";
-  }
-
-  static Column setKey() {
-    return array_join(array_sort(array_distinct(col(TOUCHPOINTS))), KeyedCredits.SEPARATOR);
   }
 
   @Override
@@ -69,14 +61,12 @@ public final class ShapleyModel implements AttributionModel {
       sizes.add(RowFactory.create(java.sql.Date.valueOf(date), n));
     }
     int maxPlayers = settings.shapleyMaxPlayers();
-    Column key = concat(setKey(), lit("|"), element_at(col(TOUCHPOINTS), -1));
-    Dataset<Row> shares = KeyedCredits.shares(converting, key, (date, k) -> {
+    Dataset<Row> shares = KeyedCredits.shares(converting, KeyedCredits.setAndLast(col(TOUCHPOINTS)), (date, k) -> {
       Map<List<String>, double[]> v = rates.getOrDefault(date, new HashMap<>());
-      int bar = k.lastIndexOf('|');
       return new ShapleyGame(t -> {
         double[] c = v.get(t);
         return c == null || c[1] == 0 ? 0.0 : c[0] / c[1];
-      }, maxPlayers).shares(KeyedCredits.split(k.substring(0, bar)), k.substring(bar + 1));
+      }, maxPlayers).shares(KeyedCredits.setOf(k), KeyedCredits.lastOf(k));
     });
     Dataset<Row> trainingSize =
         converting.sparkSession().createDataFrame(sizes, StructType.fromDDL("date DATE, journeys_in_training BIGINT"));
