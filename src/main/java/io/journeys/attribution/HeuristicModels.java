@@ -53,7 +53,10 @@ final class HeuristicModels {
 
   /**
    * Weight 2^(−Δt / half-life), Δt the time from the touchpoint to the conversion, normalised so
-   * a journey's weights sum to 1.
+   * a journey's weights sum to 1. Computed as 2^(−(Δt − Δt of the latest touchpoint) / half-life),
+   * the same after normalising: the latest weighs 1, so a journey whose touchpoints all lie more than
+   * about 1,074 half-lives back (a half-life of 30 minutes, a lookback of 30 days) does not weigh 0
+   * in all and divide 0 by 0 (a review).
    */
   static final class TimeDecay extends HeuristicModel {
     @Override
@@ -65,10 +68,14 @@ final class HeuristicModels {
     double[] credits(long[] timesMicros, long endMicros, Parameters parameters) {
       double halfLifeMicros = parameters.timeDecayHalfLifeMicros();
       double[] credits = new double[timesMicros.length];
+      long latest = Long.MIN_VALUE;
+      for (long t : timesMicros) {
+        latest = Math.max(latest, t);
+      }
       double total = 0.0;
       for (int i = 0; i < credits.length; i++) {
         // StrictMath, as Spark's pow: the same bits on every JVM.
-        credits[i] = StrictMath.pow(2.0, (endMicros - timesMicros[i]) / -halfLifeMicros);
+        credits[i] = StrictMath.pow(2.0, (latest - timesMicros[i]) / -halfLifeMicros);
         total += credits[i];
       }
       for (int i = 0; i < credits.length; i++) {

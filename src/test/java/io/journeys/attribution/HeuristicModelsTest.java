@@ -35,6 +35,10 @@ class HeuristicModelsTest {
   }
 
   private Map<String, Double> credit(AttributionModel model, Dataset<Row> journey) {
+    return credit(model, journey, settings);
+  }
+
+  private Map<String, Double> credit(AttributionModel model, Dataset<Row> journey, AttributionSettings settings) {
     Map<String, Double> result = new TreeMap<>();
     for (Row r : model.attribute(journey, journey, List.of(), settings).credits().collectAsList()) {
       result.merge(r.getString(r.fieldIndex("touchpoint")), r.getDouble(r.fieldIndex("credit")), Double::sum);
@@ -84,5 +88,19 @@ class HeuristicModelsTest {
     Map<String, Double> d = credit(new HeuristicModels.TimeDecay(), journey(14, 7));
     assertThat(d.get("t1")).isCloseTo(1.0 / 3, within(1e-12));
     assertThat(credit(new HeuristicModels.TimeDecay(), journey(3)).get("t1")).isCloseTo(1.0, within(1e-12));
+  }
+
+  /**
+   * Touchpoints far back in half-lives still share the conversion: 23 days are 1,104 half-lives of
+   * 30 minutes, past the double's 2^-1074, so both weights were 0 and the credits 0 / 0 (a review).
+   * The later one is one half-life closer: 1 and 0.5 relative, 2/3 and 1/3.
+   */
+  @Test
+  void timeDecayFarBackInHalfLivesStillSharesTheConversion() {
+    AttributionSettings halfHour = new AttributionSettings(
+        TouchpointKind.MICRO_CONVERSION, Duration.ofDays(30), List.of(), Duration.ofMinutes(30), 1, 15, Duration.ofDays(30));
+    Map<String, Double> c = credit(new HeuristicModels.TimeDecay(), journey(23, 23 - 1.0 / 48), halfHour);
+    assertThat(c.get("t1")).isCloseTo(1.0 / 3, within(1e-9));
+    assertThat(c.get("t2")).isCloseTo(2.0 / 3, within(1e-9));
   }
 }
