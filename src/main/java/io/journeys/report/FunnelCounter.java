@@ -17,8 +17,8 @@ import org.apache.spark.sql.types.StructType;
  * Counts, over a partition of funnel-step conversions sorted by (visitor_key, time, name), the
  * visitors reaching each step of each funnel on each day: for day d, the visitor's conversions at
  * or after {@code dayEnds[d] − lookback} and before {@code dayEnds[d]} are matched to the steps in
- * order, greedily. Only one visitor's conversions are held at a time; the partition's counts come
- * out as one row per funnel, day and reached step.
+ * order, greedily (those at one instant in any order). Only one visitor's conversions are held at
+ * a time; the partition's counts come out as one row per funnel, day and reached step.
  */
 final class FunnelCounter implements MapPartitionsFunction<Row, Row> {
   /**
@@ -89,6 +89,8 @@ final class FunnelCounter implements MapPartitionsFunction<Row, Row> {
   private final class Visitor {
     private long[] times = new long[16];
     private int[] codes = new int[16];
+    /** Which conversions of one instant have matched a step. */
+    private boolean[] used = new boolean[16];
     private int size;
     private int dayFrom;
     private int dayTo;
@@ -97,6 +99,7 @@ final class FunnelCounter implements MapPartitionsFunction<Row, Row> {
       if (size == times.length) {
         times = Arrays.copyOf(times, size * 2);
         codes = Arrays.copyOf(codes, size * 2);
+        used = new boolean[size * 2];
       }
       times[size] = time;
       codes[size++] = code;
@@ -106,6 +109,44 @@ final class FunnelCounter implements MapPartitionsFunction<Row, Row> {
       size = 0;
       this.dayFrom = dayFrom;
       this.dayTo = dayTo;
+    }
+
+    /**
+     * How many of the funnel's steps the conversions in [start, end) reach, in order, greedily.
+     * Conversions at one instant (one event firing two rules: the third page view is the pricing
+     * page) may match the next steps in any order, so [viewed_pricing, viewed_3_pages] is reached
+     * as [viewed_3_pages, viewed_pricing] is; each conversion matches one step at most.
+     */
+    int stepsReached(int[] funnel, int start, int end) {
+      int k = 0;
+      int i = start;
+      while (i < end && k < funnel.length) {
+        int next = i;
+        while (next < end && times[next] == times[i]) {
+          next++;
+        }
+        if (next - i == 1) {
+          if (codes[i] == funnel[k]) {
+            k++;
+          }
+        } else {
+          Arrays.fill(used, 0, next - i, false);
+          boolean matched = true;
+          while (matched && k < funnel.length) {
+            matched = false;
+            for (int m = i; m < next; m++) {
+              if (!used[m - i] && codes[m] == funnel[k]) {
+                used[m - i] = true;
+                k++;
+                matched = true;
+                break;
+              }
+            }
+          }
+        }
+        i = next;
+      }
+      return k;
     }
 
     /** Adds this visitor to {@code reached[f][d][k]} for every step k it reaches. */
@@ -124,13 +165,7 @@ final class FunnelCounter implements MapPartitionsFunction<Row, Row> {
           start++;
         }
         for (int f = 0; f < steps.length; f++) {
-          int[] funnel = steps[f];
-          int k = 0;
-          for (int i = start; i < end && k < funnel.length; i++) {
-            if (codes[i] == funnel[k]) {
-              k++;
-            }
-          }
+          int k = stepsReached(steps[f], start, end);
           for (int j = 0; j < k; j++) {
             reached[f][d][j]++;
           }

@@ -45,6 +45,41 @@ class FunnelReportTest {
         "2026-01-10 abc 3 c 1 0.5 0.3333");
   }
 
+  /**
+   * One event may fire two rules (the third page view is the pricing page): conversions at one
+   * instant match the next steps in any order, not only in their names' order, and each matches
+   * one step at most (a review found [b, a] unreached where b and a came at once).
+   */
+  @Test
+  void conversionsAtOneInstantMatchTheNextStepsInAnyOrder() {
+    // v1: a and b at 10:00, c at 11:00. v2: a twice at 10:00. v3: a at 10:00.
+    // b > a > c: v1 reaches all three (b, then a, of the same instant; c later); v2, v3 nothing.
+    // a > b > c: v1 3, v2 1, v3 1. a > a: v1 1 (its one a matches one step), v2 2, v3 1.
+    Dataset<Row> conversions = spark.sql("SELECT * FROM VALUES"
+        + " ('v1', TIMESTAMP'2026-01-10 10:00:00', 'a'), ('v1', TIMESTAMP'2026-01-10 10:00:00', 'b'),"
+        + " ('v1', TIMESTAMP'2026-01-10 11:00:00', 'c'),"
+        + " ('v2', TIMESTAMP'2026-01-10 10:00:00', 'a'), ('v2', TIMESTAMP'2026-01-10 10:00:00', 'a'),"
+        + " ('v3', TIMESTAMP'2026-01-10 10:00:00', 'a')"
+        + " AS t(visitor_key, event_time, conversion)");
+    List<String> rows = FunnelReport.funnels(conversions, List.of(
+                new FunnelDefinition("bac", List.of("b", "a", "c")), new FunnelDefinition("abc", List.of("a", "b", "c")),
+                new FunnelDefinition("aa", List.of("a", "a"))),
+            LocalDate.parse("2026-01-10"), LocalDate.parse("2026-01-10"), Duration.ofDays(7), ZoneOffset.UTC)
+        .orderBy("funnel", "step")
+        .selectExpr("concat_ws(' ', funnel, step, step_name, visitors, round(rate_from_previous, 4),"
+            + " round(rate_from_start, 4))")
+        .as(Encoders.STRING()).collectAsList();
+    assertThat(rows).containsExactly(
+        "aa 1 a 3 1.0 1.0",
+        "aa 2 a 1 0.3333 0.3333",
+        "abc 1 a 3 1.0 1.0",
+        "abc 2 b 1 0.3333 0.3333",
+        "abc 3 c 1 1.0 0.3333",
+        "bac 1 b 1 1.0 1.0",
+        "bac 2 a 1 1.0 1.0",
+        "bac 3 c 1 1.0 1.0");
+  }
+
   @Test
   void eachCopyOfASegmentedKeyCountsOnItsOwnDaysOnly() {
     // Funnel a > b, lookback 7 days, days 01-09 and 01-10. Device v1 (a on 01-08) joins user U on
