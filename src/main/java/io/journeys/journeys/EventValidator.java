@@ -68,10 +68,14 @@ public final class EventValidator {
    * <p>An event has arrived too late when its date (in {@code zone}) is before its input
    * partition's date minus {@code lateDays}: no run that reads that partition for its own dates
    * rewrites the event's date, so without this reason it would be counted as read and valid and
-   * land in no table. Its mirror is future-dated too: an event dated more than {@code readBack}
-   * days after its partition's date, the last date a run reading that partition writes (a device
-   * clock days ahead, read in a backfill, whose clock is later still). Both are properties of the
-   * row, so every run that reads it agrees.
+   * land in no table. Its mirror is future-dated too: an event dated more than {@code readBack −
+   * lateDays} days after its partition's date (a device clock days ahead, read in a backfill, whose
+   * clock is later still). A date is written last by the run {@code lateDays} after it, which reads
+   * from {@code readBack} days before its first date, so from {@code readBack − lateDays} days before
+   * that date: an event dated later than that after its partition was kept by the runs that read its
+   * partition, then left out by the last one to write its date (a review; the bound was {@code
+   * readBack}, the last date a run reading the partition writes). Both are properties of the row, so
+   * every run that reads it agrees.
    *
    * @param now the run's wall clock
    * @param readBack how many days before the first date it writes a run reads partitions from
@@ -102,7 +106,7 @@ public final class EventValidator {
             .when(blank(VISITOR_ID), lit(MISSING_VISITOR_ID))
             .when(missingTime, lit(MISSING_EVENT_TIME))
             .when(col(EVENT_TIME).isNull(), lit(UNPARSEABLE_EVENT_TIME))
-            .when(col(EVENT_TIME).gt(latestAllowed(partitioned)).or(daysAfterPartition.gt(readBack)), lit(FUTURE_EVENT_TIME))
+            .when(col(EVENT_TIME).gt(latestAllowed(partitioned)).or(daysAfterPartition.gt(readBack - lateDays)), lit(FUTURE_EVENT_TIME))
             .when(col(EVENT_TIME).lt(lit(earliestAllowed)), lit(TOO_OLD_EVENT_TIME))
             .when(daysAfterPartition.lt(-lateDays), lit(ARRIVED_TOO_LATE))
             .when(blank(EVENT_NAME), lit(MISSING_EVENT_NAME));

@@ -36,20 +36,26 @@ class EventValidatorTest {
   @Test
   void anEventDatedOutsideTheDatesItsPartitionsRunsWriteIsQuarantined() {
     // The run's clock (03-20) is later than all of them, as in a backfill. Times are UTC. With two
-    // late days the runs reading partition 03-12 are those of 03-12 to 03-15 (each reads three days
-    // back), and they write 03-10 to 03-15: 03-10 23:59 is kept, 03-09 23:59 arrived too late;
-    // 03-15 23:59 is placed by the last of them, 03-16 00:00 by none (future-dated).
+    // late days a date D is written by the runs of D to D + 2, each reading from three days before
+    // its own date. Partition 03-12: 03-10 is written last by the run of 03-12, which reads it
+    // (03-10 23:59 kept); 03-09 by that of 03-11, which does not (arrived too late). 03-13 is written
+    // last by the run of 03-15, reading from 03-12 (03-13 23:59 kept); 03-14 by that of 03-16,
+    // reading from 03-13: 03-14 00:00 would be written by the runs of 03-14 and 03-15, then left out
+    // (future-dated; it was kept, a review).
     assertThat(lateness(2, "UTC", "('a', '2026-03-10 23:59:00', '2026-03-12'), ('b', '2026-03-09 23:59:00', '2026-03-12'),"
         + " ('c', '2026-03-12 00:00:00', '2026-03-12'), ('d', '2026-03-13 08:00:00', '2026-03-12'),"
-        + " ('i', '2026-03-15 23:59:00', '2026-03-12'), ('j', '2026-03-16 00:00:00', '2026-03-12')"))
-        .containsExactlyInAnyOrder("a=valid", "b=arrived_too_late", "c=valid", "d=valid", "i=valid", "j=future_event_time");
+        + " ('i', '2026-03-13 23:59:00', '2026-03-12'), ('j', '2026-03-14 00:00:00', '2026-03-12'),"
+        + " ('m', '2026-03-15 23:59:00', '2026-03-12')"))
+        .containsExactlyInAnyOrder("a=valid", "b=arrived_too_late", "c=valid", "d=valid", "i=valid", "j=future_event_time",
+            "m=future_event_time");
     // The date is the local one. New York, one late day, so three days back: 03-11 03:00 UTC is
     // 03-10 23:00 there, a day before partition 03-11 (kept) and two before 03-12 (too late);
-    // (EDT from 03-08) 03-12 03:59 UTC is 03-11 23:59 there, three days after partition 03-08
-    // (kept), 03-12 04:00 UTC is 03-12 00:00 there, four (future-dated).
+    // (EDT from 03-08) 03-11 03:59 UTC is 03-10 23:59 there, two days after partition 03-08, and
+    // 03-10 is written last by the run of 03-11, reading from 03-08 (kept); 03-11 04:00 UTC is 03-11
+    // 00:00 there, written last by the run of 03-12, reading from 03-09 (future-dated).
     assertThat(lateness(1, "America/New_York",
         "('e', '2026-03-11 03:00:00', '2026-03-11'), ('f', '2026-03-11 03:00:00', '2026-03-12'),"
-        + " ('k', '2026-03-12 03:59:00', '2026-03-08'), ('l', '2026-03-12 04:00:00', '2026-03-08')"))
+        + " ('k', '2026-03-11 03:59:00', '2026-03-08'), ('l', '2026-03-11 04:00:00', '2026-03-08')"))
         .containsExactlyInAnyOrder("e=valid", "f=arrived_too_late", "k=valid", "l=future_event_time");
     // Tokyo, no late day: 03-10 16:00 UTC is 03-11 01:00 there, after its partition 03-10 (kept);
     // 03-09 14:00 UTC is 03-09 23:00 there, a day before partition 03-10 (too late).
