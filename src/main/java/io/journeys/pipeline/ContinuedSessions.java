@@ -33,7 +33,8 @@ import org.apache.spark.storage.StorageLevel;
  *
  * <p>Such a session's row was last written by an earlier run. An event that reaches a later
  * partition late and falls inside the session (within the inactivity timeout of its last event,
- * or carrying its tracker session id) changes the row, and no other run sees both: the runs that
+ * or carrying its tracker session id), or that cuts it before midnight (another campaign, another
+ * tracker id), changes the row, and no other run sees both: the runs that
  * rewrite that day read partitions up to the day before the event arrived. Only the columns an
  * event after the session's first can change are updated, in place, by one MERGE on that day,
  * and only where they differ, so a daily run without such an event adds no commit. The session's
@@ -57,10 +58,22 @@ public final class ContinuedSessions {
     this.writer = writer;
   }
 
-  /** Of {@code sessions} (rows as the sessions table has them), those dated {@code firstRewritten − 1} that end on or after {@code firstRewritten}. */
-  public static Dataset<Row> crossingInto(Dataset<Row> sessions, LocalDate firstRewritten, ZoneId zone) {
-    return sessions.filter(col(SESSION_DATE).equalTo(Date.valueOf(firstRewritten.minusDays(1)))
-        .and(ReportingDate.of(col(SESSION_END), zone).geq(Date.valueOf(firstRewritten))));
+  /**
+   * Of {@code walked} (rows as the sessions table has them), those dated {@code firstRewritten − 1}
+   * whose row may have changed: those that end on or after {@code firstRewritten}, and those whose
+   * stored row ({@code stored}, that day's) did. A late event can shorten a session as well as
+   * extend it (a campaign or tracker id splitting it before midnight): the stored row ended past
+   * midnight and the walked one does not, and the days run in order kept the stored one while a
+   * range wrote the shorter (a review).
+   */
+  public static Dataset<Row> crossingInto(Dataset<Row> walked, Dataset<Row> stored, LocalDate firstRewritten, ZoneId zone) {
+    Dataset<Row> dayBefore = walked.filter(col(SESSION_DATE).equalTo(Date.valueOf(firstRewritten.minusDays(1))));
+    Column crossing = ReportingDate.of(col(SESSION_END), zone).geq(Date.valueOf(firstRewritten));
+    // The two halves are disjoint, so no stored row is matched by two of them.
+    String[] key = KEY.toArray(String[]::new);
+    return dayBefore.filter(crossing)
+        .union(dayBefore.filter(not(crossing)).join(stored.filter(crossing).select(KEY.stream().map(c -> col(c)).toArray(Column[]::new)),
+            key, "left_semi"));
   }
 
   /** The rows of {@code recomputed} whose stored row (same key) differs in an updated column; a row with no stored row is not one. */
@@ -81,15 +94,17 @@ public final class ContinuedSessions {
   }
 
   /**
-   * Updates the stored rows of {@code day} that {@code recomputed} (that day's sessions as this run
-   * walked them) changes.
+   * Updates the stored rows of the day before {@code firstRewritten} that {@code walked} (the
+   * sessions this run walked) changes.
    *
    * @return rows updated
    */
-  public long update(Dataset<Row> recomputed, LocalDate day) {
+  public long update(Dataset<Row> walked, LocalDate firstRewritten, ZoneId zone) {
+    LocalDate day = firstRewritten.minusDays(1);
     String path = writer.locations().path(OutputTable.SESSIONS);
     Column[] columns = Stream.concat(KEY.stream(), UPDATED.stream()).map(c -> col(c)).toArray(Column[]::new);
     Dataset<Row> stored = spark.read().format("delta").load(path).filter(col(SESSION_DATE).equalTo(Date.valueOf(day)));
+    Dataset<Row> recomputed = crossingInto(walked, stored, firstRewritten, zone);
     // Small (sessions across one midnight), and read twice: by the count and by the MERGE.
     Dataset<Row> changes = changed(recomputed.select(columns), stored.select(columns)).persist(StorageLevel.MEMORY_AND_DISK());
     try {

@@ -225,9 +225,8 @@ public final class Stage1Job {
         journeyMatches = journeyMatches == null ? null : journeyMatches.withColumn(Columns.VISITOR_KEY, col(VISITOR_ID));
       }
       long sessionRows = writer.replaceDates(OutputTable.SESSIONS, sessions, first, last);
-      // The day read before the first rewritten one: a late event may have extended a session begun there.
-      sessionRows += new ContinuedSessions(spark, writer)
-          .update(ContinuedSessions.crossingInto(walkedSessions, first, settings.reportingTimezone()), first.minusDays(1));
+      // The day read before the first rewritten one: a late event may have extended or cut a session begun there.
+      sessionRows += new ContinuedSessions(spark, writer).update(walkedSessions, first, settings.reportingTimezone());
       written.put(OutputTable.SESSIONS.tableName(), sessionRows);
       written.put(OutputTable.CONVERSIONS.tableName(),
           writer.replaceDates(OutputTable.CONVERSIONS, conversions, first, last));

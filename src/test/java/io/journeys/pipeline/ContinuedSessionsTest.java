@@ -98,6 +98,45 @@ class ContinuedSessionsTest {
   }
 
   @Test
+  void aLateEventThatCutsASessionBegunOnTheDayReadButNotRewrittenUpdatesItsRowAsARangeWould(@TempDir Path dir) {
+    // One late day. f views pages at 05-31 23:50 (medium cpc), 06-01 00:10 and 00:20 (no campaign:
+    // no split), one session across midnight. f4, a page view at 06-01 00:05 with medium
+    // paid_social, reaches 06-02's partition: a campaign change, so a range cuts f's session at
+    // 23:50 (05-31, 1 event) and starts another at 00:05 (06-01, 3 events). The 06-02 run rewrites
+    // 06-01 and reads 05-31 only to continue sessions: it wrote 06-01's session, and left 05-31's
+    // row ending at 00:20 with 3 events, so 00:10 and 00:20 counted twice (a review).
+    Dataset<Row> events = new EventFixtures()
+        .event("f1", "f", "2026-05-31 23:50:00", "page_view", "https://s.com/", null, "cpc", null)
+        .event("f2", "f", "2026-06-01 00:10:00", "page_view", "https://s.com/a", null, null, null)
+        .event("f3", "f", "2026-06-01 00:20:00", "page_view", "https://s.com/b", null, null, null)
+        .event("f4", "f", "2026-06-01 00:05:00", "page_view", "https://s.com/c", null, "paid_social", null)
+        .event("g1", "g", "2026-06-02 10:00:00", "page_view", "https://s.com/", null, null, null)
+        .toDataset(spark).drop(EventReader.EVENT_TIME_RAW);
+    events.withColumn("event_date", functions.when(events.col("event_id").equalTo("f4"), java.sql.Date.valueOf("2026-06-02"))
+            .otherwise(events.col("event_date")))
+        .write().partitionBy("event_date").parquet(dir.resolve("events").toString());
+    Instant now = Instant.parse("2026-06-10T00:00:00Z");
+    String columns = "concat(session_date, ' ', visitor_id, ' ', date_format(session_start, 'MM-dd HH:mm'), '-',"
+        + " date_format(session_end, 'MM-dd HH:mm'), ' ', events, ' ', page_views)";
+
+    JobSettings settings = settings(dir, "cut");
+    DeltaTableWriter daily = writer(dir, "cut");
+    new Stage1Job(spark, settings, daily, now).run(LocalDate.parse("2026-06-01"), LocalDate.parse("2026-06-01"), () -> Optional.empty(), "r1");
+    assertThat(strings(sessions(dir, "cut"), columns)).containsExactlyInAnyOrder("2026-05-31 f 05-31 23:50-06-01 00:20 3 3");
+    new Stage1Job(spark, settings, daily, now)
+        .run(LocalDate.parse("2026-06-02"), LocalDate.parse("2026-06-02"), () -> Optional.of(LocalDate.parse("2026-06-01")), "r2");
+    List<String> expected = List.of(
+        "2026-05-31 f 05-31 23:50-05-31 23:50 1 1",
+        "2026-06-01 f 06-01 00:05-06-01 00:20 3 3",
+        "2026-06-02 g 06-02 10:00-06-02 10:00 1 1");
+    assertThat(strings(sessions(dir, "cut"), columns)).containsExactlyInAnyOrderElementsOf(expected);
+
+    new Stage1Job(spark, settings(dir, "cutrange"), writer(dir, "cutrange"), now)
+        .run(LocalDate.parse("2026-06-01"), LocalDate.parse("2026-06-02"), () -> Optional.empty(), "r3");
+    assertThat(strings(sessions(dir, "cutrange"), columns)).containsExactlyInAnyOrderElementsOf(expected);
+  }
+
+  @Test
   void aRerunOfADayThatLaterRunsRewroteGivesTheRowsTheyLeft(@TempDir Path dir) {
     // The events of the test above, run day by day (06-01, then 06-02), then 06-01 again. The
     // 06-02 run rewrote 06-01 with d2, an add to cart of 06-01 stored in 06-02's partition, which
