@@ -142,6 +142,8 @@ final class TimelineWalk implements Function2<Integer, Iterator<InternalRow>, It
     private int rowNo;
     private int headRowNo;
     private long start;
+    /** How many sessions of this device began before this one at the same instant. */
+    private int sameStart;
     private int pageViews;
     private final int[] counts;
     private final int[] firedRules;
@@ -317,6 +319,10 @@ final class TimelineWalk implements Function2<Integer, Iterator<InternalRow>, It
 
       rowNo++;
       if (newSession) {
+        // A campaign change at the instant the session began (its events all at that instant)
+        // starts a second session at the same time: its id takes an ordinal, or the two shared one
+        // (a review), and journeys counted them as one session.
+        sameStart = sessionNo > 0 && time == start ? sameStart + 1 : 0;
         sessionNo++;
         headRowNo = rowNo;
         start = time;
@@ -324,7 +330,7 @@ final class TimelineWalk implements Function2<Integer, Iterator<InternalRow>, It
         Arrays.fill(counts, 0);
         head = new Object[] {string(row, layout.pageUrl()), string(row, layout.referrerUrl()),
             string(row, layout.utmSource()), string(row, layout.utmMedium()), string(row, layout.utmCampaign()),
-            channelOf(row), sessionKey != null ? sessionKey : hashedId(start)};
+            channelOf(row), sessionKey != null ? sessionKey : hashedId(start, sameStart)};
       }
       if (PAGE_VIEW.equals(string(row, layout.eventName()))) {
         pageViews++;
@@ -416,15 +422,17 @@ final class TimelineWalk implements Function2<Integer, Iterator<InternalRow>, It
     /**
      * The first 32 hex digits of SHA-256 over "visitor|start micros": SQL's {@code
      * substring(sha2(concat_ws('|', visitor_id, unix_micros(session_start)), 256), 1, 32)},
-     * computed once per session here rather than on every row kept for the tables.
+     * computed once per session here rather than on every row kept for the tables. The n-th further
+     * session of the device starting at the same instant hashes "visitor|start micros|n".
      */
-    private UTF8String hashedId(long startMicros) {
+    private UTF8String hashedId(long startMicros, int sameStart) {
       sha256.reset();
       if (visitor != null) {
         sha256.update(visitor.getBytes());
         sha256.update((byte) '|');
       }
-      byte[] digest = sha256.digest(Long.toString(startMicros).getBytes(StandardCharsets.US_ASCII));
+      String text = sameStart == 0 ? Long.toString(startMicros) : startMicros + "|" + sameStart;
+      byte[] digest = sha256.digest(text.getBytes(StandardCharsets.US_ASCII));
       return UTF8String.fromString(HEX.formatHex(digest, 0, 16));
     }
 

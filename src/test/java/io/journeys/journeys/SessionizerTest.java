@@ -290,6 +290,30 @@ class SessionizerTest {
     assertThat(input.filter("event_id <> 'c' AND session_id <> " + expected).count()).isZero();
   }
 
+  /**
+   * A campaign change at the instant the session began starts a second session at that instant:
+   * it hashes an ordinal too, or both had one id (a review) and a journey through them counted one
+   * session. The expected ids come from Spark's sha2.
+   */
+  @Test
+  void twoSessionsOfADeviceStartingAtOneInstantHaveTheirOwnIds() {
+    Dataset<Row> events = new EventFixtures()
+        .event("e1", "v1", "10:00:00", "page_view", "https://s.com/pricing", null, "cpc", null)
+        .event("e2", "v1", "10:00:00", "add_to_cart", "https://s.com/p", null, "paid_social", null)
+        .event("e3", "v1", "10:05:00", "purchase", "https://s.com/p", null, null, null)
+        .toDataset(spark);
+    String micros = "CAST(unix_micros(session_start) AS STRING)";
+    List<String> rows = new Sessionizer(new SessionSettings(Duration.ofMinutes(30), SessionSource.INACTIVITY))
+        .sessionize(events.repartition(events.col("visitor_id")))
+        .orderBy("event_id")
+        .selectExpr("concat_ws(' ', event_id, date_format(session_start, 'HH:mm:ss'), CASE session_id"
+            + " WHEN substring(sha2(concat_ws('|', visitor_id, " + micros + "), 256), 1, 32) THEN 'first'"
+            + " WHEN substring(sha2(concat_ws('|', visitor_id, " + micros + ", '1'), 256), 1, 32) THEN 'second'"
+            + " ELSE session_id END)")
+        .as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
+    assertThat(rows).containsExactly("e1 10:00:00 first", "e2 10:00:00 second", "e3 10:00:00 second");
+  }
+
   @Test
   void inInputModeAnEventWithoutTheTrackersIdStaysInTheSessionInProgressUnlessInactivityEndsIt() {
     // v1: A, no id, blank id, A again -> one session A of four events (the tracker's session was
