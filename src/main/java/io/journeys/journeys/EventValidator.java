@@ -7,6 +7,9 @@ import static io.journeys.Columns.EVENT_TIME;
 import static io.journeys.Columns.RAW;
 import static io.journeys.Columns.REASON;
 import static io.journeys.Columns.USER_ID;
+import static io.journeys.Columns.UTM_CAMPAIGN;
+import static io.journeys.Columns.UTM_MEDIUM;
+import static io.journeys.Columns.UTM_SOURCE;
 import static io.journeys.Columns.VISITOR_ID;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.datediff;
@@ -115,10 +118,17 @@ public final class EventValidator {
         : events;
     // A blank user_id is no user: exports write "" for a visitor not logged in, and as an id it
     // stitched every such device into one user.
-    Dataset<Row> users = columns.contains(USER_ID)
+    Dataset<Row> normalised = columns.contains(USER_ID)
         ? dated.withColumn(USER_ID, when(not(blank(USER_ID)), col(USER_ID)))
         : dated;
-    return users
+    // A blank utm field is none too: "" after events without utm fields started a session of a
+    // campaign of nothing, which the Direct rule (utm_source IS NULL) then did not match (a review).
+    for (String utm : List.of(UTM_SOURCE, UTM_MEDIUM, UTM_CAMPAIGN)) {
+      if (columns.contains(utm)) {
+        normalised = normalised.withColumn(utm, when(not(blank(utm)), col(utm)));
+      }
+    }
+    return normalised
         .withColumn(REASON, reason)
         .withColumn(RAW, when(col(REASON).isNotNull(), to_json(col(EventReader.INPUT_ROW))))
         .drop(EventReader.INPUT_ROW, DAYS_AFTER_PARTITION);

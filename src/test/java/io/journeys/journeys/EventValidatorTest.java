@@ -77,6 +77,19 @@ class EventValidatorTest {
   }
 
   @Test
+  void aBlankUtmFieldIsNone() {
+    // Exports write "" for no campaign; as a value it split a session and missed the Direct rule.
+    var rows = spark.sql("SELECT * FROM VALUES ('e1', CAST(NULL AS STRING), ''), ('e2', '', 'cpc'), ('e3', '  ', ' '),"
+            + " ('e4', 'google', 'cpc') AS t(event_id, utm_source, utm_medium)")
+        .selectExpr("event_id", "TIMESTAMP'2026-03-10 10:00:00' AS event_time", "'x' AS event_time_raw", "'v' AS visitor_id",
+            "utm_source", "utm_medium", "'' AS utm_campaign", "'page_view' AS event_name", "struct(event_id) AS input_row");
+    assertThat(validator.validate(rows).selectExpr(
+            "concat_ws(' ', event_id, coalesce(utm_source, 'null'), coalesce(utm_medium, 'null'), coalesce(utm_campaign, 'null'))")
+            .as(Encoders.STRING()).collectAsList())
+        .containsExactlyInAnyOrder("e1 null null null", "e2 null cpc null", "e3 null null null", "e4 google cpc null");
+  }
+
+  @Test
   void eachBadRowGetsItsReasonAndItsRawRow() {
     var rows = spark.sql("SELECT * FROM VALUES"
         + " ('ok', TIMESTAMP'2026-03-11 00:59:00', '2026-03-11 00:59:00', 'v', 'page_view'),"
