@@ -156,10 +156,24 @@ public final class SettingsLoader {
       if (problem.isPresent()) {
         throw invalid(c, "spark.conf." + e.getKey(), "= '" + value + "' " + problem.get());
       }
+      // The job reads and writes instants in a UTC session and dates them by reporting.timezone;
+      // another session zone moved every date and time without a word (a review).
+      if (key.equals("spark.sql.session.timeZone") && !isUtc(value)) {
+        throw invalid(c, "spark.conf." + e.getKey(), "= '" + value
+            + "' cannot be set: the job's session is UTC, and reporting.timezone decides the days");
+      }
       conf.put(key, value);
     }
     return new SparkSettings(
         master.isEmpty() ? Optional.empty() : Optional.of(master), nonEmpty(c, "spark.app-name"), Map.copyOf(conf));
+  }
+
+  private static boolean isUtc(String zone) {
+    try {
+      return ZoneId.of(zone.trim()).normalized().equals(java.time.ZoneOffset.UTC);
+    } catch (DateTimeException e) {
+      return false;
+    }
   }
 
   private static InputSettings inputSettings(Config c) {

@@ -243,6 +243,17 @@ class SettingsLoaderTest {
         .hasMessageContaining("funnel 'f' step 'nope' is not a conversion name (").hasMessageEndingWith("rules.conf: 5)");
   }
 
+  @Test
+  void theSparkSessionsTimeZoneStaysUtc() {
+    assertThatThrownBy(() -> SettingsLoader.load(Optional.empty(),
+            List.of("spark.conf.\"spark.sql.session.timeZone\"=America/New_York")))
+        .isInstanceOf(ConfigError.class)
+        .hasMessageStartingWith("Cannot load config: spark.conf.\"spark.sql.session.timeZone\" = 'America/New_York' cannot be"
+            + " set: the job's session is UTC, and reporting.timezone decides the days (--set ");
+    assertThat(SettingsLoader.load(Optional.empty(), List.of("spark.conf.\"spark.sql.session.timeZone\"=Etc/UTC"))
+        .spark().conf()).containsEntry("spark.sql.session.timeZone", "Etc/UTC");
+  }
+
   /** A channel is a touchpoint's name; the data-driven models part names by a control character. */
   @Test
   void aChannelNameWithAControlCharacterFailsAndOneWithABarIsKept() {
