@@ -7,6 +7,7 @@ import static io.journeys.Columns.SESSION_END;
 import static io.journeys.Columns.SESSION_ID;
 import static io.journeys.Columns.SESSION_START;
 import static io.journeys.Columns.VISITOR_ID;
+import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.not;
 
@@ -69,11 +70,12 @@ public final class ContinuedSessions {
   public static Dataset<Row> crossingInto(Dataset<Row> walked, Dataset<Row> stored, LocalDate firstRewritten, ZoneId zone) {
     Dataset<Row> dayBefore = walked.filter(col(SESSION_DATE).equalTo(Date.valueOf(firstRewritten.minusDays(1))));
     Column crossing = ReportingDate.of(col(SESSION_END), zone).geq(Date.valueOf(firstRewritten));
-    // The two halves are disjoint, so no stored row is matched by two of them.
-    String[] key = KEY.toArray(String[]::new);
+    // The stored rows across midnight are a small share of a day's: a broadcast, so the day's
+    // walked sessions are not shuffled for them. The two halves are disjoint, so no stored row is
+    // matched by two of them.
+    Dataset<Row> storedCrossing = broadcast(stored.filter(crossing).select(KEY.stream().map(c -> col(c)).toArray(Column[]::new)));
     return dayBefore.filter(crossing)
-        .union(dayBefore.filter(not(crossing)).join(stored.filter(crossing).select(KEY.stream().map(c -> col(c)).toArray(Column[]::new)),
-            key, "left_semi"));
+        .union(dayBefore.filter(not(crossing)).join(storedCrossing, KEY.toArray(String[]::new), "left_semi"));
   }
 
   /** The rows of {@code recomputed} whose stored row (same key) differs in an updated column; a row with no stored row is not one. */
