@@ -84,7 +84,46 @@ public final class JourneysCli implements Runnable {
       stderr.flush();
       code = 1;
     }
+    exit(code);
+  }
+
+  /**
+   * Ends the process with the command's code, or, as the driver of YARN's cluster mode, returns
+   * it the way YARN reads it. There the ApplicationMaster runs main on a thread of its own and
+   * reports the application SUCCEEDED when main returns; System.exit, even with 0, ends it first
+   * and its shutdown hook reports FAILED (EXIT_EARLY), and YARN runs a second attempt of the whole
+   * job (a review, from Spark's ApplicationMaster). So a success returns, and a failure (its line
+   * already said) is thrown: FAILED. Whether YARN then tries again is spark.yarn.maxAppAttempts,
+   * which scripts/submit and the Airflow DAG set to 1 (the scheduler's retries decide).
+   */
+  static void exit(int code) {
+    if (yarnClusterDriver()) {
+      if (code != 0) {
+        throw new CommandFailed(code);
+      }
+      return;
+    }
     System.exit(code);
+  }
+
+  /** Set by YARN's ApplicationMaster in the driver's JVM in cluster mode only. */
+  static boolean yarnClusterDriver() {
+    return System.getProperty("spark.yarn.app.id") != null
+        && "cluster".equals(System.getProperty("spark.submit.deployMode"));
+  }
+
+  /** A failed command's end under YARN's cluster mode: the line was said; the code is the message. */
+  static final class CommandFailed extends RuntimeException {
+    private final int code;
+
+    CommandFailed(int code) {
+      super("conversion-journeys failed with exit code " + code + " (its line is above)", null, false, false);
+      this.code = code;
+    }
+
+    int code() {
+      return code;
+    }
   }
 
   /**

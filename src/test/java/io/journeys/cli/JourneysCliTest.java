@@ -1,6 +1,7 @@
 package io.journeys.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -101,6 +102,28 @@ class JourneysCliTest {
     assertThat(value.err().strip().lines()).singleElement().asString()
         .startsWith("journeys: Cannot evaluate the value of conversion rule 'purchase': [UNRESOLVED_COLUMN")
         .contains("revenu").endsWith("(" + conf + ": 4)");
+  }
+
+  /**
+   * As YARN's cluster-mode driver, main returns on success and throws on failure: System.exit,
+   * even 0, made YARN report the run FAILED and try it again (a review, from Spark's
+   * ApplicationMaster). Outside YARN the process exits (not callable here).
+   */
+  @Test
+  void asTheDriverOfYarnsClusterModeSuccessReturnsAndFailureThrows() {
+    System.setProperty("spark.yarn.app.id", "application_1_0001");
+    System.setProperty("spark.submit.deployMode", "cluster");
+    try {
+      assertThat(JourneysCli.yarnClusterDriver()).isTrue();
+      JourneysCli.exit(0);
+      assertThatThrownBy(() -> JourneysCli.exit(2)).isInstanceOf(JourneysCli.CommandFailed.class)
+          .hasMessage("conversion-journeys failed with exit code 2 (its line is above)");
+      System.setProperty("spark.submit.deployMode", "client");
+      assertThat(JourneysCli.yarnClusterDriver()).isFalse();
+    } finally {
+      System.clearProperty("spark.yarn.app.id");
+      System.clearProperty("spark.submit.deployMode");
+    }
   }
 
   @Test
