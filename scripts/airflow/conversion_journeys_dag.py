@@ -15,7 +15,8 @@ after it has its first files.
   Spark writer puts its ``_SUCCESS`` at the root, not in each partition; an upstream that marks
   each finished partition should set ``INPUT_READY_KEY`` to its marker) so a late upstream is
   waited for, not failed; the job itself also fails cleanly when the partition is missing.
-- Cluster deploy mode (``spark.submit.deployMode``): ``--files`` puts production.conf in the
+- Cluster deploy mode (the operator's ``deploy_mode``, which the hook reads to follow a
+  standalone cluster's driver to its end): ``--files`` puts production.conf in the
   driver's working directory only there; in client mode ``--config production.conf`` is not found.
   So spark-submit does not hand on the driver's exit code, and every failure is retried alike: a
   usage error (exit 2, not worth retrying) is kept out by the test that parses
@@ -87,8 +88,12 @@ if DAG is not None:
             java_class="io.journeys.cli.JourneysCli",
             application_args=APPLICATION_ARGS,
             files=f"{CONFIG_FILE},{LOG_CONFIG_FILE}",
+            # The operator's own argument, not spark.submit.deployMode in conf: the hook reads it
+            # to follow a standalone cluster's driver to its end (a review).
+            deploy_mode="cluster",
             conf={
-                "spark.submit.deployMode": "cluster",
+                # Airflow's retries decide; a second YARN attempt ran the whole job again.
+                "spark.yarn.maxAppAttempts": "1",
                 "spark.sql.session.timeZone": "UTC",
                 "spark.driver.extraJavaOptions": "-Dlog4j2.configurationFile=log4j2.properties",
             },
