@@ -10,7 +10,14 @@ public record S3Settings(String endpoint, boolean pathStyleAccess, String region
     Map<String, String> conf = new LinkedHashMap<>();
     if (!endpoint.isEmpty()) {
       conf.put("fs.s3a.endpoint", endpoint);
-      conf.put("fs.s3a.connection.ssl.enabled", Boolean.toString(endpoint.startsWith("https")));
+      // Plain HTTP only where the endpoint says http://: a bare host name (the form Hadoop's own
+      // documentation uses) turned TLS off (a review); s3a's default is on.
+      String scheme = endpoint.toLowerCase(java.util.Locale.ROOT);
+      if (scheme.startsWith("http://")) {
+        conf.put("fs.s3a.connection.ssl.enabled", "false");
+      } else if (scheme.startsWith("https://")) {
+        conf.put("fs.s3a.connection.ssl.enabled", "true");
+      }
     }
     if (pathStyleAccess) {
       conf.put("fs.s3a.path.style.access", "true");
