@@ -13,16 +13,22 @@ public final class ConfigPrinter {
   static final String MASK = "********";
 
   /**
-   * Secrets by key name: passwords, tokens, secret, access, account, encryption and API keys. A
+   * Secrets by key name: passwords, tokens, secret, access, account, encryption and API keys,
+   * Azure's shared access signatures (a key with a "sas" part). A
    * credentials provider is a class name, not a secret, so the plural form is left readable.
    */
   private static final Pattern SECRET_KEY =
       Pattern.compile(
           "(?i).*(secret|password|passwd|token|(access|session|private|account|encryption|api)[._-]?key"
-              + "|credential(?!s-provider|s\\.provider)).*");
+              + "|credential(?!s-provider|s\\.provider)|(^|[._\"-])sas([._\"-]|$)).*");
 
-  /** A password inside a value: URL user info (scheme://user:password@host) or password=... in a JDBC URL. */
-  private static final Pattern USER_INFO = Pattern.compile("(://[^/:@\\s]*:)[^@/\\s]+@");
+  /**
+   * A password inside a value: URL user info (scheme://user:password@host, to the last @ before
+   * the path, since a password may hold one), Oracle's user/password@ in a thin URL, or
+   * password=... in a JDBC URL.
+   */
+  private static final Pattern USER_INFO = Pattern.compile("(://[^/:@\\s]*:)[^/\\s]*@");
+  private static final Pattern ORACLE_USER_PASSWORD = Pattern.compile("(?i)(:thin:[^/:@\\s]+/)[^@\\s]+@");
   private static final Pattern PASSWORD_PARAMETER = Pattern.compile("(?i)((?:password|passwd|pwd)=)[^;&\\s]+");
 
   private ConfigPrinter() {}
@@ -34,6 +40,7 @@ public final class ConfigPrinter {
   /** The value with any password it carries (URL user info, a password parameter) masked. */
   static String withoutPasswords(String value) {
     String masked = USER_INFO.matcher(value).replaceAll("$1" + MASK + "@");
+    masked = ORACLE_USER_PASSWORD.matcher(masked).replaceAll("$1" + MASK + "@");
     return PASSWORD_PARAMETER.matcher(masked).replaceAll("$1" + MASK);
   }
 

@@ -51,6 +51,24 @@ class ConfigPrinterTest {
         .contains("http://warehouse:8080/tables");
   }
 
+  /** Three secrets check-config printed (a review): a SAS key, an Oracle thin URL, a password with an @. */
+  @Test
+  void aSharedAccessSignatureAnOracleUrlsPasswordAndAPasswordHoldingAnAtAreMasked() {
+    Config config =
+        SettingsLoader.loadConfig(
+            Optional.empty(),
+            List.of(
+                "spark.conf.\"spark.hadoop.fs.azure.sas.c.acct.blob.core.windows.net\"=\"sv=2022&sig=SASSECRET1\"",
+                "spark.conf.\"spark.hadoop.javax.jdo.option.ConnectionURL\"=\"jdbc:oracle:thin:hive/ORASECRET2@//db:1521/x\"",
+                "spark.conf.\"spark.hadoop.other.url\"=\"jdbc:mysql://u:p@ATSECRET3@h/db\""));
+    String text = ConfigPrinter.render(config);
+    assertThat(text).doesNotContain("SASSECRET1", "ORASECRET2", "ATSECRET3")
+        .contains("jdbc:oracle:thin:hive/" + ConfigPrinter.MASK + "@//db:1521/x")
+        .contains("jdbc:mysql://u:" + ConfigPrinter.MASK + "@h/db");
+    assertThat(ConfigPrinter.isSecret("spark.conf.\"spark.hadoop.fs.azure.sas.fixed.token\"")).isTrue();
+    assertThat(ConfigPrinter.isSecret("input.sason")).isFalse();
+  }
+
   @Test
   void secretKeyNames() {
     assertThat(ConfigPrinter.isSecret("spark.conf.\"spark.hadoop.fs.s3a.secret.key\"")).isTrue();
