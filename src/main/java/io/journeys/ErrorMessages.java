@@ -19,6 +19,15 @@ public final class ErrorMessages {
    * The first line with text of {@code message}. Spark's parse errors begin with an empty line, and
    * its analysis errors add the plan below the first.
    */
+  /**
+   * A user's text (a rule's expression, written over several lines in HOCON's triple quotes) on one
+   * line, so that the failure line that quotes it keeps its reason and where it was set (a review
+   * found them cut off after the expression's first line).
+   */
+  public static String inline(String text) {
+    return text.strip().replaceAll("\\s*\\R\\s*", " ");
+  }
+
   public static String firstLine(String message) {
     if (message == null) {
       return "unknown error";

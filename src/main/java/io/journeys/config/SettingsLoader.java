@@ -409,7 +409,7 @@ public final class SettingsLoader {
     } catch (Exception e) { // Spark's ParseException is a checked Scala exception
       String reason = ErrorMessages.firstLine(e.getMessage());
       throw new ConfigError(
-          "Cannot load config: " + key + " " + what + " has an invalid expression '" + expression + "': "
+          "Cannot load config: " + key + " " + what + " has an invalid expression '" + ErrorMessages.inline(expression) + "': "
               + reason + " (" + origin(c, key) + ")");
     }
   }

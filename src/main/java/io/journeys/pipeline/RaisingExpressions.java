@@ -50,7 +50,7 @@ final class RaisingExpressions {
         dataError.get().getCondition());
     return firstRaising(events, suspects(settings))
         .<RuntimeException>map(found -> new JobFailure("Cannot run: " + found.suspect().key() + " = '"
-            + found.suspect().expression() + "' raises on some events: " + firstLine(found.error())
+            + ErrorMessages.inline(found.suspect().expression()) + "' raises on some events: " + firstLine(found.error())
             + " (write it so that it cannot: get(array, i), try_cast, try_element_at, try_divide)", failure))
         .orElse(failure);
   }

@@ -268,6 +268,19 @@ class SettingsLoaderTest {
         .channelRules()).extracting(ChannelRule::name).containsExactly("Paid|Search");
   }
 
+  /** A rule over several lines: the line keeps the reason and the file and line (a review found them cut off). */
+  @Test
+  void anInvalidExpressionOverSeveralLinesIsQuotedOnOneLine() throws IOException {
+    Path file = write("multiline.conf",
+        "conversions.micro = [{ name = bad, when = \"\"\"event_name = 'page_view'\n    AND = = 'x'\"\"\" }]\nfunnels = []\n");
+    assertThatThrownBy(() -> SettingsLoader.load(Optional.of(file), List.of()))
+        .isInstanceOf(ConfigError.class)
+        .hasMessageStartingWith("Cannot load config: conversions.micro rule 'bad' has an invalid expression"
+            + " 'event_name = 'page_view' AND = = 'x'': [PARSE_SYNTAX_ERROR]")
+        .hasMessageEndingWith("multiline.conf: 1)")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+  }
+
   @Test
   void unknownKeyInsideRuleFails() {
     assertThatThrownBy(
