@@ -35,7 +35,8 @@ enum ResultFormat {
     void print(Dataset<Row> result, PrintWriter out, int limit) {
       String[] names = result.columns();
       List<String[]> rows = new ArrayList<>();
-      List<Row> collected = asText(result).limit(limit + 1).collectAsList();
+      // One row more than shown tells whether there are more (none past the largest int).
+      List<Row> collected = asText(result).limit(limit == Integer.MAX_VALUE ? limit : limit + 1).collectAsList();
       for (Row row : collected.subList(0, Math.min(limit, collected.size()))) {
         String[] cells = new String[names.length];
         for (int i = 0; i < names.length; i++) {

@@ -34,6 +34,10 @@ final class SqlCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    if (limit < 0) {
+      // A usage error, before Spark starts: it read "Cannot run query: fromIndex(0) > toIndex(-1)" (a review).
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--limit must be 0 or more, got " + limit);
+    }
     JobSettings settings = options.settings();
     SparkSession spark = SparkSessionFactory.createWithCatalog(settings);
     TableLocations locations = new TableLocations(settings.output().path(), settings.output().database());

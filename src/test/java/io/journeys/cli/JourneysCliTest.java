@@ -143,6 +143,19 @@ class JourneysCliTest {
     assertThat(r.err()).startsWith("journeys: Cannot run query: [PARSE_SYNTAX_ERROR] Syntax error at or near 'SELEC'");
   }
 
+  /** A negative --limit is a usage error; the largest int shows every row (both failed as the query's fault, a review). */
+  @Test
+  void sqlLimitIsAUsageErrorBelowZeroAndShowsAllAtTheLargestInt(@TempDir Path dir) {
+    Result negative = run("sql", "SELECT 1", "--limit", "-1",
+        "--set", "output.path=" + dir.resolve("warehouse"), "--set", "output.database=cli_limit");
+    assertThat(negative.code()).isEqualTo(2);
+    assertThat(negative.err().strip()).isEqualTo("journeys: --limit must be 0 or more, got -1 (try 'journeys sql --help')");
+    Result all = run("sql", "SELECT id FROM range(3)", "--limit", "2147483647",
+        "--set", "output.path=" + dir.resolve("warehouse"), "--set", "output.database=cli_limit");
+    assertThat(all.code()).isEqualTo(0);
+    assertThat(all.out()).contains("(3 rows)");
+  }
+
   /** A query that fails while its rows are computed reads like one that fails on a name (a black-box test). */
   @Test
   void aQueryFailingAtRunTimeSaysSoOnOneLine(@TempDir Path dir) {
