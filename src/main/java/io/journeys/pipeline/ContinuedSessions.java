@@ -9,6 +9,7 @@ import static io.journeys.Columns.SESSION_START;
 import static io.journeys.Columns.VISITOR_ID;
 import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.not;
 
 import io.delta.tables.DeltaTable;
@@ -71,12 +72,16 @@ public final class ContinuedSessions {
     Dataset<Row> dayBefore = walked.filter(col(SESSION_DATE).equalTo(Date.valueOf(firstRewritten.minusDays(1))));
     Column crossing = ReportingDate.of(col(SESSION_END), zone).geq(Date.valueOf(firstRewritten));
     // The stored rows across midnight are a small share of a day's: a broadcast, so the day's
-    // walked sessions are not shuffled for them. The two halves are disjoint, so no stored row is
-    // matched by two of them.
-    Dataset<Row> storedCrossing = broadcast(stored.filter(crossing).select(KEY.stream().map(c -> col(c)).toArray(Column[]::new)));
-    return dayBefore.filter(crossing)
-        .union(dayBefore.filter(not(crossing)).join(storedCrossing, KEY.toArray(String[]::new), "left_semi"));
+    // walked sessions are read once and not shuffled for them. Distinct keys, so no walked row is
+    // doubled (two rows of one key would be two MERGE sources for one target).
+    Dataset<Row> storedCrossing = broadcast(stored.filter(crossing)
+        .select(KEY.stream().map(c -> col(c)).toArray(Column[]::new)).distinct().withColumn(STORED_CROSSING, lit(true)));
+    return dayBefore.join(storedCrossing, KEY.toArray(String[]::new), "left_outer")
+        .filter(crossing.or(col(STORED_CROSSING).isNotNull()))
+        .drop(STORED_CROSSING);
   }
+
+  private static final String STORED_CROSSING = "stored_crossing";
 
   /** The rows of {@code recomputed} whose stored row (same key) differs in an updated column; a row with no stored row is not one. */
   public static Dataset<Row> changed(Dataset<Row> recomputed, Dataset<Row> stored) {
