@@ -25,6 +25,10 @@ import org.junit.jupiter.api.io.TempDir;
 class ContinuedSessionsTest {
   private final SparkSession spark = TestSpark.session();
 
+  /** A session row as one line: date, device, start-end, events, page views. */
+  private static final String SESSION_ROW = "concat(session_date, ' ', visitor_id, ' ', date_format(session_start, 'MM-dd HH:mm'), '-',"
+      + " date_format(session_end, 'MM-dd HH:mm'), ' ', events, ' ', page_views)";
+
   private static List<String> strings(Dataset<Row> rows, String expression) {
     return rows.selectExpr(expression).as(Encoders.STRING()).collectAsList();
   }
@@ -63,12 +67,10 @@ class ContinuedSessionsTest {
     writeEvents(dir);
 
     Instant now = Instant.parse("2026-06-10T00:00:00Z");
-    String columns = "concat(session_date, ' ', visitor_id, ' ', date_format(session_start, 'MM-dd HH:mm'), '-',"
-        + " date_format(session_end, 'MM-dd HH:mm'), ' ', events, ' ', page_views)";
     DeltaTableWriter daily = writer(dir, "daily");
     JobSettings settings = settings(dir, "daily");
     new Stage1Job(spark, settings, daily, now).run(LocalDate.parse("2026-06-01"), LocalDate.parse("2026-06-01"), () -> Optional.empty(), "r1");
-    assertThat(strings(sessions(dir, "daily"), columns)).containsExactlyInAnyOrder(
+    assertThat(strings(sessions(dir, "daily"), SESSION_ROW)).containsExactlyInAnyOrder(
         "2026-05-31 b 05-31 12:00-05-31 12:00 1 1",
         "2026-05-31 c 05-31 23:50-06-01 00:10 2 2",
         "2026-05-31 d 05-31 23:55-05-31 23:55 1 1",
@@ -81,7 +83,7 @@ class ContinuedSessionsTest {
         "2026-05-31 c 05-31 23:50-06-01 00:10 2 2",
         "2026-05-31 d 05-31 23:55-06-01 00:30 3 2",
         "2026-06-02 e 06-02 10:00-06-02 10:00 1 1");
-    assertThat(strings(sessions(dir, "daily"), columns)).containsExactlyInAnyOrderElementsOf(expected);
+    assertThat(strings(sessions(dir, "daily"), SESSION_ROW)).containsExactlyInAnyOrderElementsOf(expected);
     // e's row in the rewritten days and d's row updated on 05-31.
     assertThat(second.rowsWritten().get("sessions")).isEqualTo(2L);
     // The conversion the late event fired names the session its row now describes.
@@ -94,7 +96,7 @@ class ContinuedSessionsTest {
 
     new Stage1Job(spark, settings(dir, "range"), writer(dir, "range"), now)
         .run(LocalDate.parse("2026-06-01"), LocalDate.parse("2026-06-02"), () -> Optional.empty(), "r3");
-    assertThat(strings(sessions(dir, "range"), columns)).containsExactlyInAnyOrderElementsOf(expected);
+    assertThat(strings(sessions(dir, "range"), SESSION_ROW)).containsExactlyInAnyOrderElementsOf(expected);
   }
 
   @Test
@@ -116,24 +118,22 @@ class ContinuedSessionsTest {
             .otherwise(events.col("event_date")))
         .write().partitionBy("event_date").parquet(dir.resolve("events").toString());
     Instant now = Instant.parse("2026-06-10T00:00:00Z");
-    String columns = "concat(session_date, ' ', visitor_id, ' ', date_format(session_start, 'MM-dd HH:mm'), '-',"
-        + " date_format(session_end, 'MM-dd HH:mm'), ' ', events, ' ', page_views)";
 
     JobSettings settings = settings(dir, "cut");
     DeltaTableWriter daily = writer(dir, "cut");
     new Stage1Job(spark, settings, daily, now).run(LocalDate.parse("2026-06-01"), LocalDate.parse("2026-06-01"), () -> Optional.empty(), "r1");
-    assertThat(strings(sessions(dir, "cut"), columns)).containsExactlyInAnyOrder("2026-05-31 f 05-31 23:50-06-01 00:20 3 3");
+    assertThat(strings(sessions(dir, "cut"), SESSION_ROW)).containsExactlyInAnyOrder("2026-05-31 f 05-31 23:50-06-01 00:20 3 3");
     new Stage1Job(spark, settings, daily, now)
         .run(LocalDate.parse("2026-06-02"), LocalDate.parse("2026-06-02"), () -> Optional.of(LocalDate.parse("2026-06-01")), "r2");
     List<String> expected = List.of(
         "2026-05-31 f 05-31 23:50-05-31 23:50 1 1",
         "2026-06-01 f 06-01 00:05-06-01 00:20 3 3",
         "2026-06-02 g 06-02 10:00-06-02 10:00 1 1");
-    assertThat(strings(sessions(dir, "cut"), columns)).containsExactlyInAnyOrderElementsOf(expected);
+    assertThat(strings(sessions(dir, "cut"), SESSION_ROW)).containsExactlyInAnyOrderElementsOf(expected);
 
     new Stage1Job(spark, settings(dir, "cutrange"), writer(dir, "cutrange"), now)
         .run(LocalDate.parse("2026-06-01"), LocalDate.parse("2026-06-02"), () -> Optional.empty(), "r3");
-    assertThat(strings(sessions(dir, "cutrange"), columns)).containsExactlyInAnyOrderElementsOf(expected);
+    assertThat(strings(sessions(dir, "cutrange"), SESSION_ROW)).containsExactlyInAnyOrderElementsOf(expected);
   }
 
   @Test
@@ -153,9 +153,7 @@ class ContinuedSessionsTest {
 
     new Stage1Job(spark, settings, rerun, now)
         .run(LocalDate.parse("2026-06-01"), LocalDate.parse("2026-06-01"), () -> Optional.of(LocalDate.parse("2026-06-02")), "r3");
-    String columns = "concat(session_date, ' ', visitor_id, ' ', date_format(session_start, 'MM-dd HH:mm'), '-',"
-        + " date_format(session_end, 'MM-dd HH:mm'), ' ', events, ' ', page_views)";
-    assertThat(strings(sessions(dir, "rerun"), columns)).containsExactlyInAnyOrder(
+    assertThat(strings(sessions(dir, "rerun"), SESSION_ROW)).containsExactlyInAnyOrder(
         "2026-05-31 b 05-31 12:00-05-31 12:00 1 1",
         "2026-05-31 c 05-31 23:50-06-01 00:10 2 2",
         "2026-05-31 d 05-31 23:55-06-01 00:30 3 2",
