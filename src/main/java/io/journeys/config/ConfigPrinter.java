@@ -24,10 +24,11 @@ public final class ConfigPrinter {
 
   /**
    * A password inside a value: URL user info (scheme://user:password@host, to the last @ before
-   * the path, since a password may hold one), Oracle's user/password@ in a thin URL, or
-   * password=... in a JDBC URL.
+   * the query, since a password typed unencoded may hold an @ or a /; a path holding an @ after a
+   * port is masked too, the safe side), Oracle's user/password@ in a thin URL, or password=... in
+   * a JDBC URL.
    */
-  private static final Pattern USER_INFO = Pattern.compile("(://[^/:@\\s]*:)[^/\\s]*@");
+  private static final Pattern USER_INFO = Pattern.compile("(://[^/:@\\s]*:)[^?#\\s]*@");
   private static final Pattern ORACLE_USER_PASSWORD = Pattern.compile("(?i)(:thin:[^/:@\\s]+/)[^@\\s]+@");
   private static final Pattern PASSWORD_PARAMETER = Pattern.compile("(?i)((?:password|passwd|pwd)=)[^;&\\s]+");
 

@@ -69,6 +69,17 @@ class ConfigPrinterTest {
     assertThat(ConfigPrinter.isSecret("input.sason")).isFalse();
   }
 
+  /** A review found a URL password holding a / printed from the / on. */
+  @Test
+  void aUrlPasswordHoldingASlashIsMaskedWhole() {
+    Config config =
+        SettingsLoader.loadConfig(
+            Optional.empty(),
+            List.of("spark.conf.\"spark.hadoop.other.url\"=\"jdbc:postgresql://u:SL/SECRET4@h:5432/db?ssl=true\""));
+    assertThat(ConfigPrinter.render(config)).doesNotContain("SL/", "SECRET4")
+        .contains("jdbc:postgresql://u:" + ConfigPrinter.MASK + "@h:5432/db?ssl=true");
+  }
+
   @Test
   void secretKeyNames() {
     assertThat(ConfigPrinter.isSecret("spark.conf.\"spark.hadoop.fs.s3a.secret.key\"")).isTrue();
