@@ -34,12 +34,19 @@ class HtmlReportTest {
             + " (DATE'2026-03-02', 'buy', 3, 'purchase', 5L, 0.5D, 0.5D)"
             + " AS t(date, funnel, step, step_name, visitors, rate_from_previous, rate_from_start)"),
         LocalDate.parse("2026-03-01"), LocalDate.parse("2026-03-02"));
+    // Ten million and more: a double would print as 1.2345678945E7.
+    writer.replaceDates(OutputTable.PATHS, spark.sql("SELECT * FROM VALUES"
+            + " (DATE'2026-03-01', 'purchase', 'add_to_cart', 3L, 1L, 12345678.9D),"
+            + " (DATE'2026-03-02', 'purchase', 'add_to_cart', 1L, 0L, 0.0049D)"
+            + " AS t(close_date, macro_conversion, path, conversions, non_conversions, value)"),
+        LocalDate.parse("2026-03-01"), LocalDate.parse("2026-03-02"));
 
     String html = new HtmlReport(spark, locations).render(LocalDate.parse("2026-03-01"), LocalDate.parse("2026-03-02"));
 
-    // 60 / 110 = 0.54545… and 5 / 60 = 0.08333…, 5 / 110 = 0.04545…, to 4 places.
+    // 60 / 110 = 0.54545… and 5 / 60 = 0.08333…, 5 / 110 = 0.04545…, to 4 places, trailing zeros kept.
     assertThat(html)
-        .contains("<tr><td>buy</td><td>1</td><td>viewed_pricing</td><td>110</td><td>1.0</td><td>1.0</td></tr>")
+        .contains("<tr><td>add_to_cart</td><td>4</td><td>1</td><td>12345678.90</td></tr>")
+        .contains("<tr><td>buy</td><td>1</td><td>viewed_pricing</td><td>110</td><td>1.0000</td><td>1.0000</td></tr>")
         .contains("<tr><td>buy</td><td>2</td><td>add_to_cart</td><td>60</td><td>0.5455</td><td>0.5455</td></tr>")
         .contains("<tr><td>buy</td><td>3</td><td>purchase</td><td>5</td><td>0.0833</td><td>0.0455</td></tr>");
   }
@@ -57,11 +64,11 @@ class HtmlReportTest {
 
     String html = new HtmlReport(spark, locations).render(LocalDate.parse("2026-03-01"), LocalDate.parse("2026-03-02"));
 
-    // Ordered by lift; 0.625 rounds half up to 0.63.
+    // Ordered by lift; 0.625 rounds half up to 0.63; each column to its own number of places.
     assertThat(html).contains("<th>micro conversion</th><th>journeys</th><th>conversion rate</th><th>lift</th>"
             + "<th>median days to convert</th></tr>"
-            + "<tr><td>add_to_cart</td><td>5</td><td>0.8</td><td>1.6</td><td>1.75</td></tr>"
-            + "<tr><td>signup</td><td>4</td><td>0.5</td><td>0.63</td><td>2.5</td></tr></table>");
+            + "<tr><td>add_to_cart</td><td>5</td><td>0.8000</td><td>1.60</td><td>1.75</td></tr>"
+            + "<tr><td>signup</td><td>4</td><td>0.5000</td><td>0.63</td><td>2.50</td></tr></table>");
   }
 
   private DeltaTableWriter tables(TableLocations locations) {
