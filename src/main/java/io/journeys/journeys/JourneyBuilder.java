@@ -156,7 +156,9 @@ public final class JourneyBuilder {
                 (columns.contains(MIN_COUNT) ? col(MIN_COUNT) : lit(null)).cast("int").as(MIN_COUNT),
                 segStart.as("seg_start"), segEnd.as("seg_end"))
             .repartition(col(VISITOR_KEY))
-            .sortWithinPartitions(col(VISITOR_KEY), col("seg_start"), col("t"), col(IS_MACRO), col(EVENT_ID))
+            // The name last: one event firing two macro rules closes two journeys, and which one the
+            // touchpoints go to must not be the input's order (a review).
+            .sortWithinPartitions(col(VISITOR_KEY), col("seg_start"), col("t"), col(IS_MACRO), col(EVENT_ID), col(NAME))
             .mapPartitions(new JourneyWalk(lookbackMicros), Encoders.row(JourneyWalk.OUTPUT));
 
     Column converted = col("converted");
@@ -177,9 +179,12 @@ public final class JourneyBuilder {
                 when(converted.and(size(col(TOUCHPOINTS)).gt(0)),
                     col("last_t").minus(unix_micros(col(JOURNEY_START))).divide(86_400_000_000.0)))
             .withColumn(SESSIONS_TO_CONVERT, col("sessions"))
+            // A converting journey's macro conversion is its event and its rule: one event firing
+            // two macro rules closes two journeys, which had one id (a review).
             .withColumn(JOURNEY_ID,
                 substring(sha2(concat_ws("|", col(VISITOR_KEY), col("close_micros").cast("string"),
-                    coalesce(when(converted, col("last_event_id")), lit(""))), 256), 1, 32));
+                    coalesce(when(converted, concat_ws("|", col("last_event_id"), col("last_name"))), lit(""))), 256),
+                    1, 32));
     return journeys.select(
         CLOSE_DATE, JOURNEY_ID, VISITOR_KEY, CONVERTED, MACRO_CONVERSION, VALUE, PATH, TOUCHPOINTS, TOUCHPOINT_TIMES,
         JOURNEY_START, JOURNEY_END, EXIT_TOUCHPOINT, DAYS_TO_CONVERT, SESSIONS_TO_CONVERT);

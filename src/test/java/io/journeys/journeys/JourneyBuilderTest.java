@@ -144,6 +144,23 @@ class JourneyBuilderTest {
         .containsExactly("u 2026-02-01 true purchase a", "u 2026-02-03 true purchase b");
   }
 
+  /**
+   * One purchase event firing two macro rules (a review): two journeys with their own ids, and the
+   * touchpoint goes to the rule first by name, as between two macro events of one instant, whatever
+   * the rows' order (here purchase's row comes first).
+   */
+  @Test
+  void anEventFiringTwoMacroRulesClosesTwoJourneysWithTheirOwnIds() {
+    Dataset<Row> t = timeline(
+        "u,2026-02-01 10:00:00,false,a,1",
+        "u,2026-02-01 11:00:00,true,purchase,2",
+        "u,2026-02-01 11:00:00,true,any_order,2");
+    assertThat(journeys(t, "2026-02-01", "2026-02-01"))
+        .containsExactlyInAnyOrder("u 2026-02-01 true any_order a", "u 2026-02-01 true purchase (none)");
+    assertThat(builder.build(t, LocalDate.parse("2026-02-01"), LocalDate.parse("2026-02-01"))
+        .select("journey_id").distinct().count()).isEqualTo(2);
+  }
+
   @Test
   void conversionWithoutTouchpointsHasPathNone() {
     Dataset<Row> t = timeline("u,2026-02-01 10:00:00,true,purchase,1");
