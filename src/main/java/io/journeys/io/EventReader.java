@@ -244,6 +244,9 @@ public final class EventReader {
     return reader;
   }
 
+  /** The directory Hive and Spark write the rows of a null partition value to. */
+  private static final String HIVE_NULL_PARTITION = "__HIVE_DEFAULT_PARTITION__";
+
   private List<String> partitionsIn(LocalDate first, LocalDate last) {
     if (input.format().equalsIgnoreCase("delta")) {
       return List.of();
@@ -257,13 +260,21 @@ public final class EventReader {
         if (!child.isDirectory() || !name.startsWith(EVENT_DATE + "=")) {
           continue;
         }
+        String value = name.substring(EVENT_DATE.length() + 1);
+        if (value.equals(HIVE_NULL_PARTITION)) {
+          continue; // rows without a date: no run's dates include them
+        }
+        LocalDate date;
         try {
-          LocalDate date = LocalDate.parse(name.substring(EVENT_DATE.length() + 1));
-          if (!date.isBefore(first) && !date.isAfter(last)) {
-            partitions.add(child.getPath().toString());
-          }
+          date = LocalDate.parse(value);
         } catch (DateTimeParseException e) {
-          return List.of(); // not the SPEC's layout: Spark's own partition discovery decides
+          // Loaded from the root instead, Spark typed the partition column as text and the run
+          // failed on the date filter's cast, blaming a conversion rule (a black-box test).
+          throw new JobFailure("Cannot read events: input.path " + input.path() + " has a partition directory "
+              + name + " whose date is not YYYY-MM-DD (" + child.getPath() + ")");
+        }
+        if (!date.isBefore(first) && !date.isAfter(last)) {
+          partitions.add(child.getPath().toString());
         }
       }
     } catch (IOException e) {

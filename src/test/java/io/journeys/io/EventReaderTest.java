@@ -334,6 +334,32 @@ class EventReaderTest {
   }
 
   /**
+   * A partition directory whose date is not YYYY-MM-DD stops the run naming it (a black-box test:
+   * Spark's discovery typed the column as text and the date filter's cast failed, blamed on a
+   * conversion rule); Hive's directory of null dates is no date of any run and is passed over.
+   */
+  @Test
+  void aPartitionDirectoryThatIsNoDateStopsTheRunNamingItAndHivesNullDirectoryIsPassedOver(@TempDir Path dir)
+      throws Exception {
+    Path input = dir.resolve("named");
+    new EventFixtures().event("a", "va", "2026-03-10 10:00:00", "page_view")
+        .toDataset(spark).drop(EventReader.EVENT_TIME_RAW)
+        .write().partitionBy("event_date").parquet(input.toString());
+    LocalDate day = LocalDate.parse("2026-03-10");
+    Path hiveNull = Files.createDirectories(input.resolve("event_date=__HIVE_DEFAULT_PARTITION__"));
+    Files.copy(parquetFiles(input.resolve("event_date=2026-03-10")).get(0), hiveNull.resolve("part-0.parquet"));
+    EventReader reader = new EventReader(spark, SettingsLoader.load(Optional.empty(), List.of("input.path=" + input)));
+    assertThat(ids(reader.read(day, day))).containsExactly("a");
+
+    Path notADate = Files.createDirectories(input.resolve("event_date=2026-13-01"));
+    Files.copy(hiveNull.resolve("part-0.parquet"), notADate.resolve("part-0.parquet"));
+    assertThatThrownBy(() -> reader.read(day, day))
+        .isInstanceOf(JobFailure.class)
+        .hasMessage("Cannot read events: input.path " + input + " has a partition directory event_date=2026-13-01"
+            + " whose date is not YYYY-MM-DD (file:" + input.resolve("event_date=2026-13-01") + ")");
+  }
+
+  /**
    * A stray file beside the partitions is not read; one inside a partition is read as data, as by
    * Spark (skipping names without ".parquet" would skip the data of writers that give none), so it
    * fails the run naming the file and what is wrong with it. Found by a black-box test: the line
