@@ -113,10 +113,12 @@ enum ResultFormat {
 
   /**
    * A NULL field stays a key, as a NULL map value does, and an instant keeps Spark's microseconds
-   * (Spark's default JSON form cuts it to milliseconds: GA4's times are microseconds).
+   * (Spark's default JSON form cuts it to milliseconds: GA4's times are microseconds), a local
+   * date-time (TIMESTAMP_NTZ) too (a black-box test).
    */
   private static final Map<String, String> JSON_OPTIONS =
-      Map.of("ignoreNullFields", "false", "timestampFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSSSSXXX");
+      Map.of("ignoreNullFields", "false", "timestampFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSSSSXXX",
+          "timestampNTZFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSSSS");
 
   /** Every column as text, under its own name (names may repeat, so columns are taken by position). */
   static Dataset<Row> asText(Dataset<Row> result) {

@@ -82,6 +82,12 @@ class RunCommandTest {
     assertThat(json.code()).as(json.err()).isZero();
     assertThat(json.out()).isEqualTo("{\"m\":{\"a\":1},\"a\":[\"x\",\"y\"],\"s\":{\"k\":1,\"v\":\"w\",\"z\":null},"
         + "\"t\":\"2026-01-05T10:00:00.123456Z\",\"n\":null,\"n\":2}\n");
+    // A local date-time, alone and in an array, kept its microseconds' first three only (a black-box test).
+    JourneysCliTest.Result local = JourneysCliTest.run(concat(new String[] {"sql",
+        "SELECT TIMESTAMP_NTZ'2026-01-05 10:00:00.123456' AS a, array(TIMESTAMP_NTZ'2026-01-05 10:00:00.000001') AS b",
+        "--format", "json"}, where));
+    assertThat(local.code()).as(local.err()).isZero();
+    assertThat(local.out()).isEqualTo("{\"a\":\"2026-01-05T10:00:00.123456\",\"b\":[\"2026-01-05T10:00:00.000001\"]}\n");
   }
 
   @Test
