@@ -147,6 +147,9 @@ public final class EventReader {
     }
     Path partition = new Path(root, EVENT_DATE + "=" + partitionDate);
     if (!fs.exists(partition)) {
+      // A root that cannot be listed hides its partitions too: say so rather than "upstream late",
+      // which a scheduler retries (a black-box test, input.path with its permissions removed).
+      fs.listStatus(root);
       throw new JobFailure("Cannot run for " + runDate + ": input partition " + partition + " does not exist" + late);
     }
   }
