@@ -49,6 +49,13 @@ final class TimelineWalk implements Function2<Integer, Iterator<InternalRow>, It
   /** Bigger per-device id sets are dropped rather than cleared: clearing costs their capacity. */
   private static final int REUSED_SET_LIMIT = 4096;
   private static final long MICROS_PER_DAY = 86_400_000_000L;
+  /**
+   * A tracker's session id seen again after more than this (a day) starts a session anew. Trackers
+   * end a session after half an hour or so, so such an id was reused; and a daily run does not read
+   * back far enough to join the two, so only a range would (a black-box test: one session of four
+   * days, its later events counted again by a rerun of its last day).
+   */
+  static final long REUSED_TRACKER_ID_GAP_MICROS = MICROS_PER_DAY;
 
   /** Columns the walk appends, in this order. */
   static final StructType EXTRA = new StructType()
@@ -293,7 +300,7 @@ final class TimelineWalk implements Function2<Integer, Iterator<InternalRow>, It
         key = key == null || key.numBytes() == 0 ? null : key;
         newSession = key == null
             ? first || time - previousTime > layout.timeoutMicros()
-            : first || !key.equals(sessionKey);
+            : first || !key.equals(sessionKey) || time - previousTime > REUSED_TRACKER_ID_GAP_MICROS;
         if (newSession) {
           sessionKey = key;
         }

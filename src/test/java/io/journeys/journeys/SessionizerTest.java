@@ -346,6 +346,33 @@ class SessionizerTest {
   }
 
   @Test
+  void inInputModeATrackersIdSeenAgainMoreThanADayLaterStartsASessionOfThatName() {
+    // A, then A exactly 24 h later: one session (as with the timeout, exactly the gap stays). A
+    // again 24 h and 1 s after that: a reused id, so a session named A beginning there, which an
+    // event without an id 10 min on continues. The gap is from the device's event before, whatever
+    // its id: B, then an event without one 20 min later, then B 23 h 50 min after that (24 h 10 min
+    // after the first B) is one session.
+    Dataset<Row> events = new EventFixtures()
+        .event("a1", "v1", "2026-05-10 10:00:00", "page_view", "https://s.com/", null, null, null)
+        .event("a2", "v1", "2026-05-11 10:00:00", "page_view", "https://s.com/", null, null, null)
+        .event("a3", "v1", "2026-05-12 10:00:01", "page_view", "https://s.com/", null, null, null)
+        .event("a4", "v1", "2026-05-12 10:10:00", "page_view", "https://s.com/", null, null, null)
+        .event("b1", "v2", "2026-05-10 10:00:00", "page_view", "https://s.com/", null, null, null)
+        .event("b2", "v2", "2026-05-10 10:20:00", "page_view", "https://s.com/", null, null, null)
+        .event("b3", "v2", "2026-05-11 10:10:00", "page_view", "https://s.com/", null, null, null)
+        .toDataset(spark)
+        .withColumn("session_id", org.apache.spark.sql.functions.expr(
+            "CASE WHEN event_id IN ('a1', 'a2', 'a3') THEN 'A' WHEN event_id IN ('b1', 'b3') THEN 'B' END"));
+    List<String> rows = new Sessionizer(new SessionSettings(Duration.ofMinutes(30), SessionSource.INPUT))
+        .sessionize(events.repartition(events.col("visitor_id")))
+        .orderBy("event_id")
+        .selectExpr("concat_ws(' ', event_id, session_id, date_format(session_start, 'MM-dd HH:mm:ss'))")
+        .as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
+    assertThat(rows).containsExactly("a1 A 05-10 10:00:00", "a2 A 05-10 10:00:00", "a3 A 05-12 10:00:01",
+        "a4 A 05-12 10:00:01", "b1 B 05-10 10:00:00", "b2 B 05-10 10:00:00", "b3 B 05-10 10:00:00");
+  }
+
+  @Test
   void userEdgesMarkWhereARunOfOneUserStartsOrEnds() {
     // user_id along the timeline: -, u1, u1, u1, -, u2, u1. Edges: b and d (the u1 run), f (a run
     // of one), g. Links from the edges alone equal links from every event (first/last sighting).

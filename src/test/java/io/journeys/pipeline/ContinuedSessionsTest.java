@@ -165,6 +165,52 @@ class ContinuedSessionsTest {
         .isEqualTo(strings(sessions(dir, "rerun").filter("visitor_id = 'd'"), "session_id"));
   }
 
+  @Test
+  void aTrackersIdReusedDaysLaterMakesTheSameSessionsInARangeAsInItsDaysRunInOrder(@TempDir Path dir) {
+    // sessions.source = input, one late day. r carries tracker id R7 on 05-10 and again on 05-14: the
+    // 05-14 run reads back to 05-12 and cannot join them, and the range joined them into one session
+    // of 05-10 to 05-14 (a black-box test; a rerun of 05-14 then counted its event again). s keeps
+    // S1 for 23 hours, which every run that writes it reads whole: one session. t keeps T1 for 25
+    // hours, which the 05-13 run would still read whole: two sessions by the one-day rule.
+    Dataset<Row> events = new EventFixtures()
+        .event("r1", "r", "2026-05-10 10:00:00", "page_view", "https://s.com/", null, null, null)
+        .event("r2", "r", "2026-05-14 10:00:00", "page_view", "https://s.com/a", null, null, null)
+        .event("s1", "s", "2026-05-11 23:00:00", "page_view", "https://s.com/", null, null, null)
+        .event("s2", "s", "2026-05-12 22:00:00", "page_view", "https://s.com/a", null, null, null)
+        .event("t1", "t", "2026-05-12 09:00:00", "page_view", "https://s.com/", null, null, null)
+        .event("t2", "t", "2026-05-13 10:00:00", "page_view", "https://s.com/a", null, null, null)
+        .toDataset(spark).drop(EventReader.EVENT_TIME_RAW)
+        .withColumn("session_id", functions.expr("CASE visitor_id WHEN 'r' THEN 'R7' WHEN 's' THEN 'S1' ELSE 'T1' END"));
+    events.write().partitionBy("event_date").parquet(dir.resolve("events").toString());
+    Instant now = Instant.parse("2026-06-10T00:00:00Z");
+    List<String> expected = List.of(
+        "2026-05-10 r 05-10 10:00-05-10 10:00 1 1",
+        "2026-05-14 r 05-14 10:00-05-14 10:00 1 1",
+        "2026-05-11 s 05-11 23:00-05-12 22:00 2 2",
+        "2026-05-12 t 05-12 09:00-05-12 09:00 1 1",
+        "2026-05-13 t 05-13 10:00-05-13 10:00 1 1");
+
+    JobSettings days = inputSessions(dir, "reused");
+    DeltaTableWriter daily = writer(dir, "reused");
+    Optional<LocalDate> last = Optional.empty();
+    for (LocalDate day = LocalDate.parse("2026-05-10"); !day.isAfter(LocalDate.parse("2026-05-14")); day = day.plusDays(1)) {
+      Optional<LocalDate> before = last;
+      new Stage1Job(spark, days, daily, now).run(day, day, () -> before, "d" + day);
+      last = Optional.of(day);
+    }
+    assertThat(strings(sessions(dir, "reused"), SESSION_ROW)).containsExactlyInAnyOrderElementsOf(expected);
+
+    new Stage1Job(spark, inputSessions(dir, "reusedrange"), writer(dir, "reusedrange"), now)
+        .run(LocalDate.parse("2026-05-10"), LocalDate.parse("2026-05-14"), () -> Optional.empty(), "range");
+    assertThat(strings(sessions(dir, "reusedrange"), SESSION_ROW)).containsExactlyInAnyOrderElementsOf(expected);
+  }
+
+  private JobSettings inputSessions(Path dir, String warehouse) {
+    return SettingsLoader.load(Optional.empty(), List.of("input.path=" + dir.resolve("events"),
+        "output.path=" + dir.resolve(warehouse), "output.database=continued_" + warehouse, "input.late-days=1",
+        "input.allow-empty-days=true", "sessions.source=input"));
+  }
+
   /** The events of the two tests above, as input partitions: d2 is stored in 06-02's partition. */
   private void writeEvents(Path dir) {
     Dataset<Row> events = new EventFixtures()
