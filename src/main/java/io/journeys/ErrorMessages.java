@@ -53,6 +53,13 @@ public final class ErrorMessages {
       // wrong with it ("… is not a Parquet file", a truncated footer) is only in its cause.
       line = line.replaceFirst("\\.?\\s*SQLSTATE: \\w+$", "") + ": " + reason(t.getCause());
     }
+    if (line.contains("Found duplicate field(s)") && line.endsWith("in case-insensitive mode.")) {
+      // Two input columns differing only in case (a black-box test): even one no mapping names stops
+      // the read, and nothing said that Spark can be told to tell them apart.
+      line += " Spark matches column names regardless of case; to read these files set"
+          + " spark.conf.\"spark.sql.caseSensitive\" = true, and name the columns in input.columns and the rules"
+          + " in their exact case.";
+    }
     if (deniedAccess(error) && !line.toLowerCase(Locale.ROOT).contains("access denied")) {
       // "S3Exception: null (… 403 …):null" named neither the cause nor what to check.
       line = BODILESS_403.matcher(line).replaceAll("403 Forbidden")

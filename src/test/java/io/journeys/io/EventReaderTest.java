@@ -429,6 +429,29 @@ class EventReaderTest {
   }
 
   @Test
+  void twoColumnsDifferingOnlyInCaseStopTheReadWithTheSettingThatReadsThem(@TempDir Path dir) throws Exception {
+    // An export with event_name and EVENT_NAME (a black-box test, written by DuckDB): the line named
+    // both, but not that Spark can be told to tell them apart. Written by parquet-mr, not Spark,
+    // which refuses to write such a file in its default mode.
+    MessageType schema = MessageTypeParser.parseMessageType("message event { required binary event_id (STRING); "
+        + "required binary visitor_id (STRING); required binary event_name (STRING); required binary EVENT_NAME (STRING); "
+        + "required int64 event_time (TIMESTAMP(MICROS,true)); }");
+    Path file = Files.createDirectories(dir.resolve("cased/event_date=2026-01-05")).resolve("part-0.parquet");
+    try (ParquetWriter<Group> writer = ExampleParquetWriter.builder(new org.apache.hadoop.fs.Path(file.toUri()))
+        .withType(schema).withConf(new org.apache.hadoop.conf.Configuration()).build()) {
+      writer.write(new SimpleGroupFactory(schema).newGroup().append("event_id", "c1").append("visitor_id", "v1")
+          .append("event_name", "page_view").append("EVENT_NAME", "PAGE_VIEW").append("event_time", 1767607200000000L));
+    }
+    EventReader cased = new EventReader(spark, SettingsLoader.load(Optional.empty(), List.of("input.path=" + dir.resolve("cased"))));
+    LocalDate day = LocalDate.parse("2026-01-05");
+    Throwable failure = org.assertj.core.api.Assertions.catchThrowable(() -> cased.read(day, day).collectAsList());
+    assertThat(io.journeys.ErrorMessages.reason(failure))
+        .contains("Found duplicate field(s) \"event_name\": [event_name, EVENT_NAME] in case-insensitive mode.")
+        .endsWith(" to read these files set spark.conf.\"spark.sql.caseSensitive\" = true, and name the columns in"
+            + " input.columns and the rules in their exact case.");
+  }
+
+  @Test
   void orcAndDeltaInputsGiveTheParquetDaysRowsAndAMissingDayFailsAlike(@TempDir Path dir) {
     Dataset<Row> written = new EventFixtures()
         .event("a", "v1", "2026-03-10 10:00:00", "page_view")
