@@ -50,9 +50,10 @@ import org.apache.spark.sql.types.StructType;
  * sessions.source = input} the tracker's session id is followed instead: a new session starts
  * when an event carries an id other than the session's, or the session's own id more than a day
  * after the event before it (a reused id); an event without one (null or empty) stays in the
- * session in progress unless it comes more than the timeout after the event before it. {@code session_id} is the tracker's id in that mode (every event of the session carries
- * it), else, and for a session begun without an id, a hash of the device and the session start,
- * so reruns give the same ids.
+ * session in progress unless it comes more than the timeout after the event before it. {@code
+ * session_id} is the tracker's id in that mode (every event of the session carries it), else, and
+ * for a session begun without an id, a hash of the device and the session start, so reruns give
+ * the same ids.
  *
  * <p>Rows with a quarantine {@code reason} and every copy of an event id on a device after the
  * first by time ({@link #DUPLICATE}; with a {@link DuplicateHorizon}, after the first it lets the
