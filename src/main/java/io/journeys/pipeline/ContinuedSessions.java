@@ -35,8 +35,8 @@ import org.apache.spark.storage.StorageLevel;
  *
  * <p>Such a session's row was last written by an earlier run. An event that reaches a later
  * partition late and falls inside the session (within the inactivity timeout of its last event,
- * or carrying its tracker session id), or that cuts it before midnight (another campaign, another
- * tracker id), changes the row, and no other run sees both: the runs that
+ * or carrying its tracker session id within a day of it), or that cuts it before midnight (another
+ * campaign, another tracker id), changes the row, and no other run sees both: the runs that
  * rewrite that day read partitions up to the day before the event arrived. Only the columns an
  * event after the session's first can change are updated, in place, by one MERGE on that day,
  * and only where they differ, so a daily run without such an event adds no commit. The session's
