@@ -58,8 +58,10 @@ class HeuristicModelsTest {
     assertThat(credit(new HeuristicModels.Linear(), journey(1))).containsExactly(Map.entry("t1", 1.0));
     assertThat(credit(new HeuristicModels.Linear(), journey(2, 1))).containsEntry("t1", 0.5).containsEntry("t2", 0.5);
     Map<String, Double> three = credit(new HeuristicModels.Linear(), journey(3, 2, 1));
-    assertThat(three.get("t2")).isCloseTo(1.0 / 3, within(1e-12));
+    assertThat(three).containsOnlyKeys("t1", "t2", "t3");
+    assertThat(three.values()).allSatisfy(v -> assertThat(v).isCloseTo(1.0 / 3, within(1e-12)));
     Map<String, Double> five = credit(new HeuristicModels.Linear(), journey(5, 4, 3, 2, 1));
+    assertThat(five).containsOnlyKeys("t1", "t2", "t3", "t4", "t5");
     assertThat(five.values()).allSatisfy(v -> assertThat(v).isCloseTo(0.2, within(1e-12)));
   }
 
@@ -74,7 +76,11 @@ class HeuristicModelsTest {
     assertThat(three.get("t3")).isCloseTo(0.4, within(1e-12));
     // n = 5: 0.4, then 0.2 / 3 each for the three middle ones, 0.4.
     Map<String, Double> five = credit(new HeuristicModels.PositionBased(), journey(5, 4, 3, 2, 1));
-    assertThat(five.get("t3")).isCloseTo(0.2 / 3, within(1e-12));
+    assertThat(five).containsOnlyKeys("t1", "t2", "t3", "t4", "t5");
+    assertThat(five.get("t1")).isCloseTo(0.4, within(1e-12));
+    for (String middle : List.of("t2", "t3", "t4")) {
+      assertThat(five.get(middle)).as(middle).isCloseTo(0.2 / 3, within(1e-12));
+    }
     assertThat(five.get("t5")).isCloseTo(0.4, within(1e-12));
   }
 

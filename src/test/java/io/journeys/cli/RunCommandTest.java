@@ -27,21 +27,27 @@ class RunCommandTest {
   }
 
   @Test
-  void generateThenSqlReadsTheTablesByName(@TempDir Path dir) {
-    JourneysCliTest.Result g = JourneysCliTest.run("generate", "--out", dir.resolve("events").toString(),
+  void generateReplacesItsOwnOutputWhichSqlThenReads(@TempDir Path dir) {
+    Path events = dir.resolve("events");
+    JourneysCliTest.Result g = JourneysCliTest.run("generate", "--out", events.toString(),
         "--visitors", "50", "--days", "2", "--set", "spark.master=local[2]");
     assertThat(g.code()).as(g.err()).isZero();
-    assertThat(g.out()).contains("generated").contains("50 visitors");
-    // Its own output is replaced on a second run.
-    JourneysCliTest.Result again = JourneysCliTest.run("generate", "--out", dir.resolve("events").toString(),
+    assertThat(g.out()).contains("generated").contains("50 visitors").contains("(2026-01-01 .. 2026-01-02)");
+    assertThat(events.resolve("event_date=2026-01-02")).isDirectory();
+    // A second run replaces the first's days rather than adding to them (a review: nothing looked).
+    JourneysCliTest.Result again = JourneysCliTest.run("generate", "--out", events.toString(),
         "--visitors", "20", "--days", "1", "--set", "spark.master=local[2]");
     assertThat(again.code()).as(again.err()).isZero();
     assertThat(again.out()).contains("20 visitors");
-    JourneysCliTest.Result q = JourneysCliTest.run("sql", "SELECT 1 + 1 AS two", "--format", "csv",
+    assertThat(events.resolve("event_date=2026-01-01")).isDirectory();
+    assertThat(events.resolve("event_date=2026-01-02")).doesNotExist();
+    JourneysCliTest.Result q = JourneysCliTest.run("sql",
+        "SELECT count(DISTINCT event_date) AS days, min(event_date) AS first FROM parquet.`" + events + "`", "--format", "csv",
         "--set", "output.path=" + dir.resolve("warehouse"), "--set", "output.database=cli_test");
     assertThat(q.code()).as(q.err()).isZero();
-    assertThat(q.out()).isEqualTo("two\n2\n");
+    assertThat(q.out()).isEqualTo("days,first\n1,2026-01-01\n");
   }
+
   @Test
   void generateRefusesAFileOrADirectoryOfOtherDataAndLeavesThemAsTheyWere(@TempDir Path dir) throws Exception {
     // Spark's overwrite deleted both without a word (a black-box test).

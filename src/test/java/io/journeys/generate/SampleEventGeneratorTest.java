@@ -40,7 +40,12 @@ class SampleEventGeneratorTest {
     assertThat(read.columns()).contains("event_id", "event_time", "visitor_id", "user_id", "session_id", "event_name",
         "page_url", "referrer_url", "utm_source", "utm_medium", "utm_campaign", "revenue", "properties", "event_date");
     assertThat(read.schema().apply("event_time").dataType().typeName()).isEqualTo("timestamp");
-    assertThat(read.filter("event_date > DATE'2026-01-10'").count()).isZero();
+    // Ten days without dirt: one partition for each, and every row's time on its partition's day.
+    assertThat(read.selectExpr("CAST(event_date AS STRING)").distinct().as(org.apache.spark.sql.Encoders.STRING())
+        .collectAsList()).containsExactlyInAnyOrder("2026-01-01", "2026-01-02", "2026-01-03", "2026-01-04",
+            "2026-01-05", "2026-01-06", "2026-01-07", "2026-01-08", "2026-01-09", "2026-01-10");
+    assertThat(read.filter("to_date(event_time) <> event_date").count()).isZero();
+    assertThat(read.count()).isGreaterThan(200);
   }
 
   @Test

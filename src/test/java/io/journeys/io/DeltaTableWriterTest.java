@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.journeys.TestSpark;
+import io.journeys.cli.JobFailure;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.List;
@@ -217,7 +218,11 @@ class DeltaTableWriterTest {
     assertThatThrownBy(() -> writer.replaceDates(
             OutputTable.QUARANTINE, quarantineRows("2026-03-05", "late"),
             LocalDate.parse("2026-03-01"), LocalDate.parse("2026-03-01")))
-        .isInstanceOf(Exception.class);
+        .isInstanceOf(JobFailure.class)
+        .hasMessageStartingWith("Cannot write table writer_test2.quarantine (2026-03-01): ")
+        .hasMessageContaining("DELTA_REPLACE_WHERE_MISMATCH");
+    // Refused by Delta's check of the replaced dates, not by anything before it: the table is there, empty.
+    assertThat(spark.table("writer_test2.quarantine").count()).isZero();
   }
 
   @Test

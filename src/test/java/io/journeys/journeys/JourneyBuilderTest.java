@@ -115,6 +115,10 @@ class JourneyBuilderTest {
   }
 
   private List<String> journeys(Dataset<Row> timeline, String from, String to) {
+    return journeys(builder, timeline, from, to);
+  }
+
+  private static List<String> journeys(JourneyBuilder builder, Dataset<Row> timeline, String from, String to) {
     return builder.build(timeline, LocalDate.parse(from), LocalDate.parse(to))
         .orderBy("visitor_key", "close_date")
         .selectExpr("concat(visitor_key, ' ', close_date, ' ', converted, ' ', coalesce(macro_conversion, '-'), ' ', path)")
@@ -191,7 +195,7 @@ class JourneyBuilderTest {
       byDay.addAll(journeys(t, d.toString(), d.toString()));
     }
     assertThat(range).containsExactlyInAnyOrderElementsOf(byDay)
-        .contains("u 2026-01-02 true purchase a", "v 2026-01-31 false - c", "w 2026-01-03 true quote_request d");
+        .containsExactlyInAnyOrder("u 2026-01-02 true purchase a", "v 2026-01-31 false - c", "w 2026-01-03 true quote_request d");
   }
 
   /**
@@ -224,6 +228,10 @@ class JourneyBuilderTest {
     LocalDate to = LocalDate.parse("2026-03-31");
     assertThat(builder.build(t, from, to).collectAsList())
         .containsExactlyInAnyOrderElementsOf(builder.journeys(t, from, to).collectAsList());
+    // And the range's journeys by hand (a review: the line above compares the builder with itself).
+    assertThat(journeys(t, from.toString(), to.toString())).containsExactlyInAnyOrder(
+        "u 2026-02-10 true purchase a", "v 2026-02-10 false - b", "w 2026-02-11 false - c",
+        "x 2026-02-09 true purchase (none)", "y 2026-02-19 false - d > e");
   }
 
   @Test
@@ -245,6 +253,11 @@ class JourneyBuilderTest {
         new String[] {"2026-02-09", "2026-02-09"}, new String[] {"2026-02-10", "2026-02-10"},
         new String[] {"2026-02-11", "2026-02-11"}, new String[] {"2026-02-19", "2026-02-19"},
         new String[] {"2026-01-01", "2026-02-28"});
+    // By hand over two months: with 36 hours every gap of the fixture (9 days and more) splits a
+    // journey, and each touchpoint alone closes 36 hours after it (10:00 + 36 h is 22:00 the next day).
+    assertThat(journeys(hours, t, "2026-01-01", "2026-02-28")).containsExactlyInAnyOrder(
+        "u 2026-02-02 false - a", "u 2026-02-10 true purchase (none)", "v 2026-01-12 false - b",
+        "w 2026-01-13 false - c", "x 2026-02-09 true purchase (none)", "y 2026-01-12 false - d", "y 2026-01-21 false - e");
     for (JourneyBuilder b : List.of(builder, hours)) {
       for (String[] r : ranges) {
         LocalDate from = LocalDate.parse(r[0]);

@@ -91,14 +91,32 @@ class AbsorbingMarkovChainTest {
   }
 
   @Test
-  void sameInputSameNumbers() {
+  void sameTransitionsInAnotherOrderSameNumbersWorkedByHand() {
+    // Journeys: x>y converts, y does not, z>x converts. start: x, y, z 1/3 each. x: y 1/2, conv 1/2.
+    // y: conv 1/2, null 1/2. z: x 1. So P(y) = 1/2, P(x) = 1/2·1/2 + 1/2 = 3/4, P(z) = 3/4 and
+    // P(conv) = (3/4 + 1/2 + 3/4) / 3 = 2/3. Without x: (0 + 1/2 + 0) / 3 = 1/6, RE 1/2. Without y:
+    // x and z give 1/2 each, (1/2 + 0 + 1/2) / 3 = 1/3, RE 1/3. Without z: (3/4 + 1/2) / 3 = 5/12,
+    // RE 1/4. The second chain gets the same transitions in the reverse order.
     AbsorbingMarkovChain a = new AbsorbingMarkovChain();
+    path(a, true, "x", "y");
+    path(a, false, "y");
+    path(a, true, "z", "x");
     AbsorbingMarkovChain b = new AbsorbingMarkovChain();
-    for (AbsorbingMarkovChain chain : List.of(a, b)) {
-      path(chain, true, "x", "y");
-      path(chain, false, "y");
-      path(chain, true, "z", "x");
-    }
-    assertThat(a.removalEffects()).isEqualTo(b.removalEffects());
+    b.add("x", AbsorbingMarkovChain.CONVERSION, 1);
+    b.add("z", "x", 1);
+    b.add(AbsorbingMarkovChain.START, "z", 1);
+    b.add("y", AbsorbingMarkovChain.NULL, 1);
+    b.add(AbsorbingMarkovChain.START, "y", 1);
+    b.add("y", AbsorbingMarkovChain.CONVERSION, 1);
+    b.add("x", "y", 1);
+    b.add(AbsorbingMarkovChain.START, "x", 1);
+    assertThat(a.conversionProbability()).isCloseTo(2.0 / 3, within(1e-12));
+    Map<String, Double> re = a.removalEffects();
+    assertThat(re).containsOnlyKeys("x", "y", "z");
+    assertThat(re.get("x")).isCloseTo(0.5, within(1e-12));
+    assertThat(re.get("y")).isCloseTo(1.0 / 3, within(1e-12));
+    assertThat(re.get("z")).isCloseTo(0.25, within(1e-12));
+    assertThat(b.conversionProbability()).isEqualTo(a.conversionProbability());
+    assertThat(b.removalEffects()).isEqualTo(re);
   }
 }

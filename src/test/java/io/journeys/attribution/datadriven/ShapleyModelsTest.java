@@ -112,6 +112,8 @@ class ShapleyModelsTest {
     Map<String, Double> credits = byKey(result.credits(), "concat(journey_id, ' ', touchpoint)", "credit");
     assertThat(credits.keySet()).containsExactly("J1 a", "J1 b", "J2 a", "J2 b", "J3 b", "J4 a", "J4 b");
     assertThat(credits.get("J1 a")).isCloseTo(0.75, within(1e-12));
+    assertThat(credits.get("J1 b")).isCloseTo(0.25, within(1e-12));
+    assertThat(credits.get("J2 a")).isCloseTo(0.75, within(1e-12));
     assertThat(credits.get("J2 b")).isCloseTo(0.25, within(1e-12));
     assertThat(credits.get("J3 b")).isEqualTo(1.0);
     assertThat(credits.get("J4 a")).isCloseTo(0.25, within(1e-12));
@@ -121,6 +123,7 @@ class ShapleyModelsTest {
     Map<String, Double> w = byKey(result.weights().orElseThrow(), "concat(date, ' ', touchpoint)", "weight");
     assertThat(w.get("2026-01-10 a")).isCloseTo(0.75, within(1e-12));
     assertThat(w.get("2026-01-10 b")).isCloseTo(0.5, within(1e-12));
+    assertThat(w.get("2026-01-11 a")).isCloseTo(0.25, within(1e-12));
     assertThat(w.get("2026-01-11 b")).isCloseTo(0.75, within(1e-12));
   }
 }
