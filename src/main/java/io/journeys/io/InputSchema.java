@@ -72,8 +72,11 @@ final class InputSchema {
   static StructType of(SparkSession spark, String format, List<String> partitions, SchemaFiles which) {
     List<String> days = partitions.stream().sorted().toList();
     List<FileStatus> ends = which == SchemaFiles.ALL ? List.of() : oldestAndNewest(spark, days);
+    // Names compare as the session's analysis will: with spark.sql.caseSensitive, event_name and
+    // EVENT_NAME are two columns (a black-box test: the second of them was dropped here).
+    boolean caseSensitive = spark.sessionState().conf().caseSensitiveAnalysis();
     if (!ends.isEmpty() && format.equalsIgnoreCase("parquet")) {
-      StructType read = parquetFooters(spark, ends);
+      StructType read = parquetFooters(spark, ends, caseSensitive);
       if (read.fields().length > 0) {
         return read;
       } // every end a corrupt file that spark.sql.files.ignoreCorruptFiles skips: Spark's merge decides
@@ -90,7 +93,7 @@ final class InputSchema {
         throw e;
       }
     }
-    NamedUnion merged = new NamedUnion();
+    NamedUnion merged = new NamedUnion(caseSensitive);
     for (String source : sources) {
       schemas(spark, merging, source).forEach(merged::add);
     }
@@ -101,12 +104,12 @@ final class InputSchema {
    * The union of the files' footers, each read as Spark's merge reads it (Spark's own schema kept
    * in the footer, else the Parquet types converted under the session's settings).
    */
-  private static StructType parquetFooters(SparkSession spark, List<FileStatus> files) {
+  private static StructType parquetFooters(SparkSession spark, List<FileStatus> files, boolean caseSensitive) {
     SQLConf conf = spark.sessionState().conf();
     Seq<Footer> footers = ParquetFileFormat$.MODULE$.readParquetFootersInParallel(
         spark.sessionState().newHadoopConf(), CollectionConverters.asScala(files).toSeq(), conf.ignoreCorruptFiles());
     ParquetToSparkSchemaConverter converter = new ParquetToSparkSchemaConverter(conf);
-    NamedUnion merged = new NamedUnion();
+    NamedUnion merged = new NamedUnion(caseSensitive);
     for (Footer footer : CollectionConverters.asJava(footers)) {
       merged.add(footer.getFile().toString(), ParquetFileFormat.readSchemaFromFooter(footer, converter));
     }
@@ -115,20 +118,25 @@ final class InputSchema {
 
   /** A {@link #union} of sources in order, a conflict naming the two sources whose types clash. */
   private static final class NamedUnion {
+    private final boolean caseSensitive;
     private StructType schema = new StructType();
     private final Map<String, String> typeFrom = new HashMap<>(); // the source that gave each column its current type
+
+    NamedUnion(boolean caseSensitive) {
+      this.caseSensitive = caseSensitive;
+    }
 
     void add(String source, StructType read) {
       StructType before = schema;
       try {
-        schema = union(schema, read);
+        schema = union(schema, read, caseSensitive);
       } catch (TypeConflict conflict) {
         throw new JobFailure("Cannot read events: column " + conflict.column + " is " + conflict.first.sql() + " in "
-            + typeFrom.get(topLevel(conflict.column)) + " but " + conflict.second.sql() + " in " + source
+            + typeFrom.get(key(topLevel(conflict.column), caseSensitive)) + " but " + conflict.second.sql() + " in " + source
             + ", and Spark cannot read one as the other");
       }
       for (StructField field : schema.fields()) {
-        String name = field.name().toLowerCase(Locale.ROOT);
+        String name = key(field.name(), caseSensitive);
         if (!typeFrom.containsKey(name) || !before.apply(before.getFieldIndex(field.name()).get()).dataType().equals(field.dataType())) {
           typeFrom.put(name, source);
         }
@@ -187,40 +195,44 @@ final class InputSchema {
 
   /**
    * Every column of {@code a} (in its order) and then those only {@code b} has; names compare as
-   * Spark compares them by default, ignoring case. A column whose types differ takes the wider
-   * type when Spark's Parquet readers read both as it.
+   * Spark compares them by default, ignoring case, or exactly when {@code caseSensitive}. A column
+   * whose types differ takes the wider type when Spark's Parquet readers read both as it.
    *
    * @throws TypeConflict when they do not
    */
-  static StructType union(StructType a, StructType b) {
-    return (StructType) union(a, b, "");
+  static StructType union(StructType a, StructType b, boolean caseSensitive) {
+    return (StructType) union(a, b, "", caseSensitive);
   }
 
-  private static DataType union(DataType a, DataType b, String column) {
+  private static String key(String name, boolean caseSensitive) {
+    return caseSensitive ? name : name.toLowerCase(Locale.ROOT);
+  }
+
+  private static DataType union(DataType a, DataType b, String column, boolean caseSensitive) {
     if (a.equals(b)) {
       return a;
     }
     if (a instanceof StructType sa && b instanceof StructType sb) {
       Map<String, StructField> fields = new LinkedHashMap<>();
       for (StructField field : sa.fields()) {
-        fields.put(field.name().toLowerCase(Locale.ROOT), field);
+        fields.put(key(field.name(), caseSensitive), field);
       }
       for (StructField field : sb.fields()) {
-        String key = field.name().toLowerCase(Locale.ROOT);
+        String key = key(field.name(), caseSensitive);
         StructField known = fields.get(key);
         String path = column.isEmpty() ? known == null ? field.name() : known.name() : column + "." + field.name();
         fields.put(key, known == null ? field.copy(field.name(), field.dataType(), true, field.metadata())
-            : known.copy(known.name(), union(known.dataType(), field.dataType(), path), true, known.metadata()));
+            : known.copy(known.name(), union(known.dataType(), field.dataType(), path, caseSensitive), true, known.metadata()));
       }
       List<StructField> list = new ArrayList<>(fields.values());
       return DataTypes.createStructType(list);
     }
     if (a instanceof ArrayType aa && b instanceof ArrayType ab) {
-      return DataTypes.createArrayType(union(aa.elementType(), ab.elementType(), column + ".element"), true);
+      return DataTypes.createArrayType(union(aa.elementType(), ab.elementType(), column + ".element", caseSensitive), true);
     }
     if (a instanceof MapType ma && b instanceof MapType mb) {
-      return DataTypes.createMapType(union(ma.keyType(), mb.keyType(), column + ".key"),
-          union(ma.valueType(), mb.valueType(), column + ".value"), true);
+      return DataTypes.createMapType(union(ma.keyType(), mb.keyType(), column + ".key", caseSensitive),
+          union(ma.valueType(), mb.valueType(), column + ".value", caseSensitive), true);
     }
     return commonType(a, b).orElseThrow(() -> new TypeConflict(column, a, b));
   }
@@ -252,7 +264,7 @@ final class InputSchema {
 
   private static String topLevel(String column) {
     int dot = column.indexOf('.');
-    return (dot < 0 ? column : column.substring(0, dot)).toLowerCase(Locale.ROOT);
+    return dot < 0 ? column : column.substring(0, dot);
   }
 
   private static boolean isTypeConflict(Throwable error) {

@@ -450,6 +450,18 @@ class EventReaderTest {
         .contains("Found duplicate field(s) \"event_name\": [event_name, EVENT_NAME] in case-insensitive mode.")
         .endsWith(" to read these files set spark.conf.\"spark.sql.caseSensitive\" = true, and name the columns in"
             + " input.columns and the rules in their exact case.");
+
+    // With the setting both are columns, the day's schema read from its files' footers included
+    // (a black-box test: the second of the two was dropped there, so no mapping could name it).
+    spark.conf().set("spark.sql.caseSensitive", "true");
+    try {
+      EventReader upper = new EventReader(spark, SettingsLoader.load(Optional.empty(),
+          List.of("input.path=" + dir.resolve("cased"), "input.columns.event_name=EVENT_NAME")));
+      assertThat(upper.read(day, day).select("event_name").as(Encoders.STRING()).collectAsList()).containsExactly("PAGE_VIEW");
+      assertThat(cased.read(day, day).select("event_name").as(Encoders.STRING()).collectAsList()).containsExactly("page_view");
+    } finally {
+      spark.conf().unset("spark.sql.caseSensitive");
+    }
   }
 
   @Test

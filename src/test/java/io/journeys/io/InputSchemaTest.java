@@ -14,31 +14,35 @@ class InputSchemaTest {
   @Test
   void theUnionHasEveryColumnOfEitherSideInFirstSeenOrderMatchingNamesWithoutCase() {
     StructType union = InputSchema.union(ddl("event_id STRING, utm_source STRING"),
-        ddl("EVENT_ID STRING, revenue DOUBLE, ctx STRUCT<page: STRING>"));
+        ddl("EVENT_ID STRING, revenue DOUBLE, ctx STRUCT<page: STRING>"), false);
     assertThat(union.simpleString()).isEqualTo("struct<event_id:string,utm_source:string,revenue:double,ctx:struct<page:string>>");
     assertThat(InputSchema.union(ddl("ctx STRUCT<page: STRING>, tags ARRAY<STRUCT<k: STRING>>"),
-            ddl("ctx STRUCT<referrer: STRING>, tags ARRAY<STRUCT<v: INT>>")).simpleString())
+            ddl("ctx STRUCT<referrer: STRING>, tags ARRAY<STRUCT<v: INT>>"), false).simpleString())
         .isEqualTo("struct<ctx:struct<page:string,referrer:string>,tags:array<struct<k:string,v:int>>>");
+    // With spark.sql.caseSensitive two names differing in case are two columns, at any depth.
+    assertThat(InputSchema.union(ddl("event_name STRING, ctx STRUCT<page: STRING>"),
+            ddl("EVENT_NAME STRING, ctx STRUCT<PAGE: STRING>"), true).simpleString())
+        .isEqualTo("struct<event_name:string,ctx:struct<page:string,PAGE:string>,EVENT_NAME:string>");
   }
 
   @Test
   void numbersTakeATypeSparksParquetReadersReadBothAs() {
-    assertThat(InputSchema.union(ddl("v TINYINT"), ddl("v INT")).simpleString()).isEqualTo("struct<v:int>");
-    assertThat(InputSchema.union(ddl("v BIGINT"), ddl("v SMALLINT")).simpleString()).isEqualTo("struct<v:bigint>");
-    assertThat(InputSchema.union(ddl("v INT"), ddl("v DOUBLE")).simpleString()).isEqualTo("struct<v:double>");
-    assertThat(InputSchema.union(ddl("v INT"), ddl("v FLOAT")).simpleString()).isEqualTo("struct<v:double>");
-    assertThat(InputSchema.union(ddl("m MAP<STRING, INT>"), ddl("m MAP<STRING, BIGINT>")).simpleString())
+    assertThat(InputSchema.union(ddl("v TINYINT"), ddl("v INT"), false).simpleString()).isEqualTo("struct<v:int>");
+    assertThat(InputSchema.union(ddl("v BIGINT"), ddl("v SMALLINT"), false).simpleString()).isEqualTo("struct<v:bigint>");
+    assertThat(InputSchema.union(ddl("v INT"), ddl("v DOUBLE"), false).simpleString()).isEqualTo("struct<v:double>");
+    assertThat(InputSchema.union(ddl("v INT"), ddl("v FLOAT"), false).simpleString()).isEqualTo("struct<v:double>");
+    assertThat(InputSchema.union(ddl("m MAP<STRING, INT>"), ddl("m MAP<STRING, BIGINT>"), false).simpleString())
         .isEqualTo("struct<m:map<string,bigint>>");
   }
 
   @Test
   void typesNoTypeReadsBothAsAreAConflictNamingTheColumn() {
-    assertThatThrownBy(() -> InputSchema.union(ddl("revenue BIGINT"), ddl("revenue DOUBLE")))
+    assertThatThrownBy(() -> InputSchema.union(ddl("revenue BIGINT"), ddl("revenue DOUBLE"), false))
         .hasMessage("column revenue: BIGINT and DOUBLE");
     // A DECIMAL read as an integer gives its unscaled value (2.25 as 225).
-    assertThatThrownBy(() -> InputSchema.union(ddl("revenue DECIMAL(10,2)"), ddl("revenue INT")))
+    assertThatThrownBy(() -> InputSchema.union(ddl("revenue DECIMAL(10,2)"), ddl("revenue INT"), false))
         .hasMessage("column revenue: DECIMAL(10,2) and INT");
-    assertThatThrownBy(() -> InputSchema.union(ddl("ctx STRUCT<page: STRING>"), ddl("ctx STRUCT<page: STRUCT<url: STRING>>")))
+    assertThatThrownBy(() -> InputSchema.union(ddl("ctx STRUCT<page: STRING>"), ddl("ctx STRUCT<page: STRUCT<url: STRING>>"), false))
         .hasMessage("column ctx.page: STRING and STRUCT<url: STRING>");
   }
 }
