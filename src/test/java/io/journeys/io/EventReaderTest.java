@@ -405,22 +405,31 @@ class EventReaderTest {
         .hasMessageContaining("is not a Parquet file");
   }
 
+  /**
+   * One row in {@code partition}/part-0.parquet, written by parquet-mr's example writer rather than
+   * Spark, for files Spark would not write: {@code schema} is Parquet's message type text.
+   */
+  private static void writeWithParquetMr(Path partition, String schema, java.util.function.UnaryOperator<Group> row)
+      throws java.io.IOException {
+    MessageType type = MessageTypeParser.parseMessageType(schema);
+    Path file = Files.createDirectories(partition).resolve("part-0.parquet");
+    try (ParquetWriter<Group> writer = ExampleParquetWriter.builder(new org.apache.hadoop.fs.Path(file.toUri()))
+        .withType(type).withConf(new org.apache.hadoop.conf.Configuration()).build()) {
+      writer.write(row.apply(new SimpleGroupFactory(type).newGroup()));
+    }
+  }
+
   @Test
   void parquetNanosecondTimestampsAreReadAsTheirInstant(@TempDir Path dir) throws Exception {
     // pandas and pyarrow write TIMESTAMP(NANOS), a type Spark itself refuses to read, failing the
     // whole input even for a column no mapping names (received_at here). Written by parquet-mr's
     // example writer, not Spark: 2026-01-05T10:00:00.123456789Z is 1767607200123456789 ns, cut to
     // Spark's micros.
-    MessageType schema = MessageTypeParser.parseMessageType("message event { required binary event_id (STRING); "
+    writeWithParquetMr(dir.resolve("nanos/event_date=2026-01-05"), "message event { required binary event_id (STRING); "
         + "required binary visitor_id (STRING); required binary event_name (STRING); "
-        + "required int64 event_time (TIMESTAMP(NANOS,true)); required int64 received_at (TIMESTAMP(NANOS,false)); }");
-    Path file = Files.createDirectories(dir.resolve("nanos/event_date=2026-01-05")).resolve("part-0.parquet");
-    try (ParquetWriter<Group> writer = ExampleParquetWriter.builder(new org.apache.hadoop.fs.Path(file.toUri()))
-        .withType(schema).withConf(new org.apache.hadoop.conf.Configuration()).build()) {
-      writer.write(new SimpleGroupFactory(schema).newGroup().append("event_id", "n1").append("visitor_id", "v1")
-          .append("event_name", "page_view").append("event_time", 1767607200123456789L)
-          .append("received_at", 1767607201000000000L));
-    }
+        + "required int64 event_time (TIMESTAMP(NANOS,true)); required int64 received_at (TIMESTAMP(NANOS,false)); }",
+        row -> row.append("event_id", "n1").append("visitor_id", "v1").append("event_name", "page_view")
+            .append("event_time", 1767607200123456789L).append("received_at", 1767607201000000000L));
     EventReader nanos = new EventReader(spark, SettingsLoader.load(Optional.empty(), List.of("input.path=" + dir.resolve("nanos"))));
     List<String> read = nanos.read(LocalDate.parse("2026-01-05"), LocalDate.parse("2026-01-05"))
         .select(org.apache.spark.sql.functions.concat_ws(" ", org.apache.spark.sql.functions.col("event_id"),
@@ -434,15 +443,11 @@ class EventReaderTest {
     // An export with event_name and EVENT_NAME (a black-box test, written by DuckDB): the line named
     // both, but not that Spark can be told to tell them apart. Written by parquet-mr, not Spark,
     // which refuses to write such a file in its default mode.
-    MessageType schema = MessageTypeParser.parseMessageType("message event { required binary event_id (STRING); "
+    writeWithParquetMr(dir.resolve("cased/event_date=2026-01-05"), "message event { required binary event_id (STRING); "
         + "required binary visitor_id (STRING); required binary event_name (STRING); required binary EVENT_NAME (STRING); "
-        + "required int64 event_time (TIMESTAMP(MICROS,true)); }");
-    Path file = Files.createDirectories(dir.resolve("cased/event_date=2026-01-05")).resolve("part-0.parquet");
-    try (ParquetWriter<Group> writer = ExampleParquetWriter.builder(new org.apache.hadoop.fs.Path(file.toUri()))
-        .withType(schema).withConf(new org.apache.hadoop.conf.Configuration()).build()) {
-      writer.write(new SimpleGroupFactory(schema).newGroup().append("event_id", "c1").append("visitor_id", "v1")
-          .append("event_name", "page_view").append("EVENT_NAME", "PAGE_VIEW").append("event_time", 1767607200000000L));
-    }
+        + "required int64 event_time (TIMESTAMP(MICROS,true)); }",
+        row -> row.append("event_id", "c1").append("visitor_id", "v1").append("event_name", "page_view")
+            .append("EVENT_NAME", "PAGE_VIEW").append("event_time", 1767607200000000L));
     EventReader cased = new EventReader(spark, SettingsLoader.load(Optional.empty(), List.of("input.path=" + dir.resolve("cased"))));
     LocalDate day = LocalDate.parse("2026-01-05");
     Throwable failure = org.assertj.core.api.Assertions.catchThrowable(() -> cased.read(day, day).collectAsList());
