@@ -60,8 +60,13 @@ enum ResultFormat {
       for (String[] r : rows) {
         printRow(out, r, widths);
       }
-      out.println("(" + rows.size() + " row" + (rows.size() == 1 ? "" : "s")
-          + (collected.size() > limit ? ", more not shown: raise --limit" : "") + ")");
+      if (limit == 0 && !collected.isEmpty()) {
+        // "(0 rows, more not shown)" read as if the query had found none (a black-box test).
+        out.println("(rows not shown: --limit 0)");
+      } else {
+        out.println("(" + rows.size() + " row" + (rows.size() == 1 ? "" : "s")
+            + (collected.size() > limit ? ", more not shown: raise --limit" : "") + ")");
+      }
     }
 
     private void printRow(PrintWriter out, String[] cells, int[] widths) {
@@ -82,7 +87,9 @@ enum ResultFormat {
         Row row = it.next();
         List<String> cells = new ArrayList<>();
         for (int i = 0; i < names.length; i++) {
-          cells.add(row.isNullAt(i) ? "" : escape(row.getString(i)));
+          // An empty field is NULL and a quoted empty one the empty string, as Spark's and
+          // PostgreSQL's CSV have it: both printed as nothing could not be told apart.
+          cells.add(row.isNullAt(i) ? "" : row.getString(i).isEmpty() ? "\"\"" : escape(row.getString(i)));
         }
         out.println(String.join(",", cells));
       }

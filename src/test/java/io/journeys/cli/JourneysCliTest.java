@@ -156,6 +156,18 @@ class JourneysCliTest {
     assertThat(all.out()).contains("(3 rows)");
   }
 
+  /** --limit 0 printed "(0 rows, more not shown: raise --limit)", as if the query had found none (a black-box test). */
+  @Test
+  void sqlLimitZeroSaysTheRowsAreNotShownOnlyWhenThereAreRows(@TempDir Path dir) {
+    String store = "output.path=" + dir.resolve("warehouse");
+    Result some = run("sql", "SELECT id FROM range(3)", "--limit", "0", "--set", store, "--set", "output.database=cli_limit0");
+    assertThat(some.code()).as(some.err()).isZero();
+    assertThat(some.out()).isEqualTo("id\n--\n(rows not shown: --limit 0)\n");
+    Result none = run("sql", "SELECT id FROM range(0)", "--limit", "0", "--set", store, "--set", "output.database=cli_limit0");
+    assertThat(none.code()).as(none.err()).isZero();
+    assertThat(none.out()).isEqualTo("id\n--\n(0 rows)\n");
+  }
+
   /** A query that fails while its rows are computed reads like one that fails on a name (a black-box test). */
   @Test
   void aQueryFailingAtRunTimeSaysSoOnOneLine(@TempDir Path dir) {

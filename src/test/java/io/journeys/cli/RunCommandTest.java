@@ -96,6 +96,15 @@ class RunCommandTest {
     assertThat(local.out()).isEqualTo("{\"a\":\"2026-01-05T10:00:00.123456\",\"b\":[\"2026-01-05T10:00:00.000001\"]}\n");
   }
 
+  /** CSV printed an empty string and a NULL alike, as nothing (a black-box test). */
+  @Test
+  void sqlCsvTellsAnEmptyStringFromNull(@TempDir Path dir) {
+    JourneysCliTest.Result csv = JourneysCliTest.run("sql", "SELECT '' AS e, CAST(NULL AS STRING) AS n, 'x' AS x",
+        "--format", "csv", "--set", "output.path=" + dir.resolve("warehouse"), "--set", "output.database=cli_empty");
+    assertThat(csv.code()).as(csv.err()).isZero();
+    assertThat(csv.out()).isEqualTo("e,n,x\n\"\",,x\n");
+  }
+
   @Test
   void sqlPrintsBinaryAsBase64InEveryFormat(@TempDir Path dir) {
     // Bytes 00 FF 41: 000000 001111 111101 000001 in sixes, base64 A P 9 B. Before, the table and
