@@ -31,7 +31,7 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--to", paramLabel = "YYYY-MM-DD", description = "Last day of a backfill range, inclusive.")
   LocalDate to;
 
-  @Option(names = "--summary", description = "Print conversions, attribution and lift for the processed dates.")
+  @Option(names = "--summary", description = "Print conversions, attribution and lift for --date..--to (not the late days the run also rewrites).")
   boolean summary;
 
   @Override

@@ -79,6 +79,22 @@ class JourneysCliTest {
     assertThat(fine.out()).contains("# config OK");
   }
 
+  /** check-config resolved rules in a session without spark.conf, so EVENT_NAME passed here and failed at run (a review). */
+  @Test
+  void checkConfigResolvesRulesWithTheSqlSettingsOfSparkConf() {
+    String rule = "conversions.micro=[{name = shout, when = \"EVENT_NAME = 'page_view'\"}]";
+    Result insensitive = run("check-config", "--set", "funnels=[]", "--set", rule);
+    assertThat(insensitive.code()).as(insensitive.err()).isZero();
+    Result sensitive = run("check-config", "--set", "funnels=[]", "--set", rule,
+        "--set", "spark.conf.\"spark.sql.caseSensitive\"=true");
+    assertThat(sensitive.code()).isEqualTo(1);
+    assertThat(sensitive.err().strip().lines()).singleElement().asString()
+        .startsWith("journeys: Cannot evaluate conversion rule 'shout': [UNRESOLVED_COLUMN").contains("EVENT_NAME");
+    // The setting stays in check-config's own session: the same rule still passes without it.
+    Result again = run("check-config", "--set", "funnels=[]", "--set", rule);
+    assertThat(again.code()).as(again.err()).isZero();
+  }
+
   @Test
   void aRuleOverAMissingColumnNamesTheFileAndLineAndWhetherItsValueIsAtFault(@TempDir Path dir) throws Exception {
     Path conf = dir.resolve("rules.conf");
