@@ -64,14 +64,18 @@ public final class ChannelClassifier {
    * host names come from.
    */
   public java.util.Set<String> referencedColumns(Dataset<Row> events) {
-    Dataset<Row> withHosts = events
-        .withColumn("referrer_host", lit(null).cast("string"))
-        .withColumn("page_host", lit(null).cast("string"));
-    java.util.Set<String> names = io.journeys.spark.ReferencedColumns.of(withHosts,
+    java.util.Set<String> names = io.journeys.spark.ReferencedColumns.of(withHostColumns(events),
         rules.stream().map(ChannelRule::when).toList());
     names.removeAll(List.of("referrer_host", "page_host"));
     names.addAll(List.of(Columns.REFERRER_URL, Columns.PAGE_URL));
     return names;
+  }
+
+  /** {@code events} with the host columns the rules may read, as nulls of their type: for resolving rules, not classifying. */
+  public static Dataset<Row> withHostColumns(Dataset<Row> events) {
+    return events
+        .withColumn("referrer_host", lit(null).cast("string"))
+        .withColumn("page_host", lit(null).cast("string"));
   }
 
   private static final UserDefinedFunction ASCII_HOST =

@@ -8,7 +8,6 @@ import io.journeys.config.ChannelRule;
 import io.journeys.config.ConversionRule;
 import io.journeys.config.JobSettings;
 import io.journeys.journeys.ChannelClassifier;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.Dataset;
@@ -24,7 +23,7 @@ import org.apache.spark.sql.types.DataTypes;
 import scala.jdk.javaapi.CollectionConverters;
 
 /**
- * Every configured rule's predicate and value must resolve against the logical event columns:
+ * Every configured rule's predicate and value, conversion or channel, must resolve against the logical event columns:
  * an unknown column or function, or a value of the wrong type, fails naming the rule; so does a
  * predicate that is no BOOLEAN, and a predicate or value that is not one value of each event (an
  * aggregate, window or generator function) or not deterministic (a rerun must give the same rows).
@@ -51,12 +50,14 @@ public final class RuleResolution {
             () -> problem(events.select(expr(rule.valueExpression().get())), eventsOwn, null));
       }
     }
+    // With the hosts the classifier adds for its rules. A channel rule is held to what a
+    // conversion rule is: a text predicate was cast to a boolean per session and stopped the run,
+    // and a random one gave a rerun other channels (a review).
+    Dataset<Row> withHosts = ChannelClassifier.withHostColumns(events);
+    int withHostsOwn = wholeSetNodes(withHosts.queryExecution().analyzed());
     for (ChannelRule rule : settings.channelRules()) {
-      // With the hosts the classifier adds for its rules.
-      require("channel rule '" + rule.name() + "'", rule.origin(), () -> {
-        Dataset<Row> classified = new ChannelClassifier(List.of(rule), settings.defaultChannel()).classify(events);
-        return wholeSetNodes(classified.queryExecution().analyzed()) > eventsOwn ? Optional.of(NOT_PER_EVENT) : Optional.empty();
-      });
+      require("channel rule '" + rule.name() + "'", rule.origin(),
+          () -> problem(withHosts.select(expr(rule.when())), withHostsOwn, DataTypes.BooleanType));
     }
   }
 

@@ -66,7 +66,16 @@ class JourneysCliTest {
                 + " (--set conversions.micro: 1)"},
         {"conversions.macro=[{name = all, when = \"event_name = 'purchase'\", value = \"sum(revenue)\"}]",
             "journeys: Cannot evaluate the value of conversion rule 'all': it is not one value of each event"
-                + " (an aggregate, window or generator function) (--set conversions.macro: 1)"}};
+                + " (an aggregate, window or generator function) (--set conversions.macro: 1)"},
+        // Channel rules alike: the text and the random one were accepted (a review).
+        {"channels.rules=[{name = Many, when = \"count(*) > 1\"}]",
+            "journeys: Cannot evaluate channel rule 'Many': it is not one value of each event"
+                + " (an aggregate, window or generator function) (--set channels.rules: 1)"},
+        {"channels.rules=[{name = Url, when = \"page_host\"}]",
+            "journeys: Cannot evaluate channel rule 'Url': it gives STRING, not a condition (BOOLEAN) (--set channels.rules: 1)"},
+        {"channels.rules=[{name = Coin, when = \"rand() > 0.5\"}]",
+            "journeys: Cannot evaluate channel rule 'Coin': it is not deterministic, so a rerun would not give the same rows"
+                + " (--set channels.rules: 1)"}};
     for (String[] rule : refused) {
       Result r = run("check-config", "--set", "funnels=[]", "--set", rule[0]);
       assertThat(r.code()).as(rule[0]).isEqualTo(1);
