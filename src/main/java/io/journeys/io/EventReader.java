@@ -265,7 +265,11 @@ public final class EventReader {
         }
         String value = name.substring(EVENT_DATE.length() + 1);
         if (value.equals(HIVE_NULL_PARTITION)) {
-          continue; // rows without a date: no run's dates include them
+          // Rows written with a null date: no run's dates include them, so no run reads or
+          // quarantines them. Said on every run, so that they are not lost without a word.
+          LOG.warn("input.path {} has a directory {}: its rows have no event_date, and no run reads them",
+              input.path(), name);
+          continue;
         }
         LocalDate date;
         try {
