@@ -62,13 +62,13 @@ public enum OutputTable {
   IDENTITIES(
       "identities",
       "last_seen_date",
-      "Device to user links seen in login events, one row per pair and UTC day; the most recent user of a device"
-          + " stitches its journeys.",
+      "Device to user links seen in login events, one row per pair and UTC day (outside UTC, per part of that day"
+          + " between midnights of reporting.timezone); the most recent user of a device stitches its journeys.",
       "last_seen_date DATE COMMENT 'UTC day the pair was seen',"
           + " visitor_id STRING COMMENT 'Device / cookie id',"
           + " user_id STRING COMMENT 'Known user id seen on that device',"
-          + " first_seen TIMESTAMP COMMENT 'First event with this pair that day (UTC)',"
-          + " last_seen TIMESTAMP COMMENT 'Last event with this pair that day (UTC)'"),
+          + " first_seen TIMESTAMP COMMENT 'First event with this pair in the day of the row, or the part of it the row covers (UTC)',"
+          + " last_seen TIMESTAMP COMMENT 'Last event with this pair in the day of the row, or the part of it the row covers (UTC)'"),
   JOURNEYS(
       "journeys",
       "close_date",

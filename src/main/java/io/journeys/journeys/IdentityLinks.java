@@ -27,6 +27,7 @@ import io.journeys.io.DeltaTableWriter;
 import io.journeys.io.OutputTable;
 import java.time.LocalDate;
 import java.time.ZoneId;
+import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -58,21 +59,34 @@ public final class IdentityLinks {
     this.writer = writer;
   }
 
-  /** Pairs seen in {@code events}, one row per pair and UTC day. */
-  public static Dataset<Row> links(Dataset<Row> events) {
+  /**
+   * Pairs seen in {@code events}, one row per pair and UTC day, and outside UTC per part of that
+   * day in {@code zone}: a row spanning a local midnight could not say which user the device saw
+   * last before it, which keys the day (a black-box test).
+   */
+  public static Dataset<Row> links(Dataset<Row> events, ZoneId zone) {
     // The UTC day whatever the session's time zone: the walk marks a user's first and last event of
-    // each UTC day (Sessionizer.USER_EDGE), so a day's links from the edges equal those from every event.
+    // each such part of a day (Sessionizer.USER_EDGE), so its links from the edges equal those from every event.
     Column utcDay = expr("date_from_unix_date(CAST(floor(unix_micros(" + EVENT_TIME + ") / 86400000000) AS INT))");
+    List<Column> keys = new java.util.ArrayList<>(List.of(col(VISITOR_ID), col(USER_ID), utcDay.as("last_seen_date")));
+    if (!isUtc(zone)) {
+      keys.add(ReportingDate.of(col(EVENT_TIME), zone).as("local_date"));
+    }
     return events
         .filter(col(USER_ID).isNotNull())
-        .groupBy(col(VISITOR_ID), col(USER_ID), utcDay.as("last_seen_date"))
-        .agg(min(EVENT_TIME).as(FIRST_SEEN), max(EVENT_TIME).as(LAST_SEEN));
+        .groupBy(keys.toArray(Column[]::new))
+        .agg(min(EVENT_TIME).as(FIRST_SEEN), max(EVENT_TIME).as(LAST_SEEN))
+        .drop("local_date");
   }
 
-  /** Merges the links of {@code events}; returns the number of links merged. */
-  public long merge(Dataset<Row> events) {
+  private static boolean isUtc(ZoneId zone) {
+    return zone.normalized().equals(java.time.ZoneOffset.UTC);
+  }
+
+  /** Merges the links of {@code events}, cut at the midnights of {@code zone} too; returns the number of links merged. */
+  public long merge(Dataset<Row> events, ZoneId zone) {
     writer.ensureTable(OutputTable.IDENTITIES);
-    Dataset<Row> links = DeltaTableWriter.conform(OutputTable.IDENTITIES, links(events)).cache();
+    Dataset<Row> links = DeltaTableWriter.conform(OutputTable.IDENTITIES, links(events, zone)).cache();
     try {
       Row span = links.agg(count(lit(1)), min(col("last_seen_date")), max(col("last_seen_date"))).first();
       long n = span.getLong(0);
@@ -86,7 +100,9 @@ public final class IdentityLinks {
               links.as("s"),
               "t.last_seen_date BETWEEN DATE'" + span.getDate(1) + "' AND DATE'" + span.getDate(2) + "'"
                   + " AND t.last_seen_date = s.last_seen_date"
-                  + " AND t.visitor_id = s.visitor_id AND t.user_id = s.user_id")
+                  + " AND t.visitor_id = s.visitor_id AND t.user_id = s.user_id"
+                  // Outside UTC a pair has a row per part of the day between local midnights.
+                  + (isUtc(zone) ? "" : " AND " + localDate("t", zone) + " = " + localDate("s", zone)))
           .whenMatched()
           .updateExpr(
               Map.of(
@@ -99,6 +115,11 @@ public final class IdentityLinks {
     } finally {
       links.unpersist();
     }
+  }
+
+  /** The date in {@code zone} of {@code alias}'s first sighting, in SQL. */
+  private static String localDate(String alias, ZoneId zone) {
+    return "to_date(from_utc_timestamp(" + alias + "." + FIRST_SEEN + ", '" + zone.getId() + "'))";
   }
 
   /**

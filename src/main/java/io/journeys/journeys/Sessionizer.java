@@ -22,6 +22,8 @@ import io.journeys.Columns;
 import io.journeys.config.JobSettings.SessionSettings;
 import io.journeys.config.JobSettings.SessionSource;
 import io.journeys.spark.ProjectionChain;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -73,7 +75,8 @@ public final class Sessionizer {
   public static final String LAST_IN_SESSION = "last_in_session";
   /**
    * True where the event's user_id starts or ends a run of that user on the device's timeline, a
-   * run being cut at each UTC midnight: each day's first and last sighting of a user are edges.
+   * run being cut at each UTC midnight and each midnight of the reporting zone: each such day's
+   * first and last sighting of a user are edges.
    */
   public static final String USER_EDGE = "user_edge";
   /** Page views of the session up to and including this event. */
@@ -96,9 +99,17 @@ public final class Sessionizer {
       PAGE_URL, REFERRER_URL, UTM_SOURCE, UTM_MEDIUM, UTM_CAMPAIGN);
 
   private final SessionSettings settings;
+  private final ZoneId reportingZone;
 
+  /** Sessions whose user edges fall on UTC days only: as {@code reporting.timezone = UTC}. */
   public Sessionizer(SessionSettings settings) {
+    this(settings, ZoneOffset.UTC);
+  }
+
+  /** {@code reportingZone}: a user's sightings are also cut at its midnights (the identity links' rows). */
+  public Sessionizer(SessionSettings settings, ZoneId reportingZone) {
     this.settings = settings;
+    this.reportingZone = reportingZone;
   }
 
   /**
@@ -231,7 +242,7 @@ public final class Sessionizer {
         index(schema, UTM_CAMPAIGN), masks.stream().mapToInt(schema::fieldIndex).toArray(), counted, minCounts,
         perJourney, macro, settings.timeout().toNanos() / 1000, settings.source() == SessionSource.INPUT, outputsOnly,
         schema.size(), outputsOnly ? index(schema, Columns.EVENT_DATE) : -1,
-        horizon == null ? -1 : schema.fieldIndex(Columns.EVENT_DATE), horizon);
+        horizon == null ? -1 : schema.fieldIndex(Columns.EVENT_DATE), horizon, reportingZone);
 
     ProjectionChain channel = null;
     int channelField = -1;

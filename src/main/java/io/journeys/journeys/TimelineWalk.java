@@ -5,6 +5,11 @@ import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -103,7 +108,7 @@ final class TimelineWalk implements Function2<Integer, Iterator<InternalRow>, It
   record Layout(int visitor, int time, int eventId, int userId, int sessionId, int reason, int eventName, int pageUrl,
       int referrerUrl, int utmSource, int utmMedium, int utmCampaign, int[] matchMasks, boolean[] counted, int[] minCounts,
       boolean[] perJourney, boolean[] macro, long timeoutMicros, boolean inputSessions, boolean outputsOnly,
-      int width, int countedDate, int inputDate, DuplicateHorizon horizon) implements Serializable {}
+      int width, int countedDate, int inputDate, DuplicateHorizon horizon, ZoneId reportingZone) implements Serializable {}
 
   private final Layout layout;
   private final ProjectionChain channel;
@@ -412,8 +417,23 @@ final class TimelineWalk implements Function2<Integer, Iterator<InternalRow>, It
       pending = null;
     }
 
-    private static boolean sameDay(long micros, long otherMicros) {
-      return Math.floorDiv(micros, MICROS_PER_DAY) == Math.floorDiv(otherMicros, MICROS_PER_DAY);
+    /**
+     * Whether two instants share their UTC day and, outside UTC, their day in the reporting zone:
+     * a link row spanning a local midnight could not tell which user a device saw last before it,
+     * and a day's key is the user seen last by its midnight (a black-box test: a login at 04:00
+     * UTC, another user's at 04:30 and the first's again at 10:00 keyed New York's evening by the first).
+     */
+    private boolean sameDay(long micros, long otherMicros) {
+      if (Math.floorDiv(micros, MICROS_PER_DAY) != Math.floorDiv(otherMicros, MICROS_PER_DAY)) {
+        return false;
+      }
+      ZoneId zone = layout.reportingZone();
+      return zone == null || zone.normalized().equals(ZoneOffset.UTC) || localDay(micros, zone) == localDay(otherMicros, zone);
+    }
+
+    private static long localDay(long micros, ZoneId zone) {
+      Instant instant = Instant.EPOCH.plus(micros, ChronoUnit.MICROS);
+      return LocalDate.ofInstant(instant, zone).toEpochDay();
     }
 
     private UTF8String[] campaign(InternalRow row) {

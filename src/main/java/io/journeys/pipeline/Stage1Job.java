@@ -151,7 +151,7 @@ public final class Stage1Job {
     ChannelClassifier channels = new ChannelClassifier(settings.channelRules(), settings.defaultChannel());
     // The shuffle and the sort copy whole rows: only the columns the outputs, the rules and the
     // channels read go in.
-    Sessionizer sessionizer = new Sessionizer(settings.sessions());
+    Sessionizer sessionizer = new Sessionizer(settings.sessions(), settings.reportingTimezone());
     Set<String> needed = new HashSet<>(sessionizer.readColumns());
     needed.addAll(List.of(EVENT_DATE, REASON, Columns.RAW, EventReader.EVENT_TIME_RAW));
     needed.addAll(detector.referencedColumns(validated));
@@ -195,7 +195,7 @@ public final class Stage1Job {
 
       IdentityLinks identities = new IdentityLinks(spark, writer);
       written.put(OutputTable.IDENTITIES.tableName(),
-          identities.merge(sideRows.filter(kept.and(col(Sessionizer.USER_EDGE)))));
+          identities.merge(sideRows.filter(kept.and(col(Sessionizer.USER_EDGE))), settings.reportingTimezone()));
 
       Column reportingDate = ReportingDate.of(col(EVENT_TIME), settings.reportingTimezone());
       Column sessionInWindow = col(SESSION_DATE).between(java.sql.Date.valueOf(first), java.sql.Date.valueOf(last));

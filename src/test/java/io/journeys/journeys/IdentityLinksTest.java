@@ -67,6 +67,33 @@ class IdentityLinksTest {
         "d6 2026-03-03 2026-03-03 M", "d6 2026-03-04 2026-03-04 N", "d6 2026-03-05 2026-03-05 M");
   }
 
+  /**
+   * New York's midnight after 03-02 is 03-03 05:00 UTC. Device t1 sees P at 04:00 and Q at 04:30,
+   * before it, and P again at 10:00, after it: Q is the user seen last by the end of 03-02, P by the
+   * end of 03-03. A link row per UTC day, P's from 04:00 to 10:00, counted P's last sighting up to
+   * that midnight as 05:00, and keyed 03-02 by P (a black-box test). The rows are now cut at local
+   * midnights too, and merged again they stay three.
+   */
+  @Test
+  void outsideUtcTheLinksAreCutAtLocalMidnightsSoADaysKeyIsTheUserSeenLastBeforeIt(@TempDir Path dir) {
+    ZoneId newYork = ZoneId.of("America/New_York");
+    Dataset<Row> events = spark.sql("SELECT 't1' AS visitor_id, user_id, TIMESTAMP(t) AS event_time FROM VALUES"
+        + " ('P', '2026-03-03 04:00:00'), ('Q', '2026-03-03 04:30:00'), (NULL, '2026-03-03 04:45:00'),"
+        + " ('P', '2026-03-03 10:00:00') AS e(user_id, t)");
+    Dataset<Row> keys = IdentityLinks.keysAsOf(IdentityLinks.links(events, newYork), devices("t1"),
+        LocalDate.parse("2026-03-02"), LocalDate.parse("2026-03-03"), newYork);
+    assertThat(strings(keys, "concat_ws(' ', key_visitor, key_from, key_to, key_user)")).containsExactlyInAnyOrder(
+        "t1 2026-03-02 2026-03-02 Q", "t1 2026-03-03 2026-03-03 P");
+    IdentityLinks identities = new IdentityLinks(spark, new DeltaTableWriter(spark, new TableLocations(dir.toString(), "links_ny")));
+    assertThat(identities.merge(events, newYork)).isEqualTo(3);
+    assertThat(identities.merge(events, newYork)).isEqualTo(3);
+    assertThat(strings(spark.read().format("delta").load(dir.resolve("identities").toString()),
+        "concat_ws(' ', visitor_id, user_id, first_seen, last_seen, last_seen_date)")).containsExactlyInAnyOrder(
+        "t1 P 2026-03-03 04:00:00 2026-03-03 04:00:00 2026-03-03",
+        "t1 Q 2026-03-03 04:30:00 2026-03-03 04:30:00 2026-03-03",
+        "t1 P 2026-03-03 10:00:00 2026-03-03 10:00:00 2026-03-03");
+  }
+
   @Test
   void asOfStitchingKeysEachRowByItsDateAndLeavesUnlinkedDevicesOnTheirOwnId() {
     Dataset<Row> keys = IdentityLinks.keysAsOf(links(), devices("d1", "d6", "x"),
@@ -122,8 +149,8 @@ class IdentityLinksTest {
     Dataset<Row> events = spark.sql("SELECT visitor_id, user_id, TIMESTAMP(t) AS event_time FROM VALUES"
         + " ('d1', 'U', '2026-03-01 10:00:00'), ('d1', 'U', '2026-03-01 18:00:00'), ('d1', 'U', '2026-03-03 09:00:00'),"
         + " ('d2', 'W', '2026-02-20 08:00:00'), ('d2', NULL, '2026-02-20 09:00:00') AS e(visitor_id, user_id, t)");
-    assertThat(identities.merge(events)).isEqualTo(3);
-    assertThat(identities.merge(events)).isEqualTo(3);
+    assertThat(identities.merge(events, ZoneOffset.UTC)).isEqualTo(3);
+    assertThat(identities.merge(events, ZoneOffset.UTC)).isEqualTo(3);
     String table = dir.resolve("identities").toString();
     String row = "concat_ws(' ', visitor_id, user_id, first_seen, last_seen, last_seen_date)";
     assertThat(strings(spark.read().format("delta").load(table), row)).containsExactlyInAnyOrder(
@@ -131,8 +158,8 @@ class IdentityLinksTest {
         "d1 U 2026-03-03 09:00:00 2026-03-03 09:00:00 2026-03-03",
         "d2 W 2026-02-20 08:00:00 2026-02-20 08:00:00 2026-02-20");
     Dataset<Row> later = spark.sql("SELECT 'd1' AS visitor_id, 'U' AS user_id, TIMESTAMP'2026-03-05 12:00:00' AS event_time");
-    identities.merge(later);
-    identities.merge(later);
+    identities.merge(later, ZoneOffset.UTC);
+    identities.merge(later, ZoneOffset.UTC);
     assertThat(strings(spark.read().format("delta").load(table), "concat_ws(' ', visitor_id, user_id, last_seen_date)"))
         .containsExactlyInAnyOrder("d1 U 2026-03-01", "d1 U 2026-03-03", "d2 W 2026-02-20", "d1 U 2026-03-05");
   }
@@ -157,17 +184,17 @@ class IdentityLinksTest {
         .filter("stored BETWEEN DATE'" + from + "' AND DATE'" + to + "'").drop("stored");
     IdentityLinks daily = new IdentityLinks(spark, new DeltaTableWriter(spark, new TableLocations(dir.resolve("daily").toString(), "links_daily")));
     for (LocalDate day = LocalDate.parse("2026-03-02"); !day.isAfter(LocalDate.parse("2026-03-09")); day = day.plusDays(1)) {
-      daily.merge(read.apply(day.minusDays(3).toString(), day.toString()));
+      daily.merge(read.apply(day.minusDays(3).toString(), day.toString()), ZoneOffset.UTC);
     }
     IdentityLinks range = new IdentityLinks(spark, new DeltaTableWriter(spark, new TableLocations(dir.resolve("range").toString(), "links_range")));
-    range.merge(read.apply("2026-02-27", "2026-03-09"));
+    range.merge(read.apply("2026-02-27", "2026-03-09"), ZoneOffset.UTC);
     List<String> expected = List.of("d2 U 2026-03-02 12:00:00 2026-03-02 12:02:00 2026-03-02",
         "d2 U 2026-03-03 12:00:00 2026-03-03 12:00:00 2026-03-03", "d2 V 2026-03-03 23:00:00 2026-03-03 23:00:00 2026-03-03",
         "d2 U 2026-03-09 08:00:00 2026-03-09 23:30:00 2026-03-09");
     String row = "concat_ws(' ', visitor_id, user_id, first_seen, last_seen, last_seen_date)";
     for (String warehouse : List.of("daily", "range")) {
       IdentityLinks identities = warehouse.equals("daily") ? daily : range;
-      identities.merge(read.apply("2026-02-28", "2026-03-03"));
+      identities.merge(read.apply("2026-02-28", "2026-03-03"), ZoneOffset.UTC);
       assertThat(strings(spark.read().format("delta").load(dir.resolve(warehouse).resolve("identities").toString()), row))
           .as(warehouse).containsExactlyInAnyOrderElementsOf(expected);
     }

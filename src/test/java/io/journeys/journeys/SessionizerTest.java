@@ -396,8 +396,34 @@ class SessionizerTest {
     Dataset<Row> out = sessionizer.sessionize(events.repartition(events.col("visitor_id")));
     assertThat(out.filter("user_edge").orderBy("event_time").select("event_id")
         .as(org.apache.spark.sql.Encoders.STRING()).collectAsList()).containsExactly("b", "d", "f", "g");
-    assertThat(IdentityLinks.links(out.filter("user_edge")).collectAsList())
-        .containsExactlyInAnyOrderElementsOf(IdentityLinks.links(events).collectAsList());
+    assertThat(IdentityLinks.links(out.filter("user_edge"), java.time.ZoneOffset.UTC).collectAsList())
+        .containsExactlyInAnyOrderElementsOf(IdentityLinks.links(events, java.time.ZoneOffset.UTC).collectAsList());
+  }
+
+  /**
+   * Outside UTC a run is cut at the reporting zone's midnights too. In New York (EDT from 03-08)
+   * 03-11 begins at 04:00 UTC: u1 throughout one UTC day, a and b on the local 03-10, c and d on
+   * 03-11. Edges: all four; with UTC days alone, a and d.
+   */
+  @Test
+  void outsideUtcUserEdgesAlsoMarkEachLocalDaysFirstAndLastSighting() {
+    java.time.ZoneId newYork = java.time.ZoneId.of("America/New_York");
+    Dataset<Row> events = new EventFixtures()
+        .event("a", "v1", "2026-03-11 03:00:00", "page_view")
+        .event("b", "v1", "2026-03-11 03:50:00", "page_view")
+        .event("c", "v1", "2026-03-11 04:10:00", "page_view")
+        .event("d", "v1", "2026-03-11 09:00:00", "page_view")
+        .toDataset(spark)
+        .withColumn("user_id", org.apache.spark.sql.functions.lit("u1"));
+    Dataset<Row> out = new Sessionizer(new SessionSettings(Duration.ofMinutes(30), SessionSource.INACTIVITY), newYork)
+        .sessionize(events.repartition(events.col("visitor_id")));
+    assertThat(out.filter("user_edge").orderBy("event_time").select("event_id")
+        .as(org.apache.spark.sql.Encoders.STRING()).collectAsList()).containsExactly("a", "b", "c", "d");
+    assertThat(IdentityLinks.links(out.filter("user_edge"), newYork).selectExpr("concat_ws(' ', last_seen_date, first_seen, last_seen)")
+        .as(org.apache.spark.sql.Encoders.STRING()).collectAsList()).containsExactlyInAnyOrder(
+            "2026-03-11 2026-03-11 03:00:00 2026-03-11 03:50:00", "2026-03-11 2026-03-11 04:10:00 2026-03-11 09:00:00");
+    assertThat(sessionizer.sessionize(events.repartition(events.col("visitor_id"))).filter("user_edge").orderBy("event_time")
+        .select("event_id").as(org.apache.spark.sql.Encoders.STRING()).collectAsList()).containsExactly("a", "d");
   }
 
   @Test
@@ -416,7 +442,7 @@ class SessionizerTest {
     Dataset<Row> out = sessionizer.sessionize(events.repartition(events.col("visitor_id")));
     assertThat(out.filter("user_edge").orderBy("event_time").select("event_id")
         .as(org.apache.spark.sql.Encoders.STRING()).collectAsList()).containsExactly("a", "b", "c", "e", "f");
-    assertThat(IdentityLinks.links(out.filter("user_edge")).selectExpr("concat_ws(' ', last_seen_date, first_seen, last_seen)")
+    assertThat(IdentityLinks.links(out.filter("user_edge"), java.time.ZoneOffset.UTC).selectExpr("concat_ws(' ', last_seen_date, first_seen, last_seen)")
         .as(org.apache.spark.sql.Encoders.STRING()).collectAsList()).containsExactlyInAnyOrder(
             "2026-03-10 2026-03-10 22:00:00 2026-03-10 23:50:00", "2026-03-11 2026-03-11 00:10:00 2026-03-11 09:00:00",
             "2026-03-12 2026-03-12 09:00:00 2026-03-12 09:00:00");
