@@ -5,11 +5,8 @@ import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Instant;
-import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -134,6 +131,9 @@ final class TimelineWalk implements Function2<Integer, Iterator<InternalRow>, It
     private final Iterator<InternalRow> rows;
     private final ArrayDeque<InternalRow> ready = new ArrayDeque<>();
     private final int rules = layout.counted().length;
+    /** The reporting zone where its days are not UTC's, else null: decided once, not per event. */
+    private final ZoneId localZone = layout.reportingZone() == null
+        || layout.reportingZone().normalized().equals(ZoneOffset.UTC) ? null : layout.reportingZone();
 
     private boolean anyDevice;
     private UTF8String visitor;
@@ -427,13 +427,7 @@ final class TimelineWalk implements Function2<Integer, Iterator<InternalRow>, It
       if (Math.floorDiv(micros, MICROS_PER_DAY) != Math.floorDiv(otherMicros, MICROS_PER_DAY)) {
         return false;
       }
-      ZoneId zone = layout.reportingZone();
-      return zone == null || zone.normalized().equals(ZoneOffset.UTC) || localDay(micros, zone) == localDay(otherMicros, zone);
-    }
-
-    private static long localDay(long micros, ZoneId zone) {
-      Instant instant = Instant.EPOCH.plus(micros, ChronoUnit.MICROS);
-      return LocalDate.ofInstant(instant, zone).toEpochDay();
+      return localZone == null || ReportingDate.dayOf(micros, localZone) == ReportingDate.dayOf(otherMicros, localZone);
     }
 
     private UTF8String[] campaign(InternalRow row) {
