@@ -116,7 +116,7 @@ public final class Stage1Job {
       lastWriter = min(lastRunDate.get(), to.plusDays(lateDays));
       lastRead = utc ? min(lastRunDate.get(), lastWriter.plusDays(1)) : lastWriter.plusDays(1);
     }
-    Dataset<Row> events = utc ? withTheDayBeforesLateOnes(reader, firstRead, lastRead) : reader.read(firstRead, lastRead);
+    Dataset<Row> events = reader.read(firstRead, lastRead);
     RuleResolution.check(events.drop(EventReader.INPUT_ROW, EventReader.EVENT_TIME_RAW), settings);
 
     EventValidator validator =
@@ -129,22 +129,6 @@ public final class Stage1Job {
     } catch (RuntimeException e) {
       throw RaisingExpressions.explain(e, events, settings);
     }
-  }
-
-  /**
-   * In UTC, partitions [firstRead, lastRead] and, from the partition before them, only the events
-   * timed on firstRead or later. The run that last wrote firstRead's sessions read that partition
-   * (its day before): an event of such a session stored a day early (a device clock ahead, within
-   * input.future-tolerance, or out of order) was in its walk. Without it, a session this run
-   * continues (ContinuedSessions) was updated with that event missing from its counts, or, where
-   * its absence left a gap over the timeout, seen to start later and not updated (a review of
-   * the case, 2026-12-06). The earlier events are left out, so no session of that day is walked.
-   * Outside UTC the run already reads one more partition on each side.
-   */
-  private static Dataset<Row> withTheDayBeforesLateOnes(EventReader reader, LocalDate firstRead, LocalDate lastRead) {
-    Dataset<Row> events = reader.read(firstRead.minusDays(1), lastRead);
-    java.sql.Timestamp midnight = java.sql.Timestamp.from(firstRead.atStartOfDay(ZoneOffset.UTC).toInstant());
-    return events.filter(col(EVENT_DATE).geq(java.sql.Date.valueOf(firstRead)).or(col(EVENT_TIME).geq(lit(midnight))));
   }
 
   private static LocalDate min(LocalDate a, LocalDate b) {
