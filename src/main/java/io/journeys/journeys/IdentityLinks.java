@@ -69,7 +69,7 @@ public final class IdentityLinks {
     // each such part of a day (Sessionizer.USER_EDGE), so its links from the edges equal those from every event.
     Column utcDay = expr("date_from_unix_date(CAST(floor(unix_micros(" + EVENT_TIME + ") / 86400000000) AS INT))");
     List<Column> keys = new java.util.ArrayList<>(List.of(col(VISITOR_ID), col(USER_ID), utcDay.as("last_seen_date")));
-    if (!isUtc(zone)) {
+    if (!ReportingDate.isUtc(zone)) {
       keys.add(ReportingDate.of(col(EVENT_TIME), zone).as("local_date"));
     }
     return events
@@ -77,10 +77,6 @@ public final class IdentityLinks {
         .groupBy(keys.toArray(Column[]::new))
         .agg(min(EVENT_TIME).as(FIRST_SEEN), max(EVENT_TIME).as(LAST_SEEN))
         .drop("local_date");
-  }
-
-  private static boolean isUtc(ZoneId zone) {
-    return zone.normalized().equals(java.time.ZoneOffset.UTC);
   }
 
   /** Merges the links of {@code events}, cut at the midnights of {@code zone} too; returns the number of links merged. */
@@ -102,7 +98,7 @@ public final class IdentityLinks {
                   + " AND t.last_seen_date = s.last_seen_date"
                   + " AND t.visitor_id = s.visitor_id AND t.user_id = s.user_id"
                   // Outside UTC a pair has a row per part of the day between local midnights.
-                  + (isUtc(zone) ? "" : " AND " + localDate("t", zone) + " = " + localDate("s", zone)))
+                  + (ReportingDate.isUtc(zone) ? "" : " AND " + localDate("t", zone) + " = " + localDate("s", zone)))
           .whenMatched()
           .updateExpr(
               Map.of(

@@ -19,9 +19,14 @@ import org.apache.spark.sql.Column;
 public final class ReportingDate {
   private ReportingDate() {}
 
+  /** Whether {@code zone}'s days are UTC's ({@code UTC}, {@code Z}, {@code +00:00}...). */
+  public static boolean isUtc(ZoneId zone) {
+    return zone.normalized().equals(ZoneOffset.UTC);
+  }
+
   /** The date of the timestamp column {@code instant} (a UTC instant) in {@code zone}. */
   public static Column of(Column instant, ZoneId zone) {
-    if (zone.normalized().equals(ZoneOffset.UTC)) {
+    if (isUtc(zone)) {
       return to_date(instant);
     }
     return to_date(from_utc_timestamp(instant, zone.getId()));
@@ -38,7 +43,7 @@ public final class ReportingDate {
    */
   public static Column endOf(Column date, ZoneId zone) {
     Column nextMidnight = date_add(date, 1).cast("timestamp");
-    if (zone.normalized().equals(ZoneOffset.UTC)) {
+    if (isUtc(zone)) {
       return nextMidnight;
     }
     return to_utc_timestamp(nextMidnight, zone.getId());

@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -133,7 +132,7 @@ final class TimelineWalk implements Function2<Integer, Iterator<InternalRow>, It
     private final int rules = layout.counted().length;
     /** The reporting zone where its days are not UTC's, else null: decided once, not per event. */
     private final ZoneId localZone = layout.reportingZone() == null
-        || layout.reportingZone().normalized().equals(ZoneOffset.UTC) ? null : layout.reportingZone();
+        || ReportingDate.isUtc(layout.reportingZone()) ? null : layout.reportingZone();
 
     private boolean anyDevice;
     private UTF8String visitor;

@@ -27,7 +27,6 @@ import io.journeys.journeys.ReportingDate;
 import io.journeys.journeys.Sessionizer;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
@@ -97,7 +96,7 @@ public final class Stage1Job {
   public Result run(LocalDate from, LocalDate to, Supplier<Optional<LocalDate>> lastRun, String runId) {
     int lateDays = settings.input().lateDays();
     LocalDate firstRewritten = from.minusDays(lateDays);
-    boolean utc = settings.reportingTimezone().normalized().equals(ZoneOffset.UTC);
+    boolean utc = ReportingDate.isUtc(settings.reportingTimezone());
     int readBack = lateDays + (utc ? 1 : 2);
     LocalDate firstRead = from.minusDays(readBack);
     LocalDate lastRead = utc ? to : to.plusDays(1);
