@@ -13,11 +13,22 @@ import java.time.ZoneId;
  * re-sent with a new time days after the first, which the daily runs, no longer reading the first
  * copy's partition, keep as an event: the range then differed from its days run in order.
  *
- * @param readBack days before a run's first date that it reads (late-days + 1, one more outside
- *     UTC)
+ * <p>A run reads from {@code readFrom}, one partition before its own read-back: a copy dated the
+ * day before its first rewritten date (the day it reads but does not rewrite) counts copies from
+ * that partition, and its sessions may be continued by this run ({@code ContinuedSessions}) and
+ * its user links merged. A copy whose counted copies are all read is <em>complete</em>: this run
+ * keeps or drops it as the date's last writer did. Only complete copies give user links (an
+ * incomplete one is kept or dropped as that writer did only by chance, and its links were merged
+ * by that writer); incomplete copies from {@code readFrom} itself are read only to count against
+ * later copies.
+ *
+ * @param readBack days before a run's first date that its dates' last writers read (late-days +
+ *     1, one more outside UTC)
+ * @param readFrom the first input partition the run reads
  */
-public record DuplicateHorizon(LocalDate lastDate, int lateDays, int readBack, ZoneId zone) implements Serializable {
-  private static final long serialVersionUID = 1L;
+public record DuplicateHorizon(LocalDate lastDate, int lateDays, int readBack, ZoneId zone, LocalDate readFrom)
+    implements Serializable {
+  private static final long serialVersionUID = 2L;
 
   /**
    * The first input partition (days since the epoch) whose copies count against a copy at
@@ -26,5 +37,26 @@ public record DuplicateHorizon(LocalDate lastDate, int lateDays, int readBack, Z
   long firstCountedPartition(long micros) {
     long lastWriter = Math.min(ReportingDate.dayOf(micros, zone) + lateDays, lastDate.toEpochDay());
     return lastWriter - readBack;
+  }
+
+  /** Whether every copy that counts against a copy at {@code micros} is in a partition the run reads. */
+  boolean complete(long micros) {
+    return firstCountedPartition(micros) >= readFrom.toEpochDay();
+  }
+
+  /**
+   * Whether a row of input partition {@code partition} (days since the epoch) at {@code micros} is
+   * read only to count against later copies: it is in no session, conversion or link of this run.
+   */
+  boolean onlyCounts(int partition, long micros) {
+    return partition <= readFrom.toEpochDay() && !complete(micros);
+  }
+
+  /**
+   * The first date (in {@code zone}) whose copies are complete: firstCountedPartition(t) ≥ readFrom
+   * holds for every date from here on, since a run's last date is after readFrom + readBack.
+   */
+  public LocalDate firstCompleteDate() {
+    return readFrom.plusDays(readBack - lateDays);
   }
 }

@@ -32,7 +32,9 @@ import org.apache.spark.unsafe.types.UTF8String;
  *
  * <p>Per device, rows with a quarantine reason are set aside untouched, as is every copy of an
  * event id after the first (a duplicate; with a {@link DuplicateHorizon}, after the first the
- * horizon lets it see). The remaining rows form the timeline. Each row gets the
+ * horizon lets it see). Rows the horizon reads only to count against later copies
+ * ({@link DuplicateHorizon#onlyCounts}) give no row, and only rows whose copies it counts all
+ * ({@link DuplicateHorizon#complete}) give user edges. The remaining rows form the timeline. Each row gets the
  * {@link #EXTRA} columns appended; set-aside rows only {@code duplicate}. With {@code outputsOnly},
  * only the rows some table is made of come out: set-aside rows, the last row of each session,
  * rows where a conversion fires and the rows where a run of one user starts or ends (user edges:
@@ -212,12 +214,16 @@ final class TimelineWalk implements Function2<Integer, Iterator<InternalRow>, It
         }
         startDevice(rowVisitor);
       }
+      DuplicateHorizon horizon = layout.horizon();
+      boolean onlyCounts =
+          horizon != null && horizon.onlyCounts(input.getInt(layout.inputDate()), input.getLong(layout.time()));
       if (layout.reason() >= 0 && !input.isNullAt(layout.reason())) {
-        setAside(input, false);
+        if (!onlyCounts) {
+          setAside(input, false);
+        }
         return;
       }
       UTF8String id = input.isNullAt(layout.eventId()) ? null : input.getUTF8String(layout.eventId());
-      DuplicateHorizon horizon = layout.horizon();
       Integer latest = seenIds.get(id);
       // A copy counts against later ones whether or not it was kept: a daily run that reads its
       // partition sees it first either way.
@@ -226,6 +232,9 @@ final class TimelineWalk implements Function2<Integer, Iterator<InternalRow>, It
         seenIds.put(id == null ? null : id.clone(), partition);
       } else if (partition > latest) {
         seenIds.replace(id, partition);
+      }
+      if (onlyCounts) {
+        return;
       }
       if (latest != null && (horizon == null || latest >= horizon.firstCountedPartition(input.getLong(layout.time())))) {
         setAside(input, true);
@@ -400,8 +409,10 @@ final class TimelineWalk implements Function2<Integer, Iterator<InternalRow>, It
       pendingExtra[LAST] = nextStartsSession;
       if (layout.userId() >= 0) {
         UTF8String user = string(pending, layout.userId());
-        pendingExtra[USER_EDGE] = (Boolean) pendingExtra[USER_EDGE]
-            || (user != null && (!Objects.equals(user, nextUser) || !sameDay(pending.getLong(layout.time()), nextTime)));
+        long time = pending.getLong(layout.time());
+        pendingExtra[USER_EDGE] = ((Boolean) pendingExtra[USER_EDGE]
+            || (user != null && (!Objects.equals(user, nextUser) || !sameDay(time, nextTime))))
+            && (layout.horizon() == null || layout.horizon().complete(time));
       }
       boolean edge = Boolean.TRUE.equals(pendingExtra[USER_EDGE]);
       if (!layout.outputsOnly()) {

@@ -43,13 +43,10 @@ import org.apache.spark.storage.StorageLevel;
  * start, first page, channel and visitor key stay as the run that rewrote the day wrote them.
  *
  * <p>In UTC only: with another zone the last run that rewrites a day reads one UTC partition past
- * its dates, which holds every late event allowed to extend its sessions, so nothing differs. A
- * session whose first event was stored in the partition before the day (a device clock ahead) is
- * seen here to start later, matches no stored row and is left as it was. One whose later event was
- * stored there (out of order) is walked without it: its row, when updated, misses that event, or,
- * where the event's absence leaves a gap over the timeout, is not updated. Reading that partition's
- * events from the day's midnight on would fix both, but the dedupe must then also see its earlier
- * copies of those events' ids (README, Input and validation).
+ * its dates, which holds every late event allowed to extend its sessions, so nothing differs. The
+ * day's events stored in the partition before it (a device clock ahead, or out of order) are in
+ * the walk: Stage1Job reads that partition, as the run that last wrote the day did, and of its
+ * earlier events only their ids ({@link io.journeys.journeys.DuplicateHorizon}).
  */
 public final class ContinuedSessions {
   /** What identifies a session's row within a day: a tracker's session id may name two sessions of one device. */

@@ -48,7 +48,9 @@ import org.apache.spark.storage.StorageLevel;
  *
  * <p>Reads input partitions one day further back than it writes, so sessions crossing midnight
  * into the first rewritten day continue; of that day's sessions, only those a late event extended
- * are updated ({@link ContinuedSessions}). Rows are validated, then the stage's one shuffle
+ * are updated ({@link ContinuedSessions}). One partition before that is read too, its rows dated
+ * before that day only to count against later copies ({@link DuplicateHorizon}), so that the day's
+ * copies are kept or dropped as its last writer did. Rows are validated, then the stage's one shuffle
  * partitions them by visitor; duplicates, sessions, conversions and identity edges come out of
  * one walk over each device's sorted events, and only the rows the tables are made of are kept
  * for the writes. Dates are days in {@code reporting.timezone}; with a zone other
@@ -115,15 +117,20 @@ public final class Stage1Job {
       lastWriter = min(lastRunDate.get(), to.plusDays(lateDays));
       lastRead = utc ? min(lastRunDate.get(), lastWriter.plusDays(1)) : lastWriter.plusDays(1);
     }
-    Dataset<Row> events = reader.read(firstRead, lastRead);
+    // One partition more, read for its copies of ids (DuplicateHorizon): a copy dated the day read
+    // but not rewritten was a duplicate of them for that day's last writer. Without them, a re-send
+    // just after midnight of a copy stored the evening before was kept, its user link merged; and,
+    // in UTC, that day's events stored a day early (a device clock ahead) were missing from the
+    // sessions this run continues (ContinuedSessions): both differed from the range.
+    LocalDate readFrom = firstRead.minusDays(1);
+    DuplicateHorizon horizon = new DuplicateHorizon(lastWriter, lateDays, readBack, settings.reportingTimezone(), readFrom);
+    Dataset<Row> events = reader.read(readFrom, lastRead);
     RuleResolution.check(events.drop(EventReader.INPUT_ROW, EventReader.EVENT_TIME_RAW), settings);
 
     EventValidator validator =
         new EventValidator(now, settings.input().futureTolerance(), settings.input().minEventTime(),
             lateDays, readBack, settings.reportingTimezone());
     try {
-      DuplicateHorizon horizon =
-          new DuplicateHorizon(lastWriter, lateDays, readBack, settings.reportingTimezone());
       return process(validator.validate(events), firstRewritten, to, horizon, runId);
     } catch (RuntimeException e) {
       throw RaisingExpressions.explain(e, events, settings);
@@ -155,8 +162,16 @@ public final class Stage1Job {
     needed.addAll(List.of(EVENT_DATE, REASON, Columns.RAW, EventReader.EVENT_TIME_RAW));
     needed.addAll(detector.referencedColumns(validated));
     needed.addAll(channels.referencedColumns(validated));
-    Dataset<Row> narrow = validated.select(
-        Arrays.stream(validated.columns()).filter(needed::contains).map(functions::col).toArray(Column[]::new));
+    // Rows read only for their ids go through the shuffle and the sort with nothing else.
+    Column onlyCounts = col(EVENT_DATE).leq(java.sql.Date.valueOf(horizon.readFrom()))
+        .and(ReportingDate.of(col(EVENT_TIME), settings.reportingTimezone()).lt(java.sql.Date.valueOf(horizon.firstCompleteDate())));
+    Set<String> idColumns = Set.of(VISITOR_ID, EVENT_TIME, Columns.EVENT_ID, EVENT_DATE, REASON);
+    Dataset<Row> narrow = validated.select(Arrays.stream(validated.schema().fields())
+        .filter(field -> needed.contains(field.name()))
+        .map(field -> idColumns.contains(field.name())
+            ? col(field.name())
+            : functions.when(onlyCounts, lit(null).cast(field.dataType())).otherwise(col(field.name())).as(field.name()))
+        .toArray(Column[]::new));
     Column kept = not(col(SET_ASIDE));
     Dataset<Row> keys = null;
     Dataset<Row> sideRows = null;

@@ -15,6 +15,8 @@ import org.apache.spark.sql.execution.SparkPlan;
 import org.junit.jupiter.api.Test;
 
 class SessionizerTest {
+  /** A run's first partition read before every fixture's: no row is read only for its ids. */
+  private static final java.time.LocalDate READS_ALL = java.time.LocalDate.parse("2026-02-01");
   private final SparkSession spark = TestSpark.session();
   private final Sessionizer sessionizer = new Sessionizer(new SessionSettings(Duration.ofMinutes(30), SessionSource.INACTIVITY));
 
@@ -161,7 +163,7 @@ class SessionizerTest {
         // Date 03-09: its last writer is the run's last date, 03-10, which reads 03-07 on.
         .event("d", "v", "2026-03-09 10:00:00", "page_view")
         .toDataset(spark);
-    DuplicateHorizon utc = new DuplicateHorizon(java.time.LocalDate.parse("2026-03-10"), 2, 3, java.time.ZoneOffset.UTC);
+    DuplicateHorizon utc = new DuplicateHorizon(java.time.LocalDate.parse("2026-03-10"), 2, 3, java.time.ZoneOffset.UTC, READS_ALL);
     assertThat(duplicates(events, utc)).containsExactly("a false", "a false", "a true", "d false", "d true");
     // Without a horizon every later copy is a duplicate.
     assertThat(duplicates(events, null)).containsExactly("a false", "a true", "a true", "d false", "d true");
@@ -176,8 +178,38 @@ class SessionizerTest {
         .event("e", "n", "2026-03-06 03:00:01", "page_view")
         .toDataset(spark);
     DuplicateHorizon newYork =
-        new DuplicateHorizon(java.time.LocalDate.parse("2026-03-10"), 2, 4, java.time.ZoneId.of("America/New_York"));
+        new DuplicateHorizon(java.time.LocalDate.parse("2026-03-10"), 2, 4, java.time.ZoneId.of("America/New_York"),
+            READS_ALL);
     assertThat(duplicates(local, newYork)).containsExactly("f false", "e false", "f false", "e true");
+  }
+
+  @Test
+  void rowsTheHorizonReadsOnlyForTheirIdsGiveNothingAndIncompleteRowsGiveNoUserEdge() {
+    // One late day (UTC), a run to 03-10 reading from 03-07: copies dated 03-08 on count copies
+    // from 03-07 on, all read; earlier dates' copies count some the run does not read.
+    DuplicateHorizon horizon = new DuplicateHorizon(java.time.LocalDate.parse("2026-03-10"), 1, 2,
+        java.time.ZoneOffset.UTC, java.time.LocalDate.parse("2026-03-07"));
+    Dataset<Row> fixtures = new EventFixtures()
+        // Dated 03-07, in 03-07's partition: read only for its id, and then a re-send after
+        // midnight is its duplicate.
+        .event("a", "v", "2026-03-07 22:00:00", "page_view")
+        .event("a", "v", "2026-03-08 00:05:00", "page_view")
+        // Dated 03-08 but stored in 03-07's partition (a clock ahead): walked.
+        .event("b", "v", "2026-03-08 01:00:00", "page_view")
+        // A login dated 03-07 stored a day late: walked, but no user edge; its 03-08 login gives one.
+        .event("c", "w", "2026-03-07 23:00:00", "login", null, null, null, "u")
+        .event("e", "w", "2026-03-08 10:00:00", "login", null, null, null, "u")
+        .toDataset(spark);
+    Dataset<Row> events = fixtures.withColumn("event_date",
+        org.apache.spark.sql.functions.when(fixtures.col("event_id").equalTo("b"), java.sql.Date.valueOf("2026-03-07"))
+            .when(fixtures.col("event_id").equalTo("c"), java.sql.Date.valueOf("2026-03-08"))
+            .otherwise(fixtures.col("event_date")));
+    assertThat(sessionizer.outputRows(events.repartition(2, events.col("visitor_id")), null, null, horizon)
+        .filter("input_rows IS NULL")
+        .orderBy("event_time")
+        .selectExpr("concat_ws(' ', event_id, duplicate, coalesce(cast(user_edge AS STRING), '-'))")
+        .as(org.apache.spark.sql.Encoders.STRING()).collectAsList())
+        .containsExactly("c false false", "a true -", "b false false", "e false true");
   }
 
   private List<String> duplicates(Dataset<Row> events, DuplicateHorizon horizon) {

@@ -205,6 +205,63 @@ class ContinuedSessionsTest {
     assertThat(strings(sessions(dir, "reusedrange"), SESSION_ROW)).containsExactlyInAnyOrderElementsOf(expected);
   }
 
+  @Test
+  void eventsOfTheDayReadButNotRewrittenStoredADayEarlierAreInTheSessionsItContinues(@TempDir Path dir) {
+    // One late day, future tolerance 1 d. m views pages at 05-31 23:30, 23:40 and 23:50; 23:40
+    // comes from a device clock ahead and is stored in 05-30's partition. f's first view, 23:40,
+    // is stored there too, and its second at 23:55 in 05-31's. Each adds to cart at 06-01 00:05,
+    // an event that reaches 06-02's partition. The 06-01 run reads 05-30 and writes m's and f's
+    // sessions of 05-31 whole. The 06-02 run continues them from 05-31: reading from 05-31 only,
+    // it walked m without 23:40 (updated to 3 events, 2 page views) and f from 23:55 (no stored
+    // row of that start: left at 2 events).
+    Dataset<Row> events = new EventFixtures()
+        .event("m1", "m", "2026-05-31 23:30:00", "page_view", "https://s.com/", null, null, null)
+        .event("m2", "m", "2026-05-31 23:40:00", "page_view", "https://s.com/a", null, null, null)
+        .event("m3", "m", "2026-05-31 23:50:00", "page_view", "https://s.com/b", null, null, null)
+        .event("m4", "m", "2026-06-01 00:05:00", "add_to_cart", "https://s.com/p", null, null, null)
+        .event("f1", "f", "2026-05-31 23:40:00", "page_view", "https://s.com/", null, null, null)
+        .event("f2", "f", "2026-05-31 23:55:00", "page_view", "https://s.com/a", null, null, null)
+        .event("f3", "f", "2026-06-01 00:05:00", "add_to_cart", "https://s.com/p", null, null, null)
+        .event("x1", "x", "2026-05-30 12:00:00", "page_view", "https://s.com/", null, null, null)
+        .event("y1", "y", "2026-06-01 12:00:00", "page_view", "https://s.com/", null, null, null)
+        .event("z1", "z", "2026-06-02 12:00:00", "page_view", "https://s.com/", null, null, null)
+        .toDataset(spark).drop(EventReader.EVENT_TIME_RAW);
+    events.withColumn("event_date",
+            functions.when(events.col("event_id").isin("m2", "f1"), java.sql.Date.valueOf("2026-05-30"))
+                .when(events.col("event_id").isin("m4", "f3"), java.sql.Date.valueOf("2026-06-02"))
+                .otherwise(events.col("event_date")))
+        .write().partitionBy("event_date").parquet(dir.resolve("events").toString());
+    java.util.function.Function<String, JobSettings> settings = warehouse -> SettingsLoader.load(Optional.empty(),
+        List.of("input.path=" + dir.resolve("events"), "output.path=" + dir.resolve(warehouse),
+            "output.database=continued_" + warehouse, "input.late-days=1", "input.future-tolerance=1d"));
+
+    Instant now = Instant.parse("2026-06-10T00:00:00Z");
+    DeltaTableWriter daily = writer(dir, "daily");
+    new Stage1Job(spark, settings.apply("daily"), daily, now)
+        .run(LocalDate.parse("2026-06-01"), LocalDate.parse("2026-06-01"), () -> Optional.empty(), "r1");
+    assertThat(strings(sessions(dir, "daily").filter("visitor_id IN ('m', 'f')"), SESSION_ROW)).containsExactlyInAnyOrder(
+        "2026-05-31 m 05-31 23:30-05-31 23:50 3 3",
+        "2026-05-31 f 05-31 23:40-05-31 23:55 2 2");
+    Stage1Job.Result second = new Stage1Job(spark, settings.apply("daily"), daily, now)
+        .run(LocalDate.parse("2026-06-02"), LocalDate.parse("2026-06-02"), () -> Optional.of(LocalDate.parse("2026-06-01")), "r2");
+    List<String> expected = List.of(
+        "2026-05-31 m 05-31 23:30-06-01 00:05 4 3",
+        "2026-05-31 f 05-31 23:40-06-01 00:05 3 2");
+    assertThat(strings(sessions(dir, "daily").filter("visitor_id IN ('m', 'f')"), SESSION_ROW))
+        .containsExactlyInAnyOrderElementsOf(expected);
+    // 05-30's partition gives those two events to the walk and x's only to the dedupe; it is
+    // counted by no run, since none of these writes its date.
+    assertThat(strings(sessions(dir, "daily"), "visitor_id")).doesNotContain("x");
+    assertThat(second.counts()).containsOnlyKeys(LocalDate.parse("2026-06-01"), LocalDate.parse("2026-06-02"));
+    assertThat(second.counts().get(LocalDate.parse("2026-06-01")).read()).isEqualTo(1L);
+    assertThat(second.counts().get(LocalDate.parse("2026-06-02")).read()).isEqualTo(3L);
+
+    new Stage1Job(spark, settings.apply("range"), writer(dir, "range"), now)
+        .run(LocalDate.parse("2026-06-01"), LocalDate.parse("2026-06-02"), () -> Optional.empty(), "r3");
+    assertThat(strings(sessions(dir, "range").filter("visitor_id IN ('m', 'f')"), SESSION_ROW))
+        .containsExactlyInAnyOrderElementsOf(expected);
+  }
+
   private JobSettings inputSessions(Path dir, String warehouse) {
     return SettingsLoader.load(Optional.empty(), List.of("input.path=" + dir.resolve("events"),
         "output.path=" + dir.resolve(warehouse), "output.database=continued_" + warehouse, "input.late-days=1",
