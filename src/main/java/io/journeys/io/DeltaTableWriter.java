@@ -51,6 +51,15 @@ public final class DeltaTableWriter {
   public long replaceDates(OutputTable table, Dataset<Row> rows, LocalDate from, LocalDate to) {
     String predicate =
         String.format("%s >= DATE'%s' AND %s <= DATE'%s'", table.partitionColumn(), from, table.partitionColumn(), to);
+    return replaceWhere(table, rows, predicate, from, to);
+  }
+
+  /**
+   * Replaces the rows of {@code table} that match {@code predicate} (SQL over its columns), those
+   * of the dates {@code from..to} by some rule of the table's, with {@code rows}, which must all
+   * match it; as {@link #replaceDates}, in one commit.
+   */
+  public long replaceWhere(OutputTable table, Dataset<Row> rows, String predicate, LocalDate from, LocalDate to) {
     Observation written = new Observation(table.tableName() + "_rows_written");
     Dataset<Row> conformed = conform(table, rows);
     if (table.rebalancedByDate()) {

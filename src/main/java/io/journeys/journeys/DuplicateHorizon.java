@@ -15,12 +15,12 @@ import java.time.ZoneId;
  *
  * <p>A run reads from {@code readFrom}, one partition before its own read-back: a copy dated the
  * day before its first rewritten date (the day it reads but does not rewrite) counts copies from
- * that partition, and its sessions may be continued by this run ({@code ContinuedSessions}) and
- * its user links merged. A copy whose counted copies are all read is <em>complete</em>: this run
- * keeps or drops it as the date's last writer did. Only complete copies give user links (an
- * incomplete one is kept or dropped as that writer did only by chance, and its links were merged
- * by that writer); incomplete copies from {@code readFrom} itself are read only to count against
- * later copies.
+ * that partition, and that day's sessions may be continued by this run ({@code ContinuedSessions})
+ * and its user links are rewritten. A copy whose counted copies are all read is <em>complete</em>:
+ * this run keeps or drops it as the date's last writer did, and the copies of every date from
+ * {@link #firstCompleteDate} on are. An incomplete copy may be kept where that writer dropped it,
+ * so nothing dated before that date is written; of partition {@code readFrom}, such copies are
+ * read only to count against later copies.
  *
  * @param readBack days before a run's first date that its dates' last writers read (late-days +
  *     1, one more outside UTC)

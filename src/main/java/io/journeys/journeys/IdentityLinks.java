@@ -9,7 +9,6 @@ import static io.journeys.Columns.VISITOR_KEY;
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.concat;
-import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.collect_list;
 import static org.apache.spark.sql.functions.date_add;
@@ -22,13 +21,11 @@ import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.unix_micros;
 import static org.apache.spark.sql.functions.when;
 
-import io.delta.tables.DeltaTable;
 import io.journeys.io.DeltaTableWriter;
 import io.journeys.io.OutputTable;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.List;
-import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
@@ -40,15 +37,17 @@ import org.apache.spark.sql.SparkSession;
  * pair was seen in valid events, first_seen and last_seen its earliest and latest sighting that
  * day ({@code last_seen_date} is the day).
  *
- * <p>A run merges the links of the events it read into the rows of the same pair and day, keeping
- * the earlier first and the later last sighting. Every input row is read by some run, and a day's
- * row is the earliest and latest of its sightings over all the runs that read them, whatever
- * those runs were: a range gives the rows its days run in order give, and a rerun changes none.
- * Rows spanning days (one per run of sightings, as the table held until 2026-12-03) made the rows
- * depend on which days each run read: sightings further apart than a daily run reads back were two
- * rows in daily runs and one in a range, and on a device shared by two users that could change
- * which of them keyed the days between. The merge reads only the partitions from the first to the
- * last day its links were seen (for a daily run, its late days and the day before them).
+ * <p>A run rewrites the links of the dates from the one it reads but does not rewrite to its last,
+ * from its walk, which keeps or drops each copy of those dates as the date's last writer does
+ * ({@link DuplicateHorizon}): so a date's rows are the last writer's, a range gives the rows its
+ * days run in order give, and a rerun changes none. Until 2026-12-06 a run merged the links of
+ * every event it read into the rows (the earlier first, the later last sighting), and a link could
+ * not be taken back: a copy an earlier run kept, which a later one found to be a duplicate of a
+ * copy timed before it but stored later, left its sighting (a review). Rows spanning days (one per
+ * run of sightings, as the table held until 2026-12-03) made the rows depend on which days each
+ * run read: sightings further apart than a daily run reads back were two rows in daily runs and
+ * one in a range, and on a device shared by two users that could change which of them keyed the
+ * days between.
  */
 public final class IdentityLinks {
   private final SparkSession spark;
@@ -79,43 +78,30 @@ public final class IdentityLinks {
         .drop("local_date");
   }
 
-  /** Merges the links of {@code events}, cut at the midnights of {@code zone} too; returns the number of links merged. */
-  public long merge(Dataset<Row> events, ZoneId zone) {
-    writer.ensureTable(OutputTable.IDENTITIES);
-    Dataset<Row> links = DeltaTableWriter.conform(OutputTable.IDENTITIES, links(events, zone)).cache();
-    try {
-      Row span = links.agg(count(lit(1)), min(col("last_seen_date")), max(col("last_seen_date"))).first();
-      long n = span.getLong(0);
-      if (n == 0) {
-        return 0;
-      }
-      String path = writer.locations().path(OutputTable.IDENTITIES);
-      DeltaTable.forPath(spark, path)
-          .as("t")
-          .merge(
-              links.as("s"),
-              "t.last_seen_date BETWEEN DATE'" + span.getDate(1) + "' AND DATE'" + span.getDate(2) + "'"
-                  + " AND t.last_seen_date = s.last_seen_date"
-                  + " AND t.visitor_id = s.visitor_id AND t.user_id = s.user_id"
-                  // Outside UTC a pair has a row per part of the day between local midnights.
-                  + (ReportingDate.isUtc(zone) ? "" : " AND " + localDate("t", zone) + " = " + localDate("s", zone)))
-          .whenMatched()
-          .updateExpr(
-              Map.of(
-                  "first_seen", "least(t.first_seen, s.first_seen)",
-                  "last_seen", "greatest(t.last_seen, s.last_seen)"))
-          .whenNotMatched()
-          .insertAll()
-          .execute();
-      return n;
-    } finally {
-      links.unpersist();
-    }
+  /**
+   * Replaces the links of the dates [{@code from}, {@code to}] in {@code zone} (a row's date is its
+   * sightings', which all fall on one date) with those of the sightings in {@code events} dated
+   * there; returns the number of rows written. The events must hold every sighting of those dates
+   * that is kept as an event: the run's complete rows ({@link DuplicateHorizon#complete}).
+   */
+  public long replaceDates(Dataset<Row> events, LocalDate from, LocalDate to, ZoneId zone) {
+    Dataset<Row> dated = events.filter(ReportingDate.of(col(EVENT_TIME), zone)
+        .between(java.sql.Date.valueOf(from), java.sql.Date.valueOf(to)));
+    // A local date's rows lie in the UTC days from the one before it to the one after. No BETWEEN:
+    // Delta's replaceWhere fails to resolve the expression Spark 4 rewrites it to.
+    String predicate = ReportingDate.isUtc(zone)
+        ? within("last_seen_date", from, to)
+        : within("last_seen_date", from.minusDays(1), to.plusDays(1)) + " AND " + within(localDate(zone), from, to);
+    return writer.replaceWhere(OutputTable.IDENTITIES, links(dated, zone), predicate, from, to);
   }
 
-  /** The date in {@code zone} of {@code alias}'s first sighting, in SQL. */
-  private static String localDate(String alias, ZoneId zone) {
-    return "to_date(from_utc_timestamp(" + alias + "." + FIRST_SEEN + ", '" + zone.getId() + "'))";
+  private static String within(String date, LocalDate from, LocalDate to) {
+    return date + " >= DATE'" + from + "' AND " + date + " <= DATE'" + to + "'";
+  }
+
+  /** The date in {@code zone} of a row's first sighting, in SQL. */
+  private static String localDate(ZoneId zone) {
+    return "to_date(from_utc_timestamp(" + FIRST_SEEN + ", '" + zone.getId() + "'))";
   }
 
   /**

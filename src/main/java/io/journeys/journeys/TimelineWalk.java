@@ -33,8 +33,7 @@ import org.apache.spark.unsafe.types.UTF8String;
  * <p>Per device, rows with a quarantine reason are set aside untouched, as is every copy of an
  * event id after the first (a duplicate; with a {@link DuplicateHorizon}, after the first the
  * horizon lets it see). Rows the horizon reads only to count against later copies
- * ({@link DuplicateHorizon#onlyCounts}) give no row, and only rows whose copies it counts all
- * ({@link DuplicateHorizon#complete}) give user edges. The remaining rows form the timeline. Each row gets the
+ * ({@link DuplicateHorizon#onlyCounts}) give no row. The remaining rows form the timeline. Each row gets the
  * {@link #EXTRA} columns appended; set-aside rows only {@code duplicate}. With {@code outputsOnly},
  * only the rows some table is made of come out: set-aside rows, the last row of each session,
  * rows where a conversion fires and the rows where a run of one user starts or ends (user edges:
@@ -409,10 +408,8 @@ final class TimelineWalk implements Function2<Integer, Iterator<InternalRow>, It
       pendingExtra[LAST] = nextStartsSession;
       if (layout.userId() >= 0) {
         UTF8String user = string(pending, layout.userId());
-        long time = pending.getLong(layout.time());
-        pendingExtra[USER_EDGE] = ((Boolean) pendingExtra[USER_EDGE]
-            || (user != null && (!Objects.equals(user, nextUser) || !sameDay(time, nextTime))))
-            && (layout.horizon() == null || layout.horizon().complete(time));
+        pendingExtra[USER_EDGE] = (Boolean) pendingExtra[USER_EDGE]
+            || (user != null && (!Objects.equals(user, nextUser) || !sameDay(pending.getLong(layout.time()), nextTime)));
       }
       boolean edge = Boolean.TRUE.equals(pendingExtra[USER_EDGE]);
       if (!layout.outputsOnly()) {

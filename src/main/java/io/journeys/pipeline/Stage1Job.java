@@ -208,8 +208,11 @@ public final class Stage1Job {
       Map<LocalDate, DateCounts> counts = accounting(sideRows.filter(col(SET_ASIDE).and(inInputWindow)), first, last);
 
       IdentityLinks identities = new IdentityLinks(spark, writer);
-      written.put(OutputTable.IDENTITIES.tableName(),
-          identities.merge(sideRows.filter(kept.and(col(Sessionizer.USER_EDGE))), settings.reportingTimezone()));
+      // From the day read but not rewritten on: the run's view of those dates' links is their last
+      // writer's (DuplicateHorizon), and it replaces any an earlier run left (a copy it kept that a
+      // copy stored later but timed before it made a duplicate).
+      written.put(OutputTable.IDENTITIES.tableName(), identities.replaceDates(
+          sideRows.filter(kept.and(col(Sessionizer.USER_EDGE))), horizon.firstCompleteDate(), last, settings.reportingTimezone()));
 
       Column reportingDate = ReportingDate.of(col(EVENT_TIME), settings.reportingTimezone());
       Column sessionInWindow = col(SESSION_DATE).between(java.sql.Date.valueOf(first), java.sql.Date.valueOf(last));

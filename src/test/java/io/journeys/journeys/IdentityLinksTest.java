@@ -72,7 +72,7 @@ class IdentityLinksTest {
    * before it, and P again at 10:00, after it: Q is the user seen last by the end of 03-02, P by the
    * end of 03-03. A link row per UTC day, P's from 04:00 to 10:00, counted P's last sighting up to
    * that midnight as 05:00, and keyed 03-02 by P (a black-box test). The rows are now cut at local
-   * midnights too, and merged again they stay three.
+   * midnights too, and written again they stay three.
    */
   @Test
   void outsideUtcTheLinksAreCutAtLocalMidnightsSoADaysKeyIsTheUserSeenLastBeforeIt(@TempDir Path dir) {
@@ -85,8 +85,10 @@ class IdentityLinksTest {
     assertThat(strings(keys, "concat_ws(' ', key_visitor, key_from, key_to, key_user)")).containsExactlyInAnyOrder(
         "t1 2026-03-02 2026-03-02 Q", "t1 2026-03-03 2026-03-03 P");
     IdentityLinks identities = new IdentityLinks(spark, new DeltaTableWriter(spark, new TableLocations(dir.toString(), "links_ny")));
-    assertThat(identities.merge(events, newYork)).isEqualTo(3);
-    assertThat(identities.merge(events, newYork)).isEqualTo(3);
+    for (int run = 0; run < 2; run++) {
+      assertThat(identities.replaceDates(events, LocalDate.parse("2026-03-02"), LocalDate.parse("2026-03-03"), newYork))
+          .isEqualTo(3);
+    }
     assertThat(strings(spark.read().format("delta").load(dir.resolve("identities").toString()),
         "concat_ws(' ', visitor_id, user_id, first_seen, last_seen, last_seen_date)")).containsExactlyInAnyOrder(
         "t1 P 2026-03-03 04:00:00 2026-03-03 04:00:00 2026-03-03",
@@ -139,34 +141,39 @@ class IdentityLinksTest {
   }
 
   /**
-   * A rerun merges the same links again and must leave one row per link and day, also for a link
-   * whose only sighting is older than the days the run rewrites: a late event in a later
-   * partition, or an event of the extra day a run reads before its first rewritten day.
+   * A rerun writes the same links again and leaves one row per link and day. A date's rows are
+   * replaced, so a sighting that a later run no longer has (a copy it found to be a duplicate) is
+   * taken back; sightings of other dates are not written.
    */
   @Test
-  void mergingTheSameEventsAgainLeavesOneRowPerLinkAndDay(@TempDir Path dir) {
+  void writingADatesLinksReplacesThatDatesRowsOnly(@TempDir Path dir) {
     IdentityLinks identities = new IdentityLinks(spark, new DeltaTableWriter(spark, new TableLocations(dir.toString(), "links_test")));
     Dataset<Row> events = spark.sql("SELECT visitor_id, user_id, TIMESTAMP(t) AS event_time FROM VALUES"
         + " ('d1', 'U', '2026-03-01 10:00:00'), ('d1', 'U', '2026-03-01 18:00:00'), ('d1', 'U', '2026-03-03 09:00:00'),"
-        + " ('d2', 'W', '2026-02-20 08:00:00'), ('d2', NULL, '2026-02-20 09:00:00') AS e(visitor_id, user_id, t)");
-    assertThat(identities.merge(events, ZoneOffset.UTC)).isEqualTo(3);
-    assertThat(identities.merge(events, ZoneOffset.UTC)).isEqualTo(3);
+        + " ('d2', 'W', '2026-02-20 08:00:00'), ('d2', NULL, '2026-02-20 09:00:00'), ('d3', 'Z', '2026-03-04 08:00:00')"
+        + " AS e(visitor_id, user_id, t)");
+    LocalDate from = LocalDate.parse("2026-02-20");
+    LocalDate to = LocalDate.parse("2026-03-03");
+    assertThat(identities.replaceDates(events, from, to, ZoneOffset.UTC)).isEqualTo(3);
+    assertThat(identities.replaceDates(events, from, to, ZoneOffset.UTC)).isEqualTo(3);
     String table = dir.resolve("identities").toString();
     String row = "concat_ws(' ', visitor_id, user_id, first_seen, last_seen, last_seen_date)";
     assertThat(strings(spark.read().format("delta").load(table), row)).containsExactlyInAnyOrder(
         "d1 U 2026-03-01 10:00:00 2026-03-01 18:00:00 2026-03-01",
         "d1 U 2026-03-03 09:00:00 2026-03-03 09:00:00 2026-03-03",
         "d2 W 2026-02-20 08:00:00 2026-02-20 08:00:00 2026-02-20");
-    Dataset<Row> later = spark.sql("SELECT 'd1' AS visitor_id, 'U' AS user_id, TIMESTAMP'2026-03-05 12:00:00' AS event_time");
-    identities.merge(later, ZoneOffset.UTC);
-    identities.merge(later, ZoneOffset.UTC);
-    assertThat(strings(spark.read().format("delta").load(table), "concat_ws(' ', visitor_id, user_id, last_seen_date)"))
-        .containsExactlyInAnyOrder("d1 U 2026-03-01", "d1 U 2026-03-03", "d2 W 2026-02-20", "d1 U 2026-03-05");
+    // 03-01 again without its 18:00 sighting, and 03-03 without any.
+    Dataset<Row> later = events.filter("event_time <> TIMESTAMP'2026-03-01 18:00:00'"
+        + " AND event_time <> TIMESTAMP'2026-03-03 09:00:00'");
+    assertThat(identities.replaceDates(later, LocalDate.parse("2026-03-01"), to, ZoneOffset.UTC)).isEqualTo(1);
+    assertThat(strings(spark.read().format("delta").load(table), row)).containsExactlyInAnyOrder(
+        "d1 U 2026-03-01 10:00:00 2026-03-01 10:00:00 2026-03-01",
+        "d2 W 2026-02-20 08:00:00 2026-02-20 08:00:00 2026-02-20");
   }
 
   /**
-   * Daily runs with two late days read the three days before their own again (03-02's reads
-   * 02-27..03-02). d2 is U's on 03-02 and 03-03, then, after nothing in the days the run of 03-09
+   * Daily runs with two late days read the four days before their own (03-02's reads 02-26..03-02)
+   * and write the links of the three before it and its own. d2 is U's on 03-02 and 03-03, then, after nothing in the days the run of 03-09
    * reads, on 03-09; V's once, late: its 03-03 event stored in 03-05's partition. The days run
    * in order, the range 03-02..03-09 run once, and a rerun of 03-03 after either all leave the
    * same rows, one per pair and day (by hand: the earliest and latest sighting of each day).
@@ -183,18 +190,22 @@ class IdentityLinksTest {
     java.util.function.BiFunction<String, String, Dataset<Row>> read = (from, to) -> spark.sql(sightings)
         .filter("stored BETWEEN DATE'" + from + "' AND DATE'" + to + "'").drop("stored");
     IdentityLinks daily = new IdentityLinks(spark, new DeltaTableWriter(spark, new TableLocations(dir.resolve("daily").toString(), "links_daily")));
+    // A run for D reads from D - 4 and writes the links of D - 3 to D.
     for (LocalDate day = LocalDate.parse("2026-03-02"); !day.isAfter(LocalDate.parse("2026-03-09")); day = day.plusDays(1)) {
-      daily.merge(read.apply(day.minusDays(3).toString(), day.toString()), ZoneOffset.UTC);
+      daily.replaceDates(read.apply(day.minusDays(4).toString(), day.toString()), day.minusDays(3), day, ZoneOffset.UTC);
     }
     IdentityLinks range = new IdentityLinks(spark, new DeltaTableWriter(spark, new TableLocations(dir.resolve("range").toString(), "links_range")));
-    range.merge(read.apply("2026-02-27", "2026-03-09"), ZoneOffset.UTC);
+    range.replaceDates(read.apply("2026-02-26", "2026-03-09"), LocalDate.parse("2026-02-27"), LocalDate.parse("2026-03-09"),
+        ZoneOffset.UTC);
     List<String> expected = List.of("d2 U 2026-03-02 12:00:00 2026-03-02 12:02:00 2026-03-02",
         "d2 U 2026-03-03 12:00:00 2026-03-03 12:00:00 2026-03-03", "d2 V 2026-03-03 23:00:00 2026-03-03 23:00:00 2026-03-03",
         "d2 U 2026-03-09 08:00:00 2026-03-09 23:30:00 2026-03-09");
     String row = "concat_ws(' ', visitor_id, user_id, first_seen, last_seen, last_seen_date)";
     for (String warehouse : List.of("daily", "range")) {
       IdentityLinks identities = warehouse.equals("daily") ? daily : range;
-      identities.merge(read.apply("2026-02-28", "2026-03-03"), ZoneOffset.UTC);
+      // A rerun of 03-03 reads, as the later runs did, up to 03-06.
+      identities.replaceDates(read.apply("2026-02-27", "2026-03-06"), LocalDate.parse("2026-02-28"), LocalDate.parse("2026-03-03"),
+          ZoneOffset.UTC);
       assertThat(strings(spark.read().format("delta").load(dir.resolve(warehouse).resolve("identities").toString()), row))
           .as(warehouse).containsExactlyInAnyOrderElementsOf(expected);
     }

@@ -24,20 +24,25 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Copies of an event re-sent with a new time: the daily runs keep or drop them as a range does. */
 class ReSentCopiesTest {
+  /** An identities row as one line: device, user, day, first and last sighting. */
+  private static final String LINK = "concat_ws(' ', visitor_id, user_id, last_seen_date,"
+      + " date_format(first_seen, 'HH:mm'), date_format(last_seen, 'HH:mm'))";
+  /** A sessions row as one line: date, start, key. */
+  private static final String SESSION = "concat_ws(' ', session_date, date_format(session_start, 'MM-dd HH:mm'), visitor_key)";
   private final SparkSession spark = TestSpark.session();
 
   @Test
   void aCopyReSentADayLaterLinksNoUserInTheDailyRunsWhereTheRangeDropsIt(@TempDir Path dir) {
-    // One late day; each run reads from two days before its first rewritten date. d logs in as u
-    // at 05-30 20:00 and as w at 23:00; the u login (id r1) is re-sent at 05-31 00:05. The 06-01
-    // run reads 05-30 and drops the re-send. The 06-02 run rewrites 06-01 and 06-02, and reading
-    // from 05-31 only, it kept the re-send and merged (d, u, seen 05-31 00:05): d's session of
-    // 06-01, re-keyed by that run, was keyed u (the user d was seen with last) where the range keys
-    // it w.
+    // One late day. d logs in as u at 05-30 20:00 and as w at 23:00; the u login (id r1) is re-sent
+    // at 05-31 00:05. The 06-01 and 06-02 runs both read 05-30's partition and drop the re-send.
+    // Until 2026-12-06 the 06-02 run read from 05-31 only, kept the re-send and merged (d, u, seen
+    // 05-31 00:05): d's session of 06-01, re-keyed by that run, was keyed u (the user d was seen
+    // with last) where the range keys it w.
     // g logs in as v at 05-29 23:00 (id a1), stored in 05-29's partition, re-sent at 05-30 23:50
-    // and stored a day late, in 05-31's. The 05-31 run reads 05-29 and drops it. The 06-01 run,
-    // reading from 05-30, kept it and merged (g, v, 05-30), which neither the range nor the
-    // re-send's date's last writer (05-31) has.
+    // and stored a day late, in 05-31's. The 05-31 and 06-01 runs read 05-29 and drop it. The
+    // 06-02 run, reading from 05-30, keeps it, but writes no link dated before 05-31, the day it
+    // reads and does not rewrite. Until 2026-12-06 the 06-01 run read from 05-30 and merged (g, v,
+    // 05-30), which neither the range nor the date's last writer (05-31) has.
     Dataset<Row> events = new EventFixtures()
         .event("r1", "d", "2026-05-30 20:00:00", "login", "https://s.com/", null, null, "u")
         .event("r2", "d", "2026-05-30 23:00:00", "login", "https://s.com/", null, null, "w")
@@ -53,29 +58,60 @@ class ReSentCopiesTest {
                 .otherwise(events.col("event_date")))
         .write().partitionBy("event_date").parquet(dir.resolve("events").toString());
 
-    Instant now = Instant.parse("2026-06-10T00:00:00Z");
-    DeltaTableWriter daily = writer(dir, "daily");
-    Optional<LocalDate> last = Optional.empty();
-    for (String day : List.of("2026-05-31", "2026-06-01", "2026-06-02")) {
-      Optional<LocalDate> before = last;
-      new Stage1Job(spark, settings(dir, "daily"), daily, now).run(LocalDate.parse(day), LocalDate.parse(day), () -> before, day);
-      last = Optional.of(LocalDate.parse(day));
-    }
-    new Stage1Job(spark, settings(dir, "range"), writer(dir, "range"), now)
-        .run(LocalDate.parse("2026-05-31"), LocalDate.parse("2026-06-02"), Optional::empty, "range");
+    runDailyAndRange(dir, List.of("2026-05-31", "2026-06-01", "2026-06-02"));
 
     // By hand: each login's first copy, on the day it was seen; every session of d keyed by w, the
     // user d was seen with last by the end of 05-30.
     List<String> links = List.of("d u 2026-05-30 20:00 20:00", "d w 2026-05-30 23:00 23:00", "g v 2026-05-29 23:00 23:00");
     List<String> sessions = List.of("2026-05-30 05-30 20:00 w", "2026-05-30 05-30 23:00 w", "2026-06-01 06-01 10:00 w");
     for (String warehouse : List.of("daily", "range")) {
-      assertThat(strings(table(dir, warehouse, "identities"), "concat_ws(' ', visitor_id, user_id, last_seen_date,"
-              + " date_format(first_seen, 'HH:mm'), date_format(last_seen, 'HH:mm'))"))
-          .as(warehouse).containsExactlyInAnyOrderElementsOf(links);
-      assertThat(strings(table(dir, warehouse, "sessions").filter("visitor_id = 'd'"),
-              "concat_ws(' ', session_date, date_format(session_start, 'MM-dd HH:mm'), visitor_key)"))
+      assertThat(strings(table(dir, warehouse, "identities"), LINK)).as(warehouse).containsExactlyInAnyOrderElementsOf(links);
+      assertThat(strings(table(dir, warehouse, "sessions").filter("visitor_id = 'd'"), SESSION))
           .as(warehouse).containsExactlyInAnyOrderElementsOf(sessions);
     }
+  }
+
+  @Test
+  void aCopyAnEarlierRunKeptAndALaterOneDroppedLeavesNoSighting(@TempDir Path dir) {
+    // One late day. h logs in as u at 06-01 10:00 (id k), an event that reaches 06-02's partition,
+    // and its copy timed 11:00 is stored in 06-01's; h logs in as w at 10:30. The 06-01 run has
+    // only the 11:00 copy and keeps it; the 06-02 run, as the range, keeps 10:00 and drops 11:00.
+    // Merged, the links kept the 06-01 run's sighting: u seen 10:00 to 11:00, after w, so the
+    // daily runs keyed h's sessions u where the range keys them w (a review).
+    Dataset<Row> events = new EventFixtures()
+        .event("k", "h", "2026-06-01 10:00:00", "login", "https://s.com/", null, null, "u")
+        .event("k", "h", "2026-06-01 11:00:00", "login", "https://s.com/", null, null, "u")
+        .event("l", "h", "2026-06-01 10:30:00", "login", "https://s.com/", null, null, "w")
+        .event("p", "h", "2026-06-02 12:00:00", "page_view", "https://s.com/a", null, null, null)
+        .toDataset(spark).drop(EventReader.EVENT_TIME_RAW);
+    events.withColumn("event_date",
+            functions.when(events.col("event_time").equalTo(functions.lit(java.sql.Timestamp.valueOf("2026-06-01 10:00:00"))),
+                    java.sql.Date.valueOf("2026-06-02"))
+                .otherwise(events.col("event_date")))
+        .write().partitionBy("event_date").parquet(dir.resolve("events").toString());
+    runDailyAndRange(dir, List.of("2026-06-01", "2026-06-02"));
+
+    // By hand: u seen at 10:00 only, w at 10:30, the later: both sessions keyed w.
+    for (String warehouse : List.of("daily", "range")) {
+      assertThat(strings(table(dir, warehouse, "identities"), LINK)).as(warehouse)
+          .containsExactlyInAnyOrder("h u 2026-06-01 10:00 10:00", "h w 2026-06-01 10:30 10:30");
+      assertThat(strings(table(dir, warehouse, "sessions"), SESSION)).as(warehouse)
+          .containsExactlyInAnyOrder("2026-06-01 06-01 10:00 w", "2026-06-02 06-02 12:00 w");
+    }
+  }
+
+  /** Runs the days one after another into warehouse "daily", and all of them as one range into "range". */
+  private void runDailyAndRange(Path dir, List<String> days) {
+    Instant now = Instant.parse("2026-06-10T00:00:00Z");
+    DeltaTableWriter daily = writer(dir, "daily");
+    Optional<LocalDate> last = Optional.empty();
+    for (String day : days) {
+      Optional<LocalDate> before = last;
+      new Stage1Job(spark, settings(dir, "daily"), daily, now).run(LocalDate.parse(day), LocalDate.parse(day), () -> before, day);
+      last = Optional.of(LocalDate.parse(day));
+    }
+    new Stage1Job(spark, settings(dir, "range"), writer(dir, "range"), now)
+        .run(LocalDate.parse(days.get(0)), LocalDate.parse(days.get(days.size() - 1)), Optional::empty, "range");
   }
 
   private static List<String> strings(Dataset<Row> rows, String expression) {
