@@ -34,8 +34,9 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * Device to user links (SPEC §4 identity): one row per (visitor_id, user_id) pair and UTC day the
- * pair was seen in valid events, first_seen and last_seen its earliest and latest sighting that
- * day ({@code last_seen_date} is the day).
+ * pair was seen in valid events, and outside UTC per part of that day between midnights of the
+ * reporting zone; first_seen and last_seen its earliest and latest sighting there ({@code
+ * last_seen_date} is the UTC day).
  *
  * <p>A run rewrites the links of the dates from the one it reads but does not rewrite to its last,
  * from its walk, which keeps or drops each copy of those dates as the date's last writer does
@@ -81,8 +82,10 @@ public final class IdentityLinks {
   /**
    * Replaces the links of the dates [{@code from}, {@code to}] in {@code zone} (a row's date is its
    * sightings', which all fall on one date) with those of the sightings in {@code events} dated
-   * there; returns the number of rows written. The events must hold every sighting of those dates
-   * that is kept as an event: the run's complete rows ({@link DuplicateHorizon#complete}).
+   * there; returns the number of rows written. The events must hold, of every pair's sightings on
+   * each of those dates that are kept as events, at least the earliest and the latest of each day
+   * (the walk's user edges), from a run whose copies of those dates are complete
+   * ({@link DuplicateHorizon#complete}).
    */
   public long replaceDates(Dataset<Row> events, LocalDate from, LocalDate to, ZoneId zone) {
     Dataset<Row> dated = events.filter(ReportingDate.of(col(EVENT_TIME), zone)

@@ -94,6 +94,13 @@ class IdentityLinksTest {
         "t1 P 2026-03-03 04:00:00 2026-03-03 04:00:00 2026-03-03",
         "t1 Q 2026-03-03 04:30:00 2026-03-03 04:30:00 2026-03-03",
         "t1 P 2026-03-03 10:00:00 2026-03-03 10:00:00 2026-03-03");
+    // Rewriting New York's 03-03 without its sighting takes P's 10:00 row only: the other two lie
+    // in the same UTC day but in New York's 03-02.
+    Dataset<Row> without = events.filter("event_time <> TIMESTAMP'2026-03-03 10:00:00'");
+    assertThat(identities.replaceDates(without, LocalDate.parse("2026-03-03"), LocalDate.parse("2026-03-03"), newYork))
+        .isZero();
+    assertThat(strings(spark.read().format("delta").load(dir.resolve("identities").toString()),
+        "concat_ws(' ', user_id, first_seen)")).containsExactlyInAnyOrder("P 2026-03-03 04:00:00", "Q 2026-03-03 04:30:00");
   }
 
   @Test

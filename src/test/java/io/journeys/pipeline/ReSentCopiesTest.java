@@ -13,7 +13,9 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -32,7 +34,7 @@ class ReSentCopiesTest {
   private final SparkSession spark = TestSpark.session();
 
   @Test
-  void aCopyReSentADayLaterLinksNoUserInTheDailyRunsWhereTheRangeDropsIt(@TempDir Path dir) {
+  void copiesReSentOrStoredOutOfOrderAreKeptOrDroppedInTheDailyRunsAsInTheRange(@TempDir Path dir) {
     // One late day. d logs in as u at 05-30 20:00 and as w at 23:00; the u login (id r1) is re-sent
     // at 05-31 00:05. The 06-01 and 06-02 runs both read 05-30's partition and drop the re-send.
     // Until 2026-12-06 the 06-02 run read from 05-31 only, kept the re-send and merged (d, u, seen
@@ -40,77 +42,86 @@ class ReSentCopiesTest {
     // with last) where the range keys it w.
     // g logs in as v at 05-29 23:00 (id a1), stored in 05-29's partition, re-sent at 05-30 23:50
     // and stored a day late, in 05-31's. The 05-31 and 06-01 runs read 05-29 and drop it. The
-    // 06-02 run, reading from 05-30, keeps it, but writes no link dated before 05-31, the day it
+    // 06-02 run, reading from 05-30, keeps it, but writes nothing dated before 05-31, the day it
     // reads and does not rewrite. Until 2026-12-06 the 06-01 run read from 05-30 and merged (g, v,
     // 05-30), which neither the range nor the date's last writer (05-31) has.
-    Dataset<Row> events = new EventFixtures()
+    // h logs in as u at 06-01 14:00 (id k), an event that reaches 06-02's partition, and its copy
+    // timed 15:00 is stored in 06-01's; h logs in as w at 14:30. The 06-01 run has only the 15:00
+    // copy and keeps it; the 06-02 run, as the range, keeps 14:00 and drops 15:00. Until 2026-12-06
+    // the links were merged and kept the 06-01 run's sighting: u seen 14:00 to 15:00, after w, so
+    // the daily runs keyed h's sessions u where the range keys them w (a review).
+    Dataset<Row> events = withDeviceH(new EventFixtures()
         .event("r1", "d", "2026-05-30 20:00:00", "login", "https://s.com/", null, null, "u")
         .event("r2", "d", "2026-05-30 23:00:00", "login", "https://s.com/", null, null, "w")
         .event("r1", "d", "2026-05-31 00:05:00", "login", "https://s.com/", null, null, "u")
         .event("p1", "d", "2026-06-01 10:00:00", "page_view", "https://s.com/a", null, null, null)
         .event("a1", "g", "2026-05-29 23:00:00", "login", "https://s.com/", null, null, "v")
-        .event("a1", "g", "2026-05-30 23:50:00", "login", "https://s.com/", null, null, "v")
-        .event("q1", "q", "2026-06-02 10:00:00", "page_view", "https://s.com/", null, null, null)
-        .toDataset(spark).drop(EventReader.EVENT_TIME_RAW);
-    events.withColumn("event_date",
-            functions.when(events.col("event_time").equalTo(functions.lit(java.sql.Timestamp.valueOf("2026-05-30 23:50:00"))),
-                    java.sql.Date.valueOf("2026-05-31"))
-                .otherwise(events.col("event_date")))
-        .write().partitionBy("event_date").parquet(dir.resolve("events").toString());
-
+        .event("a1", "g", "2026-05-30 23:50:00", "login", "https://s.com/", null, null, "v"));
+    storeMoving(events, Map.of("2026-05-30 23:50:00", "2026-05-31", "2026-06-01 14:00:00", "2026-06-02"), dir);
     runDailyAndRange(dir, List.of("2026-05-31", "2026-06-01", "2026-06-02"));
 
     // By hand: each login's first copy, on the day it was seen; every session of d keyed by w, the
-    // user d was seen with last by the end of 05-30.
-    List<String> links = List.of("d u 2026-05-30 20:00 20:00", "d w 2026-05-30 23:00 23:00", "g v 2026-05-29 23:00 23:00");
-    List<String> sessions = List.of("2026-05-30 05-30 20:00 w", "2026-05-30 05-30 23:00 w", "2026-06-01 06-01 10:00 w");
+    // user d was seen with last by the end of 05-30, and h's by w, seen at 14:30, after u's 14:00.
+    List<String> links = List.of("d u 2026-05-30 20:00 20:00", "d w 2026-05-30 23:00 23:00", "g v 2026-05-29 23:00 23:00",
+        "h u 2026-06-01 14:00 14:00", "h w 2026-06-01 14:30 14:30");
+    List<String> sessions = List.of("d 2026-05-30 05-30 20:00 w", "d 2026-05-30 05-30 23:00 w", "d 2026-06-01 06-01 10:00 w",
+        "h 2026-06-01 06-01 14:00 w", "h 2026-06-02 06-02 16:00 w");
     for (String warehouse : List.of("daily", "range")) {
       assertThat(strings(table(dir, warehouse, "identities"), LINK)).as(warehouse).containsExactlyInAnyOrderElementsOf(links);
-      assertThat(strings(table(dir, warehouse, "sessions").filter("visitor_id = 'd'"), SESSION))
-          .as(warehouse).containsExactlyInAnyOrderElementsOf(sessions);
+      assertThat(strings(table(dir, warehouse, "sessions").filter("visitor_id IN ('d', 'h')"), "concat_ws(' ', visitor_id, "
+          + SESSION + ")")).as(warehouse).containsExactlyInAnyOrderElementsOf(sessions);
     }
   }
 
   @Test
-  void aCopyAnEarlierRunKeptAndALaterOneDroppedLeavesNoSighting(@TempDir Path dir) {
-    // One late day. h logs in as u at 06-01 10:00 (id k), an event that reaches 06-02's partition,
-    // and its copy timed 11:00 is stored in 06-01's; h logs in as w at 10:30. The 06-01 run has
-    // only the 11:00 copy and keeps it; the 06-02 run, as the range, keeps 10:00 and drops 11:00.
-    // Merged, the links kept the 06-01 run's sighting: u seen 10:00 to 11:00, after w, so the
-    // daily runs keyed h's sessions u where the range keys them w (a review).
-    Dataset<Row> events = new EventFixtures()
-        .event("k", "h", "2026-06-01 10:00:00", "login", "https://s.com/", null, null, "u")
-        .event("k", "h", "2026-06-01 11:00:00", "login", "https://s.com/", null, null, "u")
-        .event("l", "h", "2026-06-01 10:30:00", "login", "https://s.com/", null, null, "w")
-        .event("p", "h", "2026-06-02 12:00:00", "page_view", "https://s.com/a", null, null, null)
-        .toDataset(spark).drop(EventReader.EVENT_TIME_RAW);
-    events.withColumn("event_date",
-            functions.when(events.col("event_time").equalTo(functions.lit(java.sql.Timestamp.valueOf("2026-06-01 10:00:00"))),
-                    java.sql.Date.valueOf("2026-06-02"))
-                .otherwise(events.col("event_date")))
-        .write().partitionBy("event_date").parquet(dir.resolve("events").toString());
-    runDailyAndRange(dir, List.of("2026-06-01", "2026-06-02"));
+  void outsideUtcTooACopyAnEarlierRunKeptLeavesNoSighting(@TempDir Path dir) {
+    // h of the test above in New York (UTC-4 in June) with two late days, as a run there reads one
+    // UTC partition past its date: the 14:00 login (10:00 there) reaches 06-03's partition, which
+    // the 06-01 run does not read and the 06-02 run does.
+    storeMoving(withDeviceH(new EventFixtures()), Map.of("2026-06-01 14:00:00", "2026-06-03"), dir);
+    runDailyAndRange(dir, List.of("2026-06-01", "2026-06-02"), "input.late-days=2", "reporting.timezone=America/New_York");
 
-    // By hand: u seen at 10:00 only, w at 10:30, the later: both sessions keyed w.
+    // By hand, in UTC: u seen at 14:00 only, w at 14:30; both sessions keyed w.
     for (String warehouse : List.of("daily", "range")) {
       assertThat(strings(table(dir, warehouse, "identities"), LINK)).as(warehouse)
-          .containsExactlyInAnyOrder("h u 2026-06-01 10:00 10:00", "h w 2026-06-01 10:30 10:30");
+          .containsExactlyInAnyOrder("h u 2026-06-01 14:00 14:00", "h w 2026-06-01 14:30 14:30");
       assertThat(strings(table(dir, warehouse, "sessions"), SESSION)).as(warehouse)
-          .containsExactlyInAnyOrder("2026-06-01 06-01 10:00 w", "2026-06-02 06-02 12:00 w");
+          .containsExactlyInAnyOrder("2026-06-01 06-01 14:00 w", "2026-06-02 06-02 16:00 w");
     }
   }
 
+  /** Device h's logins: k at 14:00 and its copy at 15:00, l at 14:30, and a page view the day after. */
+  private Dataset<Row> withDeviceH(EventFixtures fixtures) {
+    return fixtures
+        .event("k", "h", "2026-06-01 14:00:00", "login", "https://s.com/", null, null, "u")
+        .event("k", "h", "2026-06-01 15:00:00", "login", "https://s.com/", null, null, "u")
+        .event("l", "h", "2026-06-01 14:30:00", "login", "https://s.com/", null, null, "w")
+        .event("p", "h", "2026-06-02 16:00:00", "page_view", "https://s.com/a", null, null, null)
+        .toDataset(spark).drop(EventReader.EVENT_TIME_RAW);
+  }
+
+  /** Writes the events as input partitions, those at the times in {@code moved} into the partition given. */
+  private static void storeMoving(Dataset<Row> events, Map<String, String> moved, Path dir) {
+    Column partition = events.col("event_date");
+    for (Map.Entry<String, String> move : moved.entrySet()) {
+      partition = functions.when(events.col("event_time").equalTo(functions.lit(java.sql.Timestamp.valueOf(move.getKey()))),
+          java.sql.Date.valueOf(move.getValue())).otherwise(partition);
+    }
+    events.withColumn("event_date", partition).write().partitionBy("event_date").parquet(dir.resolve("events").toString());
+  }
+
   /** Runs the days one after another into warehouse "daily", and all of them as one range into "range". */
-  private void runDailyAndRange(Path dir, List<String> days) {
+  private void runDailyAndRange(Path dir, List<String> days, String... overrides) {
     Instant now = Instant.parse("2026-06-10T00:00:00Z");
     DeltaTableWriter daily = writer(dir, "daily");
     Optional<LocalDate> last = Optional.empty();
     for (String day : days) {
       Optional<LocalDate> before = last;
-      new Stage1Job(spark, settings(dir, "daily"), daily, now).run(LocalDate.parse(day), LocalDate.parse(day), () -> before, day);
+      new Stage1Job(spark, settings(dir, "daily", overrides), daily, now)
+          .run(LocalDate.parse(day), LocalDate.parse(day), () -> before, day);
       last = Optional.of(LocalDate.parse(day));
     }
-    new Stage1Job(spark, settings(dir, "range"), writer(dir, "range"), now)
+    new Stage1Job(spark, settings(dir, "range", overrides), writer(dir, "range"), now)
         .run(LocalDate.parse(days.get(0)), LocalDate.parse(days.get(days.size() - 1)), Optional::empty, "range");
   }
 
@@ -118,9 +129,12 @@ class ReSentCopiesTest {
     return rows.selectExpr(expression).as(Encoders.STRING()).collectAsList();
   }
 
-  private JobSettings settings(Path dir, String warehouse) {
-    return SettingsLoader.load(Optional.empty(), List.of("input.path=" + dir.resolve("events"),
+  /** One late day in UTC, unless {@code overrides} say otherwise. */
+  private JobSettings settings(Path dir, String warehouse, String... overrides) {
+    List<String> all = new java.util.ArrayList<>(List.of("input.path=" + dir.resolve("events"),
         "output.path=" + dir.resolve(warehouse), "output.database=resent_" + warehouse, "input.late-days=1"));
+    all.addAll(List.of(overrides));
+    return SettingsLoader.load(Optional.empty(), all);
   }
 
   private DeltaTableWriter writer(Path dir, String warehouse) {
