@@ -49,9 +49,15 @@ public final class DeltaTableWriter {
    * @return rows written, counted by an observation during the write (no second pass over the data)
    */
   public long replaceDates(OutputTable table, Dataset<Row> rows, LocalDate from, LocalDate to) {
-    String predicate =
-        String.format("%s >= DATE'%s' AND %s <= DATE'%s'", table.partitionColumn(), from, table.partitionColumn(), to);
-    return replaceWhere(table, rows, predicate, from, to);
+    return replaceWhere(table, rows, dateRange(table.partitionColumn(), from, to), from, to);
+  }
+
+  /**
+   * SQL for {@code date} (a DATE expression) in [{@code from}, {@code to}], as replaceWhere takes
+   * it: no BETWEEN, which Spark 4 rewrites to an expression Delta's replaceWhere fails to resolve.
+   */
+  public static String dateRange(String date, LocalDate from, LocalDate to) {
+    return date + " >= DATE'" + from + "' AND " + date + " <= DATE'" + to + "'";
   }
 
   /**

@@ -90,16 +90,12 @@ public final class IdentityLinks {
   public long replaceDates(Dataset<Row> events, LocalDate from, LocalDate to, ZoneId zone) {
     Dataset<Row> dated = events.filter(ReportingDate.of(col(EVENT_TIME), zone)
         .between(java.sql.Date.valueOf(from), java.sql.Date.valueOf(to)));
-    // A local date's rows lie in the UTC days from the one before it to the one after. No BETWEEN:
-    // Delta's replaceWhere fails to resolve the expression Spark 4 rewrites it to.
+    // A local date's rows lie in the UTC days from the one before it to the one after.
     String predicate = ReportingDate.isUtc(zone)
-        ? within("last_seen_date", from, to)
-        : within("last_seen_date", from.minusDays(1), to.plusDays(1)) + " AND " + within(localDate(zone), from, to);
+        ? DeltaTableWriter.dateRange("last_seen_date", from, to)
+        : DeltaTableWriter.dateRange("last_seen_date", from.minusDays(1), to.plusDays(1)) + " AND "
+            + DeltaTableWriter.dateRange(localDate(zone), from, to);
     return writer.replaceWhere(OutputTable.IDENTITIES, links(dated, zone), predicate, from, to);
-  }
-
-  private static String within(String date, LocalDate from, LocalDate to) {
-    return date + " >= DATE'" + from + "' AND " + date + " <= DATE'" + to + "'";
   }
 
   /** The date in {@code zone} of a row's first sighting, in SQL. */
