@@ -124,7 +124,12 @@ public final class Stage1Job {
     // sessions this run continues (ContinuedSessions): both differed from the range.
     LocalDate readFrom = firstRead.minusDays(1);
     DuplicateHorizon horizon = new DuplicateHorizon(lastWriter, lateDays, readBack, settings.reportingTimezone(), readFrom);
-    Dataset<Row> events = reader.read(readFrom, lastRead);
+    // With two late days or more, further back still, for ids only (a valid row of a partition
+    // before readFrom is dated before the extra day: EventValidator): a row of the first rewritten
+    // partition may be dated late-days before it, and copies stored from readBack days before that
+    // date count against it. run_metrics keeps each partition's counts from the last run that
+    // rewrites it, which counted such a copy valid where its date's last writer and a range drop it.
+    Dataset<Row> events = reader.read(min(readFrom, firstRewritten.minusDays(readBack)), lastRead);
     RuleResolution.check(events.drop(EventReader.INPUT_ROW, EventReader.EVENT_TIME_RAW), settings);
 
     EventValidator validator =

@@ -90,6 +90,36 @@ class ReSentCopiesTest {
     }
   }
 
+  @Test
+  void aCopyTwoLateDaysBeforeItsPartitionIsCountedAsItsDateCountsIt(@TempDir Path dir) {
+    // Two late days. c's page view at 06-02 10:00 (id c1) is re-sent at 06-03 01:00 and stored in
+    // 06-05's partition. 06-03's last writer, the run for 06-05, reads from 06-01 and drops the
+    // re-send, as the range does; run_metrics' row for partition 06-05 is rewritten last by the run
+    // for 06-07, which read from 06-03 and counted it valid until 2026-12-06 (a review). f's page
+    // views give each run date its partition.
+    EventFixtures fixtures = new EventFixtures()
+        .event("c1", "c", "2026-06-02 10:00:00", "page_view", "https://s.com/", null, null, null)
+        .event("c1", "c", "2026-06-03 01:00:00", "page_view", "https://s.com/", null, null, null);
+    for (int day = 3; day <= 7; day++) {
+      fixtures.event("f" + day, "f", "2026-06-0" + day + " 10:00:00", "page_view", "https://s.com/", null, null, null);
+    }
+    storeMoving(fixtures.toDataset(spark).drop(EventReader.EVENT_TIME_RAW), Map.of("2026-06-03 01:00:00", "2026-06-05"), dir);
+    Instant now = Instant.parse("2026-06-10T00:00:00Z");
+    Map<LocalDate, Stage1Job.DateCounts> daily = new Stage1Job(spark, settings(dir, "daily", "input.late-days=2"),
+        writer(dir, "daily"), now).run(LocalDate.parse("2026-06-07"), LocalDate.parse("2026-06-07"),
+            () -> Optional.of(LocalDate.parse("2026-06-06")), "daily").counts();
+    Map<LocalDate, Stage1Job.DateCounts> range = new Stage1Job(spark, settings(dir, "range", "input.late-days=2"),
+        writer(dir, "range"), now).run(LocalDate.parse("2026-06-03"), LocalDate.parse("2026-06-07"), Optional::empty,
+            "range").counts();
+
+    // By hand: partition 06-05 holds the re-send (a duplicate) and f5 (valid).
+    for (Map<LocalDate, Stage1Job.DateCounts> counts : List.of(daily, range)) {
+      Stage1Job.DateCounts partition = counts.get(LocalDate.parse("2026-06-05"));
+      assertThat(List.of(partition.read(), partition.valid(), partition.quarantined(), partition.duplicate()))
+          .as(counts == daily ? "daily" : "range").containsExactly(2L, 1L, 0L, 1L);
+    }
+  }
+
   /** Device h's logins: k at 14:00 and its copy at 15:00, l at 14:30, and a page view the day after. */
   private Dataset<Row> withDeviceH(EventFixtures fixtures) {
     return fixtures
