@@ -13,7 +13,8 @@ import java.time.ZoneId;
  * re-sent with a new time days after the first, which the daily runs, no longer reading the first
  * copy's partition, keep as an event: the range then differed from its days run in order.
  *
- * <p>A run reads from {@code readFrom}, one partition before its own read-back: a copy dated the
+ * <p>A run reads from {@code readFrom}, one partition before its own read-back (with two late
+ * days or more, from further back, for ids only: below): a copy dated the
  * day before its first rewritten date (the day it reads but does not rewrite) counts copies from
  * that partition, and that day's sessions may be continued by this run ({@code ContinuedSessions})
  * and its user links are rewritten. A copy whose counted copies are all read is <em>complete</em>:
@@ -25,7 +26,8 @@ import java.time.ZoneId;
  *
  * @param readBack days before a run's first date that its dates' last writers read (late-days +
  *     1, one more outside UTC)
- * @param readFrom the first input partition the run reads
+ * @param readFrom the partition before the run's read-back: its rows, and those of any partition
+ *     before it, dated before the run's extra day only count against later copies
  */
 public record DuplicateHorizon(LocalDate lastDate, int lateDays, int readBack, ZoneId zone, LocalDate readFrom)
     implements Serializable {

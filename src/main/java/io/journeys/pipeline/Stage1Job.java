@@ -50,7 +50,9 @@ import org.apache.spark.storage.StorageLevel;
  * into the first rewritten day continue; of that day's sessions, only those a late event extended
  * are updated ({@link ContinuedSessions}). One partition before that is read too, its rows dated
  * before that day only to count against later copies ({@link DuplicateHorizon}), so that the day's
- * copies are kept or dropped as its last writer did. Rows are validated, then the stage's one shuffle
+ * copies are kept or dropped as its last writer did; with two late days or more, the partitions
+ * before it as well, back to where the copies that count against the first rewritten partition's
+ * late rows may be. Rows are validated, then the stage's one shuffle
  * partitions them by visitor; duplicates, sessions, conversions and identity edges come out of
  * one walk over each device's sorted events, and only the rows the tables are made of are kept
  * for the writes. Dates are days in {@code reporting.timezone}; with a zone other
@@ -127,8 +129,10 @@ public final class Stage1Job {
     // With two late days or more, further back still, for ids only (a valid row of a partition
     // before readFrom is dated before the extra day: EventValidator): a row of the first rewritten
     // partition may be dated late-days before it, and copies stored from readBack days before that
-    // date count against it. run_metrics keeps each partition's counts from the last run that
-    // rewrites it, which counted such a copy valid where its date's last writer and a range drop it.
+    // partition count against it. Without them this run kept such a copy where its date's last
+    // writer and a range drop it: counted valid in run_metrics (which keeps each partition's
+    // counts from the last run that rewrites it), and on the timeline, where it could begin the
+    // session of later events.
     Dataset<Row> events = reader.read(min(readFrom, firstRewritten.minusDays(readBack)), lastRead);
     RuleResolution.check(events.drop(EventReader.INPUT_ROW, EventReader.EVENT_TIME_RAW), settings);
 

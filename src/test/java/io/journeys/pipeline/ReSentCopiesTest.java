@@ -91,33 +91,48 @@ class ReSentCopiesTest {
   }
 
   @Test
-  void aCopyTwoLateDaysBeforeItsPartitionIsCountedAsItsDateCountsIt(@TempDir Path dir) {
-    // Two late days. c's page view at 06-02 10:00 (id c1) is re-sent at 06-03 01:00 and stored in
-    // 06-05's partition. 06-03's last writer, the run for 06-05, reads from 06-01 and drops the
-    // re-send, as the range does; run_metrics' row for partition 06-05 is rewritten last by the run
-    // for 06-07, which read from 06-03 and counted it valid until 2026-12-06 (a review). f's page
-    // views give each run date its partition.
+  void aCopyTwoLateDaysBeforeItsPartitionIsDroppedAsItsDateDropsIt(@TempDir Path dir) {
+    // Two late days, a 36-hour timeout. c's page view at 06-02 10:00 (id c1) is re-sent at 06-03
+    // 01:00 and stored in 06-05's partition; c views a page at 06-04 12:00 and buys at 06-05 08:00.
+    // 06-03's last writer, the run for 06-05, reads from 06-01 and drops the re-send, as the range
+    // does: c's session begins at 12:00, 50 hours after 06-02 10:00. The run for 06-07 rewrites
+    // 06-05 last (its conversions and run_metrics row); until 2026-12-06 it read from 06-03, kept
+    // the re-send, began the session at 01:00 (35 hours before 12:00) and counted the copy valid
+    // (a review). x, dated 06-05 but stored in 06-02's partition, is future-dated for that
+    // partition; the run for 06-07 now reads 06-02 and must not quarantine it (not its date).
+    // f's page views give each run date its partition.
     EventFixtures fixtures = new EventFixtures()
         .event("c1", "c", "2026-06-02 10:00:00", "page_view", "https://s.com/", null, null, null)
-        .event("c1", "c", "2026-06-03 01:00:00", "page_view", "https://s.com/", null, null, null);
+        .event("c1", "c", "2026-06-03 01:00:00", "page_view", "https://s.com/", null, null, null)
+        .event("c2", "c", "2026-06-04 12:00:00", "page_view", "https://s.com/a", null, null, null)
+        .event("c3", "c", "2026-06-05 08:00:00", "purchase", "https://s.com/done", null, null, null)
+        .event("x1", "x", "2026-06-05 12:00:00", "page_view", "https://s.com/", null, null, null);
     for (int day = 3; day <= 7; day++) {
       fixtures.event("f" + day, "f", "2026-06-0" + day + " 10:00:00", "page_view", "https://s.com/", null, null, null);
     }
-    storeMoving(fixtures.toDataset(spark).drop(EventReader.EVENT_TIME_RAW), Map.of("2026-06-03 01:00:00", "2026-06-05"), dir);
+    storeMoving(fixtures.toDataset(spark).drop(EventReader.EVENT_TIME_RAW),
+        Map.of("2026-06-03 01:00:00", "2026-06-05", "2026-06-05 12:00:00", "2026-06-02"), dir);
     Instant now = Instant.parse("2026-06-10T00:00:00Z");
-    Map<LocalDate, Stage1Job.DateCounts> daily = new Stage1Job(spark, settings(dir, "daily", "input.late-days=2"),
+    String[] overrides = {"input.late-days=2", "sessions.timeout=36h"};
+    Map<LocalDate, Stage1Job.DateCounts> daily = new Stage1Job(spark, settings(dir, "daily", overrides),
         writer(dir, "daily"), now).run(LocalDate.parse("2026-06-07"), LocalDate.parse("2026-06-07"),
             () -> Optional.of(LocalDate.parse("2026-06-06")), "daily").counts();
-    Map<LocalDate, Stage1Job.DateCounts> range = new Stage1Job(spark, settings(dir, "range", "input.late-days=2"),
+    Map<LocalDate, Stage1Job.DateCounts> range = new Stage1Job(spark, settings(dir, "range", overrides),
         writer(dir, "range"), now).run(LocalDate.parse("2026-06-03"), LocalDate.parse("2026-06-07"), Optional::empty,
             "range").counts();
 
-    // By hand: partition 06-05 holds the re-send (a duplicate) and f5 (valid).
-    for (Map<LocalDate, Stage1Job.DateCounts> counts : List.of(daily, range)) {
-      Stage1Job.DateCounts partition = counts.get(LocalDate.parse("2026-06-05"));
+    // By hand: partition 06-05 holds the re-send (a duplicate), f5 and c3 (valid); the purchase's
+    // session is named by the hash of c and its start, 06-04 12:00, computed here by Spark's sha2.
+    String sessionAtNoon = strings(spark.sql("SELECT 1"),
+        "substring(sha2(concat_ws('|', 'c', CAST(unix_micros(TIMESTAMP'2026-06-04 12:00:00') AS STRING)), 256), 1, 32)").get(0);
+    for (String warehouse : List.of("daily", "range")) {
+      Stage1Job.DateCounts partition = (warehouse.equals("daily") ? daily : range).get(LocalDate.parse("2026-06-05"));
       assertThat(List.of(partition.read(), partition.valid(), partition.quarantined(), partition.duplicate()))
-          .as(counts == daily ? "daily" : "range").containsExactly(2L, 1L, 0L, 1L);
+          .as(warehouse).containsExactly(3L, 2L, 0L, 1L);
+      assertThat(strings(table(dir, warehouse, "conversions").filter("event_id = 'c3'"), "session_id")).as(warehouse)
+          .containsExactly(sessionAtNoon);
     }
+    assertThat(table(dir, "daily", "quarantine").count()).isZero();
   }
 
   /** Device h's logins: k at 14:00 and its copy at 15:00, l at 14:30, and a page view the day after. */
