@@ -56,6 +56,17 @@ public record DuplicateHorizon(LocalDate lastDate, int lateDays, int readBack, Z
   }
 
   /**
+   * The first input partition the run reads: {@code readFrom}, and with two late days or more the
+   * partitions before it too, for ids only. A row of the run's first rewritten partition may be
+   * dated late-days before that partition, and the copies that count against it go back readBack
+   * days from there: read, they make every row of the partitions the run rewrites (and counts in
+   * run_metrics) a duplicate or not as for its date's last writer and for a range.
+   */
+  public LocalDate firstRead() {
+    return readFrom.minusDays(Math.max(0, lateDays - 1));
+  }
+
+  /**
    * The first date (in {@code zone}) whose copies are complete: firstCountedPartition(t) ≥ readFrom
    * holds for every date from here on, since a run's last date is after readFrom + readBack.
    */

@@ -127,13 +127,11 @@ public final class Stage1Job {
     LocalDate readFrom = firstRead.minusDays(1);
     DuplicateHorizon horizon = new DuplicateHorizon(lastWriter, lateDays, readBack, settings.reportingTimezone(), readFrom);
     // With two late days or more, further back still, for ids only (a valid row of a partition
-    // before readFrom is dated before the extra day: EventValidator): a row of the first rewritten
-    // partition may be dated late-days before it, and copies stored from readBack days before that
-    // partition count against it. Without them this run kept such a copy where its date's last
-    // writer and a range drop it: counted valid in run_metrics (which keeps each partition's
-    // counts from the last run that rewrites it), and on the timeline, where it could begin the
-    // session of later events.
-    Dataset<Row> events = reader.read(min(readFrom, firstRewritten.minusDays(readBack)), lastRead);
+    // before readFrom is dated before the extra day: EventValidator). Without them this run kept a
+    // late copy of its first rewritten partition where its date's last writer and a range drop it:
+    // counted valid in run_metrics (which keeps each partition's counts from the last run that
+    // rewrites it), and on the timeline, where it could begin the session of later events.
+    Dataset<Row> events = reader.read(horizon.firstRead(), lastRead);
     RuleResolution.check(events.drop(EventReader.INPUT_ROW, EventReader.EVENT_TIME_RAW), settings);
 
     EventValidator validator =

@@ -1,0 +1,55 @@
+package io.journeys.journeys;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.LocalDate;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Which partitions a run must read for the copies that count against the rows it rewrites. */
+class DuplicateHorizonTest {
+  private static final LocalDate D = LocalDate.parse("2026-06-10");
+
+  /**
+   * Every valid row of every partition a run rewrites, by enumeration: partition P in [from −
+   * late-days, to], the row's date in its zone from P − late-days (earlier arrived too late) to P
+   * + readBack − late-days (later is future-dated: EventValidator). The first partition whose
+   * copies count against any of them must be read, and with a late day or more the first one
+   * read is exactly that partition, so a run reads no partition that no row needs.
+   */
+  @Test
+  void theFirstPartitionReadHoldsEveryCopyCountedAgainstTheRewrittenRows() {
+    for (ZoneId zone : List.of(ZoneOffset.UTC, ZoneId.of("America/New_York"), ZoneId.of("Asia/Tokyo"))) {
+      for (int lateDays = 0; lateDays <= 3; lateDays++) {
+        int readBack = lateDays + (ReportingDate.isUtc(zone) ? 1 : 2);
+        // A daily run, a range, and a rerun of D after later runs (its last writer D + late-days).
+        for (LocalDate[] run : List.of(new LocalDate[] {D, D, D}, new LocalDate[] {D.minusDays(4), D, D},
+            new LocalDate[] {D, D, D.plusDays(lateDays)})) {
+          LocalDate from = run[0];
+          LocalDate to = run[1];
+          // As Stage1Job builds it: readFrom one partition before the run's read-back.
+          DuplicateHorizon horizon = new DuplicateHorizon(run[2], lateDays, readBack, zone, from.minusDays(readBack + 1));
+          long needed = Long.MAX_VALUE;
+          for (LocalDate partition = from.minusDays(lateDays); !partition.isAfter(to); partition = partition.plusDays(1)) {
+            for (LocalDate date = partition.minusDays(lateDays); !date.isAfter(partition.plusDays(readBack - lateDays));
+                date = date.plusDays(1)) {
+              for (LocalTime time : List.of(LocalTime.MIDNIGHT, LocalTime.NOON, LocalTime.of(23, 59))) {
+                long micros = date.atTime(time).atZone(zone).toInstant().toEpochMilli() * 1000;
+                needed = Math.min(needed, horizon.firstCountedPartition(micros));
+              }
+            }
+          }
+          String what = zone + ", " + lateDays + " late days, run " + from + ".." + to + " written last by " + run[2];
+          assertThat(horizon.firstRead().toEpochDay()).as(what).isLessThanOrEqualTo(needed);
+          if (lateDays >= 1) {
+            assertThat(horizon.firstRead().toEpochDay()).as(what).isEqualTo(needed);
+          }
+          assertThat(horizon.firstRead()).as(what).isBeforeOrEqualTo(horizon.readFrom());
+        }
+      }
+    }
+  }
+}
