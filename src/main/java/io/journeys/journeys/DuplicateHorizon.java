@@ -22,7 +22,7 @@ import java.time.ZoneId;
  * {@link #firstCompleteDate} on are. An incomplete copy may be kept where that writer dropped it,
  * so nothing dated before that date is written; of partition {@code readFrom}, such copies are
  * read only to count against later copies, as are the rows of any partition a run reads before it
- * (with two late days or more, for the counts of its first rewritten partition's rows: Stage1Job).
+ * ({@link #firstRead}: with two late days or more).
  *
  * @param readBack days before a run's first date that its dates' last writers read (late-days +
  *     1, one more outside UTC)
