@@ -42,6 +42,18 @@ public record DuplicateHorizon(LocalDate lastDate, int lateDays, int readBack, Z
     return lastWriter - readBack;
   }
 
+  /**
+   * Whether a copy at {@code micros}, the latest of whose earlier copies is in input partition
+   * {@code latest}, is a duplicate for the last daily run that writes its date (the run for date +
+   * late-days, not capped at this run's last date). That is how run_metrics counts it, so that a
+   * partition's counts do not depend on which run wrote them: a copy stored a day early in the
+   * partition a run rewrites last is dated after it, and its date's last writer is a later run,
+   * reading from a later partition. Every such partition is read when {@link #complete} holds.
+   */
+  boolean duplicateForLastWriter(int latest, long micros) {
+    return latest >= ReportingDate.dayOf(micros, zone) + lateDays - readBack;
+  }
+
   /** Whether every copy that counts against a copy at {@code micros} is in a partition the run reads. */
   boolean complete(long micros) {
     return firstCountedPartition(micros) >= readFrom.toEpochDay();

@@ -93,6 +93,13 @@ public final class Sessionizer {
    * (event_date) that one partition's walk read.
    */
   public static final String INPUT_ROWS = "input_rows";
+  /**
+   * Only on counting rows: of their {@link #INPUT_ROWS}, the duplicates as the last daily run
+   * writing each one's date finds them ({@link DuplicateHorizon#duplicateForLastWriter}; without a
+   * horizon, every duplicate). A run whose last date comes before that writer sets aside some
+   * copies that the writer keeps: those are set aside here and counted valid.
+   */
+  public static final String DUPLICATE_ROWS = "duplicate_rows";
 
   /** The event columns sessions are made of; other columns pass through untouched. */
   public static final List<String> COLUMNS = List.of(VISITOR_ID, EVENT_ID, EVENT_TIME, USER_ID, SESSION_ID, Columns.EVENT_NAME,
@@ -157,8 +164,9 @@ public final class Sessionizer {
    * campaign are on each session's last row only (the sessions table's row).
    *
    * <p>When the events have event_date, each partition also gives one counting row per date it
-   * read, with {@link #INPUT_ROWS} set and every other column null but event_date and
-   * {@link #DUPLICATE} (false): summed per date, the input's row count, taken in the same pass.
+   * read, with {@link #INPUT_ROWS} and {@link #DUPLICATE_ROWS} set and every other column null but
+   * event_date and {@link #DUPLICATE} (false): summed per date, the input's row and duplicate
+   * counts, taken in the same pass.
    */
   public Dataset<Row> outputRows(Dataset<Row> events, ChannelClassifier channels, ConversionDetector detector) {
     return walk(events, channels, detector, true, null);
@@ -280,6 +288,7 @@ public final class Sessionizer {
     }
     if (layout.countedDate() < 0) {
       dropped.add(INPUT_ROWS);
+      dropped.add(DUPLICATE_ROWS);
     }
     // Null on set-aside rows, which belong to no session.
     return out.withColumn(SESSION_ID, col(WALK_SESSION_ID)).drop(dropped.toArray(String[]::new));

@@ -41,9 +41,9 @@ import org.apache.spark.unsafe.types.UTF8String;
  * the first event's page, referrer and campaign are then on the session's last row only.
  *
  * <p>With a date column to count by, each partition also ends with one row per date it holds
- * whose {@code input_rows} counts the rows of that date the walk read (every other column null
- * but the date): the input's rows per date come out of the pass that reads them, not a scan of
- * their own.
+ * whose {@code input_rows} counts the rows of that date the walk read and {@code duplicate_rows}
+ * those of them that are duplicates for their date's last writer (every other column null but the
+ * date): the input's rows per date come out of the pass that reads them, not a scan of their own.
  */
 final class TimelineWalk implements Function2<Integer, Iterator<InternalRow>, Iterator<InternalRow>> {
   private static final long serialVersionUID = 1L;
@@ -76,7 +76,8 @@ final class TimelineWalk implements Function2<Integer, Iterator<InternalRow>, It
       .add(Sessionizer.USER_EDGE, DataTypes.BooleanType)
       .add(ConversionDetector.FIRED, DataTypes.createArrayType(DataTypes.IntegerType, false))
       .add(Sessionizer.WALK_SESSION_ID, DataTypes.StringType)
-      .add(Sessionizer.INPUT_ROWS, DataTypes.LongType);
+      .add(Sessionizer.INPUT_ROWS, DataTypes.LongType)
+      .add(Sessionizer.DUPLICATE_ROWS, DataTypes.LongType);
 
   private static final int DUPLICATE = 0;
   private static final int SESSION_NO = 1;
@@ -91,6 +92,7 @@ final class TimelineWalk implements Function2<Integer, Iterator<InternalRow>, It
   private static final int FIRED = 13;
   private static final int SESSION_ID_OF_ROW = 14;
   private static final int INPUT_ROWS = 15;
+  private static final int DUPLICATE_ROWS = 16;
   private static final HexFormat HEX = HexFormat.of();
 
   /**
@@ -164,6 +166,7 @@ final class TimelineWalk implements Function2<Integer, Iterator<InternalRow>, It
     // Rows read per date (days since the epoch): a partition holds a handful of dates.
     private int[] countedDays = new int[8];
     private long[] countedRows = new long[8];
+    private long[] countedDuplicates = new long[8];
     private int dates;
     private boolean countsOut;
 
@@ -203,9 +206,9 @@ final class TimelineWalk implements Function2<Integer, Iterator<InternalRow>, It
 
     private void accept(InternalRow input) {
       // The reader keeps only rows of its dates, so the date is never null here.
-      if (layout.countedDate() >= 0 && !input.isNullAt(layout.countedDate())) {
-        count(input.getInt(layout.countedDate()));
-      }
+      int counted = layout.countedDate() >= 0 && !input.isNullAt(layout.countedDate())
+          ? count(input.getInt(layout.countedDate()))
+          : -1;
       UTF8String rowVisitor = input.isNullAt(layout.visitor()) ? null : input.getUTF8String(layout.visitor());
       if (!anyDevice || !Objects.equals(rowVisitor, visitor)) {
         if (pending != null) {
@@ -236,6 +239,11 @@ final class TimelineWalk implements Function2<Integer, Iterator<InternalRow>, It
         return;
       }
       if (latest != null && (horizon == null || latest >= horizon.firstCountedPartition(input.getLong(layout.time())))) {
+        // This run's last date may come before the copy's last writer, which reads from a later
+        // partition and may keep it: it is counted as that writer counts it (DuplicateHorizon).
+        if (counted >= 0 && (horizon == null || horizon.duplicateForLastWriter(latest, input.getLong(layout.time())))) {
+          countedDuplicates[counted]++;
+        }
         setAside(input, true);
         return;
       }
@@ -274,19 +282,22 @@ final class TimelineWalk implements Function2<Integer, Iterator<InternalRow>, It
       ready.add(new JoinedRow(input.copy(), new GenericInternalRow(extra)));
     }
 
-    private void count(int day) {
+    /** Counts a row read of {@code day} and returns the day's index in the counts. */
+    private int count(int day) {
       for (int i = 0; i < dates; i++) {
         if (countedDays[i] == day) {
           countedRows[i]++;
-          return;
+          return i;
         }
       }
       if (dates == countedDays.length) {
         countedDays = Arrays.copyOf(countedDays, dates * 2);
         countedRows = Arrays.copyOf(countedRows, dates * 2);
+        countedDuplicates = Arrays.copyOf(countedDuplicates, dates * 2);
       }
       countedDays[dates] = day;
-      countedRows[dates++] = 1;
+      countedRows[dates] = 1;
+      return dates++;
     }
 
     private void emitCounts() {
@@ -296,6 +307,7 @@ final class TimelineWalk implements Function2<Integer, Iterator<InternalRow>, It
         Object[] extra = new Object[EXTRA.size()];
         extra[DUPLICATE] = false;
         extra[INPUT_ROWS] = countedRows[i];
+        extra[DUPLICATE_ROWS] = countedDuplicates[i];
         ready.add(new JoinedRow(new GenericInternalRow(input), new GenericInternalRow(extra)));
       }
     }

@@ -72,7 +72,7 @@ public final class Stage1Job {
       Columns.SESSION_START, Sessionizer.IN_SESSION_ORDER, Sessionizer.PAGE_VIEWS_SO_FAR, Sessionizer.FIRST_PAGE_URL,
       Sessionizer.FIRST_REFERRER_URL, Sessionizer.FIRST_UTM_SOURCE, Sessionizer.FIRST_UTM_MEDIUM,
       Sessionizer.FIRST_UTM_CAMPAIGN, CHANNEL, Sessionizer.LAST_IN_SESSION, ConversionDetector.FIRED,
-      Sessionizer.INPUT_ROWS);
+      Sessionizer.INPUT_ROWS, Sessionizer.DUPLICATE_ROWS);
 
   private final SparkSession spark;
   private final JobSettings settings;
@@ -206,7 +206,7 @@ public final class Stage1Job {
       sideRows = outputRows.filter(col(SET_ASIDE).or(col(Sessionizer.USER_EDGE)))
           .select(col(EVENT_DATE), col(REASON), col(Columns.RAW), col(SET_ASIDE), col(Sessionizer.DUPLICATE),
               col(VISITOR_ID), col(Columns.USER_ID), col(EVENT_TIME), col(Sessionizer.USER_EDGE),
-              col(Sessionizer.INPUT_ROWS))
+              col(Sessionizer.INPUT_ROWS), col(Sessionizer.DUPLICATE_ROWS))
           .persist(StorageLevel.MEMORY_AND_DISK());
       Dataset<Row> quarantine =
           sideRows.filter(col(REASON).isNotNull().and(inInputWindow)).select(col(EVENT_DATE), col(REASON), col(Columns.RAW))
@@ -295,9 +295,11 @@ public final class Stage1Job {
   }
 
   /**
-   * Per input date: rows read, valid, quarantined (by reason) and duplicate. Reads are the sums of
-   * the walk's counting rows; rejected and duplicate rows are counted from the set-aside rows, in
-   * one aggregation of which one row per date, reason and duplicate flag reaches the driver.
+   * Per input date: rows read, valid, quarantined (by reason) and duplicate. Reads and duplicates
+   * are the sums of the walk's counting rows; rejected rows are counted from the set-aside rows, in
+   * one aggregation of which one row per date and reason reaches the driver. The walk counts a copy
+   * as a duplicate as its date's last writer does, also where this run, ending before that writer,
+   * sets it aside: so a date's counts are the same whichever run wrote them last.
    */
   private Map<LocalDate, DateCounts> accounting(Dataset<Row> setAside, LocalDate first, LocalDate last) {
     Map<LocalDate, long[]> totals = new TreeMap<>();
@@ -307,25 +309,23 @@ public final class Stage1Job {
       reasons.put(d, new TreeMap<>());
     }
     Column counting = col(Sessionizer.INPUT_ROWS).isNotNull();
-    // A counting row stands for input_rows rows read; any other set-aside row for one rejected or duplicate row.
+    // A counting row stands for input_rows rows read and duplicate_rows duplicates; a rejected row for itself.
     List<Row> groups = setAside
-        .groupBy(col(EVENT_DATE), col(REASON), col(Sessionizer.DUPLICATE), counting.as("counting"))
-        .agg(count(lit(1)), sum(col(Sessionizer.INPUT_ROWS)))
+        .filter(counting.or(col(REASON).isNotNull()))
+        .groupBy(col(EVENT_DATE), col(REASON), counting.as("counting"))
+        .agg(count(lit(1)), sum(col(Sessionizer.INPUT_ROWS)), sum(col(Sessionizer.DUPLICATE_ROWS)))
         .collectAsList();
     for (Row row : groups) {
       LocalDate date = row.getDate(0).toLocalDate();
       long[] t = totals.get(date);
-      if (row.getBoolean(3)) {
-        t[0] += row.getLong(5);
+      if (row.getBoolean(2)) {
+        t[0] += row.getLong(4);
+        t[2] += row.getLong(5);
         continue;
       }
-      long n = row.getLong(4);
-      if (!row.isNullAt(1)) {
-        t[1] += n;
-        reasons.get(date).merge(row.getString(1), n, Long::sum);
-      } else {
-        t[2] += n;
-      }
+      long n = row.getLong(3);
+      t[1] += n;
+      reasons.get(date).merge(row.getString(1), n, Long::sum);
     }
     Map<LocalDate, DateCounts> counts = new TreeMap<>();
     totals.forEach((date, t) -> counts.put(date, new DateCounts(t[0], t[0] - t[1] - t[2], t[1], t[2], reasons.get(date))));

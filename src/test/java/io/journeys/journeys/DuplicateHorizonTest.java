@@ -52,4 +52,37 @@ class DuplicateHorizonTest {
       }
     }
   }
+  /**
+   * run_metrics counts a copy as the daily run for its date + late-days (the horizon that run
+   * builds, with its own last date) finds it, whatever run counts it: a daily run, a range, or a
+   * run ending the day after a copy's partition (which sets aside a copy stored a day early that
+   * its date's last writer keeps). And a copy so counted is one this run sets aside too.
+   */
+  @Test
+  void aCopyIsCountedAsTheRunForItsDatePlusLateDaysFindsIt() {
+    for (ZoneId zone : List.of(ZoneOffset.UTC, ZoneId.of("America/New_York"), ZoneId.of("Asia/Tokyo"))) {
+      for (int lateDays = 0; lateDays <= 3; lateDays++) {
+        int readBack = lateDays + (ReportingDate.isUtc(zone) ? 1 : 2);
+        for (LocalDate last : List.of(D, D.plusDays(1), D.plusDays(5))) {
+          DuplicateHorizon run = new DuplicateHorizon(last, lateDays, readBack, zone, D.minusDays(readBack + 1));
+          for (LocalDate date = D.minusDays(lateDays); !date.isAfter(D.plusDays(1)); date = date.plusDays(1)) {
+            LocalDate writer = date.plusDays(lateDays);
+            DuplicateHorizon lastWriter = new DuplicateHorizon(writer, lateDays, readBack, zone, writer.minusDays(readBack + 1));
+            for (LocalTime time : List.of(LocalTime.MIDNIGHT, LocalTime.NOON, LocalTime.of(23, 59))) {
+              long micros = date.atTime(time).atZone(zone).toInstant().toEpochMilli() * 1000;
+              for (int latest = (int) D.minusDays(8).toEpochDay(); latest <= D.plusDays(2).toEpochDay(); latest++) {
+                String what = zone + ", " + lateDays + " late days, last date " + last + ", a copy at " + date + " " + time
+                    + ", an earlier one in " + LocalDate.ofEpochDay(latest);
+                boolean counted = run.duplicateForLastWriter(latest, micros);
+                assertThat(counted).as(what).isEqualTo(latest >= lastWriter.firstCountedPartition(micros));
+                if (counted) {
+                  assertThat(latest).as(what).isGreaterThanOrEqualTo((int) run.firstCountedPartition(micros));
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
 }

@@ -135,6 +135,48 @@ class ReSentCopiesTest {
     assertThat(table(dir, "daily", "quarantine").count()).isZero();
   }
 
+  @Test
+  void aCopyStoredADayEarlyIsCountedAsItsDatesLastWriterCountsIt(@TempDir Path dir) {
+    // Two late days. e's page view at 06-04 10:00 (id e1) is stored in 06-04's partition, and a
+    // copy timed 06-06 00:30 (a device clock ahead) a day early, in 06-05's. The copy's date is
+    // last written by the run for 06-08, which reads from 06-05 and keeps it as an event of its
+    // time, as the range 06-03..06-08 does. The run for 06-07, which rewrites partition 06-05 last,
+    // reads 06-04 and sets the copy aside, as every run before 06-08 does; until 2026-12-07 it also
+    // counted it a duplicate in 06-05's run_metrics row, where the range counts it valid.
+    EventFixtures fixtures = new EventFixtures()
+        .event("e1", "e", "2026-06-04 10:00:00", "page_view", "https://s.com/", null, null, null)
+        .event("e1", "e", "2026-06-06 00:30:00", "page_view", "https://s.com/", null, null, null);
+    for (int day = 3; day <= 8; day++) {
+      fixtures.event("f" + day, "f", "2026-06-0" + day + " 10:00:00", "page_view", "https://s.com/", null, null, null);
+    }
+    storeMoving(fixtures.toDataset(spark).drop(EventReader.EVENT_TIME_RAW), Map.of("2026-06-06 00:30:00", "2026-06-05"), dir);
+    Instant now = Instant.parse("2026-06-10T00:00:00Z");
+    String[] overrides = {"input.late-days=2"};
+    Stage1Job daily = new Stage1Job(spark, settings(dir, "daily", overrides), writer(dir, "daily"), now);
+    Map<LocalDate, Stage1Job.DateCounts> lastOf0605 = daily.run(LocalDate.parse("2026-06-07"), LocalDate.parse("2026-06-07"),
+        () -> Optional.of(LocalDate.parse("2026-06-06")), "2026-06-07").counts();
+    String eSessions = "visitor_id = 'e' AND session_date >= '2026-06-05'";
+    List<String> afterTheSeventh = strings(table(dir, "daily", "sessions").filter(eSessions), SESSION);
+    daily.run(LocalDate.parse("2026-06-08"), LocalDate.parse("2026-06-08"), () -> Optional.of(LocalDate.parse("2026-06-07")),
+        "2026-06-08");
+    Map<LocalDate, Stage1Job.DateCounts> range = new Stage1Job(spark, settings(dir, "range", overrides),
+        writer(dir, "range"), now).run(LocalDate.parse("2026-06-03"), LocalDate.parse("2026-06-08"), Optional::empty,
+            "range").counts();
+
+    // By hand: partition 06-05 holds f5 and the copy, both valid. Of the dates from 06-05 on, the
+    // run for 06-07 gives e no session, and the run for 06-08, as the range, the copy's.
+    for (Map<LocalDate, Stage1Job.DateCounts> counts : List.of(lastOf0605, range)) {
+      Stage1Job.DateCounts partition = counts.get(LocalDate.parse("2026-06-05"));
+      assertThat(List.of(partition.read(), partition.valid(), partition.quarantined(), partition.duplicate()))
+          .as(counts == range ? "range" : "run for 06-07").containsExactly(2L, 2L, 0L, 0L);
+    }
+    assertThat(afterTheSeventh).isEmpty();
+    for (String warehouse : List.of("daily", "range")) {
+      assertThat(strings(table(dir, warehouse, "sessions").filter(eSessions), SESSION)).as(warehouse)
+          .containsExactly("2026-06-06 06-06 00:30 e");
+    }
+  }
+
   /** Device h's logins: k at 14:00 and its copy at 15:00, l at 14:30, and a page view the day after. */
   private Dataset<Row> withDeviceH(EventFixtures fixtures) {
     return fixtures
