@@ -169,9 +169,9 @@ public enum OutputTable {
           + " run_id STRING COMMENT 'Run id',"
           + " started_at TIMESTAMP COMMENT 'Run start (UTC)',"
           + " rows_read BIGINT COMMENT 'Input rows of the date',"
-          + " rows_valid BIGINT COMMENT 'Rows kept',"
+          + " rows_valid BIGINT COMMENT 'Rows kept (each as by the last run writing its date)',"
           + " rows_quarantined BIGINT COMMENT 'Rows sent to quarantine',"
-          + " rows_duplicate BIGINT COMMENT 'Duplicate event ids dropped',"
+          + " rows_duplicate BIGINT COMMENT 'Duplicate event ids dropped (each as by the last run writing its date)',"
           + " quarantined_by_reason MAP<STRING, BIGINT> COMMENT 'Quarantined rows per reason',"
           + " rows_written MAP<STRING, BIGINT> COMMENT 'Rows written per table by the whole run',"
           + " stage_seconds MAP<STRING, DOUBLE> COMMENT 'Wall seconds per stage of the run'");

@@ -48,7 +48,9 @@ public record DuplicateHorizon(LocalDate lastDate, int lateDays, int readBack, Z
    * late-days, not capped at this run's last date). That is how run_metrics counts it, so that a
    * partition's counts do not depend on which run wrote them: a copy stored a day early in the
    * partition a run rewrites last is dated after it, and its date's last writer is a later run,
-   * reading from a later partition. Every such partition is read when {@link #complete} holds.
+   * reading from a later partition. The partitions before the copy's that this rule counts are
+   * read when {@link #complete} holds; an earlier copy stored after the last partition this run
+   * reads is not seen, as by any run before its arrival.
    */
   boolean duplicateForLastWriter(int latest, long micros) {
     return latest >= ReportingDate.dayOf(micros, zone) + lateDays - readBack;

@@ -299,7 +299,8 @@ public final class Stage1Job {
    * are the sums of the walk's counting rows; rejected rows are counted from the set-aside rows, in
    * one aggregation of which one row per date and reason reaches the driver. The walk counts a copy
    * as a duplicate as its date's last writer does, also where this run, ending before that writer,
-   * sets it aside: so a date's counts are the same whichever run wrote them last.
+   * sets it aside: so a date's counts are the same whichever run wrote them last, unless an earlier
+   * copy is stored in a partition after the last this run reads (it had not arrived).
    */
   private Map<LocalDate, DateCounts> accounting(Dataset<Row> setAside, LocalDate first, LocalDate last) {
     Map<LocalDate, long[]> totals = new TreeMap<>();

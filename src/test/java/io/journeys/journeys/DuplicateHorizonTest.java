@@ -85,4 +85,27 @@ class DuplicateHorizonTest {
       }
     }
   }
+  /**
+   * By hand, two late days, a run whose last date is 06-07: the copy's date in its zone, its last
+   * writer (that date + 2) and the first partition that writer reads (3 days back in UTC, 4
+   * elsewhere); an earlier copy there or later makes it a duplicate.
+   */
+  @Test
+  void byHandACopyIsADuplicateOfCopiesFromItsLastWritersFirstPartitionOn() {
+    LocalDate last = LocalDate.parse("2026-06-07");
+    // UTC: 06-06 00:30, written last by 06-08, which reads from 06-05 (the run itself from 06-04).
+    assertCountedFrom(ZoneOffset.UTC, 3, last, "2026-06-06T00:30:00Z", "2026-06-05");
+    // Tokyo: 06-05 16:30 UTC is 06-06 01:30 there; 06-08 reads from 06-04.
+    assertCountedFrom(ZoneId.of("Asia/Tokyo"), 4, last, "2026-06-05T16:30:00Z", "2026-06-04");
+    // New York: 06-06 02:00 UTC is 06-05 22:00 there; 06-07 reads from 06-03.
+    assertCountedFrom(ZoneId.of("America/New_York"), 4, last, "2026-06-06T02:00:00Z", "2026-06-03");
+  }
+
+  private static void assertCountedFrom(ZoneId zone, int readBack, LocalDate last, String instant, String first) {
+    DuplicateHorizon run = new DuplicateHorizon(last, 2, readBack, zone, last.minusDays(readBack + 1));
+    long micros = java.time.Instant.parse(instant).toEpochMilli() * 1000;
+    int from = (int) LocalDate.parse(first).toEpochDay();
+    assertThat(run.duplicateForLastWriter(from - 1, micros)).as(zone + " " + instant + ", a copy the day before " + first).isFalse();
+    assertThat(run.duplicateForLastWriter(from, micros)).as(zone + " " + instant + ", a copy in " + first).isTrue();
+  }
 }

@@ -141,15 +141,20 @@ class ReSentCopiesTest {
     // copy timed 06-06 00:30 (a device clock ahead) a day early, in 06-05's. The copy's date is
     // last written by the run for 06-08, which reads from 06-05 and keeps it as an event of its
     // time, as the range 06-03..06-08 does. The run for 06-07, which rewrites partition 06-05 last,
-    // reads 06-04 and sets the copy aside, as every run before 06-08 does; until 2026-12-07 it also
+    // reads 06-04 and sets the copy aside, as every run before 06-08 does; until 2026-12-06 it also
     // counted it a duplicate in 06-05's run_metrics row, where the range counts it valid.
+    // g's page view at 06-05 23:00 (id g1) and its copy timed 06-06 00:40 are both in 06-05's
+    // partition, which the run for 06-08 reads: the copy is a duplicate for every run.
     EventFixtures fixtures = new EventFixtures()
         .event("e1", "e", "2026-06-04 10:00:00", "page_view", "https://s.com/", null, null, null)
-        .event("e1", "e", "2026-06-06 00:30:00", "page_view", "https://s.com/", null, null, null);
+        .event("e1", "e", "2026-06-06 00:30:00", "page_view", "https://s.com/", null, null, null)
+        .event("g1", "g", "2026-06-05 23:00:00", "page_view", "https://s.com/", null, null, null)
+        .event("g1", "g", "2026-06-06 00:40:00", "page_view", "https://s.com/", null, null, null);
     for (int day = 3; day <= 8; day++) {
       fixtures.event("f" + day, "f", "2026-06-0" + day + " 10:00:00", "page_view", "https://s.com/", null, null, null);
     }
-    storeMoving(fixtures.toDataset(spark).drop(EventReader.EVENT_TIME_RAW), Map.of("2026-06-06 00:30:00", "2026-06-05"), dir);
+    storeMoving(fixtures.toDataset(spark).drop(EventReader.EVENT_TIME_RAW),
+        Map.of("2026-06-06 00:30:00", "2026-06-05", "2026-06-06 00:40:00", "2026-06-05"), dir);
     Instant now = Instant.parse("2026-06-10T00:00:00Z");
     String[] overrides = {"input.late-days=2"};
     Stage1Job daily = new Stage1Job(spark, settings(dir, "daily", overrides), writer(dir, "daily"), now);
@@ -162,14 +167,20 @@ class ReSentCopiesTest {
     Map<LocalDate, Stage1Job.DateCounts> range = new Stage1Job(spark, settings(dir, "range", overrides),
         writer(dir, "range"), now).run(LocalDate.parse("2026-06-03"), LocalDate.parse("2026-06-08"), Optional::empty,
             "range").counts();
+    Map<LocalDate, Stage1Job.DateCounts> rangeTo0607 = new Stage1Job(spark, settings(dir, "range7", overrides),
+        writer(dir, "range7"), now).run(LocalDate.parse("2026-06-03"), LocalDate.parse("2026-06-07"), Optional::empty,
+            "range7").counts();
 
-    // By hand: partition 06-05 holds f5 and the copy, both valid. Of the dates from 06-05 on, the
-    // run for 06-07 gives e no session, and the run for 06-08, as the range, the copy's.
-    for (Map<LocalDate, Stage1Job.DateCounts> counts : List.of(lastOf0605, range)) {
+    // By hand: partition 06-05 holds f5, the e copy and g1 (valid) and g1's copy (a duplicate). Of
+    // the dates from 06-05 on, the run for 06-07 gives e no session, and the run for 06-08, as the
+    // range, the copy's.
+    Map<String, Map<LocalDate, Stage1Job.DateCounts>> runs =
+        Map.of("run for 06-07", lastOf0605, "range to 06-08", range, "range to 06-07", rangeTo0607);
+    runs.forEach((run, counts) -> {
       Stage1Job.DateCounts partition = counts.get(LocalDate.parse("2026-06-05"));
       assertThat(List.of(partition.read(), partition.valid(), partition.quarantined(), partition.duplicate()))
-          .as(counts == range ? "range" : "run for 06-07").containsExactly(2L, 2L, 0L, 0L);
-    }
+          .as(run).containsExactly(4L, 3L, 0L, 1L);
+    });
     assertThat(afterTheSeventh).isEmpty();
     for (String warehouse : List.of("daily", "range")) {
       assertThat(strings(table(dir, warehouse, "sessions").filter(eSessions), SESSION)).as(warehouse)
