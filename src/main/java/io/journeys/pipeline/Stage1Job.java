@@ -200,11 +200,12 @@ public final class Stage1Job {
         // Met here, before the first write, rather than at the conversions', after three others.
         detector.conversions(outputRows.filter(kept)).select(col(Columns.VALUE)).write().format("noop").mode("overwrite").save();
       }
-      // Rejected and duplicate rows, the walk's counts of input rows and the user edges, a small
-      // share of the kept rows, are taken out by one scan (the quarantine write's) for the
-      // quarantine, the accounting and the links.
-      sideRows = outputRows.filter(col(SET_ASIDE).or(col(Sessionizer.USER_EDGE)))
-          .select(col(EVENT_DATE), col(REASON), col(Columns.RAW), col(SET_ASIDE), col(Sessionizer.DUPLICATE),
+      // Rejected rows, the walk's counts of input rows (and of duplicates) and the user edges, a
+      // small share of the kept rows, are taken out by one scan (the quarantine write's) for the
+      // quarantine, the accounting and the links. Duplicate rows are not: the counting rows count
+      // them as their dates' last writers do, and no table holds them.
+      sideRows = outputRows.filter(col(SET_ASIDE).and(not(col(Sessionizer.DUPLICATE))).or(col(Sessionizer.USER_EDGE)))
+          .select(col(EVENT_DATE), col(REASON), col(Columns.RAW), col(SET_ASIDE),
               col(VISITOR_ID), col(Columns.USER_ID), col(EVENT_TIME), col(Sessionizer.USER_EDGE),
               col(Sessionizer.INPUT_ROWS), col(Sessionizer.DUPLICATE_ROWS))
           .persist(StorageLevel.MEMORY_AND_DISK());
