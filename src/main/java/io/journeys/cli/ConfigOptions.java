@@ -45,14 +45,30 @@ public final class ConfigOptions {
   }
 
   public List<String> overrides() {
-    return overrides;
+    return overrides(System.getProperty("spark.master"));
+  }
+
+  /**
+   * The --set overrides, after one that leaves the master to spark-submit when it gave one
+   * ({@code submitMaster}) and the config is the embedded default, found in the working directory
+   * rather than asked for: spark-submit's --master from a checkout ran the job in local[*]
+   * without a word (a review). A --config or --set that sets spark.master still wins.
+   */
+  List<String> overrides(String submitMaster) {
+    if (config != null || submitMaster == null || file().isEmpty()) {
+      return overrides;
+    }
+    List<String> all = new ArrayList<>();
+    all.add("spark.master=");
+    all.addAll(overrides);
+    return all;
   }
 
   public JobSettings settings() {
-    return SettingsLoader.load(file(), overrides);
+    return SettingsLoader.load(file(), overrides());
   }
 
   public com.typesafe.config.Config config() {
-    return SettingsLoader.loadConfig(file(), overrides);
+    return SettingsLoader.loadConfig(file(), overrides());
   }
 }

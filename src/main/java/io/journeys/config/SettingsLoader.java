@@ -55,6 +55,7 @@ import org.apache.spark.sql.catalyst.parser.CatalystSqlParser$;
  * any data. Every error is one line of the form "Cannot load config: ...".
  */
 public final class SettingsLoader {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SettingsLoader.class);
 
   /** Subtrees whose keys are the user's own (passed through, not checked against defaults). */
   private static final Set<String> FREE_FORM = Set.of("spark.conf");
@@ -96,7 +97,50 @@ public final class SettingsLoader {
       throw new ConfigError("Cannot load config: " + oneLine(e), e);
     }
     rejectUnknownKeys(resolved, reference);
-    return resolved;
+    return withoutDefaultFunnelsOfOtherConversions(resolved);
+  }
+
+  /**
+   * reference.conf's funnel is made of reference.conf's conversions. A config that defines its own
+   * conversions and writes no funnels (SPEC's own example) failed at start-up on that funnel, naming
+   * a file the user never wrote (a review). A funnel of reference.conf whose steps are not all
+   * per-session or macro conversions of this config is left out; a funnel the config writes is
+   * checked as written.
+   */
+  private static Config withoutDefaultFunnelsOfOtherConversions(Config c) {
+    if (!c.hasPath("funnels") || !"reference.conf".equals(c.getValue("funnels").origin().resource())) {
+      return c;
+    }
+    Set<String> steps = new HashSet<>();
+    List<? extends ConfigObject> funnels;
+    try {
+      for (ConfigObject rule : c.getObjectList("conversions.micro")) {
+        Config r = rule.toConfig();
+        if (!r.hasPath("per") || !r.getString("per").equalsIgnoreCase("journey")) {
+          steps.add(r.getString("name"));
+        }
+      }
+      for (ConfigObject rule : c.getObjectList("conversions.macro")) {
+        steps.add(rule.toConfig().getString("name"));
+      }
+      funnels = c.getObjectList("funnels");
+    } catch (ConfigException e) {
+      return c;  // a malformed rule: parse() reports it with its file and line
+    }
+    List<ConfigObject> kept = new ArrayList<>();
+    for (ConfigObject funnel : funnels) {
+      Config f = funnel.toConfig();
+      List<String> missing = f.getStringList("steps").stream().filter(step -> !steps.contains(step)).toList();
+      if (missing.isEmpty()) {
+        kept.add(funnel);
+      } else {
+        LOG.info("reference.conf's funnel '{}' is left out: {} {} not a per-session or macro conversion of this"
+            + " config (write funnels to count one)", f.getString("name"), missing, missing.size() == 1 ? "is" : "are");
+      }
+    }
+    return kept.size() == funnels.size() ? c
+        : c.withValue("funnels", ConfigValueFactory.fromIterable(kept,
+            "reference.conf's funnels whose steps are conversions of this config"));
   }
 
   /** Loads and validates the settings in one step. */
@@ -149,9 +193,17 @@ public final class SettingsLoader {
       }
     }
     Map<String, String> conf = new LinkedHashMap<>();
+    Map<String, ConfigValue> seen = new java.util.HashMap<>();
     for (Map.Entry<String, ConfigValue> e : c.getConfig("spark.conf").entrySet()) {
       String key = unquote(e.getKey());
       String value = String.valueOf(e.getValue().unwrapped());
+      ConfigValue other = seen.put(key, e.getValue());
+      if (other != null) {
+        // Written once quoted and once as a nested path: both reach the session as one key, and
+        // which one wins would be hash order, not precedence.
+        throw invalid(c, "spark.conf." + e.getKey(), "sets the Spark key '" + key + "' a second time (also at "
+            + other.origin().description() + "): write each Spark key once, quoted, as spark.conf.\"" + key + "\"");
+      }
       Optional<String> problem = SparkSettingsCheck.valueProblem(key, value);
       if (problem.isPresent()) {
         throw invalid(c, "spark.conf." + e.getKey(), "= '" + value + "' " + problem.get());
@@ -414,6 +466,19 @@ public final class SettingsLoader {
     }
   }
 
+  /**
+   * {@code spark.conf.spark.sql.shuffle.partitions} as the one Spark key it names,
+   * {@code spark.conf."spark.sql.shuffle.partitions"}: as a path it nested beside the files' quoted
+   * key, and which of the two the session got depended on hash order, so a file could beat
+   * {@code --set} (a review); {@code spark.speculation} and then {@code spark.speculation.multiplier}
+   * turned the first into an object and lost it.
+   */
+  static String sparkKeyQuoted(String key) {
+    String prefix = "spark.conf.";
+    String rest = key.substring(Math.min(key.length(), prefix.length()));
+    return key.startsWith(prefix) && !rest.isEmpty() && !rest.contains("\"") ? prefix + "\"" + rest + "\"" : key;
+  }
+
   private static Config parseOverrides(List<String> overrides) {
     Config result = ConfigFactory.empty();
     for (String override : overrides) {
@@ -421,7 +486,7 @@ public final class SettingsLoader {
       if (eq <= 0) {
         throw new ConfigError("Cannot load config: --set expects key=value, got '" + override + "'");
       }
-      String key = override.substring(0, eq).trim();
+      String key = sparkKeyQuoted(override.substring(0, eq).trim());
       String raw = override.substring(eq + 1).trim();
       ConfigValue value;
       // Lists and objects are HOCON; anything else is taken as a plain string so that values such

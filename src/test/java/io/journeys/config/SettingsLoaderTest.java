@@ -244,6 +244,63 @@ class SettingsLoaderTest {
   }
 
   @Test
+  void specsOwnConversionsLoadWithoutReferenceConfsFunnelOverOtherNames() throws IOException {
+    // SPEC §3's example, pasted as it is: reference.conf's purchase_funnel names add_to_cart, which
+    // it has not, and every command failed naming reference.conf (a review).
+    String spec = """
+        conversions {
+          micro = [
+            { name = newsletter_signup, when = "event_name = 'newsletter_signup'" }
+            { name = viewed_3_pages, when = "event_name = 'page_view'", min-count = 3, per = session }
+            { name = viewed_pricing, when = "event_name = 'page_view' AND page_url LIKE '%/pricing%'" }
+          ]
+          macro = [
+            { name = purchase, when = "event_name = 'purchase'", value = "revenue" }
+          ]
+        }
+        """;
+    assertThat(SettingsLoader.load(Optional.of(write("spec.conf", spec)), List.of()).funnels()).isEmpty();
+    // With all three of its steps, as session or macro rules, the default funnel stays.
+    String withCart = spec.replace("micro = [", "micro = [\n { name = add_to_cart, when = \"event_name = 'add_to_cart'\" }");
+    assertThat(SettingsLoader.load(Optional.of(write("cart.conf", withCart)), List.of()).funnels())
+        .singleElement().satisfies(f -> {
+          assertThat(f.name()).isEqualTo("purchase_funnel");
+          assertThat(f.steps()).containsExactly("viewed_3_pages", "add_to_cart", "purchase");
+        });
+    // A step counted per journey cannot be a funnel's: the default is left out, not an error.
+    String perJourney = withCart.replace("per = session", "per = journey");
+    assertThat(SettingsLoader.load(Optional.of(write("journey.conf", perJourney)), List.of()).funnels()).isEmpty();
+    // The same funnel written by the user is checked as written.
+    Path own = write("own.conf", spec + "funnels = [{ name = purchase_funnel, steps = [viewed_3_pages, add_to_cart, purchase] }]\n");
+    assertThatThrownBy(() -> SettingsLoader.load(Optional.of(own), List.of()))
+        .isInstanceOf(ConfigError.class)
+        .hasMessageContaining("funnel 'purchase_funnel' step 'add_to_cart' is not a conversion name (").hasMessageContaining("own.conf: ");
+    assertThatThrownBy(() -> SettingsLoader.load(Optional.of(write("set.conf", spec)),
+            List.of("funnels=[{ name = f, steps = [add_to_cart] }]")))
+        .isInstanceOf(ConfigError.class).hasMessageContaining("funnel 'f' step 'add_to_cart' is not a conversion name (--set funnels");
+  }
+
+  @Test
+  void aSparkKeyInSetIsOneKeyAndBeatsTheFilesQuotedOne() throws IOException {
+    // Unquoted, the key nested as a path beside the file's quoted key, both reached the session as
+    // spark.sql.shuffle.partitions, and hash order chose; and spark.speculation was lost when
+    // spark.speculation.multiplier turned it into an object (a review).
+    Path file = write("spark.conf", "spark.conf { \"spark.sql.shuffle.partitions\" = 400 }\n");
+    Map<String, String> conf = SettingsLoader.load(Optional.of(file), List.of(
+        "spark.conf.spark.sql.shuffle.partitions=64", "spark.conf.spark.speculation=true",
+        "spark.conf.spark.speculation.multiplier=2", "spark.conf.\"spark.task.maxFailures\"=3")).spark().conf();
+    assertThat(conf).containsEntry("spark.sql.shuffle.partitions", "64").containsEntry("spark.speculation", "true")
+        .containsEntry("spark.speculation.multiplier", "2").containsEntry("spark.task.maxFailures", "3");
+    // In a file, a key written both ways is refused instead of left to hash order.
+    Path both = write("both.conf", "spark.conf { \"spark.sql.shuffle.partitions\" = 400\n spark.sql.shuffle.partitions = 8 }\n");
+    assertThatThrownBy(() -> SettingsLoader.load(Optional.of(both), List.of()))
+        .isInstanceOf(ConfigError.class)
+        .hasMessageContaining("sets the Spark key 'spark.sql.shuffle.partitions' a second time (also at ")
+        .hasMessageContaining("both.conf: 1")
+        .hasMessageContaining("write each Spark key once, quoted, as spark.conf.\"spark.sql.shuffle.partitions\"");
+  }
+
+  @Test
   void theSparkSessionsTimeZoneStaysUtc() {
     assertThatThrownBy(() -> SettingsLoader.load(Optional.empty(),
             List.of("spark.conf.\"spark.sql.session.timeZone\"=America/New_York")))
