@@ -3,12 +3,10 @@ package io.journeys.cli;
 import io.journeys.ErrorMessages;
 import io.journeys.config.JobSettings;
 import io.journeys.io.TableLocations;
+import io.journeys.io.TextFileOutput;
 import io.journeys.report.HtmlReport;
 import io.journeys.spark.SparkSessionFactory;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -30,11 +28,12 @@ final class ReportCommand implements Callable<Integer> {
   @Option(names = "--to", paramLabel = "YYYY-MM-DD", description = "Last day, inclusive.")
   LocalDate to;
 
-  @Option(names = "--out", required = true, paramLabel = "FILE.html", description = "Output file.")
-  Path out;
+  @Option(names = "--out", required = true, paramLabel = "FILE.html",
+      description = "Output file: a local path or a Hadoop filesystem URI (s3a://...).")
+  String out;
 
   @Override
-  public Integer call() throws IOException {
+  public Integer call() {
     if (to != null && to.isBefore(date)) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--to " + to + " is before --date " + date);
     }
@@ -47,11 +46,13 @@ final class ReportCommand implements Callable<Integer> {
     } catch (Exception e) { // also Hadoop's IOException, undeclared through Scala: name the setting that gave the path
       throw new JobFailure("Cannot read the tables under output.path " + locations.root() + ": " + ErrorMessages.reason(e), e);
     }
-    if (out.getParent() != null) {
-      Files.createDirectories(out.getParent());
+    String written;
+    try {
+      written = TextFileOutput.write(spark, out, html);
+    } catch (IOException e) {
+      throw new JobFailure("Cannot write the report " + out + ": " + ErrorMessages.reason(e), e);
     }
-    Files.writeString(out, html, StandardCharsets.UTF_8);
-    spec.commandLine().getOut().println("report written to " + out);
+    spec.commandLine().getOut().println("report written to " + written);
     spec.commandLine().getOut().flush();
     return 0;
   }

@@ -1,5 +1,6 @@
 package io.journeys.cli;
 
+import io.journeys.ErrorMessages;
 import io.journeys.config.JobSettings;
 import io.journeys.io.TableLocations;
 import io.journeys.pipeline.DailyJob;
@@ -52,14 +53,15 @@ final class RunCommand implements Callable<Integer> {
         outcome.stageSeconds().values().stream().mapToDouble(Double::doubleValue).sum());
     TableLocations tables = new TableLocations(settings.output().path(), settings.output().database());
     if (settings.report().enabled()) {
-      java.nio.file.Path file = java.nio.file.Path.of(settings.report().path(), "report-" + date + (to == null ? "" : "-" + to) + ".html");
+      String file = new org.apache.hadoop.fs.Path(settings.report().path(),
+          "report-" + date + (to == null ? "" : "-" + to) + ".html").toString();
+      String written;
       try {
-        java.nio.file.Files.createDirectories(file.getParent());
-        java.nio.file.Files.writeString(file, new HtmlReport(spark, tables).render(date, last));
+        written = io.journeys.io.TextFileOutput.write(spark, file, new HtmlReport(spark, tables).render(date, last));
       } catch (java.io.IOException e) {
-        throw new JobFailure("Cannot write the report " + file + ": " + e.getMessage(), e);
+        throw new JobFailure("Cannot write the report " + file + " (report.path): " + ErrorMessages.reason(e), e);
       }
-      out.println("report written to " + file);
+      out.println("report written to " + written);
     }
     if (summary) {
       new RunSummary(spark, tables).print(date, last, out);
