@@ -118,14 +118,7 @@ enum ResultFormat {
 
   abstract void print(Dataset<Row> result, PrintWriter out, int limit);
 
-  /**
-   * A NULL field stays a key, as a NULL map value does, and an instant keeps Spark's microseconds
-   * (Spark's default JSON form cuts it to milliseconds: GA4's times are microseconds), a local
-   * date-time (TIMESTAMP_NTZ) too (a black-box test).
-   */
-  private static final Map<String, String> JSON_OPTIONS =
-      Map.of("ignoreNullFields", "false", "timestampFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSSSSXXX",
-          "timestampNTZFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSSSS");
+  private static final Map<String, String> JSON_OPTIONS = io.journeys.spark.LosslessJson.OPTIONS;
 
   /** Every column as text, under its own name (names may repeat, so columns are taken by position). */
   static Dataset<Row> asText(Dataset<Row> result) {

@@ -5,9 +5,9 @@ import static io.journeys.Columns.EVENT_TIME;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.from_json;
-import static org.apache.spark.sql.functions.abs;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.regexp_replace;
+import static org.apache.spark.sql.functions.rint;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.timestamp_micros;
 import static org.apache.spark.sql.functions.timestamp_millis;
@@ -333,12 +333,13 @@ public final class EventReader {
         columns.add(lit(null).cast(type).as(logical));
         continue;
       }
-      Column value = resolve(raw, logical, mapping.get());
-      if (!JobSettings.REQUIRED_COLUMNS.contains(logical) && ReferencedColumns.isColumnName(mapping.get())
-          && !hasColumn(raw.schema(), mapping.get())) {
+      if (!JobSettings.REQUIRED_COLUMNS.contains(logical) && (ReferencedColumns.isColumnName(mapping.get())
+          && !hasColumn(raw.schema(), mapping.get()) || isAbsentField(raw.schema(), mapping.get()))) {
         // An optional column the input simply does not have (the default mapping) is null. A
         // mapping of one's own stays a warning, not an error: an input whose schema is inferred
-        // per day (json) lacks a field on days no event has it.
+        // per day (json) lacks a field on days no event has it, and a struct's field can be
+        // missing from days of parquet too (GA4's collected_traffic_source before mid-2023,
+        // Segment's context.campaign), which stopped the run (a review).
         if (!mapping.get().equalsIgnoreCase(logical)) {
           LOG.warn("input.columns.{} = '{}' names no column of {}: {} is null on these events", logical,
               mapping.get(), input.path(), logical);
@@ -346,6 +347,7 @@ public final class EventReader {
         columns.add(lit(null).cast(type).as(logical));
         continue;
       }
+      Column value = resolve(raw, logical, mapping.get());
       columns.add(asLogicalType(raw, logical, mapping.get(), value, type).as(logical));
     }
     columns.add(struct(java.util.Arrays.stream(raw.columns()).map(c -> col("`" + c + "`")).toArray(Column[]::new)).as(INPUT_ROW));
@@ -447,14 +449,16 @@ public final class EventReader {
       return fromEpoch(raw.try_cast(DataTypes.LongType));
     }
     if (type instanceof NumericType) {
-      // A fraction: seconds, as Unix time with a fractional part is written.
-      return timestamp_seconds(raw.cast(DataTypes.DoubleType));
+      // A fraction, by magnitude as a whole number is: pandas writes an int column with a null in it
+      // as float64, and epoch millis there were read as seconds, every row a future time (a review).
+      return fromEpochFraction(raw.cast(DataTypes.DoubleType));
     }
     // Epoch numbers written as text (JSON and CSV exports do) are numbers too; 9 digits or more,
     // so that a short digit string keeps Spark's reading of it (a year: "2026"). Up to 19, epoch
     // nanos; try_cast, since 19 digits can exceed a long.
     Column text = raw.cast(DataTypes.StringType);
     return when(trim(text).rlike("^-?[0-9]{9,19}$"), fromEpoch(trim(text).try_cast(DataTypes.LongType)))
+        .when(trim(text).rlike("^-?[0-9]{9,19}\\.[0-9]*$"), fromEpochFraction(trim(text).try_cast(DataTypes.DoubleType)))
         .otherwise(withoutBracketedRegion(trim(text)).try_cast(DataTypes.TimestampType));
   }
 
@@ -474,13 +478,57 @@ public final class EventReader {
    */
   private static Column fromEpoch(Column n) {
     return when(n.isNull(), lit(null).cast(DataTypes.TimestampType))
-        .when(abs(n).gt(100_000_000_000_000_000L),
+        .when(beyond(n, 100_000_000_000_000_000L),
             timestamp_micros(n.cast(DataTypes.createDecimalType(20, 0)).divide(lit(1000)).cast(DataTypes.LongType)))
-        .when(abs(n).gt(100_000_000_000_000L), timestamp_micros(n))
-        .when(abs(n).gt(100_000_000_000L), timestamp_millis(n))
+        .when(beyond(n, 100_000_000_000_000L), timestamp_micros(n))
+        .when(beyond(n, 100_000_000_000L), timestamp_millis(n))
         .otherwise(timestamp_seconds(n));
   }
 
+  /**
+   * |n| > limit without abs(), which raises under ANSI on the least long: pandas' NaT as an int64,
+   * a common sentinel, stopped the run instead of being one row's bad time (a review).
+   */
+  private static Column beyond(Column n, long limit) {
+    return n.gt(limit).or(n.lt(-limit));
+  }
+
+  /**
+   * As {@link #fromEpoch}, for a number with a fraction, rounded to the microsecond. One beyond
+   * any instant, NaN or an infinity has no time (unparseable): saturated at the ends of a long
+   * before, it stopped the run where a zone's date was computed from it.
+   */
+  private static Column fromEpochFraction(Column d) {
+    Column micros = when(beyond(d, 100_000_000_000_000_000L), d.divide(1000))
+        .when(beyond(d, 100_000_000_000_000L), d)
+        .when(beyond(d, 100_000_000_000L), d.multiply(1000))
+        .otherwise(d.multiply(1_000_000));
+    return timestamp_micros(rint(micros).try_cast(DataTypes.LongType));
+  }
+
+
+  /**
+   * Whether {@code mapping} is a path of fields ({@code context.campaign.source}) that stops at a
+   * struct without the next field. Through an array or a map the path is Spark's to resolve.
+   */
+  static boolean isAbsentField(StructType schema, String mapping) {
+    if (!mapping.matches("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)+")) {
+      return false;
+    }
+    DataType type = schema;
+    for (String part : mapping.split("\\.")) {
+      if (!(type instanceof StructType struct)) {
+        return false;
+      }
+      Optional<StructField> field = java.util.Arrays.stream(struct.fields())
+          .filter(f -> f.name().equalsIgnoreCase(part)).findFirst();
+      if (field.isEmpty()) {
+        return true;
+      }
+      type = field.get().dataType();
+    }
+    return false;
+  }
 
   private static boolean hasColumn(StructType schema, String name) {
     for (String field : schema.fieldNames()) {

@@ -146,23 +146,42 @@ class EventReaderTest {
   }
 
   @Test
-  void aHugeOrNonFiniteFractionalTimeIsABadRowNotAFailedRun() {
-    // Seconds with a fraction beyond any timestamp saturate at the ends of the range (validation
-    // then finds them future or too old); NaN and infinity have no instant: unparseable, a null
-    // time. None of them raises under ANSI mode.
+  void aFractionalTimeIsToldApartByMagnitudeAndOneBeyondAnyInstantIsABadRowNotAFailedRun() {
+    // 1773136800 s is 2026-03-10T10:00:00Z (1767225600 for 2026-01-01 plus 68 days and 10 hours),
+    // here as seconds, millis, micros and nanos with a fraction: pandas writes an int column with a
+    // null as float64, and its millis were read as seconds (year 58,000), every row a future time.
+    // Beyond any instant, NaN and infinity: no time (unparseable); saturated at a long's ends
+    // before, a date in a zone then overflowed and stopped the run (a review).
     Dataset<Row> raw = spark.sql("SELECT 'a' AS event_id, 'v' AS visitor_id, 'page_view' AS event_name,"
-        + " d, DATE'2026-03-10' AS event_date FROM VALUES (1e30D), (-1e30D), (CAST('NaN' AS DOUBLE)),"
-        + " (CAST('Infinity' AS DOUBLE)), (1773136800.5D) AS t(d)");
-    List<Row> mapped = new EventReader(spark, SettingsLoader.load(Optional.empty(),
-            List.of("input.path=" + events, "input.columns.event_time=d"))).mapColumns(raw)
-        .selectExpr("unix_micros(event_time)", "CAST(event_time AS STRING)").collectAsList();
-    // The ends of the range: the least and the greatest microsecond a long holds.
-    assertThat(mapped.get(0).getLong(0)).isEqualTo(Long.MAX_VALUE);
-    assertThat(mapped.get(1).getLong(0)).isEqualTo(Long.MIN_VALUE);
-    assertThat(mapped.get(2).isNullAt(1)).isTrue();
-    assertThat(mapped.get(3).isNullAt(1)).isTrue();
-    // 1773136800 s is 2026-03-10T10:00:00Z (1767225600 for 2026-01-01 plus 68 days and 10 hours).
-    assertThat(mapped.get(4).getString(1)).isEqualTo("2026-03-10 10:00:00.5");
+        + " d, DATE'2026-03-10' AS event_date FROM VALUES (1773136800.5D), (1773136800500.0D), (1773136800500000.0D),"
+        + " (1773136800000000000.0D), (1e30D), (-1e30D), (CAST('NaN' AS DOUBLE)), (CAST('Infinity' AS DOUBLE)) AS t(d)");
+    List<Row> mapped = timeFrom(raw, "d").selectExpr("CAST(event_time AS STRING)",
+            "CAST(to_date(from_utc_timestamp(event_time, 'Europe/Berlin')) AS STRING)").collectAsList();
+    assertThat(mapped.stream().map(r -> r.getString(0)).toList()).containsExactly("2026-03-10 10:00:00.5",
+        "2026-03-10 10:00:00.5", "2026-03-10 10:00:00.5", "2026-03-10 10:00:00", null, null, null, null);
+    assertThat(mapped.get(0).getString(1)).isEqualTo("2026-03-10");
+  }
+
+  @Test
+  void theLeastLongAsATimeIsOneRowsBadTimeAndAFractionInTextIsEpochToo() {
+    // abs() of the least long raises under ANSI: pandas' NaT as an int64 stopped the run (a review).
+    // Epoch text with a fraction was parsed as a date-time text and every row was unparseable.
+    Dataset<Row> raw = spark.sql("SELECT 'a' AS event_id, 'v' AS visitor_id, 'page_view' AS event_name,"
+        + " n, s, DATE'2026-03-10' AS event_date FROM VALUES (-9223372036854775808L, '1773136800.25'),"
+        + " (1773136800L, ' 1773136800500.5 ') AS t(n, s)");
+    List<Row> byLong = timeFrom(raw, "n").selectExpr("unix_micros(event_time)").collectAsList();
+    // Nanos by magnitude: −9223372036854775808 / 1000, truncated, a time validation finds too old.
+    assertThat(byLong.get(0).getLong(0)).isEqualTo(-9_223_372_036_854_775L);
+    assertThat(byLong.get(1).getLong(0)).isEqualTo(1_773_136_800_000_000L);
+    List<Row> byText = timeFrom(raw, "s").selectExpr("CAST(event_time AS STRING)").collectAsList();
+    assertThat(byText.stream().map(r -> r.getString(0)).toList())
+        .containsExactly("2026-03-10 10:00:00.25", "2026-03-10 10:00:00.5005");
+  }
+
+  /** {@code raw} mapped with event_time read from its column {@code column}. */
+  private Dataset<Row> timeFrom(Dataset<Row> raw, String column) {
+    return new EventReader(spark, SettingsLoader.load(Optional.empty(),
+        List.of("input.path=" + events, "input.columns.event_time=" + column))).mapColumns(raw);
   }
 
   @Test
@@ -178,6 +197,38 @@ class EventReaderTest {
     });
     assertThat(warnings).containsExactly("WARN input.columns.user_id = 'usr_id' names no column of " + events
         + ": user_id is null on these events");
+  }
+
+  @Test
+  void anOptionalStructFieldMissingFromTheDaysReadIsNullWithAWarningAndARequiredOneStopsTheRun() {
+    // Segment's context.campaign (absent from days without campaigns), GA4's
+    // collected_traffic_source before mid-2023: the run stopped on "does not resolve" (a review).
+    Dataset<Row> raw = spark.sql("SELECT 'a' AS event_id, 'v' AS visitor_id, 'page_view' AS event_name,"
+        + " TIMESTAMP'2026-03-10 10:00:00' AS event_time, named_struct('page', named_struct('url', 'https://x/p')) AS context,"
+        + " DATE'2026-03-10' AS event_date");
+    List<String> set = List.of("input.path=" + events, "input.columns.page_url=context.page.url",
+        "input.columns.utm_source=context.campaign.source", "input.columns.utm_medium=context.page.medium");
+    List<String> warnings = warningsDuring(EventReader.class.getName()::equals, () -> {
+      Row mapped = new EventReader(spark, SettingsLoader.load(Optional.empty(), set)).mapColumns(raw)
+          .select("page_url", "utm_source", "utm_medium").first();
+      assertThat(mapped.getString(0)).isEqualTo("https://x/p");
+      assertThat(mapped.isNullAt(1)).isTrue();
+      assertThat(mapped.isNullAt(2)).isTrue();
+    });
+    assertThat(warnings).containsExactly(
+        "WARN input.columns.utm_source = 'context.campaign.source' names no column of " + events
+            + ": utm_source is null on these events",
+        "WARN input.columns.utm_medium = 'context.page.medium' names no column of " + events
+            + ": utm_medium is null on these events");
+    // A path through a field that is no struct is Spark's to judge, and a required one must resolve.
+    assertThatThrownBy(() -> new EventReader(spark, SettingsLoader.load(Optional.empty(),
+            List.of("input.path=" + events, "input.columns.visitor_id=context.device.id"))).mapColumns(raw))
+        .isInstanceOf(io.journeys.cli.JobFailure.class)
+        .hasMessageStartingWith("Cannot read events: input.columns.visitor_id = 'context.device.id' does not resolve against ");
+    assertThatThrownBy(() -> new EventReader(spark, SettingsLoader.load(Optional.empty(),
+            List.of("input.path=" + events, "input.columns.utm_source=context.page.url.host"))).mapColumns(raw))
+        .isInstanceOf(io.journeys.cli.JobFailure.class)
+        .hasMessageContaining("input.columns.utm_source = 'context.page.url.host' does not resolve");
   }
 
   /** The WARN (and worse) lines logged while {@code action} runs by the loggers {@code loggers} accepts. */
