@@ -5,8 +5,9 @@ trigger time itself, so ``ds`` would be *today*; this DAG uses ``CronDataInterva
 data interval instead: the run triggered at 00:15 UTC covers [yesterday 00:15, today 00:15) and
 processes the date of ``data_interval_start`` (yesterday). The day is the one of
 ``reporting.timezone`` in production.conf (Europe/Paris), which ends at 23:00 or 22:00 UTC: complete
-by the trigger. A zone west of UTC needs the next UTC partition too (README, Semantics): trigger
-after it has its first files.
+by the trigger. A zone west of UTC needs the next UTC partition too (README, Semantics), and its
+day ends hours into it: trigger after that day's end plus upstream's delay (05:00 UTC and more for
+New York), since the job checks that the partition exists, not that it is complete.
 
 - catchup=True: unpaused with an old start_date (or ``airflow dags backfill``), it runs every
   missed day in order; ``max_active_runs=1`` keeps one writer per Delta table, which Delta on S3

@@ -148,7 +148,7 @@ public enum OutputTable {
       "date DATE COMMENT 'Day the model was fitted for',"
           + " model STRING COMMENT 'Model name',"
           + " touchpoint STRING COMMENT 'Touchpoint',"
-          + " weight DOUBLE COMMENT 'markov: share of the removal effects (sums to 1); shapley, shapley_simplified: mean share of credit over the day\\'s conversions whose journey contains the touchpoint',"
+          + " weight DOUBLE COMMENT 'markov: share of the removal effects (sums to 1; all 0 when the training window holds no conversion); shapley, shapley_simplified: mean share of credit over the day\\'s conversions whose journey contains the touchpoint',"
           + " removal_effect DOUBLE COMMENT 'Markov removal effect P(conv) - P(conv without touchpoint); null for other models',"
           + " conversion_probability DOUBLE COMMENT 'Markov P(conversion) of the fitted chain; null for other models',"
           + " journeys_in_training BIGINT COMMENT 'Journeys closed in the training window with at least one touchpoint (those the model is fitted on)'"),
