@@ -50,12 +50,17 @@ public final class ConfigOptions {
 
   /**
    * The --set overrides, after one that leaves the master to spark-submit when it gave one
-   * ({@code submitMaster}) and the config is the embedded default, found in the working directory
-   * rather than asked for: spark-submit's --master from a checkout ran the job in local[*]
-   * without a word (a review). A --config or --set that sets spark.master still wins.
+   * ({@code submitMaster}) and the master is written in the embedded default, a file found in the
+   * working directory rather than asked for: spark-submit's --master from a checkout ran the job
+   * in local[*] without a word (a review). A --config, a --set or the environment variable the
+   * file reads (JOURNEYS_SPARK_MASTER) that sets spark.master still wins.
    */
   List<String> overrides(String submitMaster) {
     if (config != null || submitMaster == null || file().isEmpty()) {
+      return overrides;
+    }
+    String writtenIn = SettingsLoader.loadConfig(file(), overrides).getValue("spark.master").origin().filename();
+    if (writtenIn == null || !Path.of(writtenIn).toAbsolutePath().equals(EMBEDDED_DEFAULT.toAbsolutePath())) {
       return overrides;
     }
     List<String> all = new ArrayList<>();

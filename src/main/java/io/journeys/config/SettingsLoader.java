@@ -74,6 +74,7 @@ public final class SettingsLoader {
       throw new ConfigError("Cannot load config: reference.conf is missing from the classpath");
     }
     Config merged = reference;
+    boolean funnelsWritten = false;
     if (file.isPresent()) {
       Path path = file.get();
       if (!Files.isReadable(path)) {
@@ -83,11 +84,15 @@ public final class SettingsLoader {
         Config fromFile =
             ConfigFactory.parseFile(path.toFile(), ConfigParseOptions.defaults().setAllowMissing(false));
         merged = fromFile.withFallback(merged);
+        // The file's own root, before any substitution: funnels = ${funnels} is written too.
+        funnelsWritten = fromFile.root().containsKey("funnels");
       } catch (ConfigException e) {
         throw new ConfigError("Cannot load config: " + oneLine(e), e);
       }
     }
-    Config withOverrides = parseOverrides(overrides).withFallback(merged);
+    Config parsedOverrides = parseOverrides(overrides);
+    funnelsWritten |= parsedOverrides.root().containsKey("funnels");
+    Config withOverrides = parsedOverrides.withFallback(withoutNestedSparkKeys(merged, overrides));
     Config resolved;
     try {
       // ${?VAR} and ${VAR} fall back to the process environment, through a resolver that names the variable.
@@ -97,18 +102,40 @@ public final class SettingsLoader {
       throw new ConfigError("Cannot load config: " + oneLine(e), e);
     }
     rejectUnknownKeys(resolved, reference);
-    return withoutDefaultFunnelsOfOtherConversions(resolved);
+    return funnelsWritten ? resolved : withoutDefaultFunnelsOfOtherConversions(resolved);
+  }
+
+  /**
+   * The file's spark.conf keys written as nested paths that a --set of the same Spark key replaces:
+   * the --set's key is quoted ({@link #sparkKeyQuoted}), so the file's nested one stayed beside it
+   * and the two were refused as one key written twice (a review).
+   */
+  private static Config withoutNestedSparkKeys(Config merged, List<String> overrides) {
+    Config result = merged;
+    for (String override : overrides) {
+      int eq = override.indexOf('=');
+      String key = eq > 0 ? override.substring(0, eq).trim() : "";
+      String prefix = "spark.conf.";
+      if (key.startsWith(prefix) && key.length() > prefix.length()) {
+        try {
+          result = result.withoutPath(prefix + unquote(key.substring(prefix.length())));
+        } catch (ConfigException e) {
+          // not a path of the files (a value on the way, or a substitution): nothing to replace
+        }
+      }
+    }
+    return result;
   }
 
   /**
    * reference.conf's funnel is made of reference.conf's conversions. A config that defines its own
    * conversions and writes no funnels (SPEC's own example) failed at start-up on that funnel, naming
-   * a file the user never wrote (a review). A funnel of reference.conf whose steps are not all
-   * per-session or macro conversions of this config is left out; a funnel the config writes is
-   * checked as written.
+   * a file the user never wrote (a review). Called where neither the file nor --set writes
+   * {@code funnels}: a funnel of reference.conf whose steps are not all per-session or macro
+   * conversions of this config is left out. A funnel the config writes is checked as written.
    */
   private static Config withoutDefaultFunnelsOfOtherConversions(Config c) {
-    if (!c.hasPath("funnels") || !"reference.conf".equals(c.getValue("funnels").origin().resource())) {
+    if (!c.hasPath("funnels")) {
       return c;
     }
     Set<String> steps = new HashSet<>();
@@ -117,11 +144,11 @@ public final class SettingsLoader {
       for (ConfigObject rule : c.getObjectList("conversions.micro")) {
         Config r = rule.toConfig();
         if (!r.hasPath("per") || !r.getString("per").equalsIgnoreCase("journey")) {
-          steps.add(r.getString("name"));
+          steps.add(r.getString("name").trim());
         }
       }
       for (ConfigObject rule : c.getObjectList("conversions.macro")) {
-        steps.add(rule.toConfig().getString("name"));
+        steps.add(rule.toConfig().getString("name").trim());
       }
       funnels = c.getObjectList("funnels");
     } catch (ConfigException e) {

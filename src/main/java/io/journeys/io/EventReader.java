@@ -503,7 +503,9 @@ public final class EventReader {
         .when(beyond(d, 100_000_000_000_000L), d)
         .when(beyond(d, 100_000_000_000L), d.multiply(1000))
         .otherwise(d.multiply(1_000_000));
-    return timestamp_micros(rint(micros).try_cast(DataTypes.LongType));
+    // Within a long with room to spare: try_cast takes 2^63 (Long.MAX_VALUE as a double) for a long.
+    Column rounded = rint(micros);
+    return timestamp_micros(when(rounded.between(-9.2e18, 9.2e18), rounded.try_cast(DataTypes.LongType)));
   }
 
 

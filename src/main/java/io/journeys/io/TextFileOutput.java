@@ -9,7 +9,7 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * Writes one text file (the HTML report) to any Hadoop filesystem, as the tables are: a report
+ * Writes one text file (the HTML report) to any Hadoop filesystem's URI, or a local path: a report
  * path of s3a://… went through java.nio as the relative local directory "s3a:/…", on a cluster
  * the driver's container, and was lost (a review).
  */
@@ -19,7 +19,10 @@ public final class TextFileOutput {
   /** Writes {@code text} as UTF-8 to {@code location}, replacing a file there; returns the qualified path. */
   public static String write(SparkSession spark, String location, String text) throws IOException {
     Path path = new Path(location);
-    FileSystem fs = path.getFileSystem(spark.sparkContext().hadoopConfiguration());
+    // A path without a scheme is the local disk's, as it always was, not fs.defaultFS's (HDFS on
+    // a cluster's edge node).
+    FileSystem fs = path.toUri().getScheme() == null ? FileSystem.getLocal(spark.sparkContext().hadoopConfiguration())
+        : path.getFileSystem(spark.sparkContext().hadoopConfiguration());
     if (fs instanceof ChecksumFileSystem checksummed) {
       // No .crc file beside a page that people open, as java.nio wrote it before.
       fs = checksummed.getRawFileSystem();

@@ -161,6 +161,9 @@ public final class EventValidator {
     return value.isNull().or(value.equalTo(lit(""))).or(mayBeBlank.and(value.rlike(ONLY_BLANK)));
   }
 
-  /** Java's \s is ASCII's white space, \p{Z} Unicode's separators. */
-  static final String ONLY_BLANK = "^[\\s\\p{Z}\\x{200B}\\x{FEFF}]*$";
+  /**
+   * Java's \s is ASCII's white space, U+001C to U+001F the rest of what Character.isWhitespace
+   * counts, \p{Z} Unicode's separators; \z, since $ also matches before a final line terminator.
+   */
+  static final String ONLY_BLANK = "^[\\s\\x{1C}-\\x{1F}\\p{Z}\\x{200B}\\x{FEFF}]*\\z";
 }

@@ -29,5 +29,10 @@ class ConfigOptionsTest {
     ConfigOptions explicit = new ConfigOptions();
     explicit.config = Path.of("conf/local.conf");
     assertThat(master(explicit, "yarn")).contains("local[*]");
+    // A --set of spark.master, even empty, is the user's: spark-submit's then applies as asked.
+    ConfigOptions unset = new ConfigOptions();
+    unset.overrides = List.of("spark.master=");
+    assertThat(unset.overrides("yarn")).containsExactly("spark.master=");
+    assertThat(master(unset, null)).isEmpty();
   }
 }

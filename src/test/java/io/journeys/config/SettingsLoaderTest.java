@@ -291,6 +291,13 @@ class SettingsLoaderTest {
         "spark.conf.spark.speculation.multiplier=2", "spark.conf.\"spark.task.maxFailures\"=3")).spark().conf();
     assertThat(conf).containsEntry("spark.sql.shuffle.partitions", "64").containsEntry("spark.speculation", "true")
         .containsEntry("spark.speculation.multiplier", "2").containsEntry("spark.task.maxFailures", "3");
+    // A file's nested, unquoted key is the same Spark key, and --set beats it too (the first fix
+    // refused the two as one key written twice; a review).
+    Path nested = write("nested.conf", "spark.conf { spark.sql.shuffle.partitions = 8 }\n");
+    assertThat(SettingsLoader.load(Optional.of(nested), List.of("spark.conf.spark.sql.shuffle.partitions=16"))
+        .spark().conf()).containsEntry("spark.sql.shuffle.partitions", "16");
+    assertThat(SettingsLoader.load(Optional.of(nested), List.of("spark.conf.\"spark.sql.shuffle.partitions\"=16"))
+        .spark().conf()).containsEntry("spark.sql.shuffle.partitions", "16");
     // In a file, a key written both ways is refused instead of left to hash order.
     Path both = write("both.conf", "spark.conf { \"spark.sql.shuffle.partitions\" = 400\n spark.sql.shuffle.partitions = 8 }\n");
     assertThatThrownBy(() -> SettingsLoader.load(Optional.of(both), List.of()))

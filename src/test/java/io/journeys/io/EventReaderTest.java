@@ -151,14 +151,16 @@ class EventReaderTest {
     // here as seconds, millis, micros and nanos with a fraction: pandas writes an int column with a
     // null as float64, and its millis were read as seconds (year 58,000), every row a future time.
     // Beyond any instant, NaN and infinity: no time (unparseable); saturated at a long's ends
-    // before, a date in a zone then overflowed and stopped the run (a review).
+    // before, a date in a zone then overflowed and stopped the run (a review). 2^63 nanos / 1000
+    // is 2^63 micros, which try_cast takes for Long.MAX_VALUE.
     Dataset<Row> raw = spark.sql("SELECT 'a' AS event_id, 'v' AS visitor_id, 'page_view' AS event_name,"
         + " d, DATE'2026-03-10' AS event_date FROM VALUES (1773136800.5D), (1773136800500.0D), (1773136800500000.0D),"
-        + " (1773136800000000000.0D), (1e30D), (-1e30D), (CAST('NaN' AS DOUBLE)), (CAST('Infinity' AS DOUBLE)) AS t(d)");
+        + " (1773136800000000000.0D), (1e30D), (-1e30D), (CAST('NaN' AS DOUBLE)), (CAST('Infinity' AS DOUBLE)),"
+        + " (9.2233720368547758e21D), (-9.2233720368547758e21D) AS t(d)");
     List<Row> mapped = timeFrom(raw, "d").selectExpr("CAST(event_time AS STRING)",
             "CAST(to_date(from_utc_timestamp(event_time, 'Europe/Berlin')) AS STRING)").collectAsList();
     assertThat(mapped.stream().map(r -> r.getString(0)).toList()).containsExactly("2026-03-10 10:00:00.5",
-        "2026-03-10 10:00:00.5", "2026-03-10 10:00:00.5", "2026-03-10 10:00:00", null, null, null, null);
+        "2026-03-10 10:00:00.5", "2026-03-10 10:00:00.5", "2026-03-10 10:00:00", null, null, null, null, null, null);
     assertThat(mapped.get(0).getString(1)).isEqualTo("2026-03-10");
   }
 

@@ -17,7 +17,15 @@ class TextFileOutputTest {
     String written = TextFileOutput.write(TestSpark.session(), target.toUri().toString(), "<p>é first</p>");
     assertThat(Files.readString(target)).isEqualTo("<p>é first</p>");
     assertThat(written).isEqualTo("file:" + target);
-    TextFileOutput.write(TestSpark.session(), target.toString(), "second");
+    // A path without a scheme is the local disk's, whatever fs.defaultFS says (HDFS on an edge node).
+    var hadoop = TestSpark.session().sparkContext().hadoopConfiguration();
+    String defaultFs = hadoop.get("fs.defaultFS");
+    hadoop.set("fs.defaultFS", "hdfs://127.0.0.1:1");
+    try {
+      assertThat(TextFileOutput.write(TestSpark.session(), target.toString(), "second")).isEqualTo("file:" + target);
+    } finally {
+      hadoop.set("fs.defaultFS", defaultFs);
+    }
     assertThat(Files.readString(target)).isEqualTo("second");
     assertThat(Path.of("file:")).doesNotExist();
     try (var files = Files.list(target.getParent())) {

@@ -150,9 +150,9 @@ class EventValidatorTest {
     // Unicode's separators (plus the zero-width space and the byte-order mark). Spark's trim
     // removes only the space, and until 2026-12-06 a tab or a no-break space was an id (a review).
     List<String> ids = List.of("", " ", "   ", " v", "v ", " v ", "v", "\t", " \t ", "\u00a0", "\u3000", "\n\r",
-        "\u200b\ufeff", "\u2003v", "\u00e9", "!");
+        "\u200b\ufeff", "\u2003v", "\u00e9", "!", "\u001f", " \u0085");
     List<Boolean> blank = List.of(true, true, true, false, false, false, false, true, true, true, true, true, true,
-        false, false, false);
+        false, false, false, true, false);
     StringBuilder values = new StringBuilder("SELECT * FROM VALUES (CAST(NULL AS STRING), 0)");
     for (int i = 0; i < ids.size(); i++) {
       values.append(", ('").append(ids.get(i).replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r"))
