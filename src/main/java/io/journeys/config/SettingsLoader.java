@@ -117,8 +117,13 @@ public final class SettingsLoader {
       String key = eq > 0 ? override.substring(0, eq).trim() : "";
       String prefix = "spark.conf.";
       if (key.startsWith(prefix) && key.length() > prefix.length()) {
+        String nested = prefix + unquote(key.substring(prefix.length()));
         try {
-          result = result.withoutPath(prefix + unquote(key.substring(prefix.length())));
+          // A leaf only: the object at spark.conf.spark.speculation holds the file's other keys
+          // (spark.speculation.multiplier), not the one --set replaces.
+          if (result.hasPath(nested) && result.getValue(nested).valueType() != ConfigValueType.OBJECT) {
+            result = result.withoutPath(nested);
+          }
         } catch (ConfigException e) {
           // not a path of the files (a value on the way, or a substitution): nothing to replace
         }

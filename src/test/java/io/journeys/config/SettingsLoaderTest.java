@@ -298,6 +298,10 @@ class SettingsLoaderTest {
         .spark().conf()).containsEntry("spark.sql.shuffle.partitions", "16");
     assertThat(SettingsLoader.load(Optional.of(nested), List.of("spark.conf.\"spark.sql.shuffle.partitions\"=16"))
         .spark().conf()).containsEntry("spark.sql.shuffle.partitions", "16");
+    // Only the key --set names: the file's longer keys under it stay.
+    Path longer = write("longer.conf", "spark.conf { spark.speculation.multiplier = 3 }\n");
+    assertThat(SettingsLoader.load(Optional.of(longer), List.of("spark.conf.spark.speculation=true")).spark().conf())
+        .containsEntry("spark.speculation", "true").containsEntry("spark.speculation.multiplier", "3");
     // In a file, a key written both ways is refused instead of left to hash order.
     Path both = write("both.conf", "spark.conf { \"spark.sql.shuffle.partitions\" = 400\n spark.sql.shuffle.partitions = 8 }\n");
     assertThatThrownBy(() -> SettingsLoader.load(Optional.of(both), List.of()))
