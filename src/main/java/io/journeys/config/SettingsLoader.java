@@ -123,6 +123,11 @@ public final class SettingsLoader {
           // (spark.speculation.multiplier), not the one --set replaces.
           if (result.hasPath(nested) && result.getValue(nested).valueType() != ConfigValueType.OBJECT) {
             result = result.withoutPath(nested);
+            // and the objects it leaves empty, which check-config printed (spark { sql { shuffle {} } })
+            for (String parent = parentOf(nested); parent.length() > prefix.length() - 1
+                && result.hasPath(parent) && result.getObject(parent).isEmpty(); parent = parentOf(parent)) {
+              result = result.withoutPath(parent);
+            }
           }
         } catch (ConfigException e) {
           // not a path of the files (a value on the way, or a substitution): nothing to replace
@@ -130,6 +135,10 @@ public final class SettingsLoader {
       }
     }
     return result;
+  }
+
+  private static String parentOf(String path) {
+    return path.substring(0, Math.max(0, path.lastIndexOf('.')));
   }
 
   /**

@@ -296,6 +296,9 @@ class SettingsLoaderTest {
     Path nested = write("nested.conf", "spark.conf { spark.sql.shuffle.partitions = 8 }\n");
     assertThat(SettingsLoader.load(Optional.of(nested), List.of("spark.conf.spark.sql.shuffle.partitions=16"))
         .spark().conf()).containsEntry("spark.sql.shuffle.partitions", "16");
+    // Nor does the file's key leave empty objects behind for check-config to print (a black-box test).
+    assertThat(SettingsLoader.loadConfig(Optional.of(nested), List.of("spark.conf.spark.sql.shuffle.partitions=16"))
+        .getConfig("spark.conf").root().keySet()).containsExactly("spark.sql.shuffle.partitions");
     assertThat(SettingsLoader.load(Optional.of(nested), List.of("spark.conf.\"spark.sql.shuffle.partitions\"=16"))
         .spark().conf()).containsEntry("spark.sql.shuffle.partitions", "16");
     // Only the key --set names: the file's longer keys under it stay.
