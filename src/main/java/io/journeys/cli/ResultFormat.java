@@ -5,11 +5,11 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.to_json;
 
+import io.journeys.spark.LosslessJson;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
@@ -107,7 +107,7 @@ enum ResultFormat {
         named[i] = col(positional[i]).as(fields[i].name());
       }
       Iterator<String> it = result.toDF(positional)
-          .select(to_json(struct(named), JSON_OPTIONS))
+          .select(to_json(struct(named), LosslessJson.OPTIONS))
           .as(Encoders.STRING())
           .toLocalIterator();
       while (it.hasNext()) {
@@ -117,8 +117,6 @@ enum ResultFormat {
   };
 
   abstract void print(Dataset<Row> result, PrintWriter out, int limit);
-
-  private static final Map<String, String> JSON_OPTIONS = io.journeys.spark.LosslessJson.OPTIONS;
 
   /** Every column as text, under its own name (names may repeat, so columns are taken by position). */
   static Dataset<Row> asText(Dataset<Row> result) {
@@ -135,7 +133,7 @@ enum ResultFormat {
       boolean nested = type instanceof ArrayType || type instanceof MapType || type instanceof StructType;
       Column asText;
       if (nested) {
-        asText = to_json(c, JSON_OPTIONS);
+        asText = to_json(c, LosslessJson.OPTIONS);
       } else if (type instanceof BinaryType) {
         // Cast to text, bytes are read as UTF-8: a byte that is no character printed as garbage and
         // could not be told back. Base64 is how JSON, and so a nested value here, writes them.

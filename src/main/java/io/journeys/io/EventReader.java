@@ -478,12 +478,17 @@ public final class EventReader {
    */
   private static Column fromEpoch(Column n) {
     return when(n.isNull(), lit(null).cast(DataTypes.TimestampType))
-        .when(beyond(n, 100_000_000_000_000_000L),
+        .when(beyond(n, NANOS_BEYOND),
             timestamp_micros(n.cast(DataTypes.createDecimalType(20, 0)).divide(lit(1000)).cast(DataTypes.LongType)))
-        .when(beyond(n, 100_000_000_000_000L), timestamp_micros(n))
-        .when(beyond(n, 100_000_000_000L), timestamp_millis(n))
+        .when(beyond(n, MICROS_BEYOND), timestamp_micros(n))
+        .when(beyond(n, MILLIS_BEYOND), timestamp_millis(n))
         .otherwise(timestamp_seconds(n));
   }
+
+  /** Magnitudes above which an epoch number is nanos, micros or millis (below: seconds), for both readings. */
+  private static final long NANOS_BEYOND = 100_000_000_000_000_000L;
+  private static final long MICROS_BEYOND = 100_000_000_000_000L;
+  private static final long MILLIS_BEYOND = 100_000_000_000L;
 
   /**
    * |n| > limit without abs(), which raises under ANSI on the least long: pandas' NaT as an int64,
@@ -499,15 +504,14 @@ public final class EventReader {
    * before, it stopped the run where a zone's date was computed from it.
    */
   private static Column fromEpochFraction(Column d) {
-    Column micros = when(beyond(d, 100_000_000_000_000_000L), d.divide(1000))
-        .when(beyond(d, 100_000_000_000_000L), d)
-        .when(beyond(d, 100_000_000_000L), d.multiply(1000))
+    Column micros = when(beyond(d, NANOS_BEYOND), d.divide(1000))
+        .when(beyond(d, MICROS_BEYOND), d)
+        .when(beyond(d, MILLIS_BEYOND), d.multiply(1000))
         .otherwise(d.multiply(1_000_000));
     // Within a long with room to spare: try_cast takes 2^63 (Long.MAX_VALUE as a double) for a long.
     Column rounded = rint(micros);
     return timestamp_micros(when(rounded.between(-9.2e18, 9.2e18), rounded.try_cast(DataTypes.LongType)));
   }
-
 
   /**
    * Whether {@code mapping} is a path of fields ({@code context.campaign.source}) that stops at a
