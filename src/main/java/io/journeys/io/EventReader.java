@@ -217,7 +217,7 @@ public final class EventReader {
       // event_date (a GA4 export's own YYYYMMDD text) is left to the directory's date, which Spark
       // would pick too, but only after a COLUMN_ALREADY_EXISTS warning on every run.
       StructType files = InputSchema.merges(input.format())
-          ? InputSchema.of(spark, input.format(), partitions, input.schemaFiles())
+          ? readable(InputSchema.of(spark, input.format(), partitions, input.schemaFiles()))
           : reader().load(paths).schema();
       List<StructField> fields = new ArrayList<>();
       for (StructField field : files.fields()) {
@@ -237,6 +237,42 @@ public final class EventReader {
       // root's listing would fail on whatever file it met first, a stray one beside the partitions.
       throw new JobFailure("Cannot read events: input.path " + input.path() + " is not readable: "
           + ErrorMessages.reason(e), e);
+    }
+  }
+
+  /**
+   * The files' columns without those whose types conflict between files where no mapping reads
+   * them. Every column goes into the raw row that quarantine keeps, so a column nothing here uses
+   * (a tracker's debug field turned from BIGINT to DOUBLE upstream) stopped every run that read
+   * both types (a review). Such a column is left out of the read, and so of quarantine.raw, with a
+   * warning; one that a mapping reads still stops the run, naming the column, two files and the
+   * mapping. A mapping reads a column when its value resolves otherwise without it.
+   */
+  private StructType readable(InputSchema.FileColumns columns) {
+    for (InputSchema.Conflict conflict : columns.conflicts()) {
+      if (conflict.path().get(0).equalsIgnoreCase(EVENT_DATE)) {
+        continue; // a file's own event_date is never read: the directory's date is
+      }
+      StructType without = columns.without(conflict);
+      for (Map.Entry<String, Optional<String>> mapping : input.columns().entrySet()) {
+        if (mapping.getValue().isPresent()
+            && !resolvedType(columns.schema(), mapping.getValue().get()).equals(resolvedType(without, mapping.getValue().get()))) {
+          throw new JobFailure("Cannot read events: " + conflict.message() + "; input.columns." + mapping.getKey()
+              + " = '" + mapping.getValue().get() + "' reads it");
+        }
+      }
+      LOG.warn("Events read without {}: {}; no input.columns mapping reads it, so it is also left out of quarantine.raw",
+          conflict.column(), conflict.message());
+    }
+    return columns.withoutConflicts();
+  }
+
+  /** The type of an expression over rows of {@code schema}, empty when it does not resolve. */
+  private Optional<DataType> resolvedType(StructType schema, String expression) {
+    try {
+      return Optional.of(spark.createDataFrame(List.of(), schema).select(expr(expression)).schema().fields()[0].dataType());
+    } catch (Exception e) { // Spark's AnalysisException is checked
+      return Optional.empty();
     }
   }
 

@@ -1,6 +1,5 @@
 package io.journeys.io;
 
-import io.journeys.cli.JobFailure;
 import io.journeys.config.JobSettings.SchemaFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -38,8 +37,10 @@ import scala.jdk.javaapi.CollectionConverters;
  * a column (campaign fields, say) the column was read from no file of a range that began before
  * the change: its values silently became nulls (a Paid Search visit counted as Direct, found by
  * hand on two DuckDB partitions). Files that disagree on a column's type are read at a type Spark
- * can read all of them as (INT and DOUBLE as DOUBLE); otherwise the run stops naming the column and
- * two files (or, with {@code input.schema-files = all}, two days) that disagree.
+ * can read all of them as (INT and DOUBLE as DOUBLE). Types no type reads both as are a {@link
+ * Conflict}, naming the column and two files (or, with {@code input.schema-files = all}, two days)
+ * that disagree: the caller stops the run if a mapping reads the column, and otherwise reads the
+ * events without it ({@link FileColumns#withoutConflicts}).
  */
 final class InputSchema {
   private InputSchema() {}
@@ -69,25 +70,25 @@ final class InputSchema {
    * and a WARN with stack traces on every run that then read them at the wider type (the same time
    * either way, on the benchmark's 7 days).
    */
-  static StructType of(SparkSession spark, String format, List<String> partitions, SchemaFiles which) {
+  static FileColumns of(SparkSession spark, String format, List<String> partitions, SchemaFiles which) {
     List<String> days = partitions.stream().sorted().toList();
     List<FileStatus> ends = which == SchemaFiles.ALL ? List.of() : oldestAndNewest(spark, days);
     // Names compare as the session's analysis will: with spark.sql.caseSensitive, event_name and
     // EVENT_NAME are two columns (a black-box test: the second of them was dropped here).
     boolean caseSensitive = spark.sessionState().conf().caseSensitiveAnalysis();
     if (!ends.isEmpty() && format.equalsIgnoreCase("parquet")) {
-      StructType read = parquetFooters(spark, ends, caseSensitive);
-      if (read.fields().length > 0) {
+      FileColumns read = parquetFooters(spark, ends, caseSensitive);
+      if (read.schema().fields().length > 0) {
         return read;
       } // every end a corrupt file that spark.sql.files.ignoreCorruptFiles skips: Spark's merge decides
     }
     List<String> sources = which == SchemaFiles.ALL ? days : ends.stream().map(f -> f.getPath().toString()).toList();
     DataFrameReader merging = spark.read().format(format).option("mergeSchema", "true");
     if (sources.isEmpty()) {
-      return merging.load(partitions.toArray(String[]::new)).schema(); // Spark's own error for no files
+      return new FileColumns(merging.load(partitions.toArray(String[]::new)).schema(), List.of()); // Spark's own error for no files
     }
     try {
-      return merging.load(sources.toArray(String[]::new)).schema();
+      return new FileColumns(merging.load(sources.toArray(String[]::new)).schema(), List.of());
     } catch (Exception e) { // SparkException is checked, though Scala does not declare it
       if (!isTypeConflict(e)) {
         throw e;
@@ -97,14 +98,14 @@ final class InputSchema {
     for (String source : sources) {
       schemas(spark, merging, source).forEach(merged::add);
     }
-    return merged.schema;
+    return merged.columns();
   }
 
   /**
    * The union of the files' footers, each read as Spark's merge reads it (Spark's own schema kept
    * in the footer, else the Parquet types converted under the session's settings).
    */
-  private static StructType parquetFooters(SparkSession spark, List<FileStatus> files, boolean caseSensitive) {
+  private static FileColumns parquetFooters(SparkSession spark, List<FileStatus> files, boolean caseSensitive) {
     SQLConf conf = spark.sessionState().conf();
     Seq<Footer> footers = ParquetFileFormat$.MODULE$.readParquetFootersInParallel(
         spark.sessionState().newHadoopConf(), CollectionConverters.asScala(files).toSeq(), conf.ignoreCorruptFiles());
@@ -113,14 +114,46 @@ final class InputSchema {
     for (Footer footer : CollectionConverters.asJava(footers)) {
       merged.add(footer.getFile().toString(), ParquetFileFormat.readSchemaFromFooter(footer, converter));
     }
-    return merged.schema;
+    return merged.columns();
   }
 
-  /** A {@link #union} of sources in order, a conflict naming the two sources whose types clash. */
+  /**
+   * The columns of a day's or a range's files: every column with the first type each was read as
+   * where two files' types conflict, and those conflicts, in the order they were met.
+   */
+  record FileColumns(StructType schema, List<Conflict> conflicts) {
+    /** The schema without the columns whose types conflict, or the struct fields where they are nested. */
+    StructType withoutConflicts() {
+      StructType read = schema;
+      for (Conflict conflict : conflicts) {
+        read = InputSchema.without(read, conflict.path());
+      }
+      return read;
+    }
+
+    /** The schema without one conflict's column, whatever other columns conflict. */
+    StructType without(Conflict conflict) {
+      return InputSchema.without(schema, conflict.path());
+    }
+  }
+
+  /**
+   * Two types of one column, in two files, that no type reads both as. {@code path} is the column's
+   * names from the top, array elements and map keys and values included as {@code element},
+   * {@code key} and {@code value}.
+   */
+  record Conflict(List<String> path, String message) {
+    String column() {
+      return String.join(".", path);
+    }
+  }
+
+  /** A {@link #union} of sources in order, each conflict naming the two sources whose types clash. */
   private static final class NamedUnion {
     private final boolean caseSensitive;
     private StructType schema = new StructType();
     private final Map<String, String> typeFrom = new HashMap<>(); // the source that gave each column its current type
+    private final Map<String, Conflict> conflicts = new LinkedHashMap<>(); // by column: the first met
 
     NamedUnion(boolean caseSensitive) {
       this.caseSensitive = caseSensitive;
@@ -128,12 +161,13 @@ final class InputSchema {
 
     void add(String source, StructType read) {
       StructType before = schema;
-      try {
-        schema = union(schema, read, caseSensitive);
-      } catch (TypeConflict conflict) {
-        throw new JobFailure("Cannot read events: column " + conflict.column + " is " + conflict.first.sql() + " in "
-            + typeFrom.get(key(topLevel(conflict.column), caseSensitive)) + " but " + conflict.second.sql() + " in " + source
-            + ", and Spark cannot read one as the other");
+      List<TypeConflict> met = new ArrayList<>();
+      schema = (StructType) union(schema, read, List.of(), caseSensitive, met);
+      for (TypeConflict conflict : met) {
+        String column = String.join(".", conflict.path);
+        conflicts.putIfAbsent(key(column, caseSensitive), new Conflict(conflict.path, "column " + column + " is "
+            + conflict.first.sql() + " in " + typeFrom.get(key(conflict.path.get(0), caseSensitive)) + " but "
+            + conflict.second.sql() + " in " + source + ", and Spark cannot read one as the other"));
       }
       for (StructField field : schema.fields()) {
         String name = key(field.name(), caseSensitive);
@@ -141,6 +175,10 @@ final class InputSchema {
           typeFrom.put(name, source);
         }
       }
+    }
+
+    FileColumns columns() {
+      return new FileColumns(schema, List.copyOf(conflicts.values()));
     }
   }
 
@@ -201,14 +239,18 @@ final class InputSchema {
    * @throws TypeConflict when they do not
    */
   static StructType union(StructType a, StructType b, boolean caseSensitive) {
-    return (StructType) union(a, b, "", caseSensitive);
+    return (StructType) union(a, b, List.of(), caseSensitive, null);
   }
 
   private static String key(String name, boolean caseSensitive) {
     return caseSensitive ? name : name.toLowerCase(Locale.ROOT);
   }
 
-  private static DataType union(DataType a, DataType b, String column, boolean caseSensitive) {
+  /**
+   * As {@link #union(StructType, StructType, boolean)}; with {@code conflicts}, each conflict is
+   * added to it and the column keeps {@code a}'s type, so that one unioning meets them all.
+   */
+  private static DataType union(DataType a, DataType b, List<String> path, boolean caseSensitive, List<TypeConflict> conflicts) {
     if (a.equals(b)) {
       return a;
     }
@@ -220,21 +262,78 @@ final class InputSchema {
       for (StructField field : sb.fields()) {
         String key = key(field.name(), caseSensitive);
         StructField known = fields.get(key);
-        String path = column.isEmpty() ? known == null ? field.name() : known.name() : column + "." + field.name();
         fields.put(key, known == null ? field.copy(field.name(), field.dataType(), true, field.metadata())
-            : known.copy(known.name(), union(known.dataType(), field.dataType(), path, caseSensitive), true, known.metadata()));
+            : known.copy(known.name(), union(known.dataType(), field.dataType(), child(path, known.name()), caseSensitive, conflicts),
+                true, known.metadata()));
       }
       List<StructField> list = new ArrayList<>(fields.values());
       return DataTypes.createStructType(list);
     }
     if (a instanceof ArrayType aa && b instanceof ArrayType ab) {
-      return DataTypes.createArrayType(union(aa.elementType(), ab.elementType(), column + ".element", caseSensitive), true);
+      return DataTypes.createArrayType(union(aa.elementType(), ab.elementType(), child(path, "element"), caseSensitive, conflicts), true);
     }
     if (a instanceof MapType ma && b instanceof MapType mb) {
-      return DataTypes.createMapType(union(ma.keyType(), mb.keyType(), column + ".key", caseSensitive),
-          union(ma.valueType(), mb.valueType(), column + ".value", caseSensitive), true);
+      return DataTypes.createMapType(union(ma.keyType(), mb.keyType(), child(path, "key"), caseSensitive, conflicts),
+          union(ma.valueType(), mb.valueType(), child(path, "value"), caseSensitive, conflicts), true);
     }
-    return commonType(a, b).orElseThrow(() -> new TypeConflict(column, a, b));
+    Optional<DataType> common = commonType(a, b);
+    if (common.isPresent()) {
+      return common.get();
+    }
+    TypeConflict conflict = new TypeConflict(path, a, b);
+    if (conflicts == null) {
+      throw conflict;
+    }
+    conflicts.add(conflict);
+    return a;
+  }
+
+  private static List<String> child(List<String> path, String name) {
+    List<String> child = new ArrayList<>(path);
+    child.add(name);
+    return List.copyOf(child);
+  }
+
+  /**
+   * {@code type} without the innermost struct field on {@code path} (a map's key type cannot go,
+   * so the map goes), and without a struct that this leaves empty: Spark reads no empty struct.
+   */
+  static StructType without(StructType type, List<String> path) {
+    DataType left = withoutField(type, path);
+    return left == null ? new StructType() : (StructType) left;
+  }
+
+  /** {@code type} without the field, or null when nothing of it is left. */
+  private static DataType withoutField(DataType type, List<String> path) {
+    if (path.isEmpty()) {
+      return null;
+    }
+    List<String> rest = path.subList(1, path.size());
+    if (type instanceof StructType struct) {
+      List<StructField> fields = new ArrayList<>();
+      boolean found = false;
+      for (StructField field : struct.fields()) {
+        if (!found && field.name().equals(path.get(0))) { // the path has the schema's own names
+          found = true;
+          DataType inner = withoutField(field.dataType(), rest);
+          if (inner != null) {
+            fields.add(field.copy(field.name(), inner, field.nullable(), field.metadata()));
+          }
+        } else {
+          fields.add(field);
+        }
+      }
+      return fields.isEmpty() ? null : DataTypes.createStructType(fields);
+    }
+    if (type instanceof ArrayType array && path.get(0).equals("element")) {
+      DataType element = withoutField(array.elementType(), rest);
+      return element == null ? null : DataTypes.createArrayType(element, array.containsNull());
+    }
+    if (type instanceof MapType map && path.get(0).equals("value")) {
+      DataType value = withoutField(map.valueType(), rest);
+      return value == null ? null : DataTypes.createMapType(map.keyType(), value, map.valueContainsNull());
+    }
+    return null; // the conflicting leaf itself, or a map's key
   }
 
   private static final List<DataType> SMALL_INTEGERS = List.of(DataTypes.ByteType, DataTypes.ShortType, DataTypes.IntegerType);
@@ -262,11 +361,6 @@ final class InputSchema {
     return SMALL_INTEGERS.contains(type) || type.equals(DataTypes.FloatType) || type.equals(DataTypes.DoubleType);
   }
 
-  private static String topLevel(String column) {
-    int dot = column.indexOf('.');
-    return dot < 0 ? column : column.substring(0, dot);
-  }
-
   private static boolean isTypeConflict(Throwable error) {
     for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
       if (t instanceof SparkThrowable st && st.getCondition() != null && st.getCondition().startsWith("CANNOT_MERGE")) {
@@ -279,13 +373,13 @@ final class InputSchema {
   /** Two types of one column that no type reads both as. */
   static final class TypeConflict extends RuntimeException {
     private static final long serialVersionUID = 1L;
-    final String column;
+    final transient List<String> path;
     final transient DataType first;
     final transient DataType second;
 
-    TypeConflict(String column, DataType first, DataType second) {
-      super("column " + column + ": " + first.sql() + " and " + second.sql());
-      this.column = column;
+    TypeConflict(List<String> path, DataType first, DataType second) {
+      super("column " + String.join(".", path) + ": " + first.sql() + " and " + second.sql());
+      this.path = path;
       this.first = first;
       this.second = second;
     }

@@ -340,7 +340,8 @@ class EventReaderTest {
     assertThatThrownBy(() -> clash.read(LocalDate.parse("2026-03-01"), LocalDate.parse("2026-03-03")))
         .isInstanceOf(JobFailure.class)
         .hasMessage("Cannot read events: column revenue is DOUBLE in file:" + dir + "/clash/event_date=2026-03-02"
-            + " but BIGINT in file:" + dir + "/clash/event_date=2026-03-03, and Spark cannot read one as the other");
+            + " but BIGINT in file:" + dir + "/clash/event_date=2026-03-03, and Spark cannot read one as the other;"
+            + " input.columns.revenue = 'revenue' reads it");
   }
 
   /** Revenue as INT on 03-01, DOUBLE on 03-02 and BIGINT on 03-03. */
@@ -370,7 +371,52 @@ class EventReaderTest {
         .isInstanceOf(JobFailure.class)
         .hasMessageStartingWith("Cannot read events: column revenue is DOUBLE in file:" + dir + "/clash/event_date=2026-03-02/part-")
         .hasMessageContaining(".parquet but BIGINT in file:" + dir + "/clash/event_date=2026-03-03/part-")
-        .hasMessageEndingWith(".parquet, and Spark cannot read one as the other");
+        .hasMessageEndingWith(".parquet, and Spark cannot read one as the other; input.columns.revenue = 'revenue' reads it");
+  }
+
+  @Test
+  void aColumnNoMappingReadsWhoseTypesConflictIsLeftOutWithAWarningAndOneAMappingReadsStopsTheRun(@TempDir Path dir) {
+    // A tracker's debug field and a build number inside ctx changed type upstream between the two
+    // days; only ctx.page is mapped. Every column went into the raw row, so the run stopped.
+    Path input = dir.resolve("drift");
+    spark.sql("SELECT 'a' AS event_id, 'va' AS visitor_id, 'page_view' AS event_name,"
+            + " TIMESTAMP'2026-03-01 10:00:00' AS event_time, 7L AS debug, named_struct('build', 3L, 'page', 'x') AS ctx")
+        .write().parquet(input.resolve("event_date=2026-03-01").toString());
+    spark.sql("SELECT 'b' AS event_id, 'vb' AS visitor_id, 'page_view' AS event_name,"
+            + " TIMESTAMP'2026-03-02 10:00:00' AS event_time, 1.5D AS debug, named_struct('build', 'beta', 'page', 'y') AS ctx")
+        .write().parquet(input.resolve("event_date=2026-03-02").toString());
+    LocalDate first = LocalDate.parse("2026-03-01");
+    LocalDate last = LocalDate.parse("2026-03-02");
+    List<String> pageUrls = new ArrayList<>();
+    List<String> rawColumns = new ArrayList<>();
+    List<String> warnings = warningsDuring(EventReader.class.getName()::equals, () -> {
+      Dataset<Row> read = new EventReader(spark, SettingsLoader.load(Optional.empty(),
+          List.of("input.path=" + input, "input.columns.page_url=ctx.page"))).read(first, last);
+      pageUrls.addAll(read.selectExpr("concat(event_id, ' ', page_url)").as(Encoders.STRING()).collectAsList());
+      rawColumns.add(read.schema().apply(EventReader.INPUT_ROW).dataType().simpleString());
+    });
+    assertThat(pageUrls).containsExactlyInAnyOrder("a x", "b y");
+    assertThat(rawColumns).containsExactly(
+        "struct<event_id:string,visitor_id:string,event_name:string,event_time:timestamp,ctx:struct<page:string>,event_date:date>");
+    assertThat(warnings).hasSize(2);
+    assertThat(warnings.get(0))
+        .startsWith("WARN Events read without debug: column debug is BIGINT in file:" + input + "/event_date=2026-03-01/part-")
+        .contains(".parquet but DOUBLE in file:" + input + "/event_date=2026-03-02/part-")
+        .endsWith(".parquet, and Spark cannot read one as the other; no input.columns mapping reads it,"
+            + " so it is also left out of quarantine.raw");
+    assertThat(warnings.get(1)).startsWith("WARN Events read without ctx.build: column ctx.build is BIGINT in file:")
+        .contains(" but STRING in file:");
+    // A mapping that reads the field, alone or within its struct, cannot read both days.
+    for (String mapping : List.of("utm_source=ctx.build", "properties=ctx")) {
+      EventReader reading = new EventReader(spark, SettingsLoader.load(Optional.empty(),
+          List.of("input.path=" + input, "input.columns." + mapping)));
+      String[] logical = mapping.split("=", 2);
+      assertThatThrownBy(() -> reading.read(first, last))
+          .isInstanceOf(JobFailure.class)
+          .hasMessageStartingWith("Cannot read events: column ctx.build is BIGINT in file:")
+          .hasMessageEndingWith(", and Spark cannot read one as the other; input.columns." + logical[0] + " = '"
+              + logical[1] + "' reads it");
+    }
   }
 
   @Test

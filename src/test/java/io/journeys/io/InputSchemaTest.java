@@ -3,6 +3,7 @@ package io.journeys.io;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.List;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 
@@ -44,5 +45,20 @@ class InputSchemaTest {
         .hasMessage("column revenue: DECIMAL(10,2) and INT");
     assertThatThrownBy(() -> InputSchema.union(ddl("ctx STRUCT<page: STRING>"), ddl("ctx STRUCT<page: STRUCT<url: STRING>>"), false))
         .hasMessage("column ctx.page: STRING and STRUCT<url: STRING>");
+  }
+
+  @Test
+  void aConflictingColumnGoesAsTheInnermostStructFieldOnItsPathAndAStructLeftEmptyGoesWithIt() {
+    assertThat(InputSchema.without(ddl("a INT, ctx STRUCT<page: STRING, build: INT>"), List.of("ctx", "build")).simpleString())
+        .isEqualTo("struct<a:int,ctx:struct<page:string>>");
+    assertThat(InputSchema.without(ddl("a INT, ctx STRUCT<build: STRUCT<n: INT>>"), List.of("ctx", "build", "n")).simpleString())
+        .isEqualTo("struct<a:int>");
+    assertThat(InputSchema.without(ddl("items ARRAY<STRUCT<sku: STRING, price: BIGINT>>"), List.of("items", "element", "price"))
+        .simpleString()).isEqualTo("struct<items:array<struct<sku:string>>>");
+    assertThat(InputSchema.without(ddl("a INT, m MAP<STRING, STRUCT<x: INT, y: INT>>"), List.of("m", "value", "y")).simpleString())
+        .isEqualTo("struct<a:int,m:map<string,struct<x:int>>>");
+    // A map's key type cannot go alone, nor an array's element type.
+    assertThat(InputSchema.without(ddl("a INT, m MAP<INT, STRING>"), List.of("m", "key")).simpleString()).isEqualTo("struct<a:int>");
+    assertThat(InputSchema.without(ddl("a INT, tags ARRAY<INT>"), List.of("tags", "element")).simpleString()).isEqualTo("struct<a:int>");
   }
 }
