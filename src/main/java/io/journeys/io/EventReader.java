@@ -216,9 +216,10 @@ public final class EventReader {
       // partitions read with them as the schema, so nothing is inferred twice. A file column named
       // event_date (a GA4 export's own YYYYMMDD text) is left to the directory's date, which Spark
       // would pick too, but only after a COLUMN_ALREADY_EXISTS warning on every run.
-      StructType files = InputSchema.merges(input.format())
-          ? readable(InputSchema.of(spark, input.format(), partitions, input.schemaFiles()))
-          : reader().load(paths).schema();
+      InputSchema.FileColumns columns = InputSchema.merges(input.format())
+          ? InputSchema.of(spark, input.format(), partitions, input.schemaFiles())
+          : new InputSchema.FileColumns(reader().load(paths).schema(), List.of(), List.of());
+      StructType files = readable(columns);
       List<StructField> fields = new ArrayList<>();
       for (StructField field : files.fields()) {
         if (!field.name().equalsIgnoreCase(EVENT_DATE)) {
@@ -226,7 +227,8 @@ public final class EventReader {
         }
       }
       fields.add(DataTypes.createStructField(EVENT_DATE, DataTypes.DateType, true));
-      return Optional.of(reader().schema(DataTypes.createStructType(fields)).option("basePath", input.path()).load(paths));
+      return Optional.of(UuidText.of(
+          reader().schema(DataTypes.createStructType(fields)).option("basePath", input.path()).load(paths), columns.uuids()));
     } catch (JobFailure e) {
       throw e;
     } catch (Exception e) { // Spark's AnalysisException is checked

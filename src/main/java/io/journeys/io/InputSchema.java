@@ -8,13 +8,20 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.Path;
 import org.apache.parquet.hadoop.Footer;
+import org.apache.parquet.schema.GroupType;
+import org.apache.parquet.schema.LogicalTypeAnnotation;
+import org.apache.parquet.schema.MessageType;
+import org.apache.parquet.schema.PrimitiveType;
+import org.apache.parquet.schema.Type;
 import org.apache.spark.SparkThrowable;
 import org.apache.spark.sql.DataFrameReader;
 import org.apache.spark.sql.SparkSession;
@@ -85,11 +92,15 @@ final class InputSchema {
     List<String> sources = which == SchemaFiles.ALL ? days : ends.stream().map(f -> f.getPath().toString()).toList();
     DataFrameReader merging = spark.read().format(format).option("mergeSchema", "true");
     if (sources.isEmpty()) {
-      return new FileColumns(merging.load(partitions.toArray(String[]::new)).schema(), List.of()); // Spark's own error for no files
+      return new FileColumns(merging.load(partitions.toArray(String[]::new)).schema(), List.of(), List.of()); // Spark's own error for no files
     }
     try {
-      return new FileColumns(merging.load(sources.toArray(String[]::new)).schema(), List.of());
+      return new FileColumns(merging.load(sources.toArray(String[]::new)).schema(), List.of(), List.of());
     } catch (Exception e) { // SparkException is checked, though Scala does not declare it
+      if (isUuidColumn(e) && format.equalsIgnoreCase("parquet")) {
+        // Spark's merge refuses a UUID column; the driver reads every footer as it reads the ends.
+        return parquetFooters(spark, days.stream().flatMap(day -> dataFiles(spark, day).stream()).toList(), caseSensitive);
+      }
       if (!isTypeConflict(e)) {
         throw e;
       }
@@ -112,16 +123,58 @@ final class InputSchema {
     ParquetToSparkSchemaConverter converter = new ParquetToSparkSchemaConverter(conf);
     NamedUnion merged = new NamedUnion(caseSensitive);
     for (Footer footer : CollectionConverters.asJava(footers)) {
-      merged.add(footer.getFile().toString(), ParquetFileFormat.readSchemaFromFooter(footer, converter));
+      merged.add(footer.getFile().toString(), footerSchema(footer, converter, merged.uuids));
     }
     return merged.columns();
   }
 
   /**
-   * The columns of a day's or a range's files: every column with the first type each was read as
-   * where two files' types conflict, and those conflicts, in the order they were met.
+   * A footer's schema as Spark's merge reads it, but with each Parquet UUID column (16 bytes
+   * annotated UUID, as DuckDB, pyarrow and Iceberg write one) as BINARY. Spark 4.0's schema
+   * converter refuses the annotation (PARQUET_TYPE_ILLEGAL) for the whole file, so an export with
+   * a UUID visitor id could not be read at all, yet both its Parquet readers read the bytes as
+   * BINARY when the schema says so. The UUID columns reached through structs only (not inside a
+   * list or a map) are added to {@code uuids}, by their path.
    */
-  record FileColumns(StructType schema, List<Conflict> conflicts) {
+  private static StructType footerSchema(Footer footer, ParquetToSparkSchemaConverter converter, Set<List<String>> uuids) {
+    MessageType parquet = footer.getParquetMetadata().getFileMetaData().getSchema();
+    List<Type> fields = new ArrayList<>();
+    for (Type field : parquet.getFields()) {
+      fields.add(withoutUuidAnnotation(field, List.of(), true, uuids));
+    }
+    MessageType plain = new MessageType(parquet.getName(), fields);
+    return plain.equals(parquet) ? ParquetFileFormat.readSchemaFromFooter(footer, converter) : converter.convert(plain);
+  }
+
+  private static Type withoutUuidAnnotation(Type type, List<String> parent, boolean reachable, Set<List<String>> uuids) {
+    List<String> path = child(parent, type.getName());
+    boolean stillReachable = reachable && !type.isRepetition(Type.Repetition.REPEATED);
+    if (type.isPrimitive()) {
+      PrimitiveType primitive = type.asPrimitiveType();
+      if (!(primitive.getLogicalTypeAnnotation() instanceof LogicalTypeAnnotation.UUIDLogicalTypeAnnotation)) {
+        return type;
+      }
+      if (stillReachable) {
+        uuids.add(path);
+      }
+      return new PrimitiveType(primitive.getRepetition(), primitive.getPrimitiveTypeName(), primitive.getTypeLength(),
+          primitive.getName());
+    }
+    GroupType group = type.asGroupType();
+    boolean struct = stillReachable && group.getLogicalTypeAnnotation() == null;
+    List<Type> fields = new ArrayList<>();
+    for (Type field : group.getFields()) {
+      fields.add(withoutUuidAnnotation(field, path, struct, uuids));
+    }
+    return group.withNewFields(fields);
+  }
+
+  /**
+   * The columns of a day's or a range's files: every column with the first type each was read as
+   * where two files' types conflict, those conflicts in the order they were met, and the paths of
+   * the Parquet UUID columns in the schema as BINARY (see {@link #footerSchema}).
+   */
+  record FileColumns(StructType schema, List<Conflict> conflicts, List<List<String>> uuids) {
     /** The schema without the columns whose types conflict, or the struct fields where they are nested. */
     StructType withoutConflicts() {
       StructType read = schema;
@@ -154,6 +207,7 @@ final class InputSchema {
     private StructType schema = new StructType();
     private final Map<String, String> typeFrom = new HashMap<>(); // the source that gave each column its current type
     private final Map<String, Conflict> conflicts = new LinkedHashMap<>(); // by column: the first met
+    private final Set<List<String>> uuids = new LinkedHashSet<>();
 
     NamedUnion(boolean caseSensitive) {
       this.caseSensitive = caseSensitive;
@@ -178,7 +232,7 @@ final class InputSchema {
     }
 
     FileColumns columns() {
-      return new FileColumns(schema, List.copyOf(conflicts.values()));
+      return new FileColumns(schema, List.copyOf(conflicts.values()), List.copyOf(uuids));
     }
   }
 
@@ -359,6 +413,16 @@ final class InputSchema {
 
   private static boolean floatingOrSmall(DataType type) {
     return SMALL_INTEGERS.contains(type) || type.equals(DataTypes.FloatType) || type.equals(DataTypes.DoubleType);
+  }
+
+  private static boolean isUuidColumn(Throwable error) {
+    for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof SparkThrowable st && "PARQUET_TYPE_ILLEGAL".equals(st.getCondition())
+          && String.valueOf(t.getMessage()).contains("(UUID)")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static boolean isTypeConflict(Throwable error) {
