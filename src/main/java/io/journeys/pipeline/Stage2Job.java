@@ -132,7 +132,7 @@ public final class Stage2Job {
     Dataset<Row> dayConversions = ownDayKeys(table(OutputTable.CONVERSIONS, EVENT_DATE, from, to));
     written.put(OutputTable.CHANNEL_PERFORMANCE.tableName(),
         writer.replaceDates(OutputTable.CHANNEL_PERFORMANCE,
-            ChannelPerformanceReport.performance(sessions, dayConversions), from, to));
+            ChannelPerformanceReport.performance(sessions, dayConversions, settings.defaultChannel()), from, to));
 
     Dataset<Row> funnelConversions =
         conversions.filter(col(EVENT_DATE).geq(java.sql.Date.valueOf(from.minusDays(days(lookback) + 1))));

@@ -32,12 +32,17 @@ import org.apache.spark.sql.Row;
 public final class ChannelPerformanceReport {
   private ChannelPerformanceReport() {}
 
-  public static Dataset<Row> performance(Dataset<Row> sessions, Dataset<Row> conversions) {
+  /**
+   * {@code defaultChannel} ({@code channels.default}) stands for a channel the stored rows lack: the
+   * classifier gives every session one, but a row written without it would otherwise be a NULL
+   * channel of its own, or, as it was, a channel named Other that no config names.
+   */
+  public static Dataset<Row> performance(Dataset<Row> sessions, Dataset<Row> conversions, String defaultChannel) {
     Dataset<Row> bySessions =
-        sessions.groupBy(col(SESSION_DATE).as(DATE), coalesce(col(CHANNEL), lit("Other")).as(CHANNEL))
+        sessions.groupBy(col(SESSION_DATE).as(DATE), coalesce(col(CHANNEL), lit(defaultChannel)).as(CHANNEL))
             .agg(count(lit(1)).as(SESSIONS), count_distinct(col(VISITOR_KEY)).as(VISITORS));
     Dataset<Row> byConversions =
-        conversions.groupBy(col(EVENT_DATE).as(DATE), coalesce(col(CHANNEL), lit("Other")).as(CHANNEL))
+        conversions.groupBy(col(EVENT_DATE).as(DATE), coalesce(col(CHANNEL), lit(defaultChannel)).as(CHANNEL))
             .agg(count_if(col(KIND).equalTo("micro")).as(MICRO_CONVERSIONS),
                 count_if(col(KIND).equalTo("macro")).as(MACRO_CONVERSIONS),
                 OrderFreeSums.sum(when(col(KIND).equalTo("macro"), col(VALUE))).as(VALUE));
