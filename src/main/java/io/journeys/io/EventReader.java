@@ -248,17 +248,22 @@ public final class EventReader {
    * (a tracker's debug field turned from BIGINT to DOUBLE upstream) stopped every run that read
    * both types (a review). Such a column is left out of the read, and so of quarantine.raw, with a
    * warning; one that a mapping reads still stops the run, naming the column, two files and the
-   * mapping. A mapping reads a column when its value resolves otherwise without it.
+   * mapping. A mapping reads it when it reads the column or a struct holding it ({@code
+   * to_json(ctx)} reads ctx.build; {@code ctx.page} does not).
    */
   private StructType readable(InputSchema.FileColumns columns) {
+    if (columns.conflicts().isEmpty()) {
+      return columns.schema();
+    }
+    Dataset<Row> nominal = spark.createDataFrame(List.of(), columns.schema());
+    boolean caseSensitive = spark.sessionState().conf().caseSensitiveAnalysis();
     for (InputSchema.Conflict conflict : columns.conflicts()) {
       if (conflict.path().get(0).equalsIgnoreCase(EVENT_DATE)) {
         continue; // a file's own event_date is never read: the directory's date is
       }
-      StructType without = columns.without(conflict);
       for (Map.Entry<String, Optional<String>> mapping : input.columns().entrySet()) {
-        if (mapping.getValue().isPresent()
-            && !resolvedType(columns.schema(), mapping.getValue().get()).equals(resolvedType(without, mapping.getValue().get()))) {
+        if (mapping.getValue().isPresent() && ReferencedColumns.paths(nominal, mapping.getValue().get()).stream()
+            .anyMatch(read -> onePrefixOfTheOther(read, conflict.path(), caseSensitive))) {
           throw new JobFailure("Cannot read events: " + conflict.message() + "; input.columns." + mapping.getKey()
               + " = '" + mapping.getValue().get() + "' reads it");
         }
@@ -269,13 +274,13 @@ public final class EventReader {
     return columns.withoutConflicts();
   }
 
-  /** The type of an expression over rows of {@code schema}, empty when it does not resolve. */
-  private Optional<DataType> resolvedType(StructType schema, String expression) {
-    try {
-      return Optional.of(spark.createDataFrame(List.of(), schema).select(expr(expression)).schema().fields()[0].dataType());
-    } catch (Exception e) { // Spark's AnalysisException is checked
-      return Optional.empty();
+  private static boolean onePrefixOfTheOther(List<String> a, List<String> b, boolean caseSensitive) {
+    for (int i = 0; i < Math.min(a.size(), b.size()); i++) {
+      if (caseSensitive ? !a.get(i).equals(b.get(i)) : !a.get(i).equalsIgnoreCase(b.get(i))) {
+        return false;
+      }
     }
+    return true;
   }
 
   /** The input's format, and its schema when config gives one. */

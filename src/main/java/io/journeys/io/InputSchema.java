@@ -183,11 +183,6 @@ final class InputSchema {
       }
       return read;
     }
-
-    /** The schema without one conflict's column, whatever other columns conflict. */
-    StructType without(Conflict conflict) {
-      return InputSchema.without(schema, conflict.path());
-    }
   }
 
   /**

@@ -32,4 +32,19 @@ class ReferencedColumnsTest {
         new ChannelRule("Organic Search", "referrer_host LIKE '%google.%'")), "Direct");
     assertThat(channels.referencedColumns(rows())).containsExactlyInAnyOrder("utm_medium", "referrer_url", "page_url");
   }
+
+  @Test
+  void pathsAreTheColumnsAndTheStructFieldsTakenFromThemThatAnExpressionReadsWhole() {
+    Dataset<Row> rows = spark.sql("SELECT 1 AS a, named_struct('page', 'p', 'build', 3) AS ctx,"
+        + " array(named_struct('sku', 's', 'price', 2.5D)) AS items");
+    assertThat(ReferencedColumns.paths(rows, "ctx.page")).containsExactly(List.of("ctx", "page"));
+    assertThat(ReferencedColumns.paths(rows, "to_json(ctx)")).containsExactly(List.of("ctx"));
+    assertThat(ReferencedColumns.paths(rows, "coalesce(CAST(a AS STRING), ctx.page)"))
+        .containsExactlyInAnyOrder(List.of("a"), List.of("ctx", "page"));
+    assertThat(ReferencedColumns.paths(rows, "items.price")).containsExactly(List.of("items", "element", "price"));
+    // A lambda reads each element whole: the array is read whole.
+    assertThat(ReferencedColumns.paths(rows, "get(filter(items, i -> i.sku = 's'), 0).price")).containsExactly(List.of("items"));
+    assertThat(ReferencedColumns.paths(rows, "ctx.missing")).isEmpty();
+    assertThat(ReferencedColumns.paths(rows, "'constant'")).isEmpty();
+  }
 }
