@@ -32,9 +32,12 @@ import org.apache.spark.sql.internal.SQLConf;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.DecimalType;
 import org.apache.spark.sql.types.MapType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import scala.collection.immutable.Seq;
 import scala.jdk.javaapi.CollectionConverters;
 
@@ -50,6 +53,8 @@ import scala.jdk.javaapi.CollectionConverters;
  * events without it ({@link FileColumns#withoutConflicts}).
  */
 final class InputSchema {
+  private static final Logger LOG = LoggerFactory.getLogger(InputSchema.class);
+
   private InputSchema() {}
 
   /** Formats whose readers take Spark's {@code mergeSchema} option. */
@@ -97,8 +102,8 @@ final class InputSchema {
     try {
       return new FileColumns(merging.load(sources.toArray(String[]::new)).schema(), List.of(), List.of());
     } catch (Exception e) { // SparkException is checked, though Scala does not declare it
-      if (isUuidColumn(e) && format.equalsIgnoreCase("parquet")) {
-        // Spark's merge refuses a UUID column; the driver reads every footer as it reads the ends.
+      if (isRefusedParquetType(e) && format.equalsIgnoreCase("parquet")) {
+        // Spark's merge refuses a UUID or TIME column; the driver reads every footer as it reads the ends.
         return parquetFooters(spark, days.stream().flatMap(day -> dataFiles(spark, day).stream()).toList(), caseSensitive);
       }
       if (!isTypeConflict(e)) {
@@ -123,8 +128,10 @@ final class InputSchema {
     ParquetToSparkSchemaConverter converter = new ParquetToSparkSchemaConverter(conf);
     NamedUnion merged = new NamedUnion(caseSensitive);
     for (Footer footer : CollectionConverters.asJava(footers)) {
-      merged.add(footer.getFile().toString(), footerSchema(footer, converter, merged.uuids));
+      merged.add(footer.getFile().toString(), footerSchema(footer, converter, merged));
     }
+    merged.stored.values().forEach(leaf ->
+        LOG.info("Events read with the Parquet column {} as the value it stores: Spark reads no such type", leaf));
     return merged.columns();
   }
 
@@ -134,28 +141,62 @@ final class InputSchema {
    * converter refuses the annotation (PARQUET_TYPE_ILLEGAL) for the whole file, so an export with
    * a UUID visitor id could not be read at all, yet both its Parquet readers read the bytes as
    * BINARY when the schema says so. The UUID columns reached through structs only (not inside a
-   * list or a map) are added to {@code uuids}, by their path.
+   * list or a map) are added to the union's UUIDs, by their path. Any other annotation the
+   * converter refuses (DuckDB's TIME, TIME WITH TIME ZONE and INTERVAL: a black-box test) is
+   * dropped too, so that its column reads as the value stored (TIME as BIGINT microseconds,
+   * INTERVAL as 12 bytes), and is added to the union's stored columns.
    */
-  private static StructType footerSchema(Footer footer, ParquetToSparkSchemaConverter converter, Set<List<String>> uuids) {
+  private static StructType footerSchema(Footer footer, ParquetToSparkSchemaConverter converter, NamedUnion union) {
     MessageType parquet = footer.getParquetMetadata().getFileMetaData().getSchema();
-    List<Type> fields = new ArrayList<>();
-    for (Type field : parquet.getFields()) {
-      fields.add(withoutUuidAnnotation(field, List.of(), true, uuids));
+    MessageType plain = withoutAnnotations(parquet, null, union);
+    try {
+      return plain.equals(parquet) ? ParquetFileFormat.readSchemaFromFooter(footer, converter) : converter.convert(plain);
+    } catch (Exception e) { // Spark's AnalysisException is checked
+      refusedOrThrow(e);
     }
-    MessageType plain = new MessageType(parquet.getName(), fields);
-    return plain.equals(parquet) ? ParquetFileFormat.readSchemaFromFooter(footer, converter) : converter.convert(plain);
+    String file = footer.getFile().toString();
+    return converter.convert(withoutAnnotations(parquet, leaf -> {
+      try {
+        converter.convert(new MessageType("leaf", leaf));
+        return false;
+      } catch (Exception e) { // Spark's AnalysisException is checked
+        refusedOrThrow(e);
+        union.stored.putIfAbsent(leaf.getName(), leaf + " in " + file);
+        return true;
+      }
+    }, union));
   }
 
-  private static Type withoutUuidAnnotation(Type type, List<String> parent, boolean reachable, Set<List<String>> uuids) {
+  /** Returns when {@code e} is Spark refusing a Parquet type; else throws it (unchecked). */
+  private static void refusedOrThrow(Exception e) {
+    if (!isRefusedParquetType(e)) {
+      throw e instanceof RuntimeException unchecked ? unchecked : new IllegalStateException(e);
+    }
+  }
+
+  /** {@code parquet} without UUID annotations, nor those of the leaves {@code refused} (when given) accepts. */
+  private static MessageType withoutAnnotations(MessageType parquet, java.util.function.Predicate<PrimitiveType> refused,
+      NamedUnion union) {
+    List<Type> fields = new ArrayList<>();
+    for (Type field : parquet.getFields()) {
+      fields.add(withoutAnnotations(field, List.of(), true, refused, union));
+    }
+    return new MessageType(parquet.getName(), fields);
+  }
+
+  private static Type withoutAnnotations(Type type, List<String> parent, boolean reachable,
+      java.util.function.Predicate<PrimitiveType> refused, NamedUnion union) {
     List<String> path = child(parent, type.getName());
     boolean stillReachable = reachable && !type.isRepetition(Type.Repetition.REPEATED);
     if (type.isPrimitive()) {
       PrimitiveType primitive = type.asPrimitiveType();
-      if (!(primitive.getLogicalTypeAnnotation() instanceof LogicalTypeAnnotation.UUIDLogicalTypeAnnotation)) {
+      LogicalTypeAnnotation annotation = primitive.getLogicalTypeAnnotation();
+      if (annotation instanceof LogicalTypeAnnotation.UUIDLogicalTypeAnnotation) {
+        if (stillReachable) {
+          union.uuids.add(path);
+        }
+      } else if (annotation == null || refused == null || !refused.test(primitive)) {
         return type;
-      }
-      if (stillReachable) {
-        uuids.add(path);
       }
       return new PrimitiveType(primitive.getRepetition(), primitive.getPrimitiveTypeName(), primitive.getTypeLength(),
           primitive.getName());
@@ -164,7 +205,7 @@ final class InputSchema {
     boolean struct = stillReachable && group.getLogicalTypeAnnotation() == null;
     List<Type> fields = new ArrayList<>();
     for (Type field : group.getFields()) {
-      fields.add(withoutUuidAnnotation(field, path, struct, uuids));
+      fields.add(withoutAnnotations(field, path, struct, refused, union));
     }
     return group.withNewFields(fields);
   }
@@ -203,6 +244,7 @@ final class InputSchema {
     private final Map<String, String> typeFrom = new HashMap<>(); // the source that gave each column its current type
     private final Map<String, Conflict> conflicts = new LinkedHashMap<>(); // by column: the first met
     private final Set<List<String>> uuids = new LinkedHashSet<>();
+    private final Map<String, String> stored = new LinkedHashMap<>(); // by leaf name: the first file's type, and the file
 
     NamedUnion(boolean caseSensitive) {
       this.caseSensitive = caseSensitive;
@@ -389,9 +431,13 @@ final class InputSchema {
 
   /**
    * A type Spark 4.0's Parquet readers, vectorized or not, read both as (measured on files DuckDB
-   * wrote): the wider of two small integers; BIGINT for a small integer and BIGINT; DOUBLE for any
-   * two of the small integers, FLOAT and DOUBLE. None for BIGINT and a floating type (BIGINT is not
-   * read as DOUBLE), nor for a DECIMAL and an integer (read as its unscaled value).
+   * and Spark wrote): the wider of two small integers; BIGINT for a small integer and BIGINT; DOUBLE
+   * for any two of the small integers, FLOAT and DOUBLE; the DECIMAL with the larger scale and the
+   * more digits before the point of two DECIMALs (DuckDB types each literal by its own digits:
+   * 19.99 is DECIMAL(4,2), 5.12 DECIMAL(3,2)); TIMESTAMP for TIMESTAMP and TIMESTAMP_NTZ (a wall
+   * clock read in the session's zone, UTC, as event_time takes one). None for BIGINT and a floating
+   * type (BIGINT is not read as DOUBLE), nor for a DECIMAL and an integer or a floating type (read
+   * as its unscaled value).
    */
   private static Optional<DataType> commonType(DataType a, DataType b) {
     if (SMALL_INTEGERS.contains(a) && SMALL_INTEGERS.contains(b)) {
@@ -403,6 +449,15 @@ final class InputSchema {
     if (floatingOrSmall(a) && floatingOrSmall(b)) {
       return Optional.of(DataTypes.DoubleType);
     }
+    if (a instanceof DecimalType da && b instanceof DecimalType db) {
+      int scale = Math.max(da.scale(), db.scale());
+      int precision = Math.max(da.precision() - da.scale(), db.precision() - db.scale()) + scale;
+      return precision <= DecimalType.MAX_PRECISION() ? Optional.of(DataTypes.createDecimalType(precision, scale)) : Optional.empty();
+    }
+    List<DataType> times = List.of(DataTypes.TimestampType, DataTypes.TimestampNTZType);
+    if (times.contains(a) && times.contains(b)) {
+      return Optional.of(DataTypes.TimestampType);
+    }
     return Optional.empty();
   }
 
@@ -410,10 +465,10 @@ final class InputSchema {
     return SMALL_INTEGERS.contains(type) || type.equals(DataTypes.FloatType) || type.equals(DataTypes.DoubleType);
   }
 
-  private static boolean isUuidColumn(Throwable error) {
+  /** Spark's converter refusing a Parquet type: illegal, not supported or not recognized. */
+  private static boolean isRefusedParquetType(Throwable error) {
     for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      if (t instanceof SparkThrowable st && "PARQUET_TYPE_ILLEGAL".equals(st.getCondition())
-          && String.valueOf(t.getMessage()).contains("(UUID)")) {
+      if (t instanceof SparkThrowable st && st.getCondition() != null && st.getCondition().startsWith("PARQUET_TYPE_")) {
         return true;
       }
     }

@@ -421,6 +421,87 @@ class EventReaderTest {
   }
 
   @Test
+  void decimalsOfOtherDigitsAndTimesWithAndWithoutZoneAcrossDaysAreReadAsOneType(@TempDir Path dir) {
+    // DuckDB writes 5.12 as DECIMAL(3,2) and 1.999 as DECIMAL(4,3), and a TIMESTAMP column beside
+    // a TIMESTAMPTZ one in another export: read as DECIMAL(4,3) and TIMESTAMP (a black-box test:
+    // the run stopped, saying Spark could not read one as the other).
+    Path input = dir.resolve("digits");
+    spark.sql("SELECT 'a' AS event_id, 'va' AS visitor_id, 'purchase' AS event_name,"
+            + " TIMESTAMP'2026-03-01 10:00:00' AS event_time, CAST(5.12 AS DECIMAL(3,2)) AS revenue")
+        .write().parquet(input.resolve("event_date=2026-03-01").toString());
+    spark.sql("SELECT 'b' AS event_id, 'vb' AS visitor_id, 'purchase' AS event_name,"
+            + " TIMESTAMP_NTZ'2026-03-02 00:10:00' AS event_time, CAST(1.999 AS DECIMAL(4,3)) AS revenue")
+        .write().parquet(input.resolve("event_date=2026-03-02").toString());
+    for (String schemaFiles : List.of("ends", "all")) {
+      List<String> read = new EventReader(spark, SettingsLoader.load(Optional.empty(),
+              List.of("input.path=" + input, "input.schema-files=" + schemaFiles)))
+          .read(LocalDate.parse("2026-03-01"), LocalDate.parse("2026-03-02"))
+          .selectExpr("concat_ws(' ', event_id, date_format(event_time, 'yyyy-MM-dd HH:mm'), CAST(revenue AS STRING))")
+          .as(Encoders.STRING()).collectAsList();
+      assertThat(read).as(schemaFiles).containsExactlyInAnyOrder("a 2026-03-01 10:00 5.12", "b 2026-03-02 00:10 1.999");
+    }
+  }
+
+  @Test
+  void everyConflictAMappingReadsIsNamedInOneMessage(@TempDir Path dir) {
+    Path input = dir.resolve("two");
+    spark.sql("SELECT 'a' AS event_id, 'va' AS visitor_id, 'purchase' AS event_name,"
+            + " TIMESTAMP'2026-03-01 10:00:00' AS event_time, 7L AS revenue, 1 AS user_id")
+        .write().parquet(input.resolve("event_date=2026-03-01").toString());
+    spark.sql("SELECT 'b' AS event_id, 'vb' AS visitor_id, 'purchase' AS event_name,"
+            + " TIMESTAMP'2026-03-02 10:00:00' AS event_time, 2.5D AS revenue, 'u' AS user_id")
+        .write().parquet(input.resolve("event_date=2026-03-02").toString());
+    EventReader reader = new EventReader(spark, SettingsLoader.load(Optional.empty(), List.of("input.path=" + input)));
+    assertThatThrownBy(() -> reader.read(LocalDate.parse("2026-03-01"), LocalDate.parse("2026-03-02")))
+        .isInstanceOf(JobFailure.class)
+        .hasMessageStartingWith("Cannot read events: column revenue is BIGINT in ")
+        .hasMessageContaining("; input.columns.revenue = 'revenue' reads it; column user_id is INT in ")
+        .hasMessageEndingWith("; input.columns.user_id = 'user_id' reads it");
+  }
+
+  @Test
+  void idsStoredAsBytesAreTheirHexDigitsAndTimesAndIntervalsSparkCannotReadAreTheirStoredValues(@TempDir Path dir)
+      throws Exception {
+    // DuckDB's BLOB ids FF AA and FE AA were both U+FFFD U+FFFD in the tables: two devices as one
+    // id. Its TIME and INTERVAL columns, which Spark 4.0 refuses, stopped the read of the whole file.
+    writeWithParquetMr(dir.resolve("bytes/event_date=2026-01-05"), "message event { required binary event_id (STRING); "
+        + "required binary visitor_id; required binary event_name (STRING); required int64 event_time (TIMESTAMP(MICROS,true)); "
+        + "optional int64 opened (TIME(MICROS,false)); optional fixed_len_byte_array(12) waited (INTERVAL); }",
+        row -> row.append("event_id", "b1").append("visitor_id", org.apache.parquet.io.api.Binary.fromConstantByteArray(
+                new byte[] {(byte) 0xFF, (byte) 0xAA})).append("event_name", "page_view")
+            .append("event_time", 1767607200000000L).append("opened", 3_600_000_000L)
+            .append("waited", org.apache.parquet.io.api.Binary.fromConstantByteArray(new byte[12])));
+    writeWithParquetMr(dir.resolve("bytes/event_date=2026-01-06"), "message event { required binary event_id (STRING); "
+        + "required binary visitor_id; required binary event_name (STRING); required int64 event_time (TIMESTAMP(MICROS,true)); }",
+        row -> row.append("event_id", "b2").append("visitor_id", org.apache.parquet.io.api.Binary.fromConstantByteArray(
+                new byte[] {(byte) 0xFE, (byte) 0xAA})).append("event_name", "page_view")
+            .append("event_time", 1767693600000000L));
+    for (String schemaFiles : List.of("ends", "all")) {
+      Dataset<Row> read = new EventReader(spark, SettingsLoader.load(Optional.empty(),
+          List.of("input.path=" + dir.resolve("bytes"), "input.schema-files=" + schemaFiles)))
+          .read(LocalDate.parse("2026-01-05"), LocalDate.parse("2026-01-06"));
+      assertThat(read.selectExpr("concat_ws(' ', event_id, visitor_id, coalesce(CAST(" + EventReader.INPUT_ROW
+              + ".opened AS STRING), '-'), coalesce(CAST(length(" + EventReader.INPUT_ROW + ".waited) AS STRING), '-'))")
+          .as(Encoders.STRING()).collectAsList())
+          .as(schemaFiles).containsExactlyInAnyOrder("b1 ffaa 3600000000 12", "b2 feaa - -");
+    }
+  }
+
+  @Test
+  void anInputOfEmptyPartitionsOnlyHasNoEventsAndAMissingInputStillStopsTheRun(@TempDir Path dir) throws Exception {
+    // A new input whose first day upstream marked quiet: Spark found no file to take a schema from.
+    Files.createDirectories(dir.resolve("quiet/event_date=2026-03-10"));
+    EventReader quiet = new EventReader(spark, SettingsLoader.load(Optional.empty(), List.of("input.path=" + dir.resolve("quiet"))));
+    Dataset<Row> read = quiet.read(LocalDate.parse("2026-03-08"), LocalDate.parse("2026-03-10"));
+    assertThat(read.count()).isZero();
+    assertThat(read.columns()).contains("event_date", "event_id", "visitor_id", "event_time", EventReader.INPUT_ROW);
+    EventReader missing = new EventReader(spark, SettingsLoader.load(Optional.empty(), List.of("input.path=" + dir.resolve("none"))));
+    assertThatThrownBy(() -> missing.read(LocalDate.parse("2026-03-08"), LocalDate.parse("2026-03-10")))
+        .isInstanceOf(JobFailure.class)
+        .hasMessageStartingWith("Cannot read events: input.path " + dir.resolve("none") + " is not readable: [PATH_NOT_FOUND]");
+  }
+
+  @Test
   void aFileThatIsNotParquetFailsNamingTheFile(@TempDir Path dir) throws Exception {
     // Spark's own message for this ends at "Exception thrown in awaitResult:", its cause two
     // wrappers further down.

@@ -32,6 +32,11 @@ class InputSchemaTest {
     assertThat(InputSchema.union(ddl("v BIGINT"), ddl("v SMALLINT"), false).simpleString()).isEqualTo("struct<v:bigint>");
     assertThat(InputSchema.union(ddl("v INT"), ddl("v DOUBLE"), false).simpleString()).isEqualTo("struct<v:double>");
     assertThat(InputSchema.union(ddl("v INT"), ddl("v FLOAT"), false).simpleString()).isEqualTo("struct<v:double>");
+    // DuckDB types each decimal literal by its digits: the larger scale and the more whole digits.
+    assertThat(InputSchema.union(ddl("v DECIMAL(4,2)"), ddl("v DECIMAL(3,2)"), false).simpleString()).isEqualTo("struct<v:decimal(4,2)>");
+    assertThat(InputSchema.union(ddl("v DECIMAL(4,2)"), ddl("v DECIMAL(4,3)"), false).simpleString()).isEqualTo("struct<v:decimal(5,3)>");
+    assertThat(InputSchema.union(ddl("v DECIMAL(9,2)"), ddl("v DECIMAL(38,30)"), false).simpleString()).isEqualTo("struct<v:decimal(38,30)>");
+    assertThat(InputSchema.union(ddl("t TIMESTAMP_NTZ"), ddl("t TIMESTAMP"), false).simpleString()).isEqualTo("struct<t:timestamp>");
     assertThat(InputSchema.union(ddl("m MAP<STRING, INT>"), ddl("m MAP<STRING, BIGINT>"), false).simpleString())
         .isEqualTo("struct<m:map<string,bigint>>");
   }
@@ -43,6 +48,9 @@ class InputSchemaTest {
     // A DECIMAL read as an integer gives its unscaled value (2.25 as 225).
     assertThatThrownBy(() -> InputSchema.union(ddl("revenue DECIMAL(10,2)"), ddl("revenue INT"), false))
         .hasMessage("column revenue: DECIMAL(10,2) and INT");
+    // Beyond 38 digits no DECIMAL holds both: 36 whole digits and a scale of 4.
+    assertThatThrownBy(() -> InputSchema.union(ddl("revenue DECIMAL(38,2)"), ddl("revenue DECIMAL(10,4)"), false))
+        .hasMessage("column revenue: DECIMAL(38,2) and DECIMAL(10,4)");
     assertThatThrownBy(() -> InputSchema.union(ddl("ctx STRUCT<page: STRING>"), ddl("ctx STRUCT<page: STRUCT<url: STRING>>"), false))
         .hasMessage("column ctx.page: STRING and STRUCT<url: STRING>");
   }
