@@ -3,9 +3,11 @@ package io.journeys.io;
 import static io.journeys.Columns.EVENT_DATE;
 import static io.journeys.Columns.EVENT_TIME;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.from_json;
 import static org.apache.spark.sql.functions.hex;
+import static org.apache.spark.sql.functions.is_valid_utf8;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.lower;
 import static org.apache.spark.sql.functions.regexp_replace;
@@ -30,6 +32,7 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -263,29 +266,42 @@ public final class EventReader {
     if (columns.conflicts().isEmpty()) {
       return columns.schema();
     }
-    Dataset<Row> nominal = spark.createDataFrame(List.of(), columns.schema());
+    Dataset<Row> first = spark.createDataFrame(List.of(), columns.schema());
     boolean caseSensitive = spark.sessionState().conf().caseSensitiveAnalysis();
-    List<String> read = new ArrayList<>(); // all of them at once: fixing one should not reveal the next
+    List<String> readByMappings = new ArrayList<>(); // all of them at once: fixing one should not reveal the next
     List<InputSchema.Conflict> unread = new ArrayList<>();
     for (InputSchema.Conflict conflict : columns.conflicts()) {
       if (conflict.path().get(0).equalsIgnoreCase(EVENT_DATE)) {
         continue; // a file's own event_date is never read: the directory's date is
       }
+      Dataset<Row> second = spark.createDataFrame(List.of(), columns.withOtherType(conflict));
       input.columns().entrySet().stream()
-          .filter(mapping -> mapping.getValue().isPresent() && ReferencedColumns.paths(nominal, mapping.getValue().get())
+          .filter(mapping -> mapping.getValue().isPresent() && pathsRead(first, second, mapping.getValue().get())
               .stream().anyMatch(path -> onePrefixOfTheOther(path, conflict.path(), caseSensitive)))
           .findFirst()
-          .ifPresentOrElse(mapping -> read.add(conflict.message() + "; input.columns." + mapping.getKey() + " = '"
+          .ifPresentOrElse(mapping -> readByMappings.add(conflict.message() + "; input.columns." + mapping.getKey() + " = '"
               + mapping.getValue().get() + "' reads it"), () -> unread.add(conflict));
     }
-    if (!read.isEmpty()) {
-      throw new JobFailure("Cannot read events: " + String.join("; ", read));
+    if (!readByMappings.isEmpty()) {
+      throw new JobFailure("Cannot read events: " + String.join("; ", readByMappings));
     }
     for (InputSchema.Conflict conflict : unread) {
       LOG.warn("Events read without {}: {}; no input.columns mapping reads it, so it is also left out of quarantine.raw",
           conflict.column(), conflict.message());
     }
     return columns.withoutConflicts();
+  }
+
+  /**
+   * What a mapping reads under either of a conflict's types: {@code context.campaign.source}
+   * resolves only where context is a struct, and, judged by the other type alone, was taken for
+   * reading nothing of it, so that context was left out and the mapping's column was null on every
+   * day (a review). Where it resolves under neither, the paths as written.
+   */
+  private Set<List<String>> pathsRead(Dataset<Row> first, Dataset<Row> second, String mapping) {
+    Set<List<String>> paths = new LinkedHashSet<>(ReferencedColumns.paths(first, mapping));
+    paths.addAll(ReferencedColumns.paths(second, mapping));
+    return paths.isEmpty() ? ReferencedColumns.writtenPaths(spark, mapping) : paths;
   }
 
   private static boolean onePrefixOfTheOther(List<String> a, List<String> b, boolean caseSensitive) {
@@ -352,7 +368,7 @@ public final class EventReader {
    * columns as their types (what {@code check-config} resolves the rules against, without input).
    */
   public static Dataset<Row> noEvents(SparkSession spark) {
-    List<org.apache.spark.sql.types.StructField> fields = new ArrayList<>();
+    List<StructField> fields = new ArrayList<>();
     fields.add(DataTypes.createStructField(EVENT_DATE, DataTypes.DateType, true));
     for (String logical : JobSettings.LOGICAL_COLUMNS) {
       DataType type = logical.equals(EVENT_TIME) ? DataTypes.TimestampType : LOGICAL_TYPES.get(logical);
@@ -426,8 +442,9 @@ public final class EventReader {
       typed = from_json(value, type, Map.of());
     } else if (from.equals(DataTypes.BinaryType) && BYTE_IDS.contains(logical)) {
       // Bytes that are no UTF-8 text (DuckDB's BLOB, pyarrow's bytes) became U+FFFD in the tables,
-      // so two devices' ids were one text there (a black-box test).
-      typed = lower(hex(value));
+      // so two devices' ids were one text there (a black-box test); UTF-8 text stored without its
+      // annotation (older Hive and Impala writers) stays the text it was read as before.
+      typed = when(is_valid_utf8(value), value.cast(DataTypes.StringType)).otherwise(concat(lit("0x"), lower(hex(value))));
     } else {
       typed = value.try_cast(type);
     }
@@ -477,7 +494,7 @@ public final class EventReader {
     return column;
   }
 
-  /** The ids a BINARY column maps to as its lower-case hex digits, one text per byte string. */
+  /** The ids a BINARY column that is no UTF-8 text maps to as 0x and its lower-case hex digits. */
   private static final Set<String> BYTE_IDS = Set.of(Columns.EVENT_ID, Columns.VISITOR_ID, Columns.USER_ID, Columns.SESSION_ID);
 
   /** The logical columns that tell events apart: none of them can be a constant. */

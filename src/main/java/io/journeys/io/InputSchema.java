@@ -14,6 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.Path;
 import org.apache.parquet.hadoop.Footer;
@@ -22,6 +23,7 @@ import org.apache.parquet.schema.LogicalTypeAnnotation;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.PrimitiveType;
 import org.apache.parquet.schema.Type;
+import org.apache.parquet.schema.Types;
 import org.apache.spark.SparkThrowable;
 import org.apache.spark.sql.DataFrameReader;
 import org.apache.spark.sql.SparkSession;
@@ -111,8 +113,15 @@ final class InputSchema {
       }
     }
     NamedUnion merged = new NamedUnion(caseSensitive);
-    for (String source : sources) {
-      schemas(spark, merging, source).forEach(merged::add);
+    try {
+      for (String source : sources) {
+        schemas(spark, merging, source).forEach(merged::add);
+      }
+    } catch (Exception e) { // Spark's AnalysisException is checked
+      if (!isRefusedParquetType(e) || !format.equalsIgnoreCase("parquet")) {
+        throw e;
+      } // Spark's merge met a type conflict first, and then a UUID or TIME column in a day's files
+      return parquetFooters(spark, days.stream().flatMap(day -> dataFiles(spark, day).stream()).toList(), caseSensitive);
     }
     return merged.columns();
   }
@@ -161,7 +170,7 @@ final class InputSchema {
         return false;
       } catch (Exception e) { // Spark's AnalysisException is checked
         refusedOrThrow(e);
-        union.stored.putIfAbsent(leaf.getName(), leaf + " in " + file);
+        union.stored.putIfAbsent(leaf.toString(), leaf + " in " + file);
         return true;
       }
     }, union));
@@ -174,8 +183,8 @@ final class InputSchema {
     }
   }
 
-  /** {@code parquet} without UUID annotations, nor those of the leaves {@code refused} (when given) accepts. */
-  private static MessageType withoutAnnotations(MessageType parquet, java.util.function.Predicate<PrimitiveType> refused,
+  /** {@code parquet} without its UUID annotations, and, with {@code refused}, without those of the leaves it is true of. */
+  private static MessageType withoutAnnotations(MessageType parquet, Predicate<PrimitiveType> refused,
       NamedUnion union) {
     List<Type> fields = new ArrayList<>();
     for (Type field : parquet.getFields()) {
@@ -185,7 +194,7 @@ final class InputSchema {
   }
 
   private static Type withoutAnnotations(Type type, List<String> parent, boolean reachable,
-      java.util.function.Predicate<PrimitiveType> refused, NamedUnion union) {
+      Predicate<PrimitiveType> refused, NamedUnion union) {
     List<String> path = child(parent, type.getName());
     boolean stillReachable = reachable && !type.isRepetition(Type.Repetition.REPEATED);
     if (type.isPrimitive()) {
@@ -198,14 +207,21 @@ final class InputSchema {
       } else if (annotation == null || refused == null || !refused.test(primitive)) {
         return type;
       }
-      return new PrimitiveType(primitive.getRepetition(), primitive.getPrimitiveTypeName(), primitive.getTypeLength(),
-          primitive.getName());
+      // The field id stays: Iceberg's readers match columns by it (spark.sql.parquet.fieldId.read.enabled).
+      Types.PrimitiveBuilder<PrimitiveType> plain = Types.primitive(primitive.getPrimitiveTypeName(), primitive.getRepetition());
+      if (primitive.getPrimitiveTypeName() == PrimitiveType.PrimitiveTypeName.FIXED_LEN_BYTE_ARRAY) {
+        plain = plain.length(primitive.getTypeLength());
+      }
+      if (primitive.getId() != null) {
+        plain = plain.id(primitive.getId().intValue());
+      }
+      return plain.named(primitive.getName());
     }
     GroupType group = type.asGroupType();
-    boolean struct = stillReachable && group.getLogicalTypeAnnotation() == null;
+    boolean throughStructs = stillReachable && group.getLogicalTypeAnnotation() == null;
     List<Type> fields = new ArrayList<>();
     for (Type field : group.getFields()) {
-      fields.add(withoutAnnotations(field, path, struct, refused, union));
+      fields.add(withoutAnnotations(field, path, throughStructs, refused, union));
     }
     return group.withNewFields(fields);
   }
@@ -216,6 +232,11 @@ final class InputSchema {
    * the Parquet UUID columns in the schema as BINARY (see {@link #footerSchema}).
    */
   record FileColumns(StructType schema, List<Conflict> conflicts, List<List<String>> uuids) {
+    /** The schema with a conflict's other type, that of the second file. */
+    StructType withOtherType(Conflict conflict) {
+      return (StructType) replaced(schema, conflict.path(), conflict.other());
+    }
+
     /** The schema without the columns whose types conflict, or the struct fields where they are nested. */
     StructType withoutConflicts() {
       StructType read = schema;
@@ -229,9 +250,10 @@ final class InputSchema {
   /**
    * Two types of one column, in two files, that no type reads both as. {@code path} is the column's
    * names from the top, array elements and map keys and values included as {@code element},
-   * {@code key} and {@code value}.
+   * {@code key} and {@code value}; the schema has the first file's type there, {@code other} is
+   * the second's.
    */
-  record Conflict(List<String> path, String message) {
+  record Conflict(List<String> path, DataType other, String message) {
     String column() {
       return String.join(".", path);
     }
@@ -244,7 +266,7 @@ final class InputSchema {
     private final Map<String, String> typeFrom = new HashMap<>(); // the source that gave each column its current type
     private final Map<String, Conflict> conflicts = new LinkedHashMap<>(); // by column: the first met
     private final Set<List<String>> uuids = new LinkedHashSet<>();
-    private final Map<String, String> stored = new LinkedHashMap<>(); // by leaf name: the first file's type, and the file
+    private final Map<String, String> stored = new LinkedHashMap<>(); // by leaf: the leaf and the first file it is in
 
     NamedUnion(boolean caseSensitive) {
       this.caseSensitive = caseSensitive;
@@ -256,7 +278,7 @@ final class InputSchema {
       schema = (StructType) union(schema, read, List.of(), caseSensitive, met);
       for (TypeConflict conflict : met) {
         String column = String.join(".", conflict.path);
-        conflicts.putIfAbsent(key(column, caseSensitive), new Conflict(conflict.path, "column " + column + " is "
+        conflicts.putIfAbsent(key(column, caseSensitive), new Conflict(conflict.path, conflict.second, "column " + column + " is "
             + conflict.first.sql() + " in " + typeFrom.get(key(conflict.path.get(0), caseSensitive)) + " but "
             + conflict.second.sql() + " in " + source + ", and Spark cannot read one as the other"));
       }
@@ -390,14 +412,14 @@ final class InputSchema {
    * so the map goes), and without a struct that this leaves empty: Spark reads no empty struct.
    */
   static StructType without(StructType type, List<String> path) {
-    DataType left = withoutField(type, path);
+    DataType left = replaced(type, path, null);
     return left == null ? new StructType() : (StructType) left;
   }
 
-  /** {@code type} without the field, or null when nothing of it is left. */
-  private static DataType withoutField(DataType type, List<String> path) {
+  /** {@code type} with {@code replacement} at {@code path}, or, for a null one, without it (null when nothing is left). */
+  private static DataType replaced(DataType type, List<String> path, DataType replacement) {
     if (path.isEmpty()) {
-      return null;
+      return replacement;
     }
     List<String> rest = path.subList(1, path.size());
     if (type instanceof StructType struct) {
@@ -406,7 +428,7 @@ final class InputSchema {
       for (StructField field : struct.fields()) {
         if (!found && field.name().equals(path.get(0))) { // the path has the schema's own names
           found = true;
-          DataType inner = withoutField(field.dataType(), rest);
+          DataType inner = replaced(field.dataType(), rest, replacement);
           if (inner != null) {
             fields.add(field.copy(field.name(), inner, field.nullable(), field.metadata()));
           }
@@ -417,14 +439,18 @@ final class InputSchema {
       return fields.isEmpty() ? null : DataTypes.createStructType(fields);
     }
     if (type instanceof ArrayType array && path.get(0).equals("element")) {
-      DataType element = withoutField(array.elementType(), rest);
+      DataType element = replaced(array.elementType(), rest, replacement);
       return element == null ? null : DataTypes.createArrayType(element, array.containsNull());
     }
     if (type instanceof MapType map && path.get(0).equals("value")) {
-      DataType value = withoutField(map.valueType(), rest);
+      DataType value = replaced(map.valueType(), rest, replacement);
       return value == null ? null : DataTypes.createMapType(map.keyType(), value, map.valueContainsNull());
     }
-    return null; // the conflicting leaf itself, or a map's key
+    if (type instanceof MapType map && path.get(0).equals("key")) {
+      DataType key = replaced(map.keyType(), rest, replacement);
+      return key == null ? null : DataTypes.createMapType(key, map.valueType(), map.valueContainsNull());
+    }
+    return replacement == null ? null : type;
   }
 
   private static final List<DataType> SMALL_INTEGERS = List.of(DataTypes.ByteType, DataTypes.ShortType, DataTypes.IntegerType);
@@ -435,7 +461,7 @@ final class InputSchema {
    * for any two of the small integers, FLOAT and DOUBLE; the DECIMAL with the larger scale and the
    * more digits before the point of two DECIMALs (DuckDB types each literal by its own digits:
    * 19.99 is DECIMAL(4,2), 5.12 DECIMAL(3,2)); TIMESTAMP for TIMESTAMP and TIMESTAMP_NTZ (a wall
-   * clock read in the session's zone, UTC, as event_time takes one). None for BIGINT and a floating
+   * clock read as UTC, as event_time takes one). None for BIGINT and a floating
    * type (BIGINT is not read as DOUBLE), nor for a DECIMAL and an integer or a floating type (read
    * as its unscaled value).
    */

@@ -10,6 +10,8 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.analysis.UnresolvedAttribute;
 import org.apache.spark.sql.catalyst.expressions.Attribute;
 import org.apache.spark.sql.catalyst.expressions.AttributeReference;
 import org.apache.spark.sql.catalyst.expressions.Expression;
@@ -54,6 +56,33 @@ public final class ReferencedColumns {
     Set<List<String>> paths = new LinkedHashSet<>();
     collectPaths(analyzed, paths);
     return paths;
+  }
+
+  /**
+   * The paths {@code sqlExpression} names as written, before analysis: each column name with the
+   * field names after it ({@code context.campaign.source}); a lambda's variables are none. For an
+   * expression that resolves against no schema at hand, a wider guess than {@link #paths}.
+   */
+  public static Set<List<String>> writtenPaths(SparkSession spark, String sqlExpression) {
+    Expression parsed;
+    try {
+      parsed = spark.sessionState().sqlParser().parseExpression(sqlExpression);
+    } catch (Exception e) { // Spark's ParseException is checked
+      return Set.of();
+    }
+    Set<List<String>> paths = new LinkedHashSet<>();
+    collectWrittenPaths(parsed, paths);
+    return paths;
+  }
+
+  private static void collectWrittenPaths(Expression expression, Set<List<String>> paths) {
+    if (expression instanceof UnresolvedAttribute attribute) {
+      paths.add(List.copyOf(CollectionConverters.asJava(attribute.nameParts())));
+      return;
+    }
+    for (Expression child : CollectionConverters.asJava(expression.children())) {
+      collectWrittenPaths(child, paths);
+    }
   }
 
   private static void collectPaths(Expression expression, Set<List<String>> paths) {

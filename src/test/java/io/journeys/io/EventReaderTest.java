@@ -421,6 +421,26 @@ class EventReaderTest {
   }
 
   @Test
+  void aMappingThatResolvesOnlyUnderTheLaterTypeStillReadsTheConflictingColumn(@TempDir Path dir) {
+    // context was text in older files and a struct in newer ones; utm_source reads a field of the
+    // struct. Judged by the older type alone, it read nothing of context, which was then left out:
+    // utm_source null on every day, with only warnings (a review).
+    Path input = dir.resolve("turned");
+    spark.sql("SELECT 'a' AS event_id, 'va' AS visitor_id, 'page_view' AS event_name,"
+            + " TIMESTAMP'2026-03-01 10:00:00' AS event_time, 'legacy' AS context")
+        .write().parquet(input.resolve("event_date=2026-03-01").toString());
+    spark.sql("SELECT 'b' AS event_id, 'vb' AS visitor_id, 'page_view' AS event_name,"
+            + " TIMESTAMP'2026-03-02 10:00:00' AS event_time, named_struct('campaign', named_struct('source', 'google')) AS context")
+        .write().parquet(input.resolve("event_date=2026-03-02").toString());
+    EventReader reader = new EventReader(spark, SettingsLoader.load(Optional.empty(),
+        List.of("input.path=" + input, "input.columns.utm_source=context.campaign.source")));
+    assertThatThrownBy(() -> reader.read(LocalDate.parse("2026-03-01"), LocalDate.parse("2026-03-02")))
+        .isInstanceOf(JobFailure.class)
+        .hasMessageStartingWith("Cannot read events: column context is STRING in ")
+        .hasMessageEndingWith("; input.columns.utm_source = 'context.campaign.source' reads it");
+  }
+
+  @Test
   void decimalsOfOtherDigitsAndTimesWithAndWithoutZoneAcrossDaysAreReadAsOneType(@TempDir Path dir) {
     // DuckDB writes 5.12 as DECIMAL(3,2) and 1.999 as DECIMAL(4,3), and a TIMESTAMP column beside
     // a TIMESTAMPTZ one in another export: read as DECIMAL(4,3) and TIMESTAMP (a black-box test:
@@ -432,13 +452,26 @@ class EventReaderTest {
     spark.sql("SELECT 'b' AS event_id, 'vb' AS visitor_id, 'purchase' AS event_name,"
             + " TIMESTAMP_NTZ'2026-03-02 00:10:00' AS event_time, CAST(1.999 AS DECIMAL(4,3)) AS revenue")
         .write().parquet(input.resolve("event_date=2026-03-02").toString());
-    for (String schemaFiles : List.of("ends", "all")) {
-      List<String> read = new EventReader(spark, SettingsLoader.load(Optional.empty(),
-              List.of("input.path=" + input, "input.schema-files=" + schemaFiles)))
-          .read(LocalDate.parse("2026-03-01"), LocalDate.parse("2026-03-02"))
-          .selectExpr("concat_ws(' ', event_id, date_format(event_time, 'yyyy-MM-dd HH:mm'), CAST(revenue AS STRING))")
-          .as(Encoders.STRING()).collectAsList();
-      assertThat(read).as(schemaFiles).containsExactlyInAnyOrder("a 2026-03-01 10:00 5.12", "b 2026-03-02 00:10 1.999");
+    // DECIMAL(12,4), which Parquet stores as an INT64 where the others are INT32: DECIMAL(12,4) reads all three.
+    spark.sql("SELECT 'c' AS event_id, 'vc' AS visitor_id, 'purchase' AS event_name,"
+            + " TIMESTAMP'2026-03-03 10:00:00' AS event_time, CAST(12345678.1234 AS DECIMAL(12,4)) AS revenue")
+        .write().parquet(input.resolve("event_date=2026-03-03").toString());
+    for (String vectorized : List.of("true", "false")) {
+      spark.conf().set("spark.sql.parquet.enableVectorizedReader", vectorized);
+      try {
+        for (String schemaFiles : List.of("ends", "all")) {
+          List<String> read = new EventReader(spark, SettingsLoader.load(Optional.empty(),
+                  List.of("input.path=" + input, "input.schema-files=" + schemaFiles)))
+              .read(LocalDate.parse("2026-03-01"), LocalDate.parse("2026-03-03"))
+              .selectExpr("concat_ws(' ', event_id, date_format(event_time, 'yyyy-MM-dd HH:mm'), CAST(revenue AS STRING),"
+                  + " CAST(" + EventReader.INPUT_ROW + ".revenue AS STRING))")
+              .as(Encoders.STRING()).collectAsList();
+          assertThat(read).as(schemaFiles + ", vectorized " + vectorized).containsExactlyInAnyOrder(
+              "a 2026-03-01 10:00 5.12 5.1200", "b 2026-03-02 00:10 1.999 1.9990", "c 2026-03-03 10:00 1.23456781234E7 12345678.1234");
+        }
+      } finally {
+        spark.conf().unset("spark.sql.parquet.enableVectorizedReader");
+      }
     }
   }
 
@@ -463,7 +496,8 @@ class EventReaderTest {
   void idsStoredAsBytesAreTheirHexDigitsAndTimesAndIntervalsSparkCannotReadAreTheirStoredValues(@TempDir Path dir)
       throws Exception {
     // DuckDB's BLOB ids FF AA and FE AA were both U+FFFD U+FFFD in the tables: two devices as one
-    // id. Its TIME and INTERVAL columns, which Spark 4.0 refuses, stopped the read of the whole file.
+    // id; UTF-8 stored without its annotation (older Hive writers) stays text. DuckDB's TIME and
+    // INTERVAL columns, which Spark 4.0 refuses, stopped the read of the whole file.
     writeWithParquetMr(dir.resolve("bytes/event_date=2026-01-05"), "message event { required binary event_id (STRING); "
         + "required binary visitor_id; required binary event_name (STRING); required int64 event_time (TIMESTAMP(MICROS,true)); "
         + "optional int64 opened (TIME(MICROS,false)); optional fixed_len_byte_array(12) waited (INTERVAL); }",
@@ -474,7 +508,7 @@ class EventReaderTest {
     writeWithParquetMr(dir.resolve("bytes/event_date=2026-01-06"), "message event { required binary event_id (STRING); "
         + "required binary visitor_id; required binary event_name (STRING); required int64 event_time (TIMESTAMP(MICROS,true)); }",
         row -> row.append("event_id", "b2").append("visitor_id", org.apache.parquet.io.api.Binary.fromConstantByteArray(
-                new byte[] {(byte) 0xFE, (byte) 0xAA})).append("event_name", "page_view")
+                new byte[] {'a', 'b'})).append("event_name", "page_view")
             .append("event_time", 1767693600000000L));
     for (String schemaFiles : List.of("ends", "all")) {
       Dataset<Row> read = new EventReader(spark, SettingsLoader.load(Optional.empty(),
@@ -483,7 +517,7 @@ class EventReaderTest {
       assertThat(read.selectExpr("concat_ws(' ', event_id, visitor_id, coalesce(CAST(" + EventReader.INPUT_ROW
               + ".opened AS STRING), '-'), coalesce(CAST(length(" + EventReader.INPUT_ROW + ".waited) AS STRING), '-'))")
           .as(Encoders.STRING()).collectAsList())
-          .as(schemaFiles).containsExactlyInAnyOrder("b1 ffaa 3600000000 12", "b2 feaa - -");
+          .as(schemaFiles).containsExactlyInAnyOrder("b1 0xffaa 3600000000 12", "b2 ab - -");
     }
   }
 
@@ -628,7 +662,7 @@ class EventReaderTest {
     // DuckDB, pyarrow and Iceberg write a UUID as 16 bytes annotated UUID, which Spark 4.0's schema
     // converter refuses for the whole file: an export with a UUID visitor id could not be read.
     java.util.UUID visitor = java.util.UUID.fromString("5b1f0c3e-8f6a-4d2b-9c1e-0a1b2c3d4e5f");
-    java.util.UUID device = java.util.UUID.randomUUID();
+    java.util.UUID device = java.util.UUID.fromString("ffffffff-0000-4000-8000-00000000000a"); // the high bits set
     writeWithParquetMr(dir.resolve("uuids/event_date=2026-01-05"), "message event { required binary event_id (STRING); "
         + "required fixed_len_byte_array(16) visitor_id (UUID); required binary event_name (STRING); "
         + "required int64 event_time (TIMESTAMP(MICROS,true)); "

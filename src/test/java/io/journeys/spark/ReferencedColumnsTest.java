@@ -47,4 +47,14 @@ class ReferencedColumnsTest {
     assertThat(ReferencedColumns.paths(rows, "ctx.missing")).isEmpty();
     assertThat(ReferencedColumns.paths(rows, "'constant'")).isEmpty();
   }
+
+  @Test
+  void writtenPathsAreTheNamesAsWrittenWhateverTheyResolveTo() {
+    assertThat(ReferencedColumns.writtenPaths(spark, "context.campaign.source")).containsExactly(List.of("context", "campaign", "source"));
+    // A lambda's variable is no column: the array is.
+    assertThat(ReferencedColumns.writtenPaths(spark, "get(filter(items, i -> i.sku = 's'), 0).price"))
+        .containsExactly(List.of("items"));
+    assertThat(ReferencedColumns.writtenPaths(spark, "'constant'")).isEmpty();
+    assertThat(ReferencedColumns.writtenPaths(spark, "((")).isEmpty();
+  }
 }
