@@ -279,8 +279,8 @@ final class InputSchema {
       for (TypeConflict conflict : met) {
         String column = String.join(".", conflict.path);
         conflicts.putIfAbsent(key(column, caseSensitive), new Conflict(conflict.path, conflict.second, "column " + column + " is "
-            + conflict.first.sql() + " in " + typeFrom.get(key(conflict.path.get(0), caseSensitive)) + " but "
-            + conflict.second.sql() + " in " + source + ", and Spark cannot read one as the other"));
+            + named(conflict.first, conflict.path) + " in " + typeFrom.get(key(conflict.path.get(0), caseSensitive)) + " but "
+            + named(conflict.second, conflict.path) + " in " + source + ", and Spark cannot read one as the other"));
       }
       for (StructField field : schema.fields()) {
         String name = key(field.name(), caseSensitive);
@@ -288,6 +288,11 @@ final class InputSchema {
           typeFrom.put(name, source);
         }
       }
+    }
+
+    /** A type as the files have it: a UUID column's BINARY is the files' UUID (BINARY confused a DuckDB user). */
+    private String named(DataType type, List<String> path) {
+      return type.equals(DataTypes.BinaryType) && uuids.contains(path) ? "UUID" : type.sql();
     }
 
     FileColumns columns() {

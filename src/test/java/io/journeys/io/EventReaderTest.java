@@ -691,6 +691,26 @@ class EventReaderTest {
     }
   }
 
+  @Test
+  void aUuidColumnThatIsTextInOtherFilesIsAConflictNamingTheUuid(@TempDir Path dir) throws Exception {
+    // Upstream moved visitor_id from text to DuckDB's UUID type: Spark reads no 16 bytes as text.
+    writeWithParquetMr(dir.resolve("moved/event_date=2026-01-05"), "message event { required binary event_id (STRING); "
+        + "required binary visitor_id (STRING); required binary event_name (STRING); required int64 event_time (TIMESTAMP(MICROS,true)); }",
+        row -> row.append("event_id", "t1").append("visitor_id", "5b1f0c3e-8f6a-4d2b-9c1e-0a1b2c3d4e5f")
+            .append("event_name", "page_view").append("event_time", 1767607200000000L));
+    writeWithParquetMr(dir.resolve("moved/event_date=2026-01-06"), "message event { required binary event_id (STRING); "
+        + "required fixed_len_byte_array(16) visitor_id (UUID); required binary event_name (STRING); "
+        + "required int64 event_time (TIMESTAMP(MICROS,true)); }",
+        row -> row.append("event_id", "t2").append("visitor_id", bytes(java.util.UUID.fromString("5b1f0c3e-8f6a-4d2b-9c1e-0a1b2c3d4e5f")))
+            .append("event_name", "page_view").append("event_time", 1767693600000000L));
+    EventReader moved = new EventReader(spark, SettingsLoader.load(Optional.empty(), List.of("input.path=" + dir.resolve("moved"))));
+    assertThatThrownBy(() -> moved.read(LocalDate.parse("2026-01-05"), LocalDate.parse("2026-01-06")))
+        .isInstanceOf(JobFailure.class)
+        .hasMessageStartingWith("Cannot read events: column visitor_id is STRING in ")
+        .hasMessageContaining(" but UUID in ")
+        .hasMessageEndingWith("; input.columns.visitor_id = 'visitor_id' reads it");
+  }
+
   private static org.apache.parquet.io.api.Binary bytes(java.util.UUID uuid) {
     java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate(16);
     buffer.putLong(uuid.getMostSignificantBits()).putLong(uuid.getLeastSignificantBits());
