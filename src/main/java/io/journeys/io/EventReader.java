@@ -10,6 +10,7 @@ import static org.apache.spark.sql.functions.hex;
 import static org.apache.spark.sql.functions.is_valid_utf8;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.lower;
+import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.regexp_replace;
 import static org.apache.spark.sql.functions.rint;
 import static org.apache.spark.sql.functions.struct;
@@ -443,8 +444,10 @@ public final class EventReader {
     } else if (from.equals(DataTypes.BinaryType) && BYTE_IDS.contains(logical)) {
       // Bytes that are no UTF-8 text (DuckDB's BLOB, pyarrow's bytes) became U+FFFD in the tables,
       // so two devices' ids were one text there (a black-box test); UTF-8 text stored without its
-      // annotation (older Hive and Impala writers) stays the text it was read as before.
-      typed = when(is_valid_utf8(value), value.cast(DataTypes.StringType)).otherwise(concat(lit("0x"), lower(hex(value))));
+      // annotation (older Hive and Impala writers) stays the text it was read as before. Text that
+      // itself starts with 0x is written as hex too, so no two byte strings give one id.
+      Column text = value.cast(DataTypes.StringType);
+      typed = when(is_valid_utf8(value).and(not(text.startsWith("0x"))), text).otherwise(concat(lit("0x"), lower(hex(value))));
     } else {
       typed = value.try_cast(type);
     }
@@ -494,7 +497,7 @@ public final class EventReader {
     return column;
   }
 
-  /** The ids a BINARY column that is no UTF-8 text maps to as 0x and its lower-case hex digits. */
+  /** The ids a BINARY column maps to as its text, or, where that is no UTF-8 or starts with 0x, as 0x and hex digits. */
   private static final Set<String> BYTE_IDS = Set.of(Columns.EVENT_ID, Columns.VISITOR_ID, Columns.USER_ID, Columns.SESSION_ID);
 
   /** The logical columns that tell events apart: none of them can be a constant. */

@@ -510,14 +510,19 @@ class EventReaderTest {
         row -> row.append("event_id", "b2").append("visitor_id", org.apache.parquet.io.api.Binary.fromConstantByteArray(
                 new byte[] {'a', 'b'})).append("event_name", "page_view")
             .append("event_time", 1767693600000000L));
+    // The text "0xffaa" is another device than the bytes FF AA (black box P2: both were 0xffaa).
+    writeWithParquetMr(dir.resolve("bytes/event_date=2026-01-07"), "message event { required binary event_id (STRING); "
+        + "required binary visitor_id; required binary event_name (STRING); required int64 event_time (TIMESTAMP(MICROS,true)); }",
+        row -> row.append("event_id", "b3").append("visitor_id", org.apache.parquet.io.api.Binary.fromString("0xffaa"))
+            .append("event_name", "page_view").append("event_time", 1767780000000000L));
     for (String schemaFiles : List.of("ends", "all")) {
       Dataset<Row> read = new EventReader(spark, SettingsLoader.load(Optional.empty(),
           List.of("input.path=" + dir.resolve("bytes"), "input.schema-files=" + schemaFiles)))
-          .read(LocalDate.parse("2026-01-05"), LocalDate.parse("2026-01-06"));
+          .read(LocalDate.parse("2026-01-05"), LocalDate.parse("2026-01-07"));
       assertThat(read.selectExpr("concat_ws(' ', event_id, visitor_id, coalesce(CAST(" + EventReader.INPUT_ROW
               + ".opened AS STRING), '-'), coalesce(CAST(length(" + EventReader.INPUT_ROW + ".waited) AS STRING), '-'))")
           .as(Encoders.STRING()).collectAsList())
-          .as(schemaFiles).containsExactlyInAnyOrder("b1 0xffaa 3600000000 12", "b2 ab - -");
+          .as(schemaFiles).containsExactlyInAnyOrder("b1 0xffaa 3600000000 12", "b2 ab - -", "b3 0x307866666161 - -");
     }
   }
 
