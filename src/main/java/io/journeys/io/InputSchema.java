@@ -263,7 +263,7 @@ final class InputSchema {
   private static final class NamedUnion {
     private final boolean caseSensitive;
     private StructType schema = new StructType();
-    private final Map<String, String> typeFrom = new HashMap<>(); // the source that gave each column its current type
+    private final Map<String, String> typeFrom = new HashMap<>(); // by path: the source that gave each column and field its type
     private final Map<String, Conflict> conflicts = new LinkedHashMap<>(); // by column: the first met
     private final Set<List<String>> uuids = new LinkedHashSet<>();
     private final Map<String, String> stored = new LinkedHashMap<>(); // by leaf: the leaf and the first file it is in
@@ -279,14 +279,38 @@ final class InputSchema {
       for (TypeConflict conflict : met) {
         String column = String.join(".", conflict.path);
         conflicts.putIfAbsent(key(column, caseSensitive), new Conflict(conflict.path, conflict.second, "column " + column + " is "
-            + named(conflict.first, conflict.path) + " in " + typeFrom.get(key(conflict.path.get(0), caseSensitive)) + " but "
+            + named(conflict.first, conflict.path) + " in " + typeFrom.get(key(column, caseSensitive)) + " but "
             + named(conflict.second, conflict.path) + " in " + source + ", and Spark cannot read one as the other"));
       }
-      for (StructField field : schema.fields()) {
-        String name = key(field.name(), caseSensitive);
-        if (!typeFrom.containsKey(name) || !before.apply(before.getFieldIndex(field.name()).get()).dataType().equals(field.dataType())) {
-          typeFrom.put(name, source);
+      recordSource(before, schema, List.of(), source);
+    }
+
+    /**
+     * {@code source} as where each column or nested field got its type, where the union changed
+     * it: kept per top-level column only, a conflict in ctx.a named the file that had added ctx.b.
+     */
+    private void recordSource(DataType before, DataType after, List<String> path, String source) {
+      if (after.equals(before)) {
+        return;
+      }
+      if (!path.isEmpty()) {
+        typeFrom.put(key(String.join(".", path), caseSensitive), source);
+      }
+      if (after instanceof StructType struct) {
+        Map<String, DataType> known = new HashMap<>();
+        if (before instanceof StructType old) {
+          for (StructField field : old.fields()) {
+            known.put(field.name(), field.dataType());
+          }
         }
+        for (StructField field : struct.fields()) {
+          recordSource(known.get(field.name()), field.dataType(), child(path, field.name()), source);
+        }
+      } else if (after instanceof ArrayType array) {
+        recordSource(before instanceof ArrayType old ? old.elementType() : null, array.elementType(), child(path, "element"), source);
+      } else if (after instanceof MapType map) {
+        recordSource(before instanceof MapType old ? old.keyType() : null, map.keyType(), child(path, "key"), source);
+        recordSource(before instanceof MapType old ? old.valueType() : null, map.valueType(), child(path, "value"), source);
       }
     }
 

@@ -476,6 +476,24 @@ class EventReaderTest {
   }
 
   @Test
+  void aNestedConflictNamesTheFileThatGaveTheFieldItsTypeNotTheLastToChangeItsStruct(@TempDir Path dir) {
+    // ctx.a is INT on 03-01, 03-02 adds ctx.b, 03-03 has ctx.a as text: the INT came from 03-01.
+    Path input = dir.resolve("nested");
+    String[] contexts = {"named_struct('a', 1)", "named_struct('b', 'x')", "named_struct('a', 'one')"};
+    for (int day = 1; day <= 3; day++) {
+      spark.sql("SELECT 'e" + day + "' AS event_id, 'v' AS visitor_id, 'page_view' AS event_name,"
+              + " TIMESTAMP'2026-03-0" + day + " 10:00:00' AS event_time, " + contexts[day - 1] + " AS ctx")
+          .write().parquet(input.resolve("event_date=2026-03-0" + day).toString());
+    }
+    EventReader reader = new EventReader(spark, SettingsLoader.load(Optional.empty(),
+        List.of("input.path=" + input, "input.columns.utm_source=ctx.a")));
+    assertThatThrownBy(() -> reader.read(LocalDate.parse("2026-03-01"), LocalDate.parse("2026-03-03")))
+        .isInstanceOf(JobFailure.class)
+        .hasMessageStartingWith("Cannot read events: column ctx.a is INT in file:" + input + "/event_date=2026-03-01/part-")
+        .hasMessageContaining(" but STRING in file:" + input + "/event_date=2026-03-03/part-");
+  }
+
+  @Test
   void everyConflictAMappingReadsIsNamedInOneMessage(@TempDir Path dir) {
     Path input = dir.resolve("two");
     spark.sql("SELECT 'a' AS event_id, 'va' AS visitor_id, 'purchase' AS event_name,"
