@@ -106,7 +106,7 @@ final class InputSchema {
     } catch (Exception e) { // SparkException is checked, though Scala does not declare it
       if (isRefusedParquetType(e) && format.equalsIgnoreCase("parquet")) {
         // Spark's merge refuses a UUID or TIME column; the driver reads every footer as it reads the ends.
-        return parquetFooters(spark, days.stream().flatMap(day -> dataFiles(spark, day).stream()).toList(), caseSensitive);
+        return everyFooter(spark, days, caseSensitive);
       }
       if (!isTypeConflict(e)) {
         throw e;
@@ -121,9 +121,14 @@ final class InputSchema {
       if (!isRefusedParquetType(e) || !format.equalsIgnoreCase("parquet")) {
         throw e;
       } // Spark's merge met a type conflict first, and then a UUID or TIME column in a day's files
-      return parquetFooters(spark, days.stream().flatMap(day -> dataFiles(spark, day).stream()).toList(), caseSensitive);
+      return everyFooter(spark, days, caseSensitive);
     }
     return merged.columns();
+  }
+
+  /** The footers of every data file of the days, read on the driver: Spark's merge refused a type in them. */
+  private static FileColumns everyFooter(SparkSession spark, List<String> days, boolean caseSensitive) {
+    return parquetFooters(spark, days.stream().flatMap(day -> dataFiles(spark, day).stream()).toList(), caseSensitive);
   }
 
   /**
