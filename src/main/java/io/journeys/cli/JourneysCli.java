@@ -2,6 +2,7 @@ package io.journeys.cli;
 
 import io.journeys.ErrorMessages;
 import io.journeys.config.ConfigError;
+import io.journeys.config.ConfigPrinter;
 import java.io.PrintWriter;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
@@ -171,7 +172,9 @@ public final class JourneysCli implements Runnable {
           PrintWriter err = commandLine.getErr();
           err.println("journeys: " + failureLine(e));
           if (verbose) {
-            e.printStackTrace(err);
+            java.io.StringWriter trace = new java.io.StringWriter();
+            e.printStackTrace(new PrintWriter(trace));
+            err.print(ConfigPrinter.withoutPasswords(trace.toString()));
           }
           err.flush();
           return 1;
@@ -180,7 +183,7 @@ public final class JourneysCli implements Runnable {
         (e, args) -> {
           PrintWriter err = e.getCommandLine().getErr();
           // One line, as for any failure (SPEC §6): the hint goes on the same line.
-          err.println("journeys: " + e.getMessage() + " (try '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help')");
+          err.println("journeys: " + ConfigPrinter.withoutPasswords(String.valueOf(e.getMessage())) + " (try '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help')");
           err.flush();
           return 2;
         });
@@ -200,8 +203,15 @@ public final class JourneysCli implements Runnable {
     }
   }
 
-  /** The first line of the most useful message in the cause chain. */
+  /**
+   * The first line of the most useful message in the cause chain, with any password a URL in it
+   * carries masked: the line goes to a scheduler's logs.
+   */
   static String failureLine(Throwable e) {
+    return ConfigPrinter.withoutPasswords(mostUsefulLine(e));
+  }
+
+  private static String mostUsefulLine(Throwable e) {
     Throwable t = e;
     while (!(t instanceof ConfigError || t instanceof JobFailure) && t.getCause() != null && t.getCause() != t) {
       t = t.getCause();

@@ -38,8 +38,12 @@ public final class ConfigPrinter {
     return SECRET_KEY.matcher(key).matches();
   }
 
-  /** The value with any password it carries (URL user info, a password parameter) masked. */
-  static String withoutPasswords(String value) {
+  /**
+   * The text with any password it carries (URL user info, a password parameter) masked: a config
+   * value, or a failure's line, which may quote one (a black-box test: spark.master's password in
+   * the line of a master that could not be reached).
+   */
+  public static String withoutPasswords(String value) {
     String masked = USER_INFO.matcher(value).replaceAll("$1" + MASK + "@");
     masked = ORACLE_USER_PASSWORD.matcher(masked).replaceAll("$1" + MASK + "@");
     return PASSWORD_PARAMETER.matcher(masked).replaceAll("$1" + MASK);

@@ -44,8 +44,9 @@ public final class DeltaPaths {
           // not a date directory of ours
         }
       }
-    } catch (IOException e) {
-      // Unreadable here means unwritable later: the run's first write reports it.
+    } catch (IOException | IllegalArgumentException e) {
+      // Unreadable here means unwritable later: the run's first write reports it. (Hadoop refuses
+      // some URIs, user info in an s3a:// path, say, with an IllegalArgumentException.)
       return Optional.empty();
     }
     return Optional.ofNullable(last);

@@ -29,6 +29,22 @@ class FailingRunStderrIT {
     assertThat(dir.resolve("warehouse")).as("nothing written").doesNotExist();
   }
 
+  /**
+   * Hadoop refuses an s3a:// path with user info by an IllegalArgumentException: the line named no
+   * key, Hadoop's warning came before it, and both quoted the secret (a black-box test).
+   */
+  @Test
+  void anS3aPathWithAPasswordGivesOneLineNamingTheKeyWithThePasswordMasked() throws Exception {
+    String stderr = failingRun(1, "run", "--date", "2026-01-01", "--set", "spark.master=local[1]",
+        "--set", "input.path=s3a://AKIATEST:S3cretInPath@bucket/events",
+        "--set", "output.path=" + dir.resolve("warehouse").toUri());
+    assertThat(stderr.lines().toList()).as(stderr).singleElement().asString()
+        .startsWith("journeys: Cannot read events: input.path s3a://AKIATEST:********@bucket/events is not readable: ")
+        .contains("login details");
+    assertThat(stderr).doesNotContain("S3cretInPath");
+    assertThat(dir.resolve("warehouse")).as("nothing written").doesNotExist();
+  }
+
   @Test
   void theJarRunByJavaAloneSaysWhatIsMissingInOneLineNotThatASignalCame() throws Exception {
     // Spark is provided by the cluster, so `java -jar` finds no Spark. Before, the JVM printed the

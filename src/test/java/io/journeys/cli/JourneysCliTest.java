@@ -219,6 +219,21 @@ class JourneysCliTest {
     assertThat(dir.resolve("r.html")).doesNotExist();
   }
 
+  /**
+   * The line goes to a scheduler's logs: a URL's password in it is masked as check-config masks
+   * it, in the trace of --verbose too (a black-box test: spark.master's password in the line).
+   */
+  @Test
+  void aPasswordInAUrlIsMaskedInTheLineAndTheTrace(@TempDir Path dir) {
+    String store = "output.path=nosuch://analyst:Pw0rdInUrl@bucket/wh";
+    Result r = run("sql", "SELECT 1", "--verbose", "--set", store, "--set", "output.database=cli_masked");
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.err().lines().findFirst()).hasValue(
+        "journeys: Cannot open the tables under output.path nosuch://analyst:********@bucket/wh: No FileSystem for scheme \"nosuch\"");
+    assertThat(r.err()).as("the trace follows, masked").contains("at io.journeys.cli.SqlCommand")
+        .contains("nosuch://analyst:********@bucket/wh").doesNotContain("Pw0rdInUrl");
+  }
+
   @Test
   void verbosePrintsTheStackTrace() {
     Result r = run("check-config", "--verbose", "--set", "sessions.timeot=10m");
