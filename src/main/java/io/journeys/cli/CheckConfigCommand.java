@@ -26,7 +26,8 @@ final class CheckConfigCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Config config = options.config();
+    SettingsLoader.LoadedConfig loaded = options.config();
+    Config config = loaded.config();
     JobSettings settings = SettingsLoader.parse(config);
     // The rules resolved as run resolves them, by Spark's analyzer (its columns, functions and
     // types), on no events: a session of this process alone, without the job's catalog or input.
@@ -45,6 +46,7 @@ final class CheckConfigCommand implements Callable<Integer> {
       });
     }
     RuleResolution.check(EventReader.noEvents(spark), settings);
+    loaded.logNotes();
     spec.commandLine().getOut().println("# effective config (" + options.file().map(Object::toString).orElse("reference.conf only") + ")");
     spec.commandLine().getOut().print(ConfigPrinter.render(config));
     spec.commandLine().getOut().println("# config OK");

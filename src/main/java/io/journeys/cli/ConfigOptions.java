@@ -73,7 +73,7 @@ public final class ConfigOptions {
     return SettingsLoader.load(file(), overrides());
   }
 
-  public com.typesafe.config.Config config() {
-    return SettingsLoader.loadConfig(file(), overrides());
+  public SettingsLoader.LoadedConfig config() {
+    return SettingsLoader.loadNoted(file(), overrides());
   }
 }

@@ -47,8 +47,14 @@ final class GenerateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    // Usage errors (exit 2, which a scheduler does not retry), as sql's negative --limit is: they
+    // exited 1, as a failure worth retrying (a black-box test).
     if (visitors < 1 || days < 1) {
-      throw new JobFailure("Cannot generate: --visitors and --days must be at least 1");
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+          "--visitors and --days must be at least 1, got " + visitors + " and " + days);
+    }
+    if (botEvents < 0) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--bot-events must be 0 or more, got " + botEvents);
     }
     SparkSession spark = SparkSessionFactory.create(options.settings());
     refuseOtherData(spark);

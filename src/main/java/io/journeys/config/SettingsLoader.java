@@ -67,8 +67,24 @@ public final class SettingsLoader {
 
   private SettingsLoader() {}
 
+  /**
+   * A loaded config and what loading it left out (reference.conf's funnels of other conversions),
+   * said by {@link #logNotes()} once the config has passed its checks: logged as it was loaded, the
+   * note came before the one line of a config that then failed (a black-box test).
+   */
+  public record LoadedConfig(Config config, List<String> notes) {
+    public void logNotes() {
+      notes.forEach(LOG::info);
+    }
+  }
+
   /** The merged, resolved config: reference.conf, then the file, then the overrides. */
   public static Config loadConfig(Optional<Path> file, List<String> overrides) {
+    return loadNoted(file, overrides).config();
+  }
+
+  /** {@link #loadConfig}, with its notes. */
+  public static LoadedConfig loadNoted(Optional<Path> file, List<String> overrides) {
     Config reference = ConfigFactory.parseResources("reference.conf");
     if (reference.isEmpty()) {
       throw new ConfigError("Cannot load config: reference.conf is missing from the classpath");
@@ -102,7 +118,8 @@ public final class SettingsLoader {
       throw new ConfigError("Cannot load config: " + oneLine(e), e);
     }
     rejectUnknownKeys(resolved, reference);
-    return funnelsWritten ? resolved : withoutDefaultFunnelsOfOtherConversions(resolved);
+    List<String> notes = new ArrayList<>();
+    return new LoadedConfig(funnelsWritten ? resolved : withoutDefaultFunnelsOfOtherConversions(resolved, notes), notes);
   }
 
   /**
@@ -148,7 +165,7 @@ public final class SettingsLoader {
    * {@code funnels}: a funnel of reference.conf whose steps are not all per-session or macro
    * conversions of this config is left out. A funnel the config writes is checked as written.
    */
-  private static Config withoutDefaultFunnelsOfOtherConversions(Config c) {
+  private static Config withoutDefaultFunnelsOfOtherConversions(Config c, List<String> notes) {
     if (!c.hasPath("funnels")) {
       return c;
     }
@@ -175,8 +192,9 @@ public final class SettingsLoader {
       if (missing.isEmpty()) {
         kept.add(funnel);
       } else {
-        LOG.info("reference.conf's funnel '{}' is left out: {} {} not a per-session or macro conversion of this"
-            + " config (write funnels to count one)", f.getString("name"), missing, missing.size() == 1 ? "is" : "are");
+        notes.add("reference.conf's funnel '" + f.getString("name") + "' is left out: " + missing + " "
+            + (missing.size() == 1 ? "is" : "are") + " not a per-session or macro conversion of this config (write funnels"
+            + " to count one)");
       }
     }
     return kept.size() == funnels.size() ? c
@@ -186,7 +204,10 @@ public final class SettingsLoader {
 
   /** Loads and validates the settings in one step. */
   public static JobSettings load(Optional<Path> file, List<String> overrides) {
-    return parse(loadConfig(file, overrides));
+    LoadedConfig loaded = loadNoted(file, overrides);
+    JobSettings settings = parse(loaded.config());
+    loaded.logNotes();
+    return settings;
   }
 
   /** Parses a merged config into settings; every value is read and checked here, once. */

@@ -68,6 +68,14 @@ class FailingRunStderrIT {
         .startsWith("journeys: ").contains("'sessions.timeot'", "did you mean 'sessions.timeout'");
   }
 
+  /** The note that reference.conf's funnel is left out came before the line (a black-box test). */
+  @Test
+  void aBadRuleGivesExactlyOneLineWithoutTheNotesOfItsConfig() throws Exception {
+    String stderr = failingRun(1, "check-config", "--set", "conversions.micro=[{name = bad_rule, when = \"event_name = = 1\"}]");
+    assertThat(stderr.lines().toList()).as(stderr).singleElement().asString()
+        .startsWith("journeys: Cannot load config: ").contains("'bad_rule'");
+  }
+
   @Test
   void aMasterOnlySparkCanRefuseGivesExactlyOneLineNamingTheSettings() throws Exception {
     // A URL passes the config check (another cluster manager may take it); Spark refuses it when it
@@ -78,6 +86,16 @@ class FailingRunStderrIT {
     assertThat(stderr.lines().toList()).containsExactly(
         "journeys: Cannot start Spark (spark.master 'nosuch://127.0.0.1:1', spark.conf): Could not parse Master URL: 'nosuch://127.0.0.1:1'");
     assertThat(dir.resolve("warehouse")).as("nothing written").doesNotExist();
+  }
+
+  /** A cluster's config run by scripts/journeys: the line said "from spark-submit", which was not involved (a black-box test). */
+  @Test
+  void noMasterAtAllGivesOneLineSayingHowToGiveOne() throws Exception {
+    String stderr = failingRun(1, "run", "--date", "2026-01-01", "--set", "spark.master=",
+        "--set", "output.path=" + dir.resolve("warehouse").toUri());
+    assertThat(stderr.lines().toList()).containsExactly("journeys: Cannot start Spark (spark.master unset: give one with"
+        + " --set spark.master=local[*], in the config, or by spark-submit's --master, spark.conf): A master URL must be set"
+        + " in your configuration");
   }
 
   @Test

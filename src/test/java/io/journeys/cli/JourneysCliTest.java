@@ -181,6 +181,23 @@ class JourneysCliTest {
     assertThat(all.out()).contains("(3 rows)");
   }
 
+  /** Numbers generate cannot take are usage errors, as sql's negative --limit is (they exited 1: a black-box test). */
+  @Test
+  void generateRefusesCountsBelowOneAsAUsageError(@TempDir Path dir) {
+    String out = dir.resolve("events").toString();
+    Result visitors = run("generate", "--out", out, "--visitors", "-5");
+    assertThat(visitors.code()).isEqualTo(2);
+    assertThat(visitors.err().strip())
+        .isEqualTo("journeys: --visitors and --days must be at least 1, got -5 and 14 (try 'journeys generate --help')");
+    Result days = run("generate", "--out", out, "--days", "0");
+    assertThat(days.code()).isEqualTo(2);
+    assertThat(days.err().strip()).startsWith("journeys: --visitors and --days must be at least 1, got 10000 and 0");
+    Result bot = run("generate", "--out", out, "--bot-events", "-1");
+    assertThat(bot.code()).isEqualTo(2);
+    assertThat(bot.err().strip()).startsWith("journeys: --bot-events must be 0 or more, got -1");
+    assertThat(dir.resolve("events")).doesNotExist();
+  }
+
   /** --limit 0 printed "(0 rows, more not shown: raise --limit)", as if the query had found none (a black-box test). */
   @Test
   void sqlLimitZeroSaysTheRowsAreNotShownOnlyWhenThereAreRows(@TempDir Path dir) {

@@ -260,6 +260,10 @@ class SettingsLoaderTest {
         }
         """;
     assertThat(SettingsLoader.load(Optional.of(write("spec.conf", spec)), List.of()).funnels()).isEmpty();
+    // Said once the config has passed its checks, so not before the line of one that fails.
+    assertThat(SettingsLoader.loadNoted(Optional.of(write("noted.conf", spec)), List.of()).notes()).containsExactly(
+        "reference.conf's funnel 'purchase_funnel' is left out: [add_to_cart] is not a per-session or macro conversion"
+            + " of this config (write funnels to count one)");
     // With all three of its steps, as session or macro rules, the default funnel stays.
     String withCart = spec.replace("micro = [", "micro = [\n { name = add_to_cart, when = \"event_name = 'add_to_cart'\" }");
     assertThat(SettingsLoader.load(Optional.of(write("cart.conf", withCart)), List.of()).funnels())
