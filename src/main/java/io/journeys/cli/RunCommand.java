@@ -2,6 +2,7 @@ package io.journeys.cli;
 
 import io.journeys.ErrorMessages;
 import io.journeys.config.JobSettings;
+import io.journeys.config.SettingsLoader;
 import io.journeys.io.TableLocations;
 import io.journeys.pipeline.DailyJob;
 import io.journeys.pipeline.RunSummary;
@@ -40,10 +41,12 @@ final class RunCommand implements Callable<Integer> {
     if (to != null && to.isBefore(date)) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--to " + to + " is before --date " + date);
     }
-    JobSettings settings = options.settings();
+    SettingsLoader.LoadedConfig loaded = options.config();
+    JobSettings settings = SettingsLoader.parse(loaded.config());
     SparkSession spark = SparkSessionFactory.createWithCatalog(settings);
     LocalDate last = to == null ? date : to;
     DailyJob.Outcome outcome = new DailyJob(spark, settings).run(date, last);
+    loaded.logNotes();
     PrintWriter out = spec.commandLine().getOut();
     outcome.counts().forEach((day, c) -> out.printf(
         "%s: read %d, valid %d, quarantined %d, duplicate %d%n", day, c.read(), c.valid(), c.quarantined(), c.duplicate()));

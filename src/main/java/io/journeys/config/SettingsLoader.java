@@ -69,8 +69,9 @@ public final class SettingsLoader {
 
   /**
    * A loaded config and what loading it left out (reference.conf's funnels of other conversions),
-   * said by {@link #logNotes()} once the config has passed its checks: logged as it was loaded, the
-   * note came before the one line of a config that then failed (a black-box test).
+   * said by {@link #logNotes()} where it matters: by check-config once the config has passed its
+   * checks, by run once the run has succeeded. Logged as it was loaded, by every command, the note
+   * came before the one line of a config or run that then failed (a black-box test).
    */
   public record LoadedConfig(Config config, List<String> notes) {
     public void logNotes() {
@@ -204,10 +205,7 @@ public final class SettingsLoader {
 
   /** Loads and validates the settings in one step. */
   public static JobSettings load(Optional<Path> file, List<String> overrides) {
-    LoadedConfig loaded = loadNoted(file, overrides);
-    JobSettings settings = parse(loaded.config());
-    loaded.logNotes();
-    return settings;
+    return parse(loadConfig(file, overrides));
   }
 
   /** Parses a merged config into settings; every value is read and checked here, once. */

@@ -136,8 +136,8 @@ public final class EventReader {
         requirePartition(fs, root, delta, after, to, "; it holds the end of " + to + " in " + zone);
       }
     } catch (IOException | IllegalArgumentException e) {
-      // Hadoop refuses some URIs with an IllegalArgumentException (user info in an s3a:// path,
-      // a bucket name it cannot parse), which named no key (a black-box test).
+      // Hadoop refuses some URIs with an IllegalArgumentException (user info in an s3a:// path),
+      // which named no key (a black-box test).
       throw new JobFailure("Cannot read events: input.path " + input.path() + " is not readable: " + ErrorMessages.reason(e), e);
     }
   }

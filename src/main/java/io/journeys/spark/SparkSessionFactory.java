@@ -46,7 +46,7 @@ public final class SparkSessionFactory {
     } catch (Exception e) { // SparkException is checked, though Scala does not declare it
       // Settings config validation cannot know (a cluster manager's URL, a plugin's setting) fail
       // here; the operator's line says where to look, not only what Spark's innermost call said.
-      throw new io.journeys.cli.JobFailure("Cannot start Spark (spark.master " + masterForTheLine(settings) + ", spark.conf): "
+      throw new io.journeys.cli.JobFailure("Cannot start Spark (" + whereToLook(settings) + "): "
           + io.journeys.ErrorMessages.reason(e), e);
     }
     // Unless set (spark.conf here, or --conf of spark-submit).
@@ -61,10 +61,12 @@ public final class SparkSessionFactory {
    * conf/production.conf run by scripts/journeys) the line said "from spark-submit", which was not
    * involved (a black-box test): it says how to give one instead.
    */
-  private static String masterForTheLine(JobSettings settings) {
+  private static String whereToLook(JobSettings settings) {
     return settings.spark().master().map(m -> "'" + m + "'")
+        .or(() -> Optional.ofNullable(settings.spark().conf().get("spark.master")).map(m -> "'" + m + "' in spark.conf"))
         .or(() -> Optional.ofNullable(System.getProperty("spark.master")).map(m -> "'" + m + "' from spark-submit"))
-        .orElse("unset: give one with --set spark.master=local[*], in the config, or by spark-submit's --master");
+        .map(master -> "spark.master " + master + ", spark.conf")
+        .orElse("no spark.master: give one with --set spark.master=local[*], in the config, or by spark-submit's --master");
   }
 
   /**

@@ -45,6 +45,11 @@ class ShippedLogConfigTest {
           .contains("java.lang.IllegalArgumentException: Bad URI s3a://AKIATEST:********@bucket/wh")
           .doesNotContain("FirstSecret", "SecondSecret");
       assertThat(text.split("IllegalArgumentException", -1)).as(text).hasSize(2);
+      LogEvent jdbc = Log4jLogEvent.newBuilder().setLoggerName("org.apache.hadoop.hive.metastore.ObjectStore")
+          .setLevel(Level.WARN).setMessage(new SimpleMessage("Cannot connect to jdbc:postgresql://db/ms?user=hive&password=ThirdSecret&ssl=true"))
+          .build();
+      assertThat(new String(stderr.getLayout().toByteArray(jdbc), StandardCharsets.UTF_8))
+          .endsWith("ObjectStore: Cannot connect to jdbc:postgresql://db/ms?user=hive&password=********&ssl=true\n");
     } finally {
       config.stop();
     }
