@@ -89,6 +89,7 @@ public final class DailyJob {
    * and reported, by the first table operation.
    */
   private void openCatalogMeanwhile() {
+    initializeLog4j1Levels();
     Thread thread = new Thread(() -> {
       try {
         spark.sessionState().catalog().databaseExists(settings.output().database());
@@ -98,6 +99,22 @@ public final class DailyJob {
     }, "journeys-catalog-open");
     thread.setDaemon(true);
     thread.start();
+  }
+
+  /**
+   * The log4j 1 API's Priority creates Levels as it initializes, and Level is a Priority: the first
+   * use of each from two threads at once deadlocks, each waiting for the class the other is
+   * initializing. A CI run hung there for good (thread dump, 2026-12-06): this thread starting an
+   * s3a client (the AWS SDK's commons-logging loads Priority) while the catalog's thread started
+   * DataNucleus (log4j 1's LogManager loads Level). Both are initialized here first, in one thread.
+   * Without that API on the classpath there is nothing to deadlock.
+   */
+  static void initializeLog4j1Levels() {
+    try {
+      Class.forName("org.apache.log4j.Level", true, DailyJob.class.getClassLoader());
+    } catch (ClassNotFoundException | LinkageError e) {
+      LOG.debug("No log4j 1 API to initialize", e);
+    }
   }
 
   private void writeMetrics(String runId, Instant startedAt, Stage1Job.Result stage1, Map<String, Long> written,

@@ -192,7 +192,11 @@ class FailingRunStderrIT {
     Process p = new ProcessBuilder(JourneysProcess.command(Path.of("conf/log4j2.properties").toAbsolutePath(), withConfig))
         .directory(dir.toFile()).redirectOutput(dir.resolve("stdout.log").toFile()).redirectError(err.toFile())
         .start();
-    assertThat(p.waitFor(3, TimeUnit.MINUTES)).as("the run ends").isTrue();
+    boolean ended = p.waitFor(3, TimeUnit.MINUTES);
+    if (!ended) {
+      p.destroyForcibly(); // a hung run must not outlive the test
+    }
+    assertThat(ended).as("the run ends").isTrue();
     String stderr = Files.readString(err, StandardCharsets.UTF_8);
     assertThat(p.exitValue()).as(stderr).isEqualTo(exitCode);
     return stderr;
