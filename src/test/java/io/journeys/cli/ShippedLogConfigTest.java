@@ -50,6 +50,11 @@ class ShippedLogConfigTest {
           .build();
       assertThat(new String(stderr.getLayout().toByteArray(jdbc), StandardCharsets.UTF_8))
           .endsWith("ObjectStore: Cannot connect to jdbc:postgresql://db/ms?user=hive&password=********&ssl=true\n");
+      LogEvent oracle = Log4jLogEvent.newBuilder().setLoggerName("org.apache.hadoop.hive.metastore.ObjectStore")
+          .setLevel(Level.WARN).setMessage(new SimpleMessage("Cannot connect to jdbc:oracle:thin:hive/Fourth$ecret@db:1521/ms"))
+          .build();
+      assertThat(new String(stderr.getLayout().toByteArray(oracle), StandardCharsets.UTF_8))
+          .endsWith("ObjectStore: Cannot connect to jdbc:oracle:thin:hive/********@db:1521/ms\n");
     } finally {
       config.stop();
     }
