@@ -1,0 +1,108 @@
+package io.journeys.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine.ParseResult;
+
+/**
+ * The spark-submit command that {@code scripts/submit --dry-run} builds (no Spark runs): what the
+ * README promises of it, and application arguments that parse with the job's real command line.
+ */
+class SubmitScriptTest {
+
+  private record Submit(int code, List<String> words, String stderr) {}
+
+  private static Submit dryRun(Map<String, String> env, String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of("bash", "scripts/submit", "--dry-run"));
+    command.addAll(Arrays.asList(args));
+    ProcessBuilder builder = new ProcessBuilder(command);
+    builder.environment().keySet().removeIf(k -> k.startsWith("JOURNEYS_") || k.equals("SPARK_SUBMIT"));
+    builder.environment().putAll(env);
+    Process p = builder.start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    int code = p.waitFor();
+    // printf %q quotes nothing in these arguments: split on spaces.
+    return new Submit(code, out.isBlank() ? List.of() : Arrays.asList(out.strip().split(" ")), err);
+  }
+
+  /** The words after the jar: the job's own arguments. */
+  private static String[] applicationArgs(List<String> words) {
+    int jar = 0;
+    while (!words.get(jar).endsWith(".jar")) {
+      jar++;
+    }
+    return words.subList(jar + 1, words.size()).toArray(String[]::new);
+  }
+
+  private static String confValue(List<String> words, String key) {
+    for (int i = 0; i + 1 < words.size(); i++) {
+      if (words.get(i).equals("--conf") && words.get(i + 1).startsWith(key + "=")) {
+        return words.get(i + 1).substring(key.length() + 1);
+      }
+    }
+    return null;
+  }
+
+  private static String option(List<String> words, String name) {
+    int i = words.indexOf(name);
+    return i < 0 ? null : words.get(i + 1);
+  }
+
+  @Test
+  void yarnClusterModeShipsTheConfigAndNamesItByItsBaseNameWithOneAttempt() throws Exception {
+    Submit s = dryRun(Map.of(), "--master", "yarn", "--deploy-mode", "cluster", "--config", "conf/production.conf",
+        "--", "run", "--date", "2026-01-31");
+    assertThat(s.code()).as(s.stderr()).isZero();
+    assertThat(s.words().get(0)).isEqualTo("spark-submit");
+    assertThat(option(s.words(), "--class")).isEqualTo("io.journeys.cli.JourneysCli");
+    assertThat(option(s.words(), "--files")).isEqualTo("conf/production.conf");
+    assertThat(confValue(s.words(), "spark.yarn.maxAppAttempts")).isEqualTo("1");
+    assertThat(confValue(s.words(), "spark.sql.session.timeZone")).isEqualTo("UTC");
+    ParseResult parsed = JourneysCli.commandLine().parseArgs(applicationArgs(s.words()));
+    assertThat(parsed.subcommand().commandSpec().name()).isEqualTo("run");
+    assertThat(parsed.subcommand().matchedOptionValue("--date", null).toString()).isEqualTo("2026-01-31");
+    assertThat(parsed.subcommand().matchedOptionValue("--config", null).toString()).isEqualTo("production.conf");
+  }
+
+  @Test
+  void clientModeReadsTheConfigByThePathGivenAndOnlyYarnGetsOneAttempt() throws Exception {
+    Submit s = dryRun(Map.of(), "--master", "spark://h:7077", "--deploy-mode", "client", "--config",
+        "conf/production.conf", "--", "run", "--date", "2026-01-31");
+    assertThat(s.code()).as(s.stderr()).isZero();
+    assertThat(confValue(s.words(), "spark.yarn.maxAppAttempts")).isNull();
+    ParseResult parsed = JourneysCli.commandLine().parseArgs(applicationArgs(s.words()));
+    assertThat(parsed.subcommand().matchedOptionValue("--config", null).toString()).isEqualTo("conf/production.conf");
+  }
+
+  @Test
+  void memoryAndTheSubmitCommandComeFromTheEnvironmentAndOptionsWin() throws Exception {
+    Submit s = dryRun(Map.of("JOURNEYS_EXECUTOR_MEMORY", "12g", "JOURNEYS_NUM_EXECUTORS", "7",
+        "JOURNEYS_DRIVER_MEMORY", "3g", "SPARK_SUBMIT", "/opt/spark/bin/spark-submit"),
+        "--driver-memory", "5g", "--", "run", "--date", "2026-01-31");
+    assertThat(s.code()).as(s.stderr()).isZero();
+    assertThat(s.words().get(0)).isEqualTo("/opt/spark/bin/spark-submit");
+    assertThat(option(s.words(), "--master")).isEqualTo("yarn");
+    assertThat(option(s.words(), "--deploy-mode")).isEqualTo("cluster");
+    assertThat(option(s.words(), "--executor-memory")).isEqualTo("12g");
+    assertThat(option(s.words(), "--num-executors")).isEqualTo("7");
+    assertThat(option(s.words(), "--driver-memory")).isEqualTo("5g");
+    assertThat(option(s.words(), "--files")).isNull();
+  }
+
+  @Test
+  void noJobArgumentsOrAnUnknownOptionIsAUsageError() throws Exception {
+    Submit none = dryRun(Map.of(), "--master", "yarn");
+    assertThat(none.code()).isEqualTo(2);
+    assertThat(none.stderr()).isEqualTo("submit: no journeys arguments after --\n");
+    Submit unknown = dryRun(Map.of(), "--date", "2026-01-31");
+    assertThat(unknown.code()).isEqualTo(2);
+    assertThat(unknown.stderr()).isEqualTo("submit: unknown option --date (journeys arguments go after --)\n");
+  }
+}
