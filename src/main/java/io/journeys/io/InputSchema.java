@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -236,7 +237,21 @@ final class InputSchema {
    * where two files' types conflict, those conflicts in the order they were met, and the paths of
    * the Parquet UUID columns in the schema as BINARY (see {@link #footerSchema}).
    */
-  record FileColumns(StructType schema, List<Conflict> conflicts, List<List<String>> uuids) {
+  record FileColumns(StructType schema, List<Conflict> conflicts, List<List<String>> uuids, Map<String, String> absentFrom) {
+    /** Columns from Spark's merge alone: which source lacks a column is not known. */
+    FileColumns(StructType schema, List<Conflict> conflicts, List<List<String>> uuids) {
+      this(schema, conflicts, uuids, Map.of());
+    }
+
+    /**
+     * A source (a file, or a day Spark merged) read for the union that lacks the top-level
+     * {@code column} though another has it; empty where every source has it, or where only Spark's
+     * merge read them.
+     */
+    Optional<String> absentFrom(String column, boolean caseSensitive) {
+      return Optional.ofNullable(absentFrom.get(key(column, caseSensitive)));
+    }
+
     /** The schema with a conflict's other type, that of the second file. */
     StructType withOtherType(Conflict conflict) {
       return (StructType) replaced(schema, conflict.path(), conflict.other());
@@ -272,6 +287,7 @@ final class InputSchema {
     private final Map<String, Conflict> conflicts = new LinkedHashMap<>(); // by column: the first met
     private final Set<List<String>> uuids = new LinkedHashSet<>();
     private final Map<String, String> stored = new LinkedHashMap<>(); // by leaf: the leaf and the first file it is in
+    private final Map<String, Set<String>> topLevelOf = new LinkedHashMap<>(); // by source, in order: its columns' keys
 
     NamedUnion(boolean caseSensitive) {
       this.caseSensitive = caseSensitive;
@@ -288,6 +304,11 @@ final class InputSchema {
             + named(conflict.second, conflict.path) + " in " + source + ", and Spark cannot read one as the other"));
       }
       recordSource(before, schema, List.of(), source);
+      Set<String> names = new HashSet<>();
+      for (String name : read.fieldNames()) {
+        names.add(key(name, caseSensitive));
+      }
+      topLevelOf.put(source, names);
     }
 
     /**
@@ -325,7 +346,13 @@ final class InputSchema {
     }
 
     FileColumns columns() {
-      return new FileColumns(schema, List.copyOf(conflicts.values()), List.copyOf(uuids));
+      Map<String, String> absentFrom = new HashMap<>();
+      for (String name : schema.fieldNames()) {
+        String column = key(name, caseSensitive);
+        topLevelOf.entrySet().stream().filter(source -> !source.getValue().contains(column)).findFirst()
+            .ifPresent(source -> absentFrom.put(column, source.getKey()));
+      }
+      return new FileColumns(schema, List.copyOf(conflicts.values()), List.copyOf(uuids), absentFrom);
     }
   }
 

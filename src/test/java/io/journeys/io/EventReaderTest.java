@@ -304,6 +304,33 @@ class EventReaderTest {
   }
 
   @Test
+  void aRequiredColumnADaysFilesLackStopsTheReadNamingAFileAndAnExpressionOverEitherNameReadsIt(@TempDir Path dir) {
+    // 03-02's files have no event_name (upstream renamed it to ev): read as null, every event of the
+    // day went to quarantine and the run succeeded (a black-box test, with DuckDB's files).
+    spark.sql("SELECT 'a' AS event_id, 'va' AS visitor_id, 'page_view' AS event_name,"
+            + " TIMESTAMP'2026-03-01 10:00:00' AS event_time")
+        .write().parquet(dir.resolve("renamed/event_date=2026-03-01").toString());
+    spark.sql("SELECT 'b' AS event_id, 'vb' AS visitor_id, 'purchase' AS ev, TIMESTAMP'2026-03-02 10:00:00' AS event_time")
+        .write().parquet(dir.resolve("renamed/event_date=2026-03-02").toString());
+    EventReader plain = new EventReader(spark, SettingsLoader.load(Optional.empty(),
+        List.of("input.path=" + dir.resolve("renamed"))));
+    assertThatThrownBy(() -> plain.read(LocalDate.parse("2026-03-01"), LocalDate.parse("2026-03-02")))
+        .isInstanceOf(JobFailure.class)
+        .hasMessageStartingWith("Cannot read events: required column event_name (input.columns.event_name = event_name)"
+            + " is missing from file:" + dir.resolve("renamed/event_date=2026-03-02/part-"))
+        .hasMessageContaining(", which other files of the days read have (if upstream renamed it,");
+    // Each day alone has the columns it has: the day without event_name is refused as before.
+    assertThat(ids(plain.read(LocalDate.parse("2026-03-01"), LocalDate.parse("2026-03-01")))).containsExactly("a");
+    assertThatThrownBy(() -> plain.read(LocalDate.parse("2026-03-02"), LocalDate.parse("2026-03-02")))
+        .hasMessageStartingWith("Cannot read events: required column event_name (input.columns.event_name = event_name) is missing from");
+    EventReader either = new EventReader(spark, SettingsLoader.load(Optional.empty(),
+        List.of("input.path=" + dir.resolve("renamed"), "input.columns.event_name=coalesce(event_name, ev)")));
+    assertThat(either.read(LocalDate.parse("2026-03-01"), LocalDate.parse("2026-03-02"))
+        .selectExpr("concat_ws(' ', event_id, event_name)").as(Encoders.STRING()).collectAsList())
+        .containsExactlyInAnyOrder("a page_view", "b purchase");
+  }
+
+  @Test
   void aColumnOnlyAMiddleFileOfADayHasIsReadWhenEveryFilesSchemaIsAsked(@TempDir Path dir) throws Exception {
     // Three files of one day, by time: the middle one alone has utm_source (a day restored from a
     // copy has its files in no particular order by time). The ends of the day do not show it.
