@@ -231,9 +231,9 @@ public final class EventReader {
       // event_date (a GA4 export's own YYYYMMDD text) is left to the directory's date, which Spark
       // would pick too, but only after a COLUMN_ALREADY_EXISTS warning on every run.
       InputSchema.FileColumns columns = InputSchema.merges(input.format())
-          ? InputSchema.of(spark, input.format(), partitions, input.schemaFiles())
+          ? InputSchema.of(spark, input.format(), partitions, input.schemaFiles(), Set.copyOf(namedRequiredColumns().values()))
           : new InputSchema.FileColumns(reader().load(paths).schema(), List.of(), List.of());
-      failOnRequiredColumnsSomeFilesLack(columns);
+      failOnRequiredColumnsADayLacks(columns);
       StructType files = readable(columns);
       List<StructField> fields = new ArrayList<>();
       for (StructField field : files.fields()) {
@@ -465,43 +465,53 @@ public final class EventReader {
   }
 
   /**
-   * A required column that files of the days read lack while others have it: read as null there,
-   * it sent every event of such a day to quarantine and the run succeeded (a black-box test, a day
-   * of DuckDB files without the event name). Only a mapping that names a column is checked; an
-   * expression may read either of two names on purpose (coalesce(event_name, ev) across a rename).
-   * Which files lack a column is known where their footers were read one by one (Parquet's oldest
-   * and newest file of each day, the default), not where Spark merged them in one job.
+   * A required column that every file of a day read lacks, while files of other days have it:
+   * read as null, it sent every event of the day to quarantine and the run succeeded (a black-box
+   * test, a day of DuckDB files without the event name). Only a mapping that names a column is
+   * checked; an expression may read either of two names on purpose (coalesce(event_name, ev) across
+   * a rename). Which day lacks a column is known where the ends of each Parquet day were read, the
+   * default ({@link InputSchema#of}); a file without rows lacks nothing that matters.
    */
-  private void failOnRequiredColumnsSomeFilesLack(InputSchema.FileColumns columns) {
+  private void failOnRequiredColumnsADayLacks(InputSchema.FileColumns columns) {
     boolean caseSensitive = spark.sessionState().conf().caseSensitiveAnalysis();
     List<String> missing = new ArrayList<>();
-    for (String logical : JobSettings.REQUIRED_COLUMNS) {
-      String mapping = input.columns().get(logical).orElseThrow();
-      if (ReferencedColumns.isColumnName(mapping)) {
-        columns.absentFrom(mapping, caseSensitive).ifPresent(source ->
-            missing.add(logical + " (input.columns." + logical + " = " + mapping + ") is missing from " + source));
-      }
-    }
+    namedRequiredColumns().forEach((logical, mapping) -> columns.dayWithout(mapping, caseSensitive).ifPresent(day ->
+        missing.add(logical + " (input.columns." + logical + " = " + mapping + ") is missing from every file of " + day)));
     if (!missing.isEmpty()) {
-      throw new JobFailure("Cannot read events: required column " + String.join("; ", missing)
-          + ", which other files of the days read have (if upstream renamed it, map an expression that reads"
-          + " either name, such as coalesce(new_name, old_name))");
+      throw new JobFailure("Cannot read events: required column " + String.join("; required column ", missing)
+          + ", though files of other days read have " + (missing.size() == 1 ? "it" : "them")
+          + " (if upstream renamed a column, map an expression that reads either name, such as coalesce(new_name, old_name))");
     }
   }
 
   /** All of them in one message: an input in another layout usually lacks several, not one. */
   private void failOnMissingRequiredColumns(StructType schema) {
     List<String> missing = new ArrayList<>();
-    for (String logical : JobSettings.REQUIRED_COLUMNS) {
-      String mapping = input.columns().get(logical).orElseThrow();
-      if (ReferencedColumns.isColumnName(mapping) && !hasColumn(schema, mapping)) {
+    namedRequiredColumns().forEach((logical, mapping) -> {
+      if (!hasColumn(schema, mapping)) {
         missing.add(logical + " (input.columns." + logical + " = " + mapping + ")");
       }
-    }
+    });
     if (!missing.isEmpty()) {
-      throw new JobFailure("Cannot read events: required column" + (missing.size() == 1 ? " " : "s ")
-          + String.join(", ", missing) + (missing.size() == 1 ? " is" : " are") + " missing from " + input.path());
+      throw new JobFailure("Cannot read events: " + requiredColumns(missing) + " missing from " + input.path());
     }
+  }
+
+  /** The required logical columns whose mapping is a column's name, in their order, with that name. */
+  private Map<String, String> namedRequiredColumns() {
+    Map<String, String> named = new java.util.LinkedHashMap<>();
+    for (String logical : JobSettings.REQUIRED_COLUMNS) {
+      String mapping = input.columns().get(logical).orElseThrow();
+      if (ReferencedColumns.isColumnName(mapping)) {
+        named.put(logical, mapping);
+      }
+    }
+    return named;
+  }
+
+  private static String requiredColumns(List<String> missing) {
+    return "required column" + (missing.size() == 1 ? " " : "s ") + String.join(", ", missing)
+        + (missing.size() == 1 ? " is" : " are");
   }
 
   private Column resolve(Dataset<Row> raw, String logical, String mapping) {

@@ -16,9 +16,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.Path;
 import org.apache.parquet.hadoop.Footer;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.apache.parquet.schema.GroupType;
 import org.apache.parquet.schema.LogicalTypeAnnotation;
 import org.apache.parquet.schema.MessageType;
@@ -84,15 +87,19 @@ final class InputSchema {
    * reads them in its tasks: where two files' types differ, that merge's failed task logged an ERROR
    * and a WARN with stack traces on every run that then read them at the wider type (the same time
    * either way, on the benchmark's 7 days).
+   *
+   * <p>{@code checked}: columns to look for, on the ends of Parquet days only, in a day whose files
+   * with rows all lack them ({@link FileColumns#dayWithout}).
    */
-  static FileColumns of(SparkSession spark, String format, List<String> partitions, SchemaFiles which) {
+  static FileColumns of(SparkSession spark, String format, List<String> partitions, SchemaFiles which,
+      Set<String> checked) {
     List<String> days = partitions.stream().sorted().toList();
     List<FileStatus> ends = which == SchemaFiles.ALL ? List.of() : oldestAndNewest(spark, days);
     // Names compare as the session's analysis will: with spark.sql.caseSensitive, event_name and
     // EVENT_NAME are two columns (a black-box test: the second of them was dropped here).
     boolean caseSensitive = spark.sessionState().conf().caseSensitiveAnalysis();
     if (!ends.isEmpty() && format.equalsIgnoreCase("parquet")) {
-      FileColumns read = parquetFooters(spark, ends, caseSensitive);
+      FileColumns read = parquetFooters(spark, ends, caseSensitive, checked);
       if (read.schema().fields().length > 0) {
         return read;
       } // every end a corrupt file that spark.sql.files.ignoreCorruptFiles skips: Spark's merge decides
@@ -129,25 +136,60 @@ final class InputSchema {
 
   /** The footers of every data file of the days, read on the driver: Spark's merge refused a type in them. */
   private static FileColumns everyFooter(SparkSession spark, List<String> days, boolean caseSensitive) {
-    return parquetFooters(spark, days.stream().flatMap(day -> dataFiles(spark, day).stream()).toList(), caseSensitive);
+    return parquetFooters(spark, days.stream().flatMap(day -> dataFiles(spark, day).stream()).toList(), caseSensitive, Set.of());
   }
 
   /**
    * The union of the files' footers, each read as Spark's merge reads it (Spark's own schema kept
-   * in the footer, else the Parquet types converted under the session's settings).
+   * in the footer, else the Parquet types converted under the session's settings). With the ends
+   * of each day as {@code files}, also a day whose files with rows all lack a {@code checked} column
+   * of the union: only on this, the default path, so that whether such a day stops a run does not
+   * hang on another column's types sending the read down another path (a review).
    */
-  private static FileColumns parquetFooters(SparkSession spark, List<FileStatus> files, boolean caseSensitive) {
+  private static FileColumns parquetFooters(SparkSession spark, List<FileStatus> files, boolean caseSensitive,
+      Set<String> checked) {
     SQLConf conf = spark.sessionState().conf();
+    Configuration hadoopConf = spark.sessionState().newHadoopConf();
     Seq<Footer> footers = ParquetFileFormat$.MODULE$.readParquetFootersInParallel(
-        spark.sessionState().newHadoopConf(), CollectionConverters.asScala(files).toSeq(), conf.ignoreCorruptFiles());
+        hadoopConf, CollectionConverters.asScala(files).toSeq(), conf.ignoreCorruptFiles());
     ParquetToSparkSchemaConverter converter = new ParquetToSparkSchemaConverter(conf);
     NamedUnion merged = new NamedUnion(caseSensitive);
+    Map<String, Map<Path, Set<String>>> days = new LinkedHashMap<>(); // by day: its files and their columns
     for (Footer footer : CollectionConverters.asJava(footers)) {
-      merged.add(footer.getFile().toString(), footerSchema(footer, converter, merged));
+      StructType schema = footerSchema(footer, converter, merged);
+      merged.add(footer.getFile().toString(), schema);
+      Set<String> names = new HashSet<>();
+      for (String name : schema.fieldNames()) {
+        names.add(key(name, caseSensitive));
+      }
+      days.computeIfAbsent(footer.getFile().getParent().toString(), d -> new LinkedHashMap<>()).put(footer.getFile(), names);
     }
     merged.stored.values().forEach(leaf ->
         LOG.info("Events read with the Parquet column {} as the value it stores: Spark reads no such type", leaf));
-    return merged.columns();
+    FileColumns columns = merged.columns();
+    Map<String, String> dayWithout = new HashMap<>();
+    Map<Path, Boolean> hasRows = new HashMap<>();
+    for (String name : columns.schema().fieldNames()) {
+      String column = key(name, caseSensitive);
+      if (checked.stream().noneMatch(c -> key(c, caseSensitive).equals(column))) {
+        continue;
+      }
+      days.entrySet().stream()
+          .filter(day -> day.getValue().values().stream().noneMatch(names -> names.contains(column)))
+          // A file without rows sends no event to quarantine, whatever columns it lacks. Spark
+          // read the footers without their row groups: only such a day's are read again.
+          .filter(day -> day.getValue().keySet().stream().anyMatch(file -> hasRows.computeIfAbsent(file, f -> hasRows(f, hadoopConf))))
+          .findFirst().ifPresent(day -> dayWithout.put(column, day.getKey()));
+    }
+    return new FileColumns(columns.schema(), columns.conflicts(), columns.uuids(), dayWithout);
+  }
+
+  private static boolean hasRows(Path file, Configuration hadoopConf) {
+    try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromPath(file, hadoopConf))) {
+      return reader.getRecordCount() > 0;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /**
@@ -234,22 +276,22 @@ final class InputSchema {
 
   /**
    * The columns of a day's or a range's files: every column with the first type each was read as
-   * where two files' types conflict, those conflicts in the order they were met, and the paths of
-   * the Parquet UUID columns in the schema as BINARY (see {@link #footerSchema}).
+   * where two files' types conflict, those conflicts in the order they were met, the paths of
+   * the Parquet UUID columns in the schema as BINARY (see {@link #footerSchema}), and by checked
+   * column a day whose files with rows all lack it.
    */
-  record FileColumns(StructType schema, List<Conflict> conflicts, List<List<String>> uuids, Map<String, String> absentFrom) {
-    /** Columns from Spark's merge alone: which source lacks a column is not known. */
+  record FileColumns(StructType schema, List<Conflict> conflicts, List<List<String>> uuids, Map<String, String> daysWithout) {
+    /** Columns where which day lacks one is not known (Spark merged the files, or every file was read). */
     FileColumns(StructType schema, List<Conflict> conflicts, List<List<String>> uuids) {
       this(schema, conflicts, uuids, Map.of());
     }
 
     /**
-     * A source (a file, or a day Spark merged) read for the union that lacks the top-level
-     * {@code column} though another has it; empty where every source has it, or where only Spark's
-     * merge read them.
+     * A day (its directory) whose files read, those that hold rows, all lack the top-level
+     * {@code column} of the union; empty where none does, or where it is not known.
      */
-    Optional<String> absentFrom(String column, boolean caseSensitive) {
-      return Optional.ofNullable(absentFrom.get(key(column, caseSensitive)));
+    Optional<String> dayWithout(String column, boolean caseSensitive) {
+      return Optional.ofNullable(daysWithout.get(key(column, caseSensitive)));
     }
 
     /** The schema with a conflict's other type, that of the second file. */
@@ -287,7 +329,6 @@ final class InputSchema {
     private final Map<String, Conflict> conflicts = new LinkedHashMap<>(); // by column: the first met
     private final Set<List<String>> uuids = new LinkedHashSet<>();
     private final Map<String, String> stored = new LinkedHashMap<>(); // by leaf: the leaf and the first file it is in
-    private final Map<String, Set<String>> topLevelOf = new LinkedHashMap<>(); // by source, in order: its columns' keys
 
     NamedUnion(boolean caseSensitive) {
       this.caseSensitive = caseSensitive;
@@ -304,11 +345,6 @@ final class InputSchema {
             + named(conflict.second, conflict.path) + " in " + source + ", and Spark cannot read one as the other"));
       }
       recordSource(before, schema, List.of(), source);
-      Set<String> names = new HashSet<>();
-      for (String name : read.fieldNames()) {
-        names.add(key(name, caseSensitive));
-      }
-      topLevelOf.put(source, names);
     }
 
     /**
@@ -346,13 +382,7 @@ final class InputSchema {
     }
 
     FileColumns columns() {
-      Map<String, String> absentFrom = new HashMap<>();
-      for (String name : schema.fieldNames()) {
-        String column = key(name, caseSensitive);
-        topLevelOf.entrySet().stream().filter(source -> !source.getValue().contains(column)).findFirst()
-            .ifPresent(source -> absentFrom.put(column, source.getKey()));
-      }
-      return new FileColumns(schema, List.copyOf(conflicts.values()), List.copyOf(uuids), absentFrom);
+      return new FileColumns(schema, List.copyOf(conflicts.values()), List.copyOf(uuids));
     }
   }
 

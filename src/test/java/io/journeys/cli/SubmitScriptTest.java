@@ -19,7 +19,10 @@ class SubmitScriptTest {
   private record Submit(int code, List<String> words, String stderr) {}
 
   private static Submit dryRun(Map<String, String> env, String... args) throws Exception {
-    List<String> command = new ArrayList<>(List.of("bash", "scripts/submit", "--dry-run"));
+    // The printed command read back as bash reads it (printf %q quotes a checkout path with spaces),
+    // one word per NUL-terminated record.
+    List<String> command = new ArrayList<>(List.of("bash", "-c",
+        "out=$(bash scripts/submit --dry-run \"$@\") || exit; eval \"words=($out)\"; printf '%s\\0' \"${words[@]}\"", "_"));
     command.addAll(Arrays.asList(args));
     ProcessBuilder builder = new ProcessBuilder(command);
     builder.environment().keySet().removeIf(k -> k.startsWith("JOURNEYS_") || k.equals("SPARK_SUBMIT"));
@@ -28,8 +31,7 @@ class SubmitScriptTest {
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
     int code = p.waitFor();
-    // printf %q quotes nothing in these arguments: split on spaces.
-    return new Submit(code, out.isBlank() ? List.of() : Arrays.asList(out.strip().split(" ")), err);
+    return new Submit(code, out.isEmpty() ? List.of() : Arrays.asList(out.split("\0")), err);
   }
 
   /** The words after the jar: the job's own arguments. */
