@@ -33,6 +33,7 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -493,13 +494,14 @@ public final class EventReader {
       }
     });
     if (!missing.isEmpty()) {
-      throw new JobFailure("Cannot read events: " + requiredColumns(missing) + " missing from " + input.path());
+      throw new JobFailure("Cannot read events: required column" + (missing.size() == 1 ? " " : "s ")
+          + String.join(", ", missing) + (missing.size() == 1 ? " is" : " are") + " missing from " + input.path());
     }
   }
 
   /** The required logical columns whose mapping is a column's name, in their order, with that name. */
   private Map<String, String> namedRequiredColumns() {
-    Map<String, String> named = new java.util.LinkedHashMap<>();
+    Map<String, String> named = new LinkedHashMap<>();
     for (String logical : JobSettings.REQUIRED_COLUMNS) {
       String mapping = input.columns().get(logical).orElseThrow();
       if (ReferencedColumns.isColumnName(mapping)) {
@@ -507,11 +509,6 @@ public final class EventReader {
       }
     }
     return named;
-  }
-
-  private static String requiredColumns(List<String> missing) {
-    return "required column" + (missing.size() == 1 ? " " : "s ") + String.join(", ", missing)
-        + (missing.size() == 1 ? " is" : " are");
   }
 
   private Column resolve(Dataset<Row> raw, String logical, String mapping) {
