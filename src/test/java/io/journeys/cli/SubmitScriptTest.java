@@ -3,6 +3,8 @@ package io.journeys.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -34,10 +36,10 @@ class SubmitScriptTest {
     return new Submit(code, out.isEmpty() ? List.of() : Arrays.asList(out.split("\0")), err);
   }
 
-  /** The words after the jar: the job's own arguments. */
+  /** The words after the job's jar (not a classpath that ends in a jar): the job's own arguments. */
   private static String[] applicationArgs(List<String> words) {
     int jar = 0;
-    while (!words.get(jar).endsWith(".jar")) {
+    while (!words.get(jar).matches("[^:]*/conversion-journeys-[^/:]*\\.jar")) {
       jar++;
     }
     return words.subList(jar + 1, words.size()).toArray(String[]::new);
@@ -96,6 +98,33 @@ class SubmitScriptTest {
     assertThat(option(s.words(), "--num-executors")).isEqualTo("7");
     assertThat(option(s.words(), "--driver-memory")).isEqualTo("5g");
     assertThat(option(s.words(), "--files")).isNull();
+  }
+
+  /**
+   * --local: the real SparkSubmit class on the classpath a cluster gives (Spark, Hadoop, hadoop-aws
+   * from Maven), so that Delta, Typesafe Config and picocli can only come from the jar, as on a
+   * cluster; no test library either. The script asks Maven for that classpath.
+   */
+  @Test
+  void localPutsSparkAndHadoopAwsOnTheClasspathButNeitherWhatTheJarCarriesNorTestLibraries() throws Exception {
+    Submit s = dryRun(Map.of(), "--local", "--config", "conf/local.conf",
+        "--", "run", "--date", "2026-01-31");
+    assertThat(s.code()).as(s.stderr()).isZero();
+    assertThat(s.words().get(0)).isEqualTo("java");
+    assertThat(s.words()).contains("org.apache.spark.deploy.SparkSubmit");
+    assertThat(option(s.words(), "--master")).isEqualTo("local[2]");
+    assertThat(option(s.words(), "--class")).isEqualTo("io.journeys.cli.JourneysCli");
+    Path here = Path.of("").toAbsolutePath();
+    assertThat(s.words()).contains("-Dlog4j2.configurationFile=" + here.resolve("conf/log4j2.properties"));
+
+    List<String> classpath = Arrays.asList(option(s.words(), "-cp").split(":"));
+    List<String> names = classpath.stream().map(j -> Path.of(j).getFileName().toString()).toList();
+    assertThat(names).contains("spark-core_2.13-4.0.1.jar", "spark-sql_2.13-4.0.1.jar", "hadoop-aws-3.4.1.jar");
+    assertThat(names).noneMatch(n -> n.startsWith("delta-") || n.startsWith("config-1.") || n.startsWith("picocli-")
+        || n.startsWith("junit-") || n.startsWith("assertj-") || n.startsWith("duckdb_jdbc-") || n.startsWith("s3proxy-"));
+    assertThat(classpath).allMatch(j -> Files.isRegularFile(Path.of(j)));
+    ParseResult parsed = JourneysCli.commandLine().parseArgs(applicationArgs(s.words()));
+    assertThat(parsed.subcommand().matchedOptionValue("--config", null).toString()).isEqualTo("conf/local.conf");
   }
 
   @Test
