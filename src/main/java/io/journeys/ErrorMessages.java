@@ -13,12 +13,23 @@ public final class ErrorMessages {
   private static final Pattern BODILESS_403 =
       Pattern.compile("(software\\.amazon\\.awssdk\\.services\\.s3\\.model\\.)?S3Exception: null \\(Service: S3, Status Code: 403, Request ID: [^)]*\\):null");
 
-  private ErrorMessages() {}
+  /**
+   * The AWS SDK's text for a bucket that does not exist, to the end of the line: the class name,
+   * the request ids and the whole sentence twice (a black-box test against s3proxy).
+   */
+  private static final Pattern NO_SUCH_BUCKET = Pattern.compile(
+      "(software\\.amazon\\.awssdk\\.services\\.s3\\.model\\.)?NoSuchBucketException: The specified bucket does not exist.*$");
 
   /**
-   * The first line with text of {@code message}. Spark's parse errors begin with an empty line, and
-   * its analysis errors add the plan below the first.
+   * The AWS SDK's text for an endpoint it could not connect to (refused, timed out), to the end of
+   * the line, which says it twice: the host and port and the reason are kept.
    */
+  private static final Pattern NO_CONNECTION = Pattern.compile(
+      "(software\\.amazon\\.awssdk\\.core\\.exception\\.)?SdkClientException: Unable to execute HTTP request:"
+          + " Connect to (\\S+) \\[[^\\]]*\\] failed: ([^:]+).*$");
+
+  private ErrorMessages() {}
+
   /**
    * A user's text (a rule's expression, written over several lines in HOCON's triple quotes) on one
    * line, so that the failure line that quotes it keeps its reason and where it was set (a review
@@ -28,6 +39,10 @@ public final class ErrorMessages {
     return text.strip().replaceAll("\\s*\\R\\s*", " ");
   }
 
+  /**
+   * The first line with text of {@code message}. Spark's parse errors begin with an empty line, and
+   * its analysis errors add the plan below the first.
+   */
   public static String firstLine(String message) {
     if (message == null) {
       return "unknown error";
@@ -65,6 +80,9 @@ public final class ErrorMessages {
       line = BODILESS_403.matcher(line).replaceAll("403 Forbidden")
           + " (access denied: check the credentials and the bucket's permissions)";
     }
+    line = NO_SUCH_BUCKET.matcher(line)
+        .replaceFirst("404 NoSuchBucket (the bucket does not exist: check its name in the path and s3.endpoint)");
+    line = NO_CONNECTION.matcher(line).replaceFirst("cannot connect to $2: $3 (check s3.endpoint and that the store is up)");
     return line;
   }
 

@@ -60,4 +60,22 @@ class ErrorMessagesTest {
     AccessDeniedException said = new AccessDeniedException("s3a://b/k", null, "PUT: Access Denied");
     assertThat(ErrorMessages.reason(said)).isEqualTo("s3a://b/k: PUT: Access Denied");
   }
+
+  @Test
+  void aMissingBucketAndAnEndpointThatRefusesAreSaidOnceInWords() {
+    // The lines of two runs against s3proxy (a black-box test): the SDK's class names, request ids
+    // and each sentence twice made them 300 characters long.
+    java.io.FileNotFoundException bucket = new java.io.FileNotFoundException("`s3a://nosuchbucket/events': getFileStatus on"
+        + " s3a://nosuchbucket/events: software.amazon.awssdk.services.s3.model.NoSuchBucketException: The specified"
+        + " bucket does not exist (Service: S3, Status Code: 404, Request ID: AF1E9C06968934C5):NoSuchBucket: The"
+        + " specified bucket does not exist (Service: S3, Status Code: 404, Request ID: AF1E9C06968934C5)");
+    assertThat(ErrorMessages.reason(bucket)).isEqualTo("`s3a://nosuchbucket/events': getFileStatus on s3a://nosuchbucket/events:"
+        + " 404 NoSuchBucket (the bucket does not exist: check its name in the path and s3.endpoint)");
+    java.io.IOException refused = new java.io.IOException("getFileStatus on s3a://journeys/events:"
+        + " software.amazon.awssdk.core.exception.SdkClientException: Unable to execute HTTP request: Connect to"
+        + " 127.0.0.1:19770 [/127.0.0.1] failed: Connection refused:    software.amazon.awssdk.core.exception.SdkClientException:"
+        + " Unable to execute HTTP request: Connect to 127.0.0.1:19770 [/127.0.0.1] failed: Connection refused: Connection refused");
+    assertThat(ErrorMessages.reason(refused)).isEqualTo("getFileStatus on s3a://journeys/events:"
+        + " cannot connect to 127.0.0.1:19770: Connection refused (check s3.endpoint and that the store is up)");
+  }
 }

@@ -34,7 +34,8 @@ class ObjectStorageDownIT {
     Failed run = runAgainstRefusingEndpoint(log4j);
     List<String> ours = run.stderr().lines().filter(l -> l.startsWith("journeys: ")).toList();
     assertThat(ours).as(run.stderr()).hasSize(1);
-    assertThat(ours.get(0)).startsWith("journeys: Cannot read events: input.path s3a://journeys/events");
+    assertThat(ours.get(0)).startsWith("journeys: Cannot read events: input.path s3a://journeys/events")
+        .endsWith(": cannot connect to 127.0.0.1:" + run.port() + ": Connection refused (check s3.endpoint and that the store is up)");
     assertThat(run.stderr()).as("INFO logs were on").contains("INFO ");
     assertThat(run.stdout() + run.stderr()).doesNotContain(SECRET);
     assertThat(dir.resolve("warehouse")).as("nothing written").doesNotExist();
@@ -51,7 +52,7 @@ class ObjectStorageDownIT {
         .allMatch(l -> l.startsWith("journeys: Cannot read events: input.path s3a://journeys/events"));
   }
 
-  private record Failed(String stdout, String stderr) {}
+  private record Failed(String stdout, String stderr, int port) {}
 
   /** {@code journeys run} against a closed port on 127.0.0.1, credentials in the environment; it must exit 1. */
   private Failed runAgainstRefusingEndpoint(Path log4j) throws Exception {
@@ -81,7 +82,7 @@ class ObjectStorageDownIT {
       p.destroyForcibly(); // a hung run must not outlive the test (one did, in log4j 1's class-init deadlock)
     }
     assertThat(ended).as("bounded retries: the run gives up").isTrue();
-    Failed run = new Failed(Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+    Failed run = new Failed(Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8), closed);
     assertThat(p.exitValue()).as(run.stderr()).isEqualTo(1);
     return run;
   }

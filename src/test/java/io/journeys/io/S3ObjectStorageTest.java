@@ -105,6 +105,12 @@ class S3ObjectStorageTest {
     assertThat(Files.list(basedir.resolve("buckets/journeys")).map(p -> p.getFileName().toString()).toList())
         .as("objects land in the server's bucket").contains("events");
 
+    JobSettings missingBucket = SettingsLoader.load(Optional.empty(), List.of("input.path=s3a://nosuchbucket/events"));
+    assertThatThrownBy(() -> new EventReader(spark, missingBucket).checkAvailable(LocalDate.parse("2026-03-11"), LocalDate.parse("2026-03-11")))
+        .isInstanceOf(io.journeys.cli.JobFailure.class)
+        .hasMessageStartingWith("Cannot read events: input.path s3a://nosuchbucket/events is not readable: ")
+        .hasMessageEndingWith(": 404 NoSuchBucket (the bucket does not exist: check its name in the path and s3.endpoint)");
+
     JobSettings settings = SettingsLoader.load(Optional.empty(), List.of("input.path=s3a://journeys/events"));
     Dataset<Row> day = new EventReader(spark, settings).read(LocalDate.parse("2026-03-11"), LocalDate.parse("2026-03-11"));
     assertThat(day.select("event_id").as(org.apache.spark.sql.Encoders.STRING()).collectAsList()).containsExactly("b");
@@ -128,7 +134,9 @@ class S3ObjectStorageTest {
     assertThatThrownBy(() -> writer.replaceDates(OutputTable.QUARANTINE, quarantine, LocalDate.parse("2026-03-11"), LocalDate.parse("2026-03-11")))
         .as("the operator's line names the table and the dates being written")
         .isInstanceOf(io.journeys.cli.JobFailure.class)
-        .hasMessageStartingWith("Cannot write table s3_test.quarantine (2026-03-11): ");
+        .hasMessageStartingWith("Cannot write table s3_test.quarantine (2026-03-11): ")
+        .hasMessageContaining("cannot connect to 127.0.0.1:" + closed + ": Connection refused (check s3.endpoint")
+        .hasMessageNotContaining("SdkClientException");
     assertThat(Duration.ofNanos(System.nanoTime() - start)).as("bounded retries").isLessThan(Duration.ofMinutes(3));
 
     configure(port, 2);
