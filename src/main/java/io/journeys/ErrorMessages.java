@@ -14,19 +14,24 @@ public final class ErrorMessages {
       Pattern.compile("(software\\.amazon\\.awssdk\\.services\\.s3\\.model\\.)?S3Exception: null \\(Service: S3, Status Code: 403, Request ID: [^)]*\\):null");
 
   /**
-   * The AWS SDK's text for a bucket that does not exist, to the end of the line: the class name,
-   * the request ids and the whole sentence twice (a black-box test against s3proxy).
+   * The AWS SDK's text for a bucket that does not exist: the class name, and the sentence twice
+   * with its request ids (a black-box test against s3proxy). Only that text: whatever follows it
+   * stays.
    */
   private static final Pattern NO_SUCH_BUCKET = Pattern.compile(
-      "(software\\.amazon\\.awssdk\\.services\\.s3\\.model\\.)?NoSuchBucketException: The specified bucket does not exist.*$");
+      "(software\\.amazon\\.awssdk\\.services\\.s3\\.model\\.)?NoSuchBucketException: The specified bucket does not exist"
+          + " \\(Service: S3, Status Code: 404, Request ID: [^)]*\\)(:NoSuchBucket: The specified bucket does not exist \\([^)]*\\))?");
 
   /**
-   * The AWS SDK's text for an endpoint it could not connect to (refused, timed out), to the end of
-   * the line, which says it twice: the host and port and the reason are kept.
+   * The AWS SDK's text for an endpoint that refused or did not take a connection, which says it
+   * twice. The host and port, the addresses tried (a name that resolved to the wrong one shows
+   * there) and the reason are kept.
    */
   private static final Pattern NO_CONNECTION = Pattern.compile(
       "(software\\.amazon\\.awssdk\\.core\\.exception\\.)?SdkClientException: Unable to execute HTTP request:"
-          + " Connect to (\\S+) \\[[^\\]]*\\] failed: ([^:]+).*$");
+          + " Connect to (\\S+ \\[[^\\]]*\\]) failed: ([^:]+)"
+          + "(:\\s*(software\\.amazon\\.awssdk\\.core\\.exception\\.)?SdkClientException: Unable to execute HTTP request:"
+          + " Connect to \\S+ \\[[^\\]]*\\] failed: [^:]+(: [^:]+)?)?");
 
   private ErrorMessages() {}
 

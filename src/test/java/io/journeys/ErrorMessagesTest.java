@@ -2,6 +2,8 @@ package io.journeys;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.FileNotFoundException;
+import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import org.apache.spark.SparkException;
 import org.junit.jupiter.api.Test;
@@ -65,17 +67,22 @@ class ErrorMessagesTest {
   void aMissingBucketAndAnEndpointThatRefusesAreSaidOnceInWords() {
     // The lines of two runs against s3proxy (a black-box test): the SDK's class names, request ids
     // and each sentence twice made them 300 characters long.
-    java.io.FileNotFoundException bucket = new java.io.FileNotFoundException("`s3a://nosuchbucket/events': getFileStatus on"
+    FileNotFoundException bucket = new FileNotFoundException("`s3a://nosuchbucket/events': getFileStatus on"
         + " s3a://nosuchbucket/events: software.amazon.awssdk.services.s3.model.NoSuchBucketException: The specified"
         + " bucket does not exist (Service: S3, Status Code: 404, Request ID: AF1E9C06968934C5):NoSuchBucket: The"
         + " specified bucket does not exist (Service: S3, Status Code: 404, Request ID: AF1E9C06968934C5)");
     assertThat(ErrorMessages.reason(bucket)).isEqualTo("`s3a://nosuchbucket/events': getFileStatus on s3a://nosuchbucket/events:"
         + " 404 NoSuchBucket (the bucket does not exist: check its name in the path and s3.endpoint)");
-    java.io.IOException refused = new java.io.IOException("getFileStatus on s3a://journeys/events:"
+    IOException refused = new IOException("getFileStatus on s3a://journeys/events:"
         + " software.amazon.awssdk.core.exception.SdkClientException: Unable to execute HTTP request: Connect to"
         + " 127.0.0.1:19770 [/127.0.0.1] failed: Connection refused:    software.amazon.awssdk.core.exception.SdkClientException:"
         + " Unable to execute HTTP request: Connect to 127.0.0.1:19770 [/127.0.0.1] failed: Connection refused: Connection refused");
     assertThat(ErrorMessages.reason(refused)).isEqualTo("getFileStatus on s3a://journeys/events:"
-        + " cannot connect to 127.0.0.1:19770: Connection refused (check s3.endpoint and that the store is up)");
+        + " cannot connect to 127.0.0.1:19770 [/127.0.0.1]: Connection refused (check s3.endpoint and that the store is up)");
+    // A name that resolves to several addresses keeps them: a wrong one is the diagnosis.
+    IOException byName = new IOException("getFileStatus on s3a://b/e: SdkClientException: Unable to execute HTTP request:"
+        + " Connect to minio:9000 [minio/10.0.0.5, minio/0:0:0:0:0:0:0:1] failed: Connect timed out");
+    assertThat(ErrorMessages.reason(byName)).isEqualTo("getFileStatus on s3a://b/e: cannot connect to"
+        + " minio:9000 [minio/10.0.0.5, minio/0:0:0:0:0:0:0:1]: Connect timed out (check s3.endpoint and that the store is up)");
   }
 }

@@ -35,7 +35,7 @@ class ObjectStorageDownIT {
     List<String> ours = run.stderr().lines().filter(l -> l.startsWith("journeys: ")).toList();
     assertThat(ours).as(run.stderr()).hasSize(1);
     assertThat(ours.get(0)).startsWith("journeys: Cannot read events: input.path s3a://journeys/events")
-        .endsWith(": cannot connect to 127.0.0.1:" + run.port() + ": Connection refused (check s3.endpoint and that the store is up)");
+        .endsWith(": cannot connect to 127.0.0.1:" + run.port() + " [/127.0.0.1]: Connection refused (check s3.endpoint and that the store is up)");
     assertThat(run.stderr()).as("INFO logs were on").contains("INFO ");
     assertThat(run.stdout() + run.stderr()).doesNotContain(SECRET);
     assertThat(dir.resolve("warehouse")).as("nothing written").doesNotExist();

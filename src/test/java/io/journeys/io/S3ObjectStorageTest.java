@@ -135,7 +135,7 @@ class S3ObjectStorageTest {
         .as("the operator's line names the table and the dates being written")
         .isInstanceOf(io.journeys.cli.JobFailure.class)
         .hasMessageStartingWith("Cannot write table s3_test.quarantine (2026-03-11): ")
-        .hasMessageContaining("cannot connect to 127.0.0.1:" + closed + ": Connection refused (check s3.endpoint")
+        .hasMessageContaining("cannot connect to 127.0.0.1:" + closed + " [/127.0.0.1]: Connection refused (check s3.endpoint")
         .hasMessageNotContaining("SdkClientException");
     assertThat(Duration.ofNanos(System.nanoTime() - start)).as("bounded retries").isLessThan(Duration.ofMinutes(3));
 
