@@ -85,4 +85,18 @@ class ErrorMessagesTest {
     assertThat(ErrorMessages.reason(byName)).isEqualTo("getFileStatus on s3a://b/e: cannot connect to"
         + " minio:9000 [minio/10.0.0.5, minio/0:0:0:0:0:0:0:1]: Connect timed out (check s3.endpoint and that the store is up)");
   }
+
+  @Test
+  void aMetastoreThatCannotBeOpenedGivesWhyNotTheClientHiveCouldNotCreate() {
+    // The chain's shape of a run whose metastore URL had no driver (a black-box test): three
+    // levels naming the client, a reflective call's exception without a message, then the why.
+    String unable = "Unable to instantiate org.apache.hadoop.hive.ql.metadata.SessionHiveMetaStoreClient";
+    RuntimeException why = new RuntimeException("No suitable driver found for jdbc:postgresql://h:1/ms\nNestedThrowables: …");
+    RuntimeException client = new RuntimeException(unable, new java.lang.reflect.InvocationTargetException(why));
+    RuntimeException hive = new RuntimeException("java.lang.RuntimeException: " + unable, client);
+    RuntimeException analysis = new RuntimeException("org.apache.hadoop.hive.ql.metadata.HiveException: java.lang.RuntimeException: " + unable, hive);
+    assertThat(ErrorMessages.reason(analysis)).isEqualTo(
+        "the Hive metastore could not be opened (check its settings in spark.conf): No suitable driver found for jdbc:postgresql://h:1/ms");
+    assertThat(ErrorMessages.reason(new RuntimeException(unable))).as("nothing below it").isEqualTo(unable);
+  }
 }

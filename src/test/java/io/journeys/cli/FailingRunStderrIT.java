@@ -69,6 +69,28 @@ class FailingRunStderrIT {
   }
 
   /**
+   * A metastore that cannot be opened (here: no driver for its URL) fails the run on the catalog's
+   * own thread too, which opens it while stage 1 runs: its exception went to the JVM's handler,
+   * whose trace printed the URL's user and passwords on stderr, past the log's masking (a
+   * black-box test). Hive's retries are cut to one to keep the test short.
+   */
+  @Test
+  void aMetastoreThatCannotBeOpenedPrintsNoPassword() throws Exception {
+    Path events = aViewAndAPurchaseOn20260310();
+    String stderr = failingRun(1, "run", "--date", "2026-03-10", "--set", "input.path=" + events.toUri(),
+        "--set", "output.path=" + dir.resolve("warehouse").toUri(), "--set", "input.late-days=0",
+        "--set", "spark.conf.\"spark.hadoop.javax.jdo.option.ConnectionURL\"="
+            + "\"jdbc:postgresql://metauser:MetaPw9@127.0.0.1:1/metastore?password=MetaQ9\"",
+        "--set", "spark.conf.\"spark.hadoop.hive.hmshandler.retry.attempts\"=1");
+    assertThat(stderr).as(stderr).doesNotContain("MetaPw9").doesNotContain("MetaQ9")
+        .doesNotContain("Exception in thread");
+    List<String> lines = stderr.lines().toList();
+    assertThat(lines.get(lines.size() - 1)).as(stderr).startsWith("journeys: ")
+        .contains("the Hive metastore could not be opened (check its settings in spark.conf): ")
+        .contains("No suitable driver found for \"jdbc:postgresql://metauser:********@127.0.0.1:1/metastore?password=********");
+  }
+
+  /**
    * The note that reference.conf's funnel is left out (these rules lack its add_to_cart) came
    * before the line (a black-box test). The rule fails only when Spark's analyzer resolves it: at
    * the end of check-config's checks, and in run after Spark has started.
