@@ -75,11 +75,11 @@ public final class ErrorMessages {
       // Hive names the client it could not create, not why (a black-box test: a metastore URL
       // with no driver for it gave only this line, three times nested); the why is further down.
       Throwable cause = t;
-      while (cause.getCause() != null && cause.getCause() != cause && cause.getMessage() != null
-          && firstLine(cause.getMessage()).endsWith(UNOPENED_METASTORE)) {
+      while (cause.getCause() != null && cause.getCause() != cause
+          && (isWrapper(cause) || firstLine(cause.getMessage()).endsWith(UNOPENED_METASTORE))) {
         cause = cause.getCause();
       }
-      if (cause.getMessage() == null || !firstLine(cause.getMessage()).endsWith(UNOPENED_METASTORE)) {
+      if (!firstLine(cause.getMessage()).endsWith(UNOPENED_METASTORE)) {
         return "the Hive metastore could not be opened (check its settings in spark.conf): " + reason(cause);
       }
     }

@@ -98,5 +98,14 @@ class ErrorMessagesTest {
     assertThat(ErrorMessages.reason(analysis)).isEqualTo(
         "the Hive metastore could not be opened (check its settings in spark.conf): No suitable driver found for jdbc:postgresql://h:1/ms");
     assertThat(ErrorMessages.reason(new RuntimeException(unable))).as("nothing below it").isEqualTo(unable);
+    RuntimeException twice = new RuntimeException(unable, new java.lang.reflect.InvocationTargetException(client));
+    assertThat(ErrorMessages.reason(twice)).as("said once").isEqualTo(
+        "the Hive metastore could not be opened (check its settings in spark.conf): No suitable driver found for jdbc:postgresql://h:1/ms");
+  }
+
+  @Test
+  void anExceptionWithoutAMessageOfItsOwnGivesItsCauses() {
+    ExceptionInInitializerError init = new ExceptionInInitializerError(new IllegalStateException("no config for the store"));
+    assertThat(ErrorMessages.reason(init)).isEqualTo("no config for the store");
   }
 }

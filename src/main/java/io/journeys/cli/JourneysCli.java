@@ -145,7 +145,9 @@ public final class JourneysCli implements Runnable {
 
   /** The line of a failure outside any command's handling. */
   static String unhandledLine(Throwable e) {
-    if (e instanceof LinkageError) {
+    // Only a class that is not there: an ExceptionInInitializerError is a LinkageError too, but its
+    // cause (whose line reason() now gives) says what failed, and may hold a URL to mask.
+    if (e instanceof NoClassDefFoundError) {
       return "Cannot start: a class is missing from the classpath (" + ErrorMessages.reason(e).replace('/', '.')
           + "): Spark comes from the cluster, so run the jar with spark-submit, or use scripts/journeys";
     }

@@ -93,10 +93,10 @@ public final class DailyJob {
     Thread thread = new Thread(() -> {
       try {
         spark.sessionState().catalog().databaseExists(settings.output().database());
-      } catch (Exception | LinkageError e) {
-        // Not only RuntimeException: Spark's AnalysisException is checked, and one that escaped
-        // went to the JVM's own handler, which printed its trace, metastore URL and password
-        // unmasked, on stderr (a black-box test).
+      } catch (Throwable e) {
+        // Anything: what escapes goes to the JVM's own handler, which prints its trace unmasked on
+        // stderr. Spark's AnalysisException (checked, so not caught as a RuntimeException) did, with
+        // the metastore URL's password (a black-box test).
         LOG.debug("Opening the catalog ahead of the writes failed; the writes will report it", e);
       }
     }, "journeys-catalog-open");
