@@ -25,12 +25,16 @@ public final class ConfigPrinter {
   /**
    * A password inside a value: URL user info (scheme://user:password@host, to the last @ before
    * the query, since a password typed unencoded may hold an @ or a /; a path holding an @ after a
-   * port is masked too, the safe side), Oracle's user/password@ in a thin URL, or password=... in
-   * a JDBC URL.
+   * port is masked too, the safe side), Oracle's user/password@ in a thin URL, or a secret-looking
+   * parameter: password=... in a JDBC URL, and in a URL's query a token, secret, signature, credential,
+   * API or access key (?token=, ?access_token=, ?client_secret=, X-Amz-Signature=, Azure's sig=),
+   * which a black-box test found printed in a failing line.
    */
   private static final Pattern USER_INFO = Pattern.compile("(://[^/:@\\s]*:)[^?#\\s]*@");
   private static final Pattern ORACLE_USER_PASSWORD = Pattern.compile("(?i)(:thin:[^/:@\\s]+/)[^@\\s]+@");
-  private static final Pattern PASSWORD_PARAMETER = Pattern.compile("(?i)((?:password|passwd|pwd)=)[^;&\\s]+");
+  private static final Pattern PASSWORD_PARAMETER = Pattern.compile(
+      "(?i)((?<![\\w.-])(?:[\\w.-]*(?:password|passwd|pwd|token|secret|signature|credential|api[_-]?key|access[_-]?key)|sig)=)"
+          + "[^;&\\s]+");
 
   private ConfigPrinter() {}
 

@@ -29,6 +29,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -94,6 +95,9 @@ public final class SettingsLoader {
     boolean funnelsWritten = false;
     if (file.isPresent()) {
       Path path = file.get();
+      if (Files.isDirectory(path)) {
+        throw new ConfigError("Cannot load config: " + path + " is a directory; --config takes a config file");
+      }
       if (!Files.isReadable(path)) {
         throw new ConfigError("Cannot load config: file " + path + " does not exist or is not readable");
       }
@@ -323,7 +327,7 @@ public final class SettingsLoader {
         throw invalid(c, key, "maps a required column and cannot be empty");
       }
       if (!expression.isEmpty()) {
-        checkExpression(c, key, "column " + logical, expression);
+        checkExpression(key, "column " + logical, expression, origin(c, key));
       }
       columns.put(logical, expression.isEmpty() ? Optional.empty() : Optional.of(expression));
     }
@@ -348,7 +352,7 @@ public final class SettingsLoader {
       if (!names.add(name)) {
         throw new ConfigError("Cannot load config: channels.rules names '" + name + "' twice (" + at(rule, "name") + ")");
       }
-      checkExpression(c, "channels.rules", "channel rule '" + name + "'", when);
+      checkExpression("channels.rules", "channel rule '" + name + "'", when, at(rule, "when"));
       rules.add(new ChannelRule(name, when, at(rule, "when")));
     }
     return List.copyOf(rules);
@@ -376,7 +380,7 @@ public final class SettingsLoader {
                 + ")");
       }
       String when = requiredString(rule, key, "when");
-      checkExpression(c, key, "rule '" + name + "'", when);
+      checkExpression(key, "rule '" + name + "'", when, at(rule, "when"));
       int minCount = 1;
       if (rule.hasPath("min-count")) {
         Integer whole = wholeNumberOrNull(rule.getValue("min-count"));
@@ -404,7 +408,7 @@ public final class SettingsLoader {
       Optional<String> value = Optional.empty();
       if (rule.hasPath("value")) {
         String expression = rule.getString("value").trim();
-        checkExpression(c, key, "value of rule '" + name + "'", expression);
+        checkExpression(key, "value of rule '" + name + "'", expression, at(rule, "value"));
         value = Optional.of(expression);
       }
       rules.add(new ConversionRule(name, kind, when, minCount, per, value, at(rule, "when"), at(rule, "value")));
@@ -446,22 +450,20 @@ public final class SettingsLoader {
   }
 
   private static List<FunnelDefinition> funnels(Config c) {
-    Set<String> known = new HashSet<>();
+    // Each name with where its rule's predicate was set: a second rule of the name names both lines.
+    Map<String, String> known = new HashMap<>();
     Set<String> perJourney = new HashSet<>();
-    for (ConversionRule rule : conversionRules(c, "conversions.micro", Kind.MICRO)) {
+    List<ConversionRule> rules = new ArrayList<>(conversionRules(c, "conversions.micro", Kind.MICRO));
+    rules.addAll(conversionRules(c, "conversions.macro", Kind.MACRO));
+    for (ConversionRule rule : rules) {
       // Touchpoints are deduplicated per rule; two rules of one name would give two per session.
-      if (!known.add(rule.name())) {
-        throw new ConfigError("Cannot load config: conversion name '" + rule.name() + "' is used twice ("
-            + origin(c, "conversions.micro") + ")");
+      String first = known.putIfAbsent(rule.name(), rule.whenOrigin());
+      if (first != null) {
+        throw new ConfigError("Cannot load config: conversion name '" + rule.name() + "' is used twice (" + first
+            + " and " + rule.whenOrigin() + ")");
       }
       if (rule.isJourneyRule()) {
         perJourney.add(rule.name());
-      }
-    }
-    for (ConversionRule rule : conversionRules(c, "conversions.macro", Kind.MACRO)) {
-      if (!known.add(rule.name())) {
-        throw new ConfigError("Cannot load config: conversion name '" + rule.name() + "' is used twice ("
-            + origin(c, "conversions.macro") + ")");
       }
     }
     List<FunnelDefinition> funnels = new ArrayList<>();
@@ -472,7 +474,7 @@ public final class SettingsLoader {
         throw new ConfigError("Cannot load config: funnel '" + name + "' has no steps (" + at(funnel, "steps") + ")");
       }
       for (String step : steps) {
-        if (!known.contains(step)) {
+        if (!known.containsKey(step)) {
           throw new ConfigError(
               "Cannot load config: funnel '" + name + "' step '" + step + "' is not a conversion name ("
                   + at(funnel, "steps") + ")");
@@ -513,16 +515,16 @@ public final class SettingsLoader {
   /**
    * Checks a user's SQL expression with Spark's parser (no session needed), so a typo fails here
    * naming the rule instead of deep inside a Spark job. Column names are checked later against the
-   * input schema, which needs a read.
+   * input schema, which needs a read. {@code origin} is the expression's own line, not its list's.
    */
-  private static void checkExpression(Config c, String key, String what, String expression) {
+  private static void checkExpression(String key, String what, String expression, String origin) {
     try {
       CatalystSqlParser$.MODULE$.parseExpression(expression);
     } catch (Exception e) { // Spark's ParseException is a checked Scala exception
       String reason = ErrorMessages.firstLine(e.getMessage());
       throw new ConfigError(
           "Cannot load config: " + key + " " + what + " has an invalid expression '" + ErrorMessages.inline(expression) + "': "
-              + reason + " (" + origin(c, key) + ")");
+              + reason + " (" + origin + ")");
     }
   }
 

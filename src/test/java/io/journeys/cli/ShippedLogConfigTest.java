@@ -2,10 +2,12 @@ package io.journeys.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.journeys.config.ConfigPrinter;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.core.Appender;
 import org.apache.logging.log4j.core.LogEvent;
@@ -23,15 +25,20 @@ import org.junit.jupiter.api.Test;
  */
 class ShippedLogConfigTest {
 
-  @Test
-  void aUrlsPasswordIsMaskedInTheMessageAndInTheTraceWhichIsWrittenOnce() throws Exception {
+  private static Configuration shippedConfiguration() throws Exception {
     Path file = Path.of("conf/log4j2.properties");
-    LoggerContext context = new LoggerContext("shipped-log-config");
     Configuration config;
     try (InputStream in = Files.newInputStream(file)) {
-      config = new PropertiesConfigurationFactory().getConfiguration(context, new ConfigurationSource(in, file.toFile()));
+      config = new PropertiesConfigurationFactory()
+          .getConfiguration(new LoggerContext("shipped-log-config"), new ConfigurationSource(in, file.toFile()));
     }
     config.initialize();
+    return config;
+  }
+
+  @Test
+  void aUrlsPasswordIsMaskedInTheMessageAndInTheTraceWhichIsWrittenOnce() throws Exception {
+    Configuration config = shippedConfiguration();
     try {
       Appender stderr = config.getAppender("stderr");
       LogEvent event = Log4jLogEvent.newBuilder()
@@ -55,6 +62,32 @@ class ShippedLogConfigTest {
           .build();
       assertThat(new String(stderr.getLayout().toByteArray(oracle), StandardCharsets.UTF_8))
           .endsWith("ObjectStore: Cannot connect to jdbc:oracle:thin:hive/********@db:1521/ms\n");
+    } finally {
+      config.stop();
+    }
+  }
+
+  /**
+   * The shipped layout's three replacements are ConfigPrinter's patterns written again in the
+   * properties file's escaping: the log and a failing line must mask the same text the same way.
+   */
+  @Test
+  void theLogMasksWhatAFailingLineMasks() throws Exception {
+    Configuration config = shippedConfiguration();
+    try {
+      Appender stderr = config.getAppender("stderr");
+      for (String message : List.of(
+          "s3a://AKIA:Se/cr@t@bucket/x?ssl=true",
+          "jdbc:oracle:thin:hive/Pw$1@db:1521/ms",
+          "jdbc:postgresql://db/ms?user=hive&password=P1&ssl=true",
+          "https://h/p?page=2&token=T1&access_token=T2&X-Amz-Signature=S3&sv=2022&sig=S4&client_secret=S5&api-key=K6",
+          "jdbc:sqlserver://db:1433;user=hive;pwd=P7;encrypt=true",
+          "fs.s3a.aws.credentials.provider=org.example.Chain tokenizer=ws signal=1")) {
+        LogEvent event = Log4jLogEvent.newBuilder().setLoggerName("x.Y").setLevel(Level.WARN)
+            .setMessage(new SimpleMessage(message)).build();
+        assertThat(new String(stderr.getLayout().toByteArray(event), StandardCharsets.UTF_8))
+            .as(message).endsWith("Y: " + ConfigPrinter.withoutPasswords(message) + "\n");
+      }
     } finally {
       config.stop();
     }

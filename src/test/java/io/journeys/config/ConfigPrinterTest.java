@@ -80,6 +80,25 @@ class ConfigPrinterTest {
         .contains("jdbc:postgresql://u:" + ConfigPrinter.MASK + "@h:5432/db?ssl=true");
   }
 
+  /**
+   * A URL's query carries tokens and signatures as well as passwords: a failing line printed
+   * {@code ?token=} (black box W). The parameter's name is kept; its neighbours that are no secret
+   * are too, and a name that only contains a secret word before other letters is not one.
+   */
+  @Test
+  void secretParametersInAUrlsQueryAreMaskedAndTheOthersKept() {
+    String url = "https://store.example/events?page=2&token=TOK1&access_token=TOK2&client_secret=SEC3"
+        + "&X-Amz-Signature=SIG4&X-Amz-Security-Token=TOK5&sv=2022-11-02&sig=SIG6&api_key=KEY7&apikey=KEY8";
+    assertThat(ConfigPrinter.withoutPasswords(url)).isEqualTo("https://store.example/events?page=2&token=" + ConfigPrinter.MASK
+        + "&access_token=" + ConfigPrinter.MASK + "&client_secret=" + ConfigPrinter.MASK + "&X-Amz-Signature="
+        + ConfigPrinter.MASK + "&X-Amz-Security-Token=" + ConfigPrinter.MASK + "&sv=2022-11-02&sig=" + ConfigPrinter.MASK
+        + "&api_key=" + ConfigPrinter.MASK + "&apikey=" + ConfigPrinter.MASK);
+    assertThat(ConfigPrinter.withoutPasswords("jdbc:sqlserver://db:1433;user=hive;pwd=PW9;encrypt=true"))
+        .isEqualTo("jdbc:sqlserver://db:1433;user=hive;pwd=" + ConfigPrinter.MASK + ";encrypt=true");
+    String plain = "fs.s3a.aws.credentials.provider=org.example.Chain tokenizer=ws design=flat signal=1 max-tokens=5";
+    assertThat(ConfigPrinter.withoutPasswords(plain)).isEqualTo(plain);
+  }
+
   @Test
   void secretKeyNames() {
     assertThat(ConfigPrinter.isSecret("spark.conf.\"spark.hadoop.fs.s3a.secret.key\"")).isTrue();

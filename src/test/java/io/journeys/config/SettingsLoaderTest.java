@@ -230,13 +230,19 @@ class SettingsLoaderTest {
     cases.put("{ name = b, when = \"true\", min-count = 0 }", "rule 'b' has min-count = 0; it must be 1 or more (");
     cases.put("{ name = b, when = \"true\", min-count = 2.5 }", "rule 'b' has min-count = 2.5; it must be a whole number (");
     cases.put("{ name = b, when = \"true\", min-count = 2, per = week }", "rule 'b' has per = 'week'; expected session or journey (");
-    cases.put("{ name = a, when = \"false\" }", "conversion name 'a' is used twice (");
+    // An invalid expression and a second rule of one name named the list's line, 1 (black box W).
+    cases.put("{ name = b, when = \"event_name = = 'x'\" }", "rule 'b' has an invalid expression 'event_name = = 'x'': ");
+    cases.put("{ name = a, when = \"false\" }", "conversion name 'a' is used twice (" + dir.resolve("rules.conf") + ": 2 and ");
     for (Map.Entry<String, String> e : cases.entrySet()) {
       Path file = write("rules.conf", String.format(rules, e.getKey(), "[]"));
       assertThatThrownBy(() -> SettingsLoader.load(Optional.of(file), List.of()))
           .as(e.getKey()).isInstanceOf(ConfigError.class)
-          .hasMessageContaining(e.getValue()).hasMessageContaining("rules.conf: ");
+          .hasMessageContaining(e.getValue()).hasMessageEndingWith("rules.conf: 3)");
     }
+    Path channels = write("channels.conf", "channels.rules = [\n  { name = A, when = \"true\" }\n  { name = B, when = \"= =\" }\n]\n");
+    assertThatThrownBy(() -> SettingsLoader.load(Optional.of(channels), List.of()))
+        .isInstanceOf(ConfigError.class)
+        .hasMessageContaining("channel rule 'B' has an invalid expression").hasMessageEndingWith("channels.conf: 3)");
     Path funnel = write("rules.conf", String.format(rules, "", "[{ name = f, steps = [a, nope] }]"));
     assertThatThrownBy(() -> SettingsLoader.load(Optional.of(funnel), List.of()))
         .isInstanceOf(ConfigError.class)
@@ -352,7 +358,8 @@ class SettingsLoaderTest {
         .isInstanceOf(ConfigError.class)
         .hasMessageStartingWith("Cannot load config: conversions.micro rule 'bad' has an invalid expression"
             + " 'event_name = 'page_view' AND = = 'x'': [PARSE_SYNTAX_ERROR]")
-        .hasMessageEndingWith("multiline.conf: 1)")
+        // The line of the predicate, which Typesafe gives a string over several lines as its last.
+        .hasMessageEndingWith("multiline.conf: 2)")
         .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
   }
 
@@ -398,6 +405,15 @@ class SettingsLoaderTest {
     assertThatThrownBy(() -> SettingsLoader.load(Optional.empty(), List.of("attribution.models=[]")))
         .isInstanceOf(ConfigError.class)
         .hasMessageContaining("attribution.models is empty");
+  }
+
+  @Test
+  void aDirectoryAsTheConfigFileIsNamedAsOne() throws IOException {
+    // It gave Typesafe's java.io.FileNotFoundException: ... (Is a directory) (black box W).
+    Path directory = Files.createDirectories(dir.resolve("conf.d"));
+    assertThatThrownBy(() -> SettingsLoader.load(Optional.of(directory), List.of()))
+        .isInstanceOf(ConfigError.class)
+        .hasMessage("Cannot load config: " + directory + " is a directory; --config takes a config file");
   }
 
   @Test
