@@ -2,8 +2,7 @@ package io.journeys.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.InetAddress;
-import java.net.ServerSocket;
+import io.journeys.RefusingPort;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,10 +55,7 @@ class ObjectStorageDownIT {
 
   /** {@code journeys run} against a closed port on 127.0.0.1, credentials in the environment; it must exit 1. */
   private Failed runAgainstRefusingEndpoint(Path log4j) throws Exception {
-    int closed;
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      closed = socket.getLocalPort();
-    }
+    int closed = RefusingPort.next();
     List<String> command = JourneysProcess.command(log4j,
         "run", "--date", "2026-01-01", "--config", Path.of("conf/local.conf").toAbsolutePath().toString(),
         "--set", "spark.master=local[1]",

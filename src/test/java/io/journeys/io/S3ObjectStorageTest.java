@@ -3,6 +3,7 @@ package io.journeys.io;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.journeys.RefusingPort;
 import io.journeys.EventFixtures;
 import io.journeys.TestSpark;
 import io.journeys.config.JobSettings;
@@ -125,10 +126,7 @@ class S3ObjectStorageTest {
     long version = spark.sql("DESCRIBE HISTORY delta.`" + table + "` LIMIT 1").first().getLong(0);
 
     // Endpoint down: point at a closed port with 2 attempts; the write fails, nothing committed.
-    int closed;
-    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      closed = socket.getLocalPort();
-    }
+    int closed = RefusingPort.next();
     configure(closed, 1);
     long start = System.nanoTime();
     assertThatThrownBy(() -> writer.replaceDates(OutputTable.QUARANTINE, quarantine, LocalDate.parse("2026-03-11"), LocalDate.parse("2026-03-11")))

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.journeys.RefusingPort;
 import io.journeys.cli.JobFailure;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -24,7 +25,7 @@ class StandaloneMasterReachTest {
 
   @Test
   void aClosedPortFailsNamingTheSettingAndTheAddress() throws IOException {
-    int closed = closedPort();
+    int closed = RefusingPort.next();
     assertThatThrownBy(() -> StandaloneMasterReach.require("spark://127.0.0.1:" + closed, TIMEOUT))
         .isInstanceOf(JobFailure.class)
         .hasMessage("Cannot reach the cluster manager (spark.master 'spark://127.0.0.1:" + closed + "'): 127.0.0.1:"
@@ -33,8 +34,8 @@ class StandaloneMasterReachTest {
 
   @Test
   void aHighAvailabilityListNeedsOneMasterOnlyAndNamesEveryOneWhenNoneAnswers() throws IOException {
-    int closed = closedPort();
-    int alsoClosed = closedPort();
+    int closed = RefusingPort.next();
+    int alsoClosed = RefusingPort.next();
     try (ServerSocket leader = listening()) {
       assertThatCode(() -> StandaloneMasterReach.require(
           "spark://127.0.0.1:" + closed + ",127.0.0.1:" + leader.getLocalPort(), TIMEOUT))
@@ -48,7 +49,7 @@ class StandaloneMasterReachTest {
 
   @Test
   void otherMastersAndUrlsSparkRefusesItselfAreNotProbed() throws IOException {
-    int closed = closedPort();
+    int closed = RefusingPort.next();
     for (String master : new String[] {"local[2]", "yarn", "k8s://https://127.0.0.1:" + closed,
         "local-cluster[1,1,512]", "spark://127.0.0.1", "spark://127.0.0.1:" + closed + "/path"}) {
       assertThat(StandaloneMasterReach.addresses(master)).as(master).isEmpty();
@@ -58,12 +59,5 @@ class StandaloneMasterReachTest {
 
   private static ServerSocket listening() throws IOException {
     return new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-  }
-
-  /** A port no one listens on: one the kernel just handed out and that was closed again. */
-  private static int closedPort() throws IOException {
-    try (ServerSocket socket = listening()) {
-      return socket.getLocalPort();
-    }
   }
 }
