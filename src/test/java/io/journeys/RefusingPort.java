@@ -12,9 +12,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Ports on 127.0.0.1 that refuse connections, for tests of an endpoint that is down. They are taken
  * below the kernel's ephemeral range. A port the kernel hands out and that is closed again (what the
- * tests used before) can be handed out once more, to the very process under test, whose driver and
- * block manager bind port 0: it would answer where a refusal is expected. No process of the tests
- * binds a port below that range.
+ * tests used before) can be handed out once more: to the process under test, or to the one of the
+ * test method running beside it (ObjectStorageDownIT runs its two side by side), whose driver and
+ * block manager bind port 0, and that process would answer where a refusal is expected (a review).
+ * No process of the tests binds a port below that range.
  */
 public final class RefusingPort {
   /** Linux's default first ephemeral port; macOS and Windows start higher, at 49152. */
