@@ -26,15 +26,17 @@ public final class ConfigPrinter {
    * A password inside a value: URL user info (scheme://user:password@host, to the last @ before
    * the query, since a password typed unencoded may hold an @ or a /; a path holding an @ after a
    * port is masked too, the safe side), Oracle's user/password@ in a thin URL, or a secret-looking
-   * parameter: password=... in a JDBC URL, and in a URL's query a token, secret, signature, credential,
-   * API or access key (?token=, ?access_token=, ?client_secret=, X-Amz-Signature=, Azure's sig=),
-   * which a black-box test found printed in a failing line.
+   * NAME=value wherever it stands: password= in a JDBC URL, a token, secret or signature in a URL's
+   * query (?token=, ?access_token=, X-Amz-Signature=, Azure's sig=; a black-box test found ?token=
+   * printed in a failing line), fs.s3a.secret.key= or Azure's AccountKey= in a message: a name
+   * ending in one of SECRET_KEY's words. A bare key= is left alone: "--set expects key=value" says
+   * it. The value stops at a quote, which a URL would have encoded, so the line around it stays
+   * readable.
    */
   private static final Pattern USER_INFO = Pattern.compile("(://[^/:@\\s]*:)[^?#\\s]*@");
   private static final Pattern ORACLE_USER_PASSWORD = Pattern.compile("(?i)(:thin:[^/:@\\s]+/)[^@\\s]+@");
-  private static final Pattern PASSWORD_PARAMETER = Pattern.compile(
-      "(?i)((?<![\\w.-])(?:[\\w.-]*(?:password|passwd|pwd|token|secret|signature|credential|api[_-]?key|access[_-]?key)|sig)=)"
-          + "[^;&\\s]+");
+  private static final Pattern SECRET_PARAMETER = Pattern.compile("(?i)((?<![\\w.-])(?:[\\w.-]*(?:password|passwd|pwd|token"
+      + "|secret|signature|credential|(?:api|access|secret|session|private|account|encryption)[._-]?key)|sig)=)[^;&\\s'\"]+");
 
   private ConfigPrinter() {}
 
@@ -43,14 +45,14 @@ public final class ConfigPrinter {
   }
 
   /**
-   * The text with any password it carries (URL user info, a password parameter) masked: a config
+   * The text with any password it carries (URL user info, a secret-looking parameter) masked: a config
    * value, or a failure's line, which may quote one (a black-box test: spark.master's password in
    * the line of a master that could not be reached).
    */
   public static String withoutPasswords(String value) {
     String masked = USER_INFO.matcher(value).replaceAll("$1" + MASK + "@");
     masked = ORACLE_USER_PASSWORD.matcher(masked).replaceAll("$1" + MASK + "@");
-    return PASSWORD_PARAMETER.matcher(masked).replaceAll("$1" + MASK);
+    return SECRET_PARAMETER.matcher(masked).replaceAll("$1" + MASK);
   }
 
   public static Config masked(Config config) {

@@ -7,16 +7,16 @@ import java.util.Optional;
  *
  * <p>A count rule ({@code minCount > 1}) fires once, at the time of its N-th matching event within
  * {@code per} (a session or a journey). {@code valueExpression} only applies to macro conversions.
- * {@code whenOrigin} and {@code valueOrigin} are where the predicate and the value were set (file and
- * line, or the {@code --set}), for errors; empty for a rule made in code.
+ * {@code nameOrigin}, {@code whenOrigin} and {@code valueOrigin} are where the name, the predicate and
+ * the value were set (file and line, or the {@code --set}), for errors; empty for a rule made in code.
  */
 public record ConversionRule(
     String name, Kind kind, String when, int minCount, CountScope per, Optional<String> valueExpression,
-    String whenOrigin, String valueOrigin) {
+    String nameOrigin, String whenOrigin, String valueOrigin) {
 
   /** A rule made in code, not read from config. */
   public ConversionRule(String name, Kind kind, String when, int minCount, CountScope per, Optional<String> valueExpression) {
-    this(name, kind, when, minCount, per, valueExpression, "", "");
+    this(name, kind, when, minCount, per, valueExpression, "", "", "");
   }
 
   public enum Kind {

@@ -215,6 +215,8 @@ public final class SettingsLoader {
   /** Parses a merged config into settings; every value is read and checked here, once. */
   public static JobSettings parse(Config c) {
     try {
+      List<ConversionRule> micro = conversionRules(c, "conversions.micro", Kind.MICRO);
+      List<ConversionRule> macro = conversionRules(c, "conversions.macro", Kind.MACRO);
       JobSettings settings = new JobSettings(
           sparkSettings(c),
           inputSettings(c),
@@ -224,11 +226,11 @@ public final class SettingsLoader {
           choice(c, "touchpoints.dedupe", TouchpointDedupe.class),
           channelRules(c),
           channelName(nonEmpty(c, "channels.default"), "channels.default", origin(c, "channels.default")),
-          conversionRules(c, "conversions.micro", Kind.MICRO),
-          conversionRules(c, "conversions.macro", Kind.MACRO),
+          micro,
+          macro,
           attribution(c),
           choice(c, "paths.transform", PathTransform.class),
-          funnels(c),
+          funnels(c, micro, macro),
           zone(c, "reporting.timezone"),
           new ReportSettings(c.getBoolean("report.enabled"), nonEmpty(c, "report.path")),
           new S3Settings(
@@ -411,7 +413,7 @@ public final class SettingsLoader {
         checkExpression(key, "value of rule '" + name + "'", expression, at(rule, "value"));
         value = Optional.of(expression);
       }
-      rules.add(new ConversionRule(name, kind, when, minCount, per, value, at(rule, "when"), at(rule, "value")));
+      rules.add(new ConversionRule(name, kind, when, minCount, per, value, at(rule, "name"), at(rule, "when"), at(rule, "value")));
     }
     return List.copyOf(rules);
   }
@@ -449,18 +451,18 @@ public final class SettingsLoader {
         wholeDays(c, "attribution.training-window"));
   }
 
-  private static List<FunnelDefinition> funnels(Config c) {
-    // Each name with where its rule's predicate was set: a second rule of the name names both lines.
+  private static List<FunnelDefinition> funnels(Config c, List<ConversionRule> micro, List<ConversionRule> macro) {
+    // Each name with where it was set: a second rule of the name names both lines.
     Map<String, String> known = new HashMap<>();
     Set<String> perJourney = new HashSet<>();
-    List<ConversionRule> rules = new ArrayList<>(conversionRules(c, "conversions.micro", Kind.MICRO));
-    rules.addAll(conversionRules(c, "conversions.macro", Kind.MACRO));
+    List<ConversionRule> rules = new ArrayList<>(micro);
+    rules.addAll(macro);
     for (ConversionRule rule : rules) {
       // Touchpoints are deduplicated per rule; two rules of one name would give two per session.
-      String first = known.putIfAbsent(rule.name(), rule.whenOrigin());
+      String first = known.putIfAbsent(rule.name(), rule.nameOrigin());
       if (first != null) {
         throw new ConfigError("Cannot load config: conversion name '" + rule.name() + "' is used twice (" + first
-            + " and " + rule.whenOrigin() + ")");
+            + " and " + rule.nameOrigin() + ")");
       }
       if (rule.isJourneyRule()) {
         perJourney.add(rule.name());

@@ -135,16 +135,14 @@ class FailingRunStderrIT {
   void aStandaloneMasterThatIsDownGivesExactlyOneLineNamingIt() throws Exception {
     // Spark alone retried for about 70 s, printed 113 lines, and ended on "Cannot call methods on
     // a stopped SparkContext".
-    int closed;
-    try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      closed = socket.getLocalPort();
+    try (io.journeys.RefusingPort refusing = io.journeys.RefusingPort.open()) {
+      String master = "spark://127.0.0.1:" + refusing.port();
+      String stderr = failingRun(1, "run", "--date", "2026-01-01", "--set", "spark.master=" + master,
+          "--set", "output.path=" + dir.resolve("warehouse").toUri());
+      assertThat(stderr.lines().toList()).containsExactly(
+          "journeys: Cannot reach the cluster manager (spark.master '" + master + "'): 127.0.0.1:" + refusing.port()
+              + ": Connection refused");
     }
-    String master = "spark://127.0.0.1:" + closed;
-    String stderr = failingRun(1, "run", "--date", "2026-01-01", "--set", "spark.master=" + master,
-        "--set", "output.path=" + dir.resolve("warehouse").toUri());
-    assertThat(stderr.lines().toList()).containsExactly(
-        "journeys: Cannot reach the cluster manager (spark.master '" + master + "'): 127.0.0.1:" + closed
-            + ": Connection refused");
     assertThat(dir.resolve("warehouse")).as("nothing written").doesNotExist();
   }
 

@@ -55,7 +55,12 @@ class ObjectStorageDownIT {
 
   /** {@code journeys run} against a closed port on 127.0.0.1, credentials in the environment; it must exit 1. */
   private Failed runAgainstRefusingEndpoint(Path log4j) throws Exception {
-    int closed = RefusingPort.next();
+    try (RefusingPort refusing = RefusingPort.open()) {
+      return runAgainst(log4j, refusing.port());
+    }
+  }
+
+  private Failed runAgainst(Path log4j, int closed) throws Exception {
     List<String> command = JourneysProcess.command(log4j,
         "run", "--date", "2026-01-01", "--config", Path.of("conf/local.conf").toAbsolutePath().toString(),
         "--set", "spark.master=local[1]",

@@ -82,7 +82,9 @@ class ShippedLogConfigTest {
           "jdbc:postgresql://db/ms?user=hive&password=P1&ssl=true",
           "https://h/p?page=2&token=T1&access_token=T2&X-Amz-Signature=S3&sv=2022&sig=S4&client_secret=S5&api-key=K6",
           "jdbc:sqlserver://db:1433;user=hive;pwd=P7;encrypt=true",
-          "fs.s3a.aws.credentials.provider=org.example.Chain tokenizer=ws signal=1")) {
+          "fs.s3a.secret.key=K8 AccountName=a;AccountKey=K9==;EndpointSuffix=x",
+          "(spark.master 'spark://h:7077?token=T10'): refused; \"jdbc:x://h/db?password=P11\"",
+          "fs.s3a.aws.credentials.provider=org.example.Chain tokenizer=ws signal=1 --set expects key=value")) {
         LogEvent event = Log4jLogEvent.newBuilder().setLoggerName("x.Y").setLevel(Level.WARN)
             .setMessage(new SimpleMessage(message)).build();
         assertThat(new String(stderr.getLayout().toByteArray(event), StandardCharsets.UTF_8))

@@ -95,7 +95,16 @@ class ConfigPrinterTest {
         + "&api_key=" + ConfigPrinter.MASK + "&apikey=" + ConfigPrinter.MASK);
     assertThat(ConfigPrinter.withoutPasswords("jdbc:sqlserver://db:1433;user=hive;pwd=PW9;encrypt=true"))
         .isEqualTo("jdbc:sqlserver://db:1433;user=hive;pwd=" + ConfigPrinter.MASK + ";encrypt=true");
-    String plain = "fs.s3a.aws.credentials.provider=org.example.Chain tokenizer=ws design=flat signal=1 max-tokens=5";
+    assertThat(ConfigPrinter.withoutPasswords("set fs.s3a.secret.key=SK1 and fs.s3a.access.key=AK2,"
+        + " DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=AK3==;EndpointSuffix=core.windows.net"))
+        .isEqualTo("set fs.s3a.secret.key=" + ConfigPrinter.MASK + " and fs.s3a.access.key=" + ConfigPrinter.MASK
+            + " DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=" + ConfigPrinter.MASK
+            + ";EndpointSuffix=core.windows.net");
+    // The value ends at a quote: the line around it stays as it was.
+    assertThat(ConfigPrinter.withoutPasswords("(spark.master 'spark://h:7077?token=T9'): refused"))
+        .isEqualTo("(spark.master 'spark://h:7077?token=" + ConfigPrinter.MASK + "'): refused");
+    String plain = "fs.s3a.aws.credentials.provider=org.example.Chain tokenizer=ws design=flat signal=1 max-tokens=5"
+        + " --set expects key=value, partition.key=d";
     assertThat(ConfigPrinter.withoutPasswords(plain)).isEqualTo(plain);
   }
 

@@ -239,6 +239,11 @@ class SettingsLoaderTest {
           .as(e.getKey()).isInstanceOf(ConfigError.class)
           .hasMessageContaining(e.getValue()).hasMessageEndingWith("rules.conf: 3)");
     }
+    // A macro rule of a micro rule's name: the micro rule's line, then the macro rule's.
+    Path both = write("rules.conf", String.format(rules, "", "[]") + "conversions.macro = [\n  { name = a, when = \"true\" }\n]\n");
+    assertThatThrownBy(() -> SettingsLoader.load(Optional.of(both), List.of()))
+        .isInstanceOf(ConfigError.class)
+        .hasMessage("Cannot load config: conversion name 'a' is used twice (" + both + ": 2 and " + both + ": 7)");
     Path channels = write("channels.conf", "channels.rules = [\n  { name = A, when = \"true\" }\n  { name = B, when = \"= =\" }\n]\n");
     assertThatThrownBy(() -> SettingsLoader.load(Optional.of(channels), List.of()))
         .isInstanceOf(ConfigError.class)

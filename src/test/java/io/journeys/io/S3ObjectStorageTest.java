@@ -3,8 +3,8 @@ package io.journeys.io;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.journeys.RefusingPort;
 import io.journeys.EventFixtures;
+import io.journeys.RefusingPort;
 import io.journeys.TestSpark;
 import io.journeys.config.JobSettings;
 import io.journeys.config.SettingsLoader;
@@ -126,16 +126,18 @@ class S3ObjectStorageTest {
     long version = spark.sql("DESCRIBE HISTORY delta.`" + table + "` LIMIT 1").first().getLong(0);
 
     // Endpoint down: point at a closed port with 2 attempts; the write fails, nothing committed.
-    int closed = RefusingPort.next();
-    configure(closed, 1);
-    long start = System.nanoTime();
-    assertThatThrownBy(() -> writer.replaceDates(OutputTable.QUARANTINE, quarantine, LocalDate.parse("2026-03-11"), LocalDate.parse("2026-03-11")))
-        .as("the operator's line names the table and the dates being written")
-        .isInstanceOf(io.journeys.cli.JobFailure.class)
-        .hasMessageStartingWith("Cannot write table s3_test.quarantine (2026-03-11): ")
-        .hasMessageContaining("cannot connect to 127.0.0.1:" + closed + " [/127.0.0.1]: Connection refused (check s3.endpoint")
-        .hasMessageNotContaining("SdkClientException");
-    assertThat(Duration.ofNanos(System.nanoTime() - start)).as("bounded retries").isLessThan(Duration.ofMinutes(3));
+    try (RefusingPort refusing = RefusingPort.open()) {
+      int closed = refusing.port();
+      configure(closed, 1);
+      long start = System.nanoTime();
+      assertThatThrownBy(() -> writer.replaceDates(OutputTable.QUARANTINE, quarantine, LocalDate.parse("2026-03-11"), LocalDate.parse("2026-03-11")))
+          .as("the operator's line names the table and the dates being written")
+          .isInstanceOf(io.journeys.cli.JobFailure.class)
+          .hasMessageStartingWith("Cannot write table s3_test.quarantine (2026-03-11): ")
+          .hasMessageContaining("cannot connect to 127.0.0.1:" + closed + " [/127.0.0.1]: Connection refused (check s3.endpoint")
+          .hasMessageNotContaining("SdkClientException");
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).as("bounded retries").isLessThan(Duration.ofMinutes(3));
+    }
 
     configure(port, 2);
     assertThat(spark.sql("DESCRIBE HISTORY delta.`" + table + "` LIMIT 1").first().getLong(0)).isEqualTo(version);

@@ -25,35 +25,41 @@ class StandaloneMasterReachTest {
 
   @Test
   void aClosedPortFailsNamingTheSettingAndTheAddress() throws IOException {
-    int closed = RefusingPort.next();
-    assertThatThrownBy(() -> StandaloneMasterReach.require("spark://127.0.0.1:" + closed, TIMEOUT))
-        .isInstanceOf(JobFailure.class)
-        .hasMessage("Cannot reach the cluster manager (spark.master 'spark://127.0.0.1:" + closed + "'): 127.0.0.1:"
-            + closed + ": Connection refused");
+    try (RefusingPort refusing = RefusingPort.open()) {
+      int closed = refusing.port();
+      assertThatThrownBy(() -> StandaloneMasterReach.require("spark://127.0.0.1:" + closed, TIMEOUT))
+          .isInstanceOf(JobFailure.class)
+          .hasMessage("Cannot reach the cluster manager (spark.master 'spark://127.0.0.1:" + closed + "'): 127.0.0.1:"
+              + closed + ": Connection refused");
+    }
   }
 
   @Test
   void aHighAvailabilityListNeedsOneMasterOnlyAndNamesEveryOneWhenNoneAnswers() throws IOException {
-    int closed = RefusingPort.next();
-    int alsoClosed = RefusingPort.next();
-    try (ServerSocket leader = listening()) {
-      assertThatCode(() -> StandaloneMasterReach.require(
-          "spark://127.0.0.1:" + closed + ",127.0.0.1:" + leader.getLocalPort(), TIMEOUT))
-          .doesNotThrowAnyException();
+    try (RefusingPort refusing = RefusingPort.open(); RefusingPort alsoRefusing = RefusingPort.open()) {
+      int closed = refusing.port();
+      int alsoClosed = alsoRefusing.port();
+      try (ServerSocket leader = listening()) {
+        assertThatCode(() -> StandaloneMasterReach.require(
+            "spark://127.0.0.1:" + closed + ",127.0.0.1:" + leader.getLocalPort(), TIMEOUT))
+            .doesNotThrowAnyException();
+      }
+      assertThatThrownBy(() -> StandaloneMasterReach.require(
+          "spark://127.0.0.1:" + closed + ",127.0.0.1:" + alsoClosed, TIMEOUT))
+          .hasMessageEndingWith("): 127.0.0.1:" + closed + ": Connection refused; 127.0.0.1:" + alsoClosed
+              + ": Connection refused");
     }
-    assertThatThrownBy(() -> StandaloneMasterReach.require(
-        "spark://127.0.0.1:" + closed + ",127.0.0.1:" + alsoClosed, TIMEOUT))
-        .hasMessageEndingWith("): 127.0.0.1:" + closed + ": Connection refused; 127.0.0.1:" + alsoClosed
-            + ": Connection refused");
   }
 
   @Test
   void otherMastersAndUrlsSparkRefusesItselfAreNotProbed() throws IOException {
-    int closed = RefusingPort.next();
-    for (String master : new String[] {"local[2]", "yarn", "k8s://https://127.0.0.1:" + closed,
-        "local-cluster[1,1,512]", "spark://127.0.0.1", "spark://127.0.0.1:" + closed + "/path"}) {
-      assertThat(StandaloneMasterReach.addresses(master)).as(master).isEmpty();
-      assertThatCode(() -> StandaloneMasterReach.require(master, TIMEOUT)).as(master).doesNotThrowAnyException();
+    try (RefusingPort refusing = RefusingPort.open()) {
+      int closed = refusing.port();
+      for (String master : new String[] {"local[2]", "yarn", "k8s://https://127.0.0.1:" + closed,
+          "local-cluster[1,1,512]", "spark://127.0.0.1", "spark://127.0.0.1:" + closed + "/path"}) {
+        assertThat(StandaloneMasterReach.addresses(master)).as(master).isEmpty();
+        assertThatCode(() -> StandaloneMasterReach.require(master, TIMEOUT)).as(master).doesNotThrowAnyException();
+      }
     }
   }
 
