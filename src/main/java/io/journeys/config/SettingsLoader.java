@@ -776,6 +776,12 @@ public final class SettingsLoader {
   }
 
   static String oneLine(ConfigException e) {
-    return String.valueOf(e.getMessage()).replace('\n', ' ');
+    String line = String.valueOf(e.getMessage()).replace('\n', ' ');
+    // Typesafe says this where a '{' or '[' left open meets the end of the file or another list's
+    // ']' (a black-box test missed a '}' and was sent looking for a parenthesis).
+    return e instanceof ConfigException.Parse && line.contains(UNCLOSED)
+        ? line + " (a '{', '[' or '(' opened before it is not closed)" : line;
   }
+
+  private static final String UNCLOSED = "expecting a close parentheses ')' here";
 }

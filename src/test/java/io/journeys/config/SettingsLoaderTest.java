@@ -413,6 +413,21 @@ class SettingsLoaderTest {
   }
 
   @Test
+  void aBraceLeftOpenIsSaidToBeOne() throws IOException {
+    // Typesafe's own words ask for a parenthesis where a '}' is missing (black box W).
+    Path atTheEnd = write("open.conf", "conversions {\n  micro = [\n    { name = a, when = \"true\" }\n  ]\n");
+    assertThatThrownBy(() -> SettingsLoader.load(Optional.of(atTheEnd), List.of()))
+        .isInstanceOf(ConfigError.class)
+        .hasMessageStartingWith("Cannot load config: " + atTheEnd + ": 5: ")
+        .hasMessageEndingWith(" (a '{', '[' or '(' opened before it is not closed)");
+    Path inAList = write("open.conf", "conversions {\n  micro = [\n    { name = a, when = \"true\"\n  ]\n}\n");
+    assertThatThrownBy(() -> SettingsLoader.load(Optional.of(inAList), List.of()))
+        .isInstanceOf(ConfigError.class)
+        .hasMessageStartingWith("Cannot load config: " + inAList + ": 4: ")
+        .hasMessageEndingWith(" (a '{', '[' or '(' opened before it is not closed)");
+  }
+
+  @Test
   void aDirectoryAsTheConfigFileIsNamedAsOne() throws IOException {
     // It gave Typesafe's java.io.FileNotFoundException: ... (Is a directory) (black box W).
     Path directory = Files.createDirectories(dir.resolve("conf.d"));
