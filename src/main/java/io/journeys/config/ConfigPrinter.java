@@ -29,14 +29,17 @@ public final class ConfigPrinter {
    * NAME=value wherever it stands: password= in a JDBC URL, a token, secret or signature in a URL's
    * query (?token=, ?access_token=, X-Amz-Signature=, Azure's sig=; a black-box test found ?token=
    * printed in a failing line), fs.s3a.secret.key= or Azure's AccountKey= in a message: a name
-   * ending in one of SECRET_KEY's words. A bare key= is left alone: "--set expects key=value" says
-   * it. The value stops at a quote, which a URL would have encoded, so the line around it stays
-   * readable.
+   * ending in password, passwd, pwd, token, secret, signature, credential or an api, access, secret,
+   * session, private, account or encryption key, or sig itself. A bare key= is left alone: "--set
+   * expects key=value" says it; so are names with the key word inside (Azure's
+   * fs.azure.account.key.ACCOUNT=), which check-config masks by key. The value ends at ;, &, a
+   * space, or a quote that closes it (one followed by a space, ), ;, ,, & or the end), so that the
+   * line around it stays readable while a password holding a quote is still masked whole.
    */
   private static final Pattern USER_INFO = Pattern.compile("(://[^/:@\\s]*:)[^?#\\s]*@");
   private static final Pattern ORACLE_USER_PASSWORD = Pattern.compile("(?i)(:thin:[^/:@\\s]+/)[^@\\s]+@");
   private static final Pattern SECRET_PARAMETER = Pattern.compile("(?i)((?<![\\w.-])(?:[\\w.-]*(?:password|passwd|pwd|token"
-      + "|secret|signature|credential|(?:api|access|secret|session|private|account|encryption)[._-]?key)|sig)=)[^;&\\s'\"]+");
+      + "|secret|signature|credential|(?:api|access|secret|session|private|account|encryption)[._-]?key)|sig)=)(?:[^;&\\s'\"]|['\"](?![\\s);,&]|$))+");
 
   private ConfigPrinter() {}
 

@@ -8,7 +8,8 @@ import java.util.Optional;
  * <p>A count rule ({@code minCount > 1}) fires once, at the time of its N-th matching event within
  * {@code per} (a session or a journey). {@code valueExpression} only applies to macro conversions.
  * {@code nameOrigin}, {@code whenOrigin} and {@code valueOrigin} are where the name, the predicate and
- * the value were set (file and line, or the {@code --set}), for errors; empty for a rule made in code.
+ * the value (without one, the rule) were set (file and line, or the {@code --set}), for errors;
+ * empty for a rule made in code.
  */
 public record ConversionRule(
     String name, Kind kind, String when, int minCount, CountScope per, Optional<String> valueExpression,

@@ -215,17 +215,28 @@ public final class SettingsLoader {
   /** Parses a merged config into settings; every value is read and checked here, once. */
   public static JobSettings parse(Config c) {
     try {
+      // In the order of JobSettings' fields, so that of two mistakes the same one is reported first;
+      // the conversion rules are read once, for the settings and for the funnels' check.
+      SparkSettings spark = sparkSettings(c);
+      InputSettings input = inputSettings(c);
+      OutputSettings output = new OutputSettings(nonEmpty(c, "output.path"), identifier(c, "output.database"));
+      SessionSettings sessions =
+          new SessionSettings(positive(c, "sessions.timeout"), choice(c, "sessions.source", SessionSource.class));
+      boolean stitching = c.getBoolean("identity.stitching");
+      TouchpointDedupe dedupe = choice(c, "touchpoints.dedupe", TouchpointDedupe.class);
+      List<ChannelRule> channels = channelRules(c);
+      String otherChannel = channelName(nonEmpty(c, "channels.default"), "channels.default", origin(c, "channels.default"));
       List<ConversionRule> micro = conversionRules(c, "conversions.micro", Kind.MICRO);
       List<ConversionRule> macro = conversionRules(c, "conversions.macro", Kind.MACRO);
       JobSettings settings = new JobSettings(
-          sparkSettings(c),
-          inputSettings(c),
-          new OutputSettings(nonEmpty(c, "output.path"), identifier(c, "output.database")),
-          new SessionSettings(positive(c, "sessions.timeout"), choice(c, "sessions.source", SessionSource.class)),
-          c.getBoolean("identity.stitching"),
-          choice(c, "touchpoints.dedupe", TouchpointDedupe.class),
-          channelRules(c),
-          channelName(nonEmpty(c, "channels.default"), "channels.default", origin(c, "channels.default")),
+          spark,
+          input,
+          output,
+          sessions,
+          stitching,
+          dedupe,
+          channels,
+          otherChannel,
           micro,
           macro,
           attribution(c),
@@ -777,11 +788,19 @@ public final class SettingsLoader {
 
   static String oneLine(ConfigException e) {
     String line = String.valueOf(e.getMessage()).replace('\n', ' ');
-    // Typesafe says this where a '{' or '[' left open meets the end of the file or another list's
-    // ']' (a black-box test missed a '}' and was sent looking for a parenthesis).
-    return e instanceof ConfigException.Parse && line.contains(UNCLOSED)
-        ? line + " (a '{', '[' or '(' opened before it is not closed)" : line;
+    if (!(e instanceof ConfigException.Parse)) {
+      return line;
+    }
+    // Typesafe asks for a parenthesis wherever it expected a key and found none: a black-box test
+    // that left a '}' out was sent looking for one. Only these two tokens say what is missing.
+    if (line.contains(NO_KEY + "end of file")) {
+      return line + " (a '{' opened before it is not closed)";
+    }
+    if (line.contains(NO_KEY + "']'")) {
+      return line + " (a '{' opened before it is not closed, or the ']' is one too many)";
+    }
+    return line;
   }
 
-  private static final String UNCLOSED = "expecting a close parentheses ')' here";
+  private static final String NO_KEY = "expecting a close parentheses ')' here, not: ";
 }

@@ -2,6 +2,7 @@ package io.journeys.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.journeys.RefusingPort;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -135,7 +136,7 @@ class FailingRunStderrIT {
   void aStandaloneMasterThatIsDownGivesExactlyOneLineNamingIt() throws Exception {
     // Spark alone retried for about 70 s, printed 113 lines, and ended on "Cannot call methods on
     // a stopped SparkContext".
-    try (io.journeys.RefusingPort refusing = io.journeys.RefusingPort.open()) {
+    try (RefusingPort refusing = RefusingPort.open()) {
       String master = "spark://127.0.0.1:" + refusing.port();
       String stderr = failingRun(1, "run", "--date", "2026-01-01", "--set", "spark.master=" + master,
           "--set", "output.path=" + dir.resolve("warehouse").toUri());

@@ -84,6 +84,7 @@ class ShippedLogConfigTest {
           "jdbc:sqlserver://db:1433;user=hive;pwd=P7;encrypt=true",
           "fs.s3a.secret.key=K8 AccountName=a;AccountKey=K9==;EndpointSuffix=x",
           "(spark.master 'spark://h:7077?token=T10'): refused; \"jdbc:x://h/db?password=P11\"",
+          "jdbc:sqlserver://db;password=pa'ss\"wd;user=hive",
           "fs.s3a.aws.credentials.provider=org.example.Chain tokenizer=ws signal=1 --set expects key=value")) {
         LogEvent event = Log4jLogEvent.newBuilder().setLoggerName("x.Y").setLevel(Level.WARN)
             .setMessage(new SimpleMessage(message)).build();

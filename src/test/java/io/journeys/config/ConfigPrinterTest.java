@@ -100,9 +100,12 @@ class ConfigPrinterTest {
         .isEqualTo("set fs.s3a.secret.key=" + ConfigPrinter.MASK + " and fs.s3a.access.key=" + ConfigPrinter.MASK
             + " DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=" + ConfigPrinter.MASK
             + ";EndpointSuffix=core.windows.net");
-    // The value ends at a quote: the line around it stays as it was.
+    // The value ends at a quote that closes it: the line around it stays as it was, and a password
+    // holding a quote is masked whole.
     assertThat(ConfigPrinter.withoutPasswords("(spark.master 'spark://h:7077?token=T9'): refused"))
         .isEqualTo("(spark.master 'spark://h:7077?token=" + ConfigPrinter.MASK + "'): refused");
+    assertThat(ConfigPrinter.withoutPasswords("jdbc:sqlserver://db;password=pa'ss\"wd;user=hive"))
+        .isEqualTo("jdbc:sqlserver://db;password=" + ConfigPrinter.MASK + ";user=hive");
     String plain = "fs.s3a.aws.credentials.provider=org.example.Chain tokenizer=ws design=flat signal=1 max-tokens=5"
         + " --set expects key=value, partition.key=d";
     assertThat(ConfigPrinter.withoutPasswords(plain)).isEqualTo(plain);

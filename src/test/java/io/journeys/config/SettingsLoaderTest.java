@@ -419,12 +419,18 @@ class SettingsLoaderTest {
     assertThatThrownBy(() -> SettingsLoader.load(Optional.of(atTheEnd), List.of()))
         .isInstanceOf(ConfigError.class)
         .hasMessageStartingWith("Cannot load config: " + atTheEnd + ": 5: ")
-        .hasMessageEndingWith(" (a '{', '[' or '(' opened before it is not closed)");
+        .hasMessageEndingWith(" (a '{' opened before it is not closed)");
     Path inAList = write("open.conf", "conversions {\n  micro = [\n    { name = a, when = \"true\"\n  ]\n}\n");
     assertThatThrownBy(() -> SettingsLoader.load(Optional.of(inAList), List.of()))
         .isInstanceOf(ConfigError.class)
         .hasMessageStartingWith("Cannot load config: " + inAList + ": 4: ")
-        .hasMessageEndingWith(" (a '{', '[' or '(' opened before it is not closed)");
+        .hasMessageEndingWith(" (a '{' opened before it is not closed, or the ']' is one too many)");
+    // Typesafe asks for the parenthesis wherever a key is missing: a stray comma is no brace.
+    Path comma = write("open.conf", "sessions.timeout = 10m,,\n");
+    assertThatThrownBy(() -> SettingsLoader.load(Optional.of(comma), List.of()))
+        .isInstanceOf(ConfigError.class)
+        .hasMessageStartingWith("Cannot load config: " + comma + ": 1: ")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("opened before it"));
   }
 
   @Test

@@ -125,7 +125,7 @@ class S3ObjectStorageTest {
     String table = "s3a://journeys/warehouse/quarantine";
     long version = spark.sql("DESCRIBE HISTORY delta.`" + table + "` LIMIT 1").first().getLong(0);
 
-    // Endpoint down: point at a closed port with 2 attempts; the write fails, nothing committed.
+    // Endpoint down: point at a refusing port with 1 attempt; the write fails, nothing committed.
     try (RefusingPort refusing = RefusingPort.open()) {
       int closed = refusing.port();
       configure(closed, 1);
