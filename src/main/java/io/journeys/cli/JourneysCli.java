@@ -51,13 +51,14 @@ public final class JourneysCli implements Runnable {
     java.io.PrintStream stderr = System.err;
     // Shutdown hooks start together; this one only prints, so its line comes before the command
     // fails on the Spark that Spark's hook is stopping, and that failure prints nothing. What the
-    // stopping Spark prints itself after the line (a Scala future's rejected task, as a stack
-    // trace) goes nowhere: the process is ending, and its line has been said.
+    // stopping Spark prints itself after the line goes nowhere: a Scala future's rejected task as a
+    // stack trace, and its log (NettyRpcEnv's "Ignored failure: RejectedExecutionException" came
+    // after the line once in CI, through log4j's appender, which kept the stderr it was given).
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       if (!commandEnded && STOPPING.compareAndSet(false, true)) {
         stderr.println("journeys: " + STOPPED);
         stderr.flush();
-        System.setErr(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+        quietAfterTheLine();
       }
     }, "journeys-stopped-line"));
     int code;
