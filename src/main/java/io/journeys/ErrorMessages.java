@@ -63,7 +63,8 @@ public final class ErrorMessages {
    * wrappers are skipped, a failed Spark job ("Job aborted due to stage failure: ... Exception
    * thrown in awaitResult:"), a failed write task ("[TASK_WRITE_FAILED] Task failed while writing
    * rows to …": the caller names the table) and any message that only announces its cause (blank,
-   * or ending in a colon, as "Error while instantiating '...HiveSessionStateBuilder':" does).
+   * ending in a colon, as "Error while instantiating '...HiveSessionStateBuilder':" does, or in
+   * Derby's "see the next exception for details.").
    */
   public static String reason(Throwable error) {
     Throwable t = error;
@@ -118,7 +119,9 @@ public final class ErrorMessages {
   private static boolean isWrapper(Throwable t) {
     // No message of its own: a reflective call's InvocationTargetException, whose cause says it.
     String line = t.getMessage() == null ? "" : firstLine(t.getMessage());
+    // Derby puts its reason in the next exception: "Failed to create database 'data/metastore', see
+    // the next exception for details." was all a failed run's line said of a metastore it could not create.
     return line.isEmpty() || line.equals("unknown error") || line.endsWith(":") || line.startsWith("Job aborted due to stage failure")
-        || line.startsWith("[TASK_WRITE_FAILED]");
+        || line.startsWith("[TASK_WRITE_FAILED]") || line.endsWith("see the next exception for details.");
   }
 }

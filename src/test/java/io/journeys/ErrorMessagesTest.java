@@ -104,6 +104,20 @@ class ErrorMessagesTest {
   }
 
   @Test
+  void derbysReasonIsInItsNextException(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    // A real Derby refusal (a directory that holds files but no database), wrapped as Hive wraps it.
+    java.nio.file.Files.createDirectories(dir.resolve("metastore/tmp"));
+    java.sql.SQLException derby = org.assertj.core.api.Assertions.catchThrowableOfType(java.sql.SQLException.class,
+        () -> java.sql.DriverManager.getConnection("jdbc:derby:;databaseName=" + dir.resolve("metastore") + ";create=true"));
+    assertThat(derby.getMessage()).endsWith("see the next exception for details.");
+    String unable = "Unable to instantiate org.apache.hadoop.hive.ql.metadata.SessionHiveMetaStoreClient";
+    RuntimeException hive = new RuntimeException(unable, new java.lang.reflect.InvocationTargetException(
+        new RuntimeException("Failed to create database 'metastore', see the next exception for details.", derby)));
+    assertThat(ErrorMessages.reason(hive)).isEqualTo("the Hive metastore could not be opened (check its settings in"
+        + " spark.conf): Directory " + dir.resolve("metastore") + " already exists.");
+  }
+
+  @Test
   void anExceptionWithoutAMessageOfItsOwnGivesItsCauses() {
     ExceptionInInitializerError init = new ExceptionInInitializerError(new IllegalStateException("no config for the store"));
     assertThat(ErrorMessages.reason(init)).isEqualTo("no config for the store");

@@ -16,7 +16,8 @@ import java.util.Optional;
  * The embedded Derby metastore of {@code conf/local.conf} serves one process at a time. A second
  * process on it (a {@code sql} while a {@code run} goes on) retried for some 20 s, logged thousands
  * of lines and ended on Hive's "Unable to instantiate SessionHiveMetaStoreClient", which names
- * neither the cause nor the remedy. This names both before Spark starts.
+ * neither the cause nor the remedy. This names both before Spark starts. So it does for a directory
+ * that holds no database, where Derby refuses to create one.
  *
  * <p>A booted Derby database holds an exclusive file lock on {@code dbex.lck} in its directory for
  * as long as its process lives; the file stays after the process ends, the lock does not.
@@ -29,16 +30,37 @@ public final class EmbeddedMetastore {
 
   /**
    * Fails when the Spark settings name an embedded Derby metastore that another process has
-   * booted. Call it before this process opens the catalog: on Linux, closing any handle of the
-   * lock file would release a lock this process itself held.
+   * booted, or a directory without a Derby database in it. Call it before this process opens the
+   * catalog: on Linux, closing any handle of the lock file would release a lock this process itself
+   * held.
    */
-  public static void requireFree(Map<String, String> sparkConf) {
+  public static void requireUsable(Map<String, String> sparkConf) {
     Optional<Path> directory = Optional.ofNullable(sparkConf.get(URL_KEY)).flatMap(EmbeddedMetastore::derbyDirectory);
-    if (directory.isPresent() && heldByAnotherProcess(directory.get())) {
+    if (directory.isEmpty()) {
+      return;
+    }
+    if (heldByAnotherProcess(directory.get())) {
       throw new JobFailure("Cannot open the catalog: the embedded Derby metastore " + directory.get()
           + " is in use by another process (a run, sql or notebook session on it); it serves one process at a"
           + " time: run this when that one has finished, or give both a shared metastore (README, Tables)");
     }
+    if (holdsNoDatabase(directory.get())) {
+      // Found in a checkout: a directory holding only tmp/. Derby refused to create the database
+      // there ("Directory ... already exists", under "Failed to create database ..., see the next
+      // exception") and Hive logged some 33,000 lines of retries around it.
+      throw new JobFailure("Cannot open the catalog: the embedded Derby metastore " + directory.get()
+          + " is a directory without a Derby database in it (no service.properties), where Derby will not create"
+          + " one; a process stopped while creating the metastore can leave such a directory: move it away, and the"
+          + " next run or sql creates the metastore and registers the tables found under output.path");
+    }
+  }
+
+  /**
+   * Whether {@code directory} exists without a Derby database in it: Derby then fails to create one
+   * (SQLState XBM0J, even where the directory is empty), where it creates one in a missing directory.
+   */
+  static boolean holdsNoDatabase(Path directory) {
+    return Files.isDirectory(directory) && !Files.exists(directory.resolve("service.properties"));
   }
 
   /**

@@ -50,7 +50,7 @@ class EmbeddedMetastoreTest {
   void aMetastoreAnotherProcessHasBootedIsRefusedAndFreeOnceItEnds(@TempDir Path dir) throws Exception {
     Path db = dir.resolve("metastore");
     Map<String, String> conf = Map.of(EmbeddedMetastore.URL_KEY, "jdbc:derby:;databaseName=" + db + ";create=true");
-    assertThatCode(() -> EmbeddedMetastore.requireFree(conf)).as("never booted").doesNotThrowAnyException();
+    assertThatCode(() -> EmbeddedMetastore.requireUsable(conf)).as("never booted").doesNotThrowAnyException();
 
     Process other = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Dderby.stream.error.file=" + dir.resolve("derby.log"), "-cp", System.getProperty("java.class.path"),
@@ -58,7 +58,7 @@ class EmbeddedMetastoreTest {
     try {
       BufferedReader out = new BufferedReader(new InputStreamReader(other.getInputStream(), StandardCharsets.UTF_8));
       assertThat(out.readLine()).isEqualTo("booted");
-      assertThatThrownBy(() -> EmbeddedMetastore.requireFree(conf))
+      assertThatThrownBy(() -> EmbeddedMetastore.requireUsable(conf))
           .isInstanceOf(JobFailure.class)
           .hasMessageContaining("the embedded Derby metastore " + db + " is in use by another process");
     } finally {
@@ -66,6 +66,46 @@ class EmbeddedMetastoreTest {
       assertThat(other.waitFor(60, TimeUnit.SECONDS)).isTrue();
     }
     assertThat(db.resolve("dbex.lck")).as("Derby leaves its lock file behind").satisfies(p -> Files.exists(p));
-    assertThatCode(() -> EmbeddedMetastore.requireFree(conf)).as("its process ended").doesNotThrowAnyException();
+    assertThatCode(() -> EmbeddedMetastore.requireUsable(conf)).as("its process ended").doesNotThrowAnyException();
+  }
+
+  @Test
+  void aDirectoryWithoutADatabaseIsRefusedWhereDerbyWouldRefuseToCreateOne(@TempDir Path dir) throws Exception {
+    // What a checkout held after a stopped process: the metastore's directory with only tmp/ in it.
+    Path leftover = dir.resolve("leftover");
+    Files.createDirectories(leftover.resolve("tmp"));
+    Map<String, String> conf = Map.of(EmbeddedMetastore.URL_KEY, "jdbc:derby:;databaseName=" + leftover + ";create=true");
+    assertThatThrownBy(() -> EmbeddedMetastore.requireUsable(conf))
+        .isInstanceOf(JobFailure.class)
+        .hasMessage("Cannot open the catalog: the embedded Derby metastore " + leftover + " is a directory without a"
+            + " Derby database in it (no service.properties), where Derby will not create one; a process stopped while"
+            + " creating the metastore can leave such a directory: move it away, and the next run or sql"
+            + " creates the metastore and registers the tables found under output.path");
+    // Derby itself, asked to create the database there, refuses.
+    assertThatThrownBy(() -> DriverManager.getConnection(conf.get(EmbeddedMetastore.URL_KEY)).close())
+        .isInstanceOf(java.sql.SQLException.class)
+        .hasStackTraceContaining("XBM0J");
+
+    // So is an empty directory, and Derby agrees.
+    Path empty = Files.createDirectories(dir.resolve("empty"));
+    String emptyUrl = "jdbc:derby:;databaseName=" + empty + ";create=true";
+    assertThatThrownBy(() -> EmbeddedMetastore.requireUsable(Map.of(EmbeddedMetastore.URL_KEY, emptyUrl)))
+        .hasMessageContaining(empty + " is a directory without a Derby database in it");
+    assertThatThrownBy(() -> DriverManager.getConnection(emptyUrl).close()).hasStackTraceContaining("XBM0J");
+
+    // A missing directory is usable, and so is the database Derby creates there.
+    Path created = dir.resolve("missing");
+    String url = "jdbc:derby:;databaseName=" + created + ";create=true";
+    for (String time : List.of("missing", "made")) {
+      assertThatCode(() -> EmbeddedMetastore.requireUsable(Map.of(EmbeddedMetastore.URL_KEY, url))).as(time)
+          .doesNotThrowAnyException();
+      DriverManager.getConnection(url).close();
+    }
+    assertThat(created.resolve("service.properties")).satisfies(p -> Files.exists(p));
+    try {
+      DriverManager.getConnection("jdbc:derby:;databaseName=" + created + ";shutdown=true").close();
+    } catch (java.sql.SQLException shutDown) { // Derby reports a shut-down database as an exception (08006)
+      assertThat(shutDown.getSQLState()).isEqualTo("08006");
+    }
   }
 }
