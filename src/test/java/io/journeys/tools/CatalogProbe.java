@@ -43,7 +43,10 @@ public final class CatalogProbe {
         // 20 s of the probe's 59.
         .config("spark.databricks.delta.snapshotPartitions", "1").config("spark.sql.shuffle.partitions", "1")
         .config("spark.sql.catalogImplementation", "hive")
-        .config("spark.hadoop.javax.jdo.option.ConnectionURL", "jdbc:derby:;databaseName=" + metastore + ";create=false");
+        .config("spark.hadoop.javax.jdo.option.ConnectionURL", "jdbc:derby:;databaseName=" + metastore + ";create=false")
+        // Beside the metastore, not a new <uuid>_resources in /tmp that Hive leaves there.
+        .config("spark.hadoop.hive.downloaded.resources.dir",
+            java.nio.file.Path.of(metastore).toAbsolutePath().resolveSibling("hive-resources").toString());
     for (Map.Entry<String, String> e : SparkSessionFactory.baseConf().entrySet()) {
       builder.config(e.getKey(), e.getValue());
     }
