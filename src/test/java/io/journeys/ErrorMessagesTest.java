@@ -1,12 +1,19 @@
 package io.journeys;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.lang.reflect.InvocationTargetException;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import org.apache.spark.SparkException;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ErrorMessagesTest {
   @Test
@@ -92,26 +99,26 @@ class ErrorMessagesTest {
     // levels naming the client, a reflective call's exception without a message, then the why.
     String unable = "Unable to instantiate org.apache.hadoop.hive.ql.metadata.SessionHiveMetaStoreClient";
     RuntimeException why = new RuntimeException("No suitable driver found for jdbc:postgresql://h:1/ms\nNestedThrowables: …");
-    RuntimeException client = new RuntimeException(unable, new java.lang.reflect.InvocationTargetException(why));
+    RuntimeException client = new RuntimeException(unable, new InvocationTargetException(why));
     RuntimeException hive = new RuntimeException("java.lang.RuntimeException: " + unable, client);
     RuntimeException analysis = new RuntimeException("org.apache.hadoop.hive.ql.metadata.HiveException: java.lang.RuntimeException: " + unable, hive);
     assertThat(ErrorMessages.reason(analysis)).isEqualTo(
         "the Hive metastore could not be opened (check its settings in spark.conf): No suitable driver found for jdbc:postgresql://h:1/ms");
     assertThat(ErrorMessages.reason(new RuntimeException(unable))).as("nothing below it").isEqualTo(unable);
-    RuntimeException twice = new RuntimeException(unable, new java.lang.reflect.InvocationTargetException(client));
+    RuntimeException twice = new RuntimeException(unable, new InvocationTargetException(client));
     assertThat(ErrorMessages.reason(twice)).as("said once").isEqualTo(
         "the Hive metastore could not be opened (check its settings in spark.conf): No suitable driver found for jdbc:postgresql://h:1/ms");
   }
 
   @Test
-  void derbysReasonIsInItsNextException(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
-    // A real Derby refusal (a directory that holds files but no database), wrapped as Hive wraps it.
-    java.nio.file.Files.createDirectories(dir.resolve("metastore/tmp"));
-    java.sql.SQLException derby = org.assertj.core.api.Assertions.catchThrowableOfType(java.sql.SQLException.class,
-        () -> java.sql.DriverManager.getConnection("jdbc:derby:;databaseName=" + dir.resolve("metastore") + ";create=true"));
+  void derbysReasonIsInItsNextException(@TempDir Path dir) throws Exception {
+    // A real Derby refusal (a directory without a database in it), wrapped as Hive wraps it.
+    Files.createDirectories(dir.resolve("metastore/tmp"));
+    SQLException derby = catchThrowableOfType(SQLException.class,
+        () -> DriverManager.getConnection("jdbc:derby:;databaseName=" + dir.resolve("metastore") + ";create=true"));
     assertThat(derby.getMessage()).endsWith("see the next exception for details.");
     String unable = "Unable to instantiate org.apache.hadoop.hive.ql.metadata.SessionHiveMetaStoreClient";
-    RuntimeException hive = new RuntimeException(unable, new java.lang.reflect.InvocationTargetException(
+    RuntimeException hive = new RuntimeException(unable, new InvocationTargetException(
         new RuntimeException("Failed to create database 'metastore', see the next exception for details.", derby)));
     assertThat(ErrorMessages.reason(hive)).isEqualTo("the Hive metastore could not be opened (check its settings in"
         + " spark.conf): Directory " + dir.resolve("metastore") + " already exists.");

@@ -8,6 +8,7 @@ import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -35,7 +36,8 @@ public final class EmbeddedMetastore {
    * held.
    */
   public static void requireUsable(Map<String, String> sparkConf) {
-    Optional<Path> directory = Optional.ofNullable(sparkConf.get(URL_KEY)).flatMap(EmbeddedMetastore::derbyDirectory);
+    String url = sparkConf.get(URL_KEY);
+    Optional<Path> directory = Optional.ofNullable(url).flatMap(EmbeddedMetastore::derbyDirectory);
     if (directory.isEmpty()) {
       return;
     }
@@ -44,43 +46,65 @@ public final class EmbeddedMetastore {
           + " is in use by another process (a run, sql or notebook session on it); it serves one process at a"
           + " time: run this when that one has finished, or give both a shared metastore (README, Tables)");
     }
-    if (holdsNoDatabase(directory.get())) {
+    if (createsInPlace(url) && holdsNoDatabase(directory.get())) {
       // Found in a checkout: a directory holding only tmp/. Derby refused to create the database
       // there ("Directory ... already exists", under "Failed to create database ..., see the next
       // exception") and Hive logged some 33,000 lines of retries around it.
       throw new JobFailure("Cannot open the catalog: the embedded Derby metastore " + directory.get()
           + " is a directory without a Derby database in it (no service.properties), where Derby will not create"
-          + " one; a process stopped while creating the metastore can leave such a directory: move it away, and the"
-          + " next run or sql creates the metastore and registers the tables found under output.path");
+          + " one: move it away, and the next run or sql creates the metastore and registers the tables found"
+          + " under output.path");
     }
+  }
+
+  /**
+   * Whether the URL asks Derby to create the database where it is missing ({@code create=true}),
+   * not to restore or copy one from a backup, which replaces the directory.
+   */
+  static boolean createsInPlace(String url) {
+    Map<String, String> attributes = attributes(url);
+    return "true".equalsIgnoreCase(attributes.get("create"))
+        && !attributes.containsKey("restorefrom") && !attributes.containsKey("createfrom")
+        && !attributes.containsKey("rollforwardrecoveryfrom");
   }
 
   /**
    * Whether {@code directory} exists without a Derby database in it: Derby then fails to create one
    * (SQLState XBM0J, even where the directory is empty), where it creates one in a missing directory.
+   * A database being upgraded can have its service.properties only as the backup Derby boots from.
    */
   static boolean holdsNoDatabase(Path directory) {
-    return Files.isDirectory(directory) && !Files.exists(directory.resolve("service.properties"));
+    return Files.isDirectory(directory) && !Files.exists(directory.resolve("service.properties"))
+        && !Files.exists(directory.resolve("service.propertiesold"));
+  }
+
+  /** A Derby URL's {@code ;name=value} attributes, names in lower case as Derby matches them. */
+  static Map<String, String> attributes(String url) {
+    Map<String, String> attributes = new HashMap<>();
+    String[] parts = url.split(";");
+    for (int i = 1; i < parts.length; i++) {
+      int eq = parts[i].indexOf('=');
+      if (eq > 0) {
+        attributes.put(parts[i].substring(0, eq).trim().toLowerCase(Locale.ROOT), parts[i].substring(eq + 1).trim());
+      }
+    }
+    return attributes;
   }
 
   /**
    * The directory of the embedded Derby database a JDBC URL names ({@code
-   * jdbc:derby:[directory:]name[;attr=value]*}, a {@code databaseName} attribute overriding the
-   * name), relative names against {@code derby.system.home} or the working directory as Derby
-   * resolves them; empty for another database, Derby's network client, or a database in memory,
-   * in the classpath or in a jar.
+   * jdbc:derby:[directory:]name[;attr=value]*}, the {@code databaseName} attribute where the URL
+   * has no name, as Derby reads it), relative names against {@code derby.system.home} or the
+   * working directory as Derby resolves them; empty for another database, Derby's network client,
+   * or a database in memory, in the classpath or in a jar.
    */
   static Optional<Path> derbyDirectory(String url) {
     if (!url.toLowerCase(Locale.ROOT).startsWith(DERBY)) {
       return Optional.empty();
     }
-    String[] parts = url.substring(DERBY.length()).split(";");
-    String name = parts[0];
-    for (int i = 1; i < parts.length; i++) {
-      int eq = parts[i].indexOf('=');
-      if (eq > 0 && parts[i].substring(0, eq).trim().equalsIgnoreCase("databaseName")) {
-        name = parts[i].substring(eq + 1).trim();
-      }
+    String name = url.substring(DERBY.length()).split(";", -1)[0].trim();
+    if (name.isEmpty()) {
+      name = attributes(url).getOrDefault("databasename", "");
     }
     if (name.startsWith("//") || name.matches("(?i)(memory|classpath|jar):.*")) {
       return Optional.empty();

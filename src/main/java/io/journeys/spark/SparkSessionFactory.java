@@ -71,8 +71,8 @@ public final class SparkSessionFactory {
 
   /**
    * The session of a command that opens the catalog (run, sql, report), refused first when its
-   * embedded metastore is another process's or cannot be created. Checked only before this process has a session: its
-   * own catalog may already hold the metastore.
+   * embedded metastore is another process's or cannot be created. Checked only before this process
+   * has a session: its own catalog may already hold the metastore.
    */
   public static SparkSession createWithCatalog(JobSettings settings) {
     if (SparkSession.getDefaultSession().isEmpty()) {

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -27,8 +28,9 @@ class EmbeddedMetastoreTest {
     assertThat(EmbeddedMetastore.derbyDirectory("jdbc:derby:/srv/hive/metastore_db;create=true"))
         .contains(Path.of("/srv/hive/metastore_db"));
     assertThat(EmbeddedMetastore.derbyDirectory("jdbc:derby:directory:/srv/db")).contains(Path.of("/srv/db"));
-    // The databaseName attribute wins over the name in front of it.
-    assertThat(EmbeddedMetastore.derbyDirectory("jdbc:derby:ignored;databaseName=/srv/real")).contains(Path.of("/srv/real"));
+    // A name in front wins over the databaseName attribute, as in Derby (checked on 10.16: it opened
+    // the first of jdbc:derby:/x/A;databaseName=/x/B;create=true).
+    assertThat(EmbeddedMetastore.derbyDirectory("jdbc:derby:/srv/real;databaseName=/srv/ignored")).contains(Path.of("/srv/real"));
     for (String notEmbeddedOnDisk : List.of("jdbc:derby://metastore:1527/hive;create=true", "jdbc:derby:memory:db;create=true",
         "jdbc:postgresql://db/hive", "jdbc:derby:;create=true")) {
       assertThat(EmbeddedMetastore.derbyDirectory(notEmbeddedOnDisk)).as(notEmbeddedOnDisk).isEmpty();
@@ -71,19 +73,18 @@ class EmbeddedMetastoreTest {
 
   @Test
   void aDirectoryWithoutADatabaseIsRefusedWhereDerbyWouldRefuseToCreateOne(@TempDir Path dir) throws Exception {
-    // What a checkout held after a stopped process: the metastore's directory with only tmp/ in it.
+    // What a checkout held: the metastore's directory with only tmp/ in it.
     Path leftover = dir.resolve("leftover");
     Files.createDirectories(leftover.resolve("tmp"));
     Map<String, String> conf = Map.of(EmbeddedMetastore.URL_KEY, "jdbc:derby:;databaseName=" + leftover + ";create=true");
     assertThatThrownBy(() -> EmbeddedMetastore.requireUsable(conf))
         .isInstanceOf(JobFailure.class)
         .hasMessage("Cannot open the catalog: the embedded Derby metastore " + leftover + " is a directory without a"
-            + " Derby database in it (no service.properties), where Derby will not create one; a process stopped while"
-            + " creating the metastore can leave such a directory: move it away, and the next run or sql"
-            + " creates the metastore and registers the tables found under output.path");
+            + " Derby database in it (no service.properties), where Derby will not create one: move it away, and the"
+            + " next run or sql creates the metastore and registers the tables found under output.path");
     // Derby itself, asked to create the database there, refuses.
     assertThatThrownBy(() -> DriverManager.getConnection(conf.get(EmbeddedMetastore.URL_KEY)).close())
-        .isInstanceOf(java.sql.SQLException.class)
+        .isInstanceOf(SQLException.class)
         .hasStackTraceContaining("XBM0J");
 
     // So is an empty directory, and Derby agrees.
@@ -93,19 +94,33 @@ class EmbeddedMetastoreTest {
         .hasMessageContaining(empty + " is a directory without a Derby database in it");
     assertThatThrownBy(() -> DriverManager.getConnection(emptyUrl).close()).hasStackTraceContaining("XBM0J");
 
-    // A missing directory is usable, and so is the database Derby creates there.
-    Path created = dir.resolve("missing");
-    String url = "jdbc:derby:;databaseName=" + created + ";create=true";
-    for (String time : List.of("missing", "made")) {
-      assertThatCode(() -> EmbeddedMetastore.requireUsable(Map.of(EmbeddedMetastore.URL_KEY, url))).as(time)
+    // Without create=true Derby creates nothing, and says itself that the database is not there;
+    // restoring a backup replaces the directory.
+    for (String url : List.of("jdbc:derby:" + leftover, "jdbc:derby:" + leftover + ";create=true;restoreFrom=/backups/ms")) {
+      assertThatCode(() -> EmbeddedMetastore.requireUsable(Map.of(EmbeddedMetastore.URL_KEY, url))).as(url)
           .doesNotThrowAnyException();
-      DriverManager.getConnection(url).close();
+    }
+    // A database Derby was upgrading can hold its service.properties only as the backup it boots from.
+    Path upgrading = Files.createDirectories(dir.resolve("upgrading"));
+    Files.writeString(upgrading.resolve("service.propertiesold"), "");
+    assertThatCode(() -> EmbeddedMetastore.requireUsable(
+        Map.of(EmbeddedMetastore.URL_KEY, "jdbc:derby:" + upgrading + ";create=true"))).doesNotThrowAnyException();
+  }
+
+  @Test
+  void aMissingDirectoryAndTheDatabaseDerbyMakesThereAreUsable(@TempDir Path dir) throws Exception {
+    Path created = dir.resolve("missing");
+    Map<String, String> conf = Map.of(EmbeddedMetastore.URL_KEY, "jdbc:derby:;databaseName=" + created + ";create=true");
+    assertThatCode(() -> EmbeddedMetastore.requireUsable(conf)).as("missing").doesNotThrowAnyException();
+    try {
+      DriverManager.getConnection(conf.get(EmbeddedMetastore.URL_KEY)).close();
+    } finally {
+      // Shut down before the check below: closing a handle of dbex.lck in this JVM would release
+      // Derby's own lock on it (see requireUsable).
+      assertThatThrownBy(() -> DriverManager.getConnection("jdbc:derby:;databaseName=" + created + ";shutdown=true"))
+          .as("Derby reports a database shut down as an exception").hasFieldOrPropertyWithValue("SQLState", "08006");
     }
     assertThat(created.resolve("service.properties")).satisfies(p -> Files.exists(p));
-    try {
-      DriverManager.getConnection("jdbc:derby:;databaseName=" + created + ";shutdown=true").close();
-    } catch (java.sql.SQLException shutDown) { // Derby reports a shut-down database as an exception (08006)
-      assertThat(shutDown.getSQLState()).isEqualTo("08006");
-    }
+    assertThatCode(() -> EmbeddedMetastore.requireUsable(conf)).as("made").doesNotThrowAnyException();
   }
 }

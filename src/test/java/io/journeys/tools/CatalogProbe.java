@@ -46,7 +46,7 @@ public final class CatalogProbe {
         .config("spark.hadoop.javax.jdo.option.ConnectionURL", "jdbc:derby:;databaseName=" + metastore + ";create=false")
         // Beside the metastore, not a new <uuid>_resources in /tmp that Hive leaves there.
         .config("spark.hadoop.hive.downloaded.resources.dir",
-            java.nio.file.Path.of(metastore).toAbsolutePath().resolveSibling("hive-resources").toString());
+            Path.of(metastore).toAbsolutePath().resolveSibling("hive-resources").toString());
     for (Map.Entry<String, String> e : SparkSessionFactory.baseConf().entrySet()) {
       builder.config(e.getKey(), e.getValue());
     }
