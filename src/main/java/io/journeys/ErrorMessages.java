@@ -1,6 +1,7 @@
 package io.journeys;
 
 import java.nio.file.AccessDeniedException;
+import java.sql.SQLException;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
@@ -68,17 +69,16 @@ public final class ErrorMessages {
    */
   public static String reason(Throwable error) {
     Throwable t = error;
-    while (isWrapper(t) && t.getCause() != null && t.getCause() != t) {
-      t = t.getCause();
+    while (isWrapper(t) && next(t) != null) {
+      t = next(t);
     }
     String line = t.getMessage() == null ? t.getClass().getSimpleName() : firstLine(t.getMessage());
     if (line.endsWith(UNOPENED_METASTORE)) {
       // Hive names the client it could not create, not why (a black-box test: a metastore URL
       // with no driver for it gave only this line, three times nested); the why is further down.
       Throwable cause = t;
-      while (cause.getCause() != null && cause.getCause() != cause
-          && (isWrapper(cause) || firstLine(cause.getMessage()).endsWith(UNOPENED_METASTORE))) {
-        cause = cause.getCause();
+      while (next(cause) != null && (isWrapper(cause) || firstLine(cause.getMessage()).endsWith(UNOPENED_METASTORE))) {
+        cause = next(cause);
       }
       if (!firstLine(cause.getMessage()).endsWith(UNOPENED_METASTORE)) {
         return "the Hive metastore could not be opened (check its settings in spark.conf): " + reason(cause);
@@ -105,6 +105,18 @@ public final class ErrorMessages {
         .replaceFirst("404 NoSuchBucket (the bucket does not exist: check its name in the path and s3.endpoint)");
     line = NO_CONNECTION.matcher(line).replaceFirst("cannot connect to $2: $3 (check s3.endpoint and that the store is up)");
     return line;
+  }
+
+  /**
+   * The exception that says more of {@code t}: its cause, or where it has none a JDBC driver's next
+   * exception (Derby sets both; a driver may set only the next one), null at the chain's end.
+   */
+  private static Throwable next(Throwable t) {
+    Throwable cause = t.getCause();
+    if (cause == null && t instanceof SQLException sql) {
+      cause = sql.getNextException();
+    }
+    return cause == t ? null : cause;
   }
 
   private static boolean deniedAccess(Throwable error) {

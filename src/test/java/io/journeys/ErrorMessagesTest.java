@@ -125,6 +125,18 @@ class ErrorMessagesTest {
   }
 
   @Test
+  void aDriverThatGivesItsReasonOnlyAsTheNextExceptionIsFollowed() {
+    // JDBC chains a driver's further errors by setNextException; Derby also sets the cause, another
+    // driver may not. The reason, Derby's own words for a directory it will not create a database in.
+    SQLException failed = new SQLException("Failed to create database 'data/metastore', see the next exception for details.");
+    failed.setNextException(new SQLException("Directory /x/data/metastore already exists."));
+    String unable = "Unable to instantiate org.apache.hadoop.hive.ql.metadata.SessionHiveMetaStoreClient";
+    assertThat(ErrorMessages.reason(new RuntimeException(unable, failed))).isEqualTo("the Hive metastore could not be"
+        + " opened (check its settings in spark.conf): Directory /x/data/metastore already exists.");
+    assertThat(ErrorMessages.reason(failed)).isEqualTo("Directory /x/data/metastore already exists.");
+  }
+
+  @Test
   void anExceptionWithoutAMessageOfItsOwnGivesItsCauses() {
     ExceptionInInitializerError init = new ExceptionInInitializerError(new IllegalStateException("no config for the store"));
     assertThat(ErrorMessages.reason(init)).isEqualTo("no config for the store");
