@@ -131,6 +131,9 @@ final class InputSchema {
       } // Spark's merge met a type conflict first, and then a UUID or TIME column in a day's files
       return everyFooter(spark, days, caseSensitive);
     }
+    if (!merged.conflicts.isEmpty() && format.equalsIgnoreCase("parquet")) {
+      return everyFooter(spark, days, caseSensitive); // whose files without rows yield their types
+    }
     return merged.columns();
   }
 
@@ -153,13 +156,28 @@ final class InputSchema {
     Seq<Footer> footers = ParquetFileFormat$.MODULE$.readParquetFootersInParallel(
         hadoopConf, CollectionConverters.asScala(files).toSeq(), conf.ignoreCorruptFiles());
     ParquetToSparkSchemaConverter converter = new ParquetToSparkSchemaConverter(conf);
-    NamedUnion merged = new NamedUnion(caseSensitive);
+    List<Footer> read = CollectionConverters.asJava(footers);
+    Map<Path, Boolean> hasRows = new HashMap<>();
+    NamedUnion merged = union(read, converter, caseSensitive, null);
+    if (!merged.conflicts.isEmpty()) {
+      // A file without rows (a writer that took an empty frame's schema, all text) cannot disagree
+      // with the rows of another, yet stopped the run (a black-box test): merged after the files
+      // with rows, its types yield, and Spark reads it at theirs, finding no row group to convert.
+      // Spark read the footers without their row groups: only on a conflict are they read again.
+      Set<Path> empty = new HashSet<>();
+      for (Footer footer : read) {
+        if (!hasRows.computeIfAbsent(footer.getFile(), f -> hasRows(f, hadoopConf))) {
+          empty.add(footer.getFile());
+        }
+      }
+      if (!empty.isEmpty()) {
+        merged = union(read, converter, caseSensitive, empty);
+      }
+    }
     Map<String, Map<Path, Set<String>>> days = new LinkedHashMap<>(); // by day: its files and their columns
-    for (Footer footer : CollectionConverters.asJava(footers)) {
-      StructType schema = footerSchema(footer, converter, merged);
-      merged.add(footer.getFile().toString(), schema);
+    for (Footer footer : read) {
       Set<String> names = new HashSet<>();
-      for (String name : schema.fieldNames()) {
+      for (String name : merged.fileColumns.get(footer.getFile()).fieldNames()) {
         names.add(key(name, caseSensitive));
       }
       days.computeIfAbsent(footer.getFile().getParent().toString(), d -> new LinkedHashMap<>()).put(footer.getFile(), names);
@@ -168,7 +186,6 @@ final class InputSchema {
         LOG.info("Events read with the Parquet column {} as the value it stores: Spark reads no such type", leaf));
     FileColumns columns = merged.columns();
     Map<String, String> dayWithout = new HashMap<>();
-    Map<Path, Boolean> hasRows = new HashMap<>();
     for (String name : columns.schema().fieldNames()) {
       String column = key(name, caseSensitive);
       if (checked.stream().noneMatch(c -> key(c, caseSensitive).equals(column))) {
@@ -182,6 +199,24 @@ final class InputSchema {
           .findFirst().ifPresent(day -> dayWithout.put(column, day.getKey()));
     }
     return new FileColumns(columns.schema(), columns.conflicts(), columns.uuids(), dayWithout);
+  }
+
+  /**
+   * The footers' schemas merged in order, those of the {@code yielding} files (none when null)
+   * after all the others and without conflicts of their own.
+   */
+  private static NamedUnion union(List<Footer> footers, ParquetToSparkSchemaConverter converter, boolean caseSensitive,
+      Set<Path> yielding) {
+    NamedUnion merged = new NamedUnion(caseSensitive);
+    List<Footer> ordered = new ArrayList<>();
+    footers.stream().filter(f -> yielding == null || !yielding.contains(f.getFile())).forEach(ordered::add);
+    footers.stream().filter(f -> yielding != null && yielding.contains(f.getFile())).forEach(ordered::add);
+    for (Footer footer : ordered) {
+      StructType schema = footerSchema(footer, converter, merged);
+      merged.fileColumns.put(footer.getFile(), schema);
+      merged.add(footer.getFile().toString(), schema, yielding != null && yielding.contains(footer.getFile()));
+    }
+    return merged;
   }
 
   private static boolean hasRows(Path file, Configuration hadoopConf) {
@@ -334,11 +369,18 @@ final class InputSchema {
       this.caseSensitive = caseSensitive;
     }
 
+    private final Map<Path, StructType> fileColumns = new HashMap<>(); // by footer's file: its schema
+
     void add(String source, StructType read) {
+      add(source, read, false);
+    }
+
+    /** {@code yielding}: where its types conflict with the union's, the union's stay, no conflict named. */
+    void add(String source, StructType read, boolean yielding) {
       StructType before = schema;
       List<TypeConflict> met = new ArrayList<>();
       schema = (StructType) union(schema, read, List.of(), caseSensitive, met);
-      for (TypeConflict conflict : met) {
+      for (TypeConflict conflict : yielding ? List.<TypeConflict>of() : met) {
         String column = String.join(".", conflict.path);
         conflicts.putIfAbsent(key(column, caseSensitive), new Conflict(conflict.path, conflict.second, "column " + column + " is "
             + named(conflict.first, conflict.path) + " in " + typeFrom.get(key(column, caseSensitive)) + " but "

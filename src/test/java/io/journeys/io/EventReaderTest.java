@@ -376,16 +376,17 @@ class EventReaderTest {
   }
 
   @Test
-  void withEveryFilesSchemaDaysWhoseTypesNoTypeReadsBothAsFailNamingTheColumnAndTheDays(@TempDir Path dir) {
-    // As with the ends of each day, but Spark merges each day's files at once: the days are named.
+  void withEveryFilesSchemaDaysWhoseTypesNoTypeReadsBothAsFailNamingTheColumnAndTheFiles(@TempDir Path dir) {
+    // As with the ends of each day: Spark merges each day's files at once, and on its conflict
+    // every footer is read, so that a file without rows yields its types.
     writeRevenueOfThreeTypes(dir.resolve("clash"));
     EventReader clash = new EventReader(spark, SettingsLoader.load(Optional.empty(),
         List.of("input.path=" + dir.resolve("clash"), "input.schema-files=all")));
     assertThatThrownBy(() -> clash.read(LocalDate.parse("2026-03-01"), LocalDate.parse("2026-03-03")))
         .isInstanceOf(JobFailure.class)
-        .hasMessage("Cannot read events: column revenue is DOUBLE in file:" + dir + "/clash/event_date=2026-03-02"
-            + " but BIGINT in file:" + dir + "/clash/event_date=2026-03-03, and Spark cannot read one as the other;"
-            + " input.columns.revenue = 'revenue' reads it");
+        .hasMessageStartingWith("Cannot read events: column revenue is DOUBLE in file:" + dir + "/clash/event_date=2026-03-02/part-")
+        .hasMessageContaining(".parquet but BIGINT in file:" + dir + "/clash/event_date=2026-03-03/part-")
+        .hasMessageEndingWith(".parquet, and Spark cannot read one as the other; input.columns.revenue = 'revenue' reads it");
   }
 
   /** Revenue as INT on 03-01, DOUBLE on 03-02 and BIGINT on 03-03. */
@@ -401,6 +402,36 @@ class EventReaderTest {
   private static List<Path> parquetFiles(Path dir) throws IOException {
     try (var files = Files.list(dir)) {
       return files.filter(f -> f.getFileName().toString().endsWith(".parquet")).toList();
+    }
+  }
+
+  @Test
+  void aFileWithoutRowsWhoseTypesDifferDoesNotStopTheRunWhileFilesWithRowsStillConflict(@TempDir Path dir) {
+    // A writer that took an empty frame's schema left a newer file of no rows, every column text,
+    // beside the day's rows (a black-box test: the run stopped on event_time TIMESTAMP against STRING).
+    Path input = dir.resolve("empty-batch");
+    String day = input.resolve("event_date=2026-03-01").toString();
+    spark.sql("SELECT 'a' AS event_id, 'va' AS visitor_id, 'page_view' AS event_name,"
+        + " TIMESTAMP'2026-03-01 10:00:00' AS event_time, 2.5D AS revenue").coalesce(1).write().parquet(day);
+    spark.sql("SELECT 'x' AS event_id, 'x' AS visitor_id, 'x' AS event_name, 'x' AS event_time, 'x' AS revenue,"
+        + " 'x' AS utm_source").where("false").coalesce(1).write().mode("append").parquet(day);
+    LocalDate first = LocalDate.parse("2026-03-01");
+    for (String files : List.of("ends", "all")) {
+      EventReader reader = new EventReader(spark, SettingsLoader.load(Optional.empty(),
+          List.of("input.path=" + input, "input.schema-files=" + files)));
+      assertThat(reader.read(first, first).selectExpr("concat_ws(' ', event_id, event_time, revenue, coalesce(utm_source, '-'))")
+          .as(Encoders.STRING()).collectAsList()).as(files).containsExactly("a 2026-03-01 10:00:00 2.5 -");
+    }
+    // Rows of another day with the text type conflict with the first day's rows, named by those two files.
+    spark.sql("SELECT 'b' AS event_id, 'vb' AS visitor_id, 'page_view' AS event_name, '2026-03-02 10:00:00' AS event_time")
+        .coalesce(1).write().parquet(input.resolve("event_date=2026-03-02").toString());
+    for (String files : List.of("ends", "all")) {
+      EventReader reader = new EventReader(spark, SettingsLoader.load(Optional.empty(),
+          List.of("input.path=" + input, "input.schema-files=" + files)));
+      assertThatThrownBy(() -> reader.read(first, LocalDate.parse("2026-03-02"))).as(files)
+          .isInstanceOf(JobFailure.class)
+          .hasMessageStartingWith("Cannot read events: column event_time is TIMESTAMP in file:" + day + "/part-00000-")
+          .hasMessageContaining(" but STRING in file:" + input + "/event_date=2026-03-02/part-00000-");
     }
   }
 
