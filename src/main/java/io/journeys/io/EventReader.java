@@ -184,6 +184,31 @@ public final class EventReader {
     return table.filter(col(EVENT_DATE).equalTo(java.sql.Date.valueOf(date))).inputFiles().length > 0;
   }
 
+  /**
+   * The failure of a job that read the events, said as the input's: Spark fails a file it cannot
+   * read at the read's type only when a task reads it, so the run's line began with Spark's
+   * "[FAILED_READ_FILE.PARQUET_COLUMN_DATA_TYPE_MISMATCH] Encountered error while reading file …"
+   * and named no setting (a black-box test: input.schema giving text to a column that is INT96 in
+   * one day's file and BIGINT in another's). Empty for any other failure, and for one already said.
+   */
+  public Optional<JobFailure> readFailure(Exception failure) {
+    if (failure instanceof JobFailure) {
+      return Optional.empty();
+    }
+    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof org.apache.spark.SparkThrowable s && s.getCondition() != null
+          && s.getCondition().startsWith("FAILED_READ_FILE")) {
+        String hint = s.getCondition().equals("FAILED_READ_FILE.PARQUET_COLUMN_DATA_TYPE_MISMATCH") && input.schema().isPresent()
+            ? " (input.schema gives the column a type Spark cannot read that file's as; Spark reads no Parquet type as"
+                + " another but a wider one of its kind, so a column whose type changes between files cannot be read as one)"
+            : "";
+        return Optional.of(new JobFailure("Cannot read events: input.path " + input.path() + ": "
+            + ErrorMessages.reason(t) + hint, failure));
+      }
+    }
+    return Optional.empty();
+  }
+
   /** The logical events of input partitions [first, last], plus {@code event_date} and the raw time. */
   public Dataset<Row> read(LocalDate first, LocalDate last) {
     Dataset<Row> raw;

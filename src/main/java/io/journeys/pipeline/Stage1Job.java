@@ -14,6 +14,7 @@ import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.sum;
 
 import io.journeys.Columns;
+import io.journeys.cli.JobFailure;
 import io.journeys.config.JobSettings;
 import io.journeys.io.DeltaTableWriter;
 import io.journeys.io.EventReader;
@@ -139,8 +140,18 @@ public final class Stage1Job {
             lateDays, readBack, settings.reportingTimezone());
     try {
       return process(validator.validate(events), firstRewritten, to, horizon, runId);
-    } catch (RuntimeException e) {
-      throw RaisingExpressions.explain(e, events, settings);
+    } catch (Exception e) { // a failed Spark job's SparkException is checked, thrown undeclared
+      if (e instanceof RuntimeException r) {
+        RuntimeException explained = RaisingExpressions.explain(r, events, settings);
+        if (explained != r) {
+          throw explained;
+        }
+      }
+      Optional<JobFailure> unread = reader.readFailure(e);
+      if (unread.isPresent()) {
+        throw unread.get();
+      }
+      throw e;
     }
   }
 

@@ -2,6 +2,7 @@ package io.journeys.io;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.journeys.EventFixtures;
 import io.journeys.TestSpark;
@@ -433,6 +434,31 @@ class EventReaderTest {
           .hasMessageStartingWith("Cannot read events: column event_time is TIMESTAMP in file:" + day + "/part-00000-")
           .hasMessageContaining(" but STRING in file:" + input + "/event_date=2026-03-02/part-00000-");
     }
+  }
+
+  @Test
+  void aFileSparkCannotReadAtTheSchemasTypeFailsTheRunAsTheInputsNamingInputSchema(@TempDir Path dir) {
+    // input.schema cannot settle a time column that is a TIMESTAMP one day and a BIGINT the next:
+    // Spark fails the file only when a task reads it, and the run's line named no setting.
+    Path input = dir.resolve("flipped");
+    spark.sql("SELECT 'a' AS event_id, 'va' AS visitor_id, 'page_view' AS event_name, TIMESTAMP'2026-05-01 10:00:00' AS event_time")
+        .coalesce(1).write().parquet(input.resolve("event_date=2026-05-01").toString());
+    spark.sql("SELECT 'b' AS event_id, 'vb' AS visitor_id, 'page_view' AS event_name, 1777716000000L AS event_time")
+        .coalesce(1).write().parquet(input.resolve("event_date=2026-05-02").toString());
+    EventReader reader = new EventReader(spark, SettingsLoader.load(Optional.empty(), List.of("input.path=" + input,
+        "input.schema=event_id STRING, visitor_id STRING, event_name STRING, event_time STRING")));
+    Exception failure = (Exception) catchThrowable(
+        () -> reader.read(LocalDate.parse("2026-05-01"), LocalDate.parse("2026-05-02")).write().format("noop").mode("overwrite").save());
+    assertThat(failure).isNotNull().isNotInstanceOf(JobFailure.class);
+    assertThat(reader.readFailure(failure)).get().asString()
+        .startsWith("io.journeys.cli.JobFailure: Cannot read events: input.path " + input
+            + ": [FAILED_READ_FILE.PARQUET_COLUMN_DATA_TYPE_MISMATCH] Encountered error while reading file file://" + input + "/event_date=2026-05-0")
+        .contains("Expected Spark type string, actual Parquet type ")
+        .endsWith(" (input.schema gives the column a type Spark cannot read that file's as; Spark reads no Parquet type as"
+            + " another but a wider one of its kind, so a column whose type changes between files cannot be read as one)");
+    assertThat(reader.readFailure(new IllegalStateException("something else"))).isEmpty();
+    assertThat(reader.readFailure(new JobFailure("Cannot write table journeys.sessions (2026-05-01): " + failure.getMessage())))
+        .as("already said").isEmpty();
   }
 
   @Test
