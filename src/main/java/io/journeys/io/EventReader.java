@@ -197,7 +197,7 @@ public final class EventReader {
     }
     for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
       if (t instanceof org.apache.spark.SparkThrowable s && s.getCondition() != null
-          && s.getCondition().startsWith("FAILED_READ_FILE")) {
+          && s.getCondition().startsWith("FAILED_READ_FILE") && isUnder(s.getMessageParameters().get("path"))) {
         String hint = s.getCondition().equals("FAILED_READ_FILE.PARQUET_COLUMN_DATA_TYPE_MISMATCH") && input.schema().isPresent()
             ? " (input.schema gives the column a type Spark cannot read that file's as; Spark reads no Parquet type as"
                 + " another but a wider one of its kind, so a column whose type changes between files cannot be read as one)"
@@ -207,6 +207,30 @@ public final class EventReader {
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * Whether {@code file} lies under input.path: stage 1 also reads its own tables back (the
+   * sessions it continues, the identities), whose unreadable file is not the input's.
+   */
+  private boolean isUnder(String file) {
+    if (file == null) {
+      return false;
+    }
+    try {
+      Path root = new Path(input.path());
+      java.net.URI in = root.getFileSystem(spark.sparkContext().hadoopConfiguration()).makeQualified(root).toUri();
+      java.net.URI read = new Path(file).toUri();
+      return java.util.Objects.equals(in.getScheme(), read.getScheme())
+          && java.util.Objects.equals(blankAsNull(in.getAuthority()), blankAsNull(read.getAuthority()))
+          && (read.getPath() + "/").startsWith(in.getPath().replaceAll("/+$", "") + "/");
+    } catch (IOException | IllegalArgumentException e) {
+      return false;
+    }
+  }
+
+  private static String blankAsNull(String s) {
+    return s == null || s.isEmpty() ? null : s;
   }
 
   /** The logical events of input partitions [first, last], plus {@code event_date} and the raw time. */

@@ -457,6 +457,13 @@ class EventReaderTest {
         .endsWith(" (input.schema gives the column a type Spark cannot read that file's as; Spark reads no Parquet type as"
             + " another but a wider one of its kind, so a column whose type changes between files cannot be read as one)");
     assertThat(reader.readFailure(new IllegalStateException("something else"))).isEmpty();
+    // The same file read from outside input.path (stage 1 also reads its own tables) is not the input's.
+    Path elsewhere = dir.resolve("flipped-copy");
+    spark.sql("SELECT 1777716000000L AS event_time").coalesce(1).write().parquet(elsewhere.toString());
+    Exception notInput = (Exception) catchThrowable(
+        () -> spark.read().schema("event_time STRING").parquet(elsewhere.toString()).write().format("noop").mode("overwrite").save());
+    assertThat(notInput).hasMessageContaining("FAILED_READ_FILE");
+    assertThat(reader.readFailure(notInput)).isEmpty();
     assertThat(reader.readFailure(new JobFailure("Cannot write table journeys.sessions (2026-05-01): " + failure.getMessage())))
         .as("already said").isEmpty();
   }
