@@ -220,11 +220,12 @@ public final class EventReader {
     try {
       Path root = new Path(input.path());
       java.net.URI in = root.getFileSystem(spark.sparkContext().hadoopConfiguration()).makeQualified(root).toUri();
-      java.net.URI read = new Path(file).toUri();
+      // Spark gives the file's path URL-encoded (a space as %20): as a URI, not as a path to encode again.
+      java.net.URI read = new Path(new java.net.URI(file)).toUri();
       return java.util.Objects.equals(in.getScheme(), read.getScheme())
           && java.util.Objects.equals(blankAsNull(in.getAuthority()), blankAsNull(read.getAuthority()))
           && (read.getPath() + "/").startsWith(in.getPath().replaceAll("/+$", "") + "/");
-    } catch (IOException | IllegalArgumentException e) {
+    } catch (IOException | IllegalArgumentException | java.net.URISyntaxException e) {
       return false;
     }
   }

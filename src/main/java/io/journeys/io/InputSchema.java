@@ -15,6 +15,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Predicate;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
@@ -54,8 +58,8 @@ import scala.jdk.javaapi.CollectionConverters;
  * the change: its values silently became nulls (a Paid Search visit counted as Direct, found by
  * hand on two DuckDB partitions). Files that disagree on a column's type are read at a type Spark
  * can read all of them as (INT and DOUBLE as DOUBLE). Types no type reads both as are a {@link
- * Conflict}, naming the column and two files (or, with {@code input.schema-files = all}, two days)
- * that disagree: the caller stops the run if a mapping reads the column, and otherwise reads the
+ * Conflict}, naming the column and two files (or, for ORC with {@code input.schema-files = all},
+ * two days) that disagree, a Parquet file without rows aside where its atomic types differ: the caller stops the run if a mapping reads the column, and otherwise reads the
  * events without it ({@link FileColumns#withoutConflicts}).
  */
 final class InputSchema {
@@ -137,7 +141,10 @@ final class InputSchema {
     return merged.columns();
   }
 
-  /** The footers of every data file of the days, read on the driver: Spark's merge refused a type in them. */
+  /**
+   * The footers of every data file of the days, read on the driver: Spark's merge refused a type in
+   * them, or the days' types conflict, maybe only through a file without rows, which it cannot tell.
+   */
   private static FileColumns everyFooter(SparkSession spark, List<String> days, boolean caseSensitive) {
     return parquetFooters(spark, days.stream().flatMap(day -> dataFiles(spark, day).stream()).toList(), caseSensitive, Set.of());
   }
@@ -159,17 +166,15 @@ final class InputSchema {
     List<Footer> read = CollectionConverters.asJava(footers);
     Map<Path, Boolean> hasRows = new HashMap<>();
     NamedUnion merged = union(read, converter, caseSensitive, null);
-    if (!merged.conflicts.isEmpty()) {
+    if (!merged.conflicts.isEmpty() && vectorizedReads(spark)) {
       // A file without rows (a writer that took an empty frame's schema, all text) cannot disagree
       // with the rows of another, yet stopped the run (a black-box test): merged after the files
-      // with rows, its types yield, and Spark reads it at theirs, finding no row group to convert.
-      // Spark read the footers without their row groups: only on a conflict are they read again.
-      Set<Path> empty = new HashSet<>();
-      for (Footer footer : read) {
-        if (!hasRows.computeIfAbsent(footer.getFile(), f -> hasRows(f, hadoopConf))) {
-          empty.add(footer.getFile());
-        }
-      }
+      // with rows, its types yield, and Spark's vectorized reader reads it at theirs, finding no
+      // row group to convert. (Its other reader builds each column's converter on opening a file,
+      // rows or none, and fails it: with that one the conflict is named, as before.) Spark read the
+      // footers without their row groups: only on a conflict are they read again.
+      Set<Path> empty = withoutRows(read, hadoopConf);
+      read.forEach(footer -> hasRows.put(footer.getFile(), !empty.contains(footer.getFile())));
       if (!empty.isEmpty()) {
         merged = union(read, converter, caseSensitive, empty);
       }
@@ -212,11 +217,49 @@ final class InputSchema {
     footers.stream().filter(f -> yielding == null || !yielding.contains(f.getFile())).forEach(ordered::add);
     footers.stream().filter(f -> yielding != null && yielding.contains(f.getFile())).forEach(ordered::add);
     for (Footer footer : ordered) {
-      StructType schema = footerSchema(footer, converter, merged);
+      boolean yields = yielding != null && yielding.contains(footer.getFile());
+      // A file without rows adds no UUID column and no stored type: it has no value to read as one.
+      StructType schema = footerSchema(footer, converter, yields ? new NamedUnion(caseSensitive) : merged);
       merged.fileColumns.put(footer.getFile(), schema);
-      merged.add(footer.getFile().toString(), schema, yielding != null && yielding.contains(footer.getFile()));
+      merged.add(footer.getFile().toString(), schema, yields);
     }
     return merged;
+  }
+
+  /** Whether Spark reads Parquet with its vectorized reader, nested columns too (both defaults). */
+  private static boolean vectorizedReads(SparkSession spark) {
+    return Boolean.parseBoolean(spark.conf().get("spark.sql.parquet.enableVectorizedReader", "true"))
+        && Boolean.parseBoolean(spark.conf().get("spark.sql.parquet.enableNestedColumnVectorizedReader", "true"));
+  }
+
+  private static boolean atomic(DataType type) {
+    return !(type instanceof StructType || type instanceof ArrayType || type instanceof MapType);
+  }
+
+  /** The files among {@code footers} without rows, their footers read again with their row groups, several at a time. */
+  private static Set<Path> withoutRows(List<Footer> footers, Configuration hadoopConf) {
+    ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(16, footers.size())));
+    try {
+      List<Future<Path>> empty = new ArrayList<>();
+      for (Footer footer : footers) {
+        empty.add(pool.submit(() -> hasRows(footer.getFile(), hadoopConf) ? null : footer.getFile()));
+      }
+      Set<Path> files = new HashSet<>();
+      for (Future<Path> file : empty) {
+        Path path = file.get();
+        if (path != null) {
+          files.add(path);
+        }
+      }
+      return files;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted while reading the input's footers", e);
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   private static boolean hasRows(Path file, Configuration hadoopConf) {
@@ -375,12 +418,21 @@ final class InputSchema {
       add(source, read, false);
     }
 
-    /** {@code yielding}: where its types conflict with the union's, the union's stay, no conflict named. */
+    /**
+     * {@code yielding} (a file without rows): where an atomic type of it conflicts with an atomic
+     * type of the union, the union's stays and no conflict is named. A struct, array or map against
+     * another type is still one: Spark's Parquet reader matches the groups of each file it opens to
+     * the read's types, rows or none, and fails a file whose column is not a group where the read
+     * has one.
+     */
     void add(String source, StructType read, boolean yielding) {
       StructType before = schema;
       List<TypeConflict> met = new ArrayList<>();
       schema = (StructType) union(schema, read, List.of(), caseSensitive, met);
-      for (TypeConflict conflict : yielding ? List.<TypeConflict>of() : met) {
+      for (TypeConflict conflict : met) {
+        if (yielding && atomic(conflict.first) && atomic(conflict.second)) {
+          continue;
+        }
         String column = String.join(".", conflict.path);
         conflicts.putIfAbsent(key(column, caseSensitive), new Conflict(conflict.path, conflict.second, "column " + column + " is "
             + named(conflict.first, conflict.path) + " in " + typeFrom.get(key(column, caseSensitive)) + " but "

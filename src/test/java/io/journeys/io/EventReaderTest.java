@@ -407,15 +407,23 @@ class EventReaderTest {
   }
 
   @Test
-  void aFileWithoutRowsWhoseTypesDifferDoesNotStopTheRunWhileFilesWithRowsStillConflict(@TempDir Path dir) {
-    // A writer that took an empty frame's schema left a newer file of no rows, every column text,
-    // beside the day's rows (a black-box test: the run stopped on event_time TIMESTAMP against STRING).
+  void aFileWithoutRowsWhoseTypesDifferDoesNotStopTheRunWhileFilesWithRowsStillConflict(@TempDir Path dir) throws Exception {
+    // A writer that took an empty frame's schema left a file of no rows, every column text, beside
+    // the day's rows (a black-box test: the run stopped on event_time TIMESTAMP against STRING).
+    // Older than the rows, so that it comes first among the day's files.
     Path input = dir.resolve("empty-batch");
     String day = input.resolve("event_date=2026-03-01").toString();
     spark.sql("SELECT 'a' AS event_id, 'va' AS visitor_id, 'page_view' AS event_name,"
         + " TIMESTAMP'2026-03-01 10:00:00' AS event_time, 2.5D AS revenue").coalesce(1).write().parquet(day);
+    List<Path> withRows = parquetFiles(Path.of(day));
     spark.sql("SELECT 'x' AS event_id, 'x' AS visitor_id, 'x' AS event_name, 'x' AS event_time, 'x' AS revenue,"
         + " 'x' AS utm_source").where("false").coalesce(1).write().mode("append").parquet(day);
+    for (Path file : parquetFiles(Path.of(day))) {
+      if (!withRows.contains(file)) {
+        Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.fromMillis(
+            Files.getLastModifiedTime(withRows.get(0)).toMillis() - 3_600_000));
+      }
+    }
     LocalDate first = LocalDate.parse("2026-03-01");
     for (String files : List.of("ends", "all")) {
       EventReader reader = new EventReader(spark, SettingsLoader.load(Optional.empty(),
@@ -423,6 +431,23 @@ class EventReaderTest {
       assertThat(reader.read(first, first).selectExpr("concat_ws(' ', event_id, event_time, revenue, coalesce(utm_source, '-'))")
           .as(Encoders.STRING()).collectAsList()).as(files).containsExactly("a 2026-03-01 10:00:00 2.5 -");
     }
+    // Spark's other Parquet reader fails such a file when it opens it: there the conflict is named.
+    spark.conf().set("spark.sql.parquet.enableVectorizedReader", "false");
+    try {
+      EventReader reader = new EventReader(spark, SettingsLoader.load(Optional.empty(), List.of("input.path=" + input)));
+      assertThatThrownBy(() -> reader.read(first, first)).isInstanceOf(JobFailure.class)
+          .hasMessageContaining("column event_time is STRING in file:" + day + "/part-00000-");
+    } finally {
+      spark.conf().unset("spark.sql.parquet.enableVectorizedReader");
+    }
+    // A struct against text is still a conflict: Spark's reader fails a file whose column is not a
+    // group where the read has a struct, rows or none.
+    Path nested = dir.resolve("empty-nested/event_date=2026-03-01");
+    spark.sql("SELECT 'a' AS event_id, named_struct('page', 'x') AS ctx").coalesce(1).write().parquet(nested.toString());
+    spark.sql("SELECT 'x' AS event_id, 'x' AS ctx").where("false").coalesce(1).write().mode("append").parquet(nested.toString());
+    assertThat(InputSchema.of(spark, "parquet", List.of(nested.toString()), JobSettings.SchemaFiles.ENDS, java.util.Set.of())
+        .conflicts()).singleElement().extracting(c -> c.message()).asString()
+        .startsWith("column ctx is STRUCT<page: STRING NOT NULL> in file:").contains(" but STRING in file:");
     // Rows of another day with the text type conflict with the first day's rows, named by those two files.
     spark.sql("SELECT 'b' AS event_id, 'vb' AS visitor_id, 'page_view' AS event_name, '2026-03-02 10:00:00' AS event_time")
         .coalesce(1).write().parquet(input.resolve("event_date=2026-03-02").toString());

@@ -393,6 +393,25 @@ class DailyJobTest {
   }
 
   @Test
+  void aFileTheRunCannotReadAtInputSchemasTypeFailsItAsTheInputs() {
+    // event_time INT96 one day, BIGINT the next: Spark fails a file only when a task reads it, and
+    // the run's line began with Spark's own words, naming neither the input nor the setting.
+    Path flipped = dir.resolve("flipped-events");
+    spark.sql("SELECT 'a' AS event_id, 'va' AS visitor_id, 'page_view' AS event_name, TIMESTAMP'2026-05-01 10:00:00' AS event_time")
+        .coalesce(1).write().parquet(flipped.resolve("event_date=2026-05-01").toString());
+    spark.sql("SELECT 'b' AS event_id, 'vb' AS visitor_id, 'page_view' AS event_name, 1777716000000L AS event_time")
+        .coalesce(1).write().parquet(flipped.resolve("event_date=2026-05-02").toString());
+    JobSettings schema = SettingsLoader.load(Optional.empty(), List.of("input.path=" + flipped,
+        "output.path=" + dir.resolve("flipped"), "output.database=flipped_test", "input.late-days=1",
+        "input.schema=event_id STRING, visitor_id STRING, event_name STRING, event_time STRING"));
+    assertThatThrownBy(() -> new DailyJob(spark, schema).run(LocalDate.parse("2026-05-02"), LocalDate.parse("2026-05-02")))
+        .isInstanceOf(JobFailure.class)
+        .hasMessageStartingWith("Cannot read events: input.path " + flipped + ": [FAILED_READ_FILE.PARQUET_COLUMN_DATA_TYPE_MISMATCH]")
+        .hasMessageEndingWith(" (input.schema gives the column a type Spark cannot read that file's as; Spark reads no Parquet"
+            + " type as another but a wider one of its kind, so a column whose type changes between files cannot be read as one)");
+  }
+
+  @Test
   void readsOnlyTheRunsPartitions() {
     Dataset<Row> read = new EventReader(spark, settings).read(LocalDate.parse("2026-03-11"), LocalDate.parse("2026-03-11"));
     String plan = read.queryExecution().executedPlan().toString();
