@@ -59,8 +59,9 @@ import scala.jdk.javaapi.CollectionConverters;
  * hand on two DuckDB partitions). Files that disagree on a column's type are read at a type Spark
  * can read all of them as (INT and DOUBLE as DOUBLE). Types no type reads both as are a {@link
  * Conflict}, naming the column and two files (or, for ORC with {@code input.schema-files = all},
- * two days) that disagree, a Parquet file without rows aside where its atomic types differ: the caller stops the run if a mapping reads the column, and otherwise reads the
- * events without it ({@link FileColumns#withoutConflicts}).
+ * two days) that disagree, a Parquet file without rows aside where its atomic types differ: the
+ * caller stops the run if a mapping reads the column, and otherwise reads the events without it
+ * ({@link FileColumns#withoutConflicts}).
  */
 final class InputSchema {
   private static final Logger LOG = LoggerFactory.getLogger(InputSchema.class);
@@ -407,12 +408,11 @@ final class InputSchema {
     private final Map<String, Conflict> conflicts = new LinkedHashMap<>(); // by column: the first met
     private final Set<List<String>> uuids = new LinkedHashSet<>();
     private final Map<String, String> stored = new LinkedHashMap<>(); // by leaf: the leaf and the first file it is in
+    private final Map<Path, StructType> fileColumns = new HashMap<>(); // by footer's file: its own schema
 
     NamedUnion(boolean caseSensitive) {
       this.caseSensitive = caseSensitive;
     }
-
-    private final Map<Path, StructType> fileColumns = new HashMap<>(); // by footer's file: its schema
 
     void add(String source, StructType read) {
       add(source, read, false);
