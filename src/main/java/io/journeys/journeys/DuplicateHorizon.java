@@ -24,6 +24,8 @@ import java.time.ZoneId;
  * read only to count against later copies, as are the rows of any partition a run reads before it
  * ({@link #firstRead}: with two late days or more).
  *
+ * @param lastDate the last date run: this run's, or, in a rerun, the later one earlier runs reached,
+ *     whose runs wrote the dates of the later partitions this run reads
  * @param readBack days before a run's first date that its dates' last writers read (late-days +
  *     1, one more outside UTC)
  * @param readFrom the partition before the run's read-back: its rows, and those of any partition

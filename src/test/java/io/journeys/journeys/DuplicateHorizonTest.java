@@ -25,9 +25,9 @@ class DuplicateHorizonTest {
     for (ZoneId zone : List.of(ZoneOffset.UTC, ZoneId.of("America/New_York"), ZoneId.of("Asia/Tokyo"))) {
       for (int lateDays = 0; lateDays <= 3; lateDays++) {
         int readBack = lateDays + (ReportingDate.isUtc(zone) ? 1 : 2);
-        // A daily run, a range, and a rerun of D after later runs (its last writer D + late-days).
+        // A daily run, a range, and a rerun of D after later runs (to D + late-days, and further).
         for (LocalDate[] run : List.of(new LocalDate[] {D, D, D}, new LocalDate[] {D.minusDays(4), D, D},
-            new LocalDate[] {D, D, D.plusDays(lateDays)})) {
+            new LocalDate[] {D, D, D.plusDays(lateDays)}, new LocalDate[] {D, D, D.plusDays(lateDays + 3)})) {
           LocalDate from = run[0];
           LocalDate to = run[1];
           // As Stage1Job builds it: readFrom one partition before the run's read-back.

@@ -251,10 +251,12 @@ class DailyJobTest {
     JobSettings daily = settings("daily", "job_test_daily");
     new DailyJob(spark, daily).run(LocalDate.parse("2026-03-10"), LocalDate.parse("2026-03-10"));
     new DailyJob(spark, daily).run(LocalDate.parse("2026-03-11"), LocalDate.parse("2026-03-11"));
+    // 03-10 again after 03-11, as a scheduler's rerun of a day: the same input gives the same rows.
+    new DailyJob(spark, daily).run(LocalDate.parse("2026-03-10"), LocalDate.parse("2026-03-10"));
     for (int i = 0; i < compared.size(); i++) {
       OutputTable t = compared.get(i);
       assertThat(sorted(table("warehouse", t), t)).as("rerun " + t).isEqualTo(before.get(i));
-      assertThat(sorted(table("daily", t), t)).as("day by day " + t).isEqualTo(before.get(i));
+      assertThat(sorted(table("daily", t), t)).as("day by day, 03-10 rerun " + t).isEqualTo(before.get(i));
     }
   }
 
