@@ -74,11 +74,27 @@ public final class DailyJob {
     seconds.put("stage2", (System.nanoTime() - t1) / 1e9);
     LOG.info("stage 2 done in {} s", String.format("%.1f", seconds.get("stage2")));
 
+    // Before this run's own rows: where the runs had got to without it.
+    Optional<LocalDate> runBeyond = lastRun.get().filter(last -> last.isAfter(to));
     spark.sparkContext().setJobGroup("metrics", "conversion-journeys run metrics", false);
     writeMetrics(runId, startedAt, stage1, written, seconds);
     io.journeys.report.BiViews.create(spark, settings.output().database());
     spark.sparkContext().clearJobGroup();
+    runBeyond.ifPresent(last -> LOG.warn(laterDatesNote(to, last)));
     return new Outcome(runId, stage1.counts(), written, seconds);
+  }
+
+  /**
+   * A run of dates before the last date run (a backfill, a rerun after a fix) leaves the later
+   * dates as they were made: from these dates' rows as they were then (their sessions continued,
+   * identity keys, journeys' touchpoints, the models' training journeys). Said, not acted on: a
+   * rerun of unchanged input changes no row, and rerunning the later dates is the operator's call.
+   */
+  static String laterDatesNote(LocalDate to, LocalDate lastRun) {
+    LocalDate next = to.plusDays(1);
+    return "Dates after " + to + " were run before this run, up to " + lastRun + ": their tables were made from"
+        + " these dates' rows as they were then. If this run's rows are new or changed (a backfill, corrected"
+        + " input, another config), run --date " + next + " --to " + lastRun + " again, as one range.";
   }
 
   /**

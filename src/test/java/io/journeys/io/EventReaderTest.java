@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.journeys.EventFixtures;
 import io.journeys.TestSpark;
+import io.journeys.Warnings;
 import io.journeys.cli.JobFailure;
 import io.journeys.config.JobSettings;
 import io.journeys.config.SettingsLoader;
@@ -191,7 +192,7 @@ class EventReaderTest {
   void aMappingOfOnesOwnThatNamesNoColumnWarnsAndTheDefaultDoesNot() {
     Dataset<Row> raw = spark.sql("SELECT 'a' AS event_id, 'v' AS visitor_id, 'page_view' AS event_name,"
         + " TIMESTAMP'2026-03-10 10:00:00' AS event_time, DATE'2026-03-10' AS event_date");
-    List<String> warnings = warningsDuring(EventReader.class.getName()::equals, () -> {
+    List<String> warnings = Warnings.during(EventReader.class.getName()::equals, () -> {
       // The input has no user_id: under its own name it is simply absent; under another a typo.
       Dataset<Row> mapped = new EventReader(spark, SettingsLoader.load(Optional.empty(),
           List.of("input.path=" + events, "input.columns.user_id=usr_id"))).mapColumns(raw);
@@ -211,7 +212,7 @@ class EventReaderTest {
         + " DATE'2026-03-10' AS event_date");
     List<String> set = List.of("input.path=" + events, "input.columns.page_url=context.page.url",
         "input.columns.utm_source=context.campaign.source", "input.columns.utm_medium=context.page.medium");
-    List<String> warnings = warningsDuring(EventReader.class.getName()::equals, () -> {
+    List<String> warnings = Warnings.during(EventReader.class.getName()::equals, () -> {
       Row mapped = new EventReader(spark, SettingsLoader.load(Optional.empty(), set)).mapColumns(raw)
           .select("page_url", "utm_source", "utm_medium").first();
       assertThat(mapped.getString(0)).isEqualTo("https://x/p");
@@ -234,31 +235,6 @@ class EventReaderTest {
         .hasMessageContaining("input.columns.utm_source = 'context.page.url.host' does not resolve");
   }
 
-  /** The WARN (and worse) lines logged while {@code action} runs by the loggers {@code loggers} accepts. */
-  private static List<String> warningsDuring(java.util.function.Predicate<String> loggers, Runnable action) {
-    List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
-    var context = (org.apache.logging.log4j.core.LoggerContext) org.apache.logging.log4j.LogManager.getContext(false);
-    var capture = new org.apache.logging.log4j.core.appender.AbstractAppender("capture", null, null, true,
-        org.apache.logging.log4j.core.config.Property.EMPTY_ARRAY) {
-      @Override
-      public void append(org.apache.logging.log4j.core.LogEvent event) {
-        if (loggers.test(event.getLoggerName())) {
-          warnings.add(event.getLevel() + " " + event.getMessage().getFormattedMessage());
-        }
-      }
-    };
-    capture.start();
-    // The root's: every logger's events reach it (the test logging's own loggers are additive).
-    var config = context.getConfiguration().getRootLogger();
-    config.addAppender(capture, org.apache.logging.log4j.Level.WARN, null);
-    try {
-      action.run();
-    } finally {
-      config.removeAppender("capture");
-    }
-    return warnings;
-  }
-
   @Test
   void aFileColumnNamedEventDateGivesWayToTheDirectorysDateWithoutAWarning(@TempDir Path dir) {
     // A GA4 export carries its own event_date, as YYYYMMDD text: the run's dates are the
@@ -268,7 +244,7 @@ class EventReaderTest {
         .write().parquet(dir.resolve("ga4/event_date=2026-01-05").toString());
     EventReader ga4 = new EventReader(spark, SettingsLoader.load(Optional.empty(), List.of("input.path=" + dir.resolve("ga4"))));
     List<String> read = new ArrayList<>();
-    List<String> warnings = warningsDuring(name -> name.startsWith("org.apache.spark"), () -> read.addAll(
+    List<String> warnings = Warnings.during(name -> name.startsWith("org.apache.spark"), () -> read.addAll(
         ga4.read(LocalDate.parse("2026-01-05"), LocalDate.parse("2026-01-05"))
             .selectExpr("concat_ws(' ', event_id, CAST(event_date AS STRING))")
             .as(Encoders.STRING()).collectAsList()));
@@ -296,7 +272,7 @@ class EventReaderTest {
         .write().mode("append").parquet(dir.resolve("evolved/event_date=2026-03-02").toString());
     EventReader evolved = new EventReader(spark, SettingsLoader.load(Optional.empty(), List.of("input.path=" + dir.resolve("evolved"))));
     List<String> read = new ArrayList<>();
-    List<String> warnings = warningsDuring(name -> name.startsWith("org.apache.spark"), () -> read.addAll(
+    List<String> warnings = Warnings.during(name -> name.startsWith("org.apache.spark"), () -> read.addAll(
         evolved.read(LocalDate.parse("2026-03-01"), LocalDate.parse("2026-03-02"))
             .selectExpr("concat_ws(' ', event_id, coalesce(utm_source, '-'), coalesce(utm_medium, '-'), CAST(revenue AS STRING))")
             .as(Encoders.STRING()).collectAsList()));
@@ -522,7 +498,7 @@ class EventReaderTest {
     LocalDate last = LocalDate.parse("2026-03-02");
     List<String> pageUrls = new ArrayList<>();
     List<String> rawColumns = new ArrayList<>();
-    List<String> warnings = warningsDuring(EventReader.class.getName()::equals, () -> {
+    List<String> warnings = Warnings.during(EventReader.class.getName()::equals, () -> {
       Dataset<Row> read = new EventReader(spark, SettingsLoader.load(Optional.empty(),
           List.of("input.path=" + input, "input.columns.page_url=ctx.page"))).read(first, last);
       pageUrls.addAll(read.selectExpr("concat(event_id, ' ', page_url)").as(Encoders.STRING()).collectAsList());
@@ -722,7 +698,7 @@ class EventReaderTest {
     Files.copy(parquetFiles(input.resolve("event_date=2026-03-10")).get(0), hiveNull.resolve("part-0.parquet"));
     EventReader reader = new EventReader(spark, SettingsLoader.load(Optional.empty(), List.of("input.path=" + input)));
     // Passed over, but said: SPEC's rows are never dropped without a word.
-    List<String> warnings = warningsDuring(EventReader.class.getName()::equals,
+    List<String> warnings = Warnings.during(EventReader.class.getName()::equals,
         () -> assertThat(ids(reader.read(day, day))).containsExactly("a"));
     assertThat(warnings).containsExactly("WARN input.path " + input + " has a directory event_date=__HIVE_DEFAULT_PARTITION__:"
         + " its rows have no event_date, and no run reads them");
