@@ -1,6 +1,7 @@
 package io.journeys;
 
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
 import org.apache.logging.log4j.Level;
@@ -19,7 +20,9 @@ public final class Warnings {
   public static List<String> during(Predicate<String> loggers, Runnable action) {
     List<String> warnings = new CopyOnWriteArrayList<>();
     LoggerContext context = (LoggerContext) LogManager.getContext(false);
-    AbstractAppender capture = new AbstractAppender("capture", null, null, true, Property.EMPTY_ARRAY) {
+    // A name of its own: the root keeps appenders by name, and a second "capture" would be ignored.
+    String name = "capture-" + UUID.randomUUID();
+    AbstractAppender capture = new AbstractAppender(name, null, null, true, Property.EMPTY_ARRAY) {
       @Override
       public void append(LogEvent event) {
         if (loggers.test(event.getLoggerName())) {
@@ -34,7 +37,8 @@ public final class Warnings {
     try {
       action.run();
     } finally {
-      root.removeAppender("capture");
+      root.removeAppender(name);
+      capture.stop();
     }
     return warnings;
   }

@@ -3,11 +3,12 @@ package io.journeys.journeys;
 import java.io.Serializable;
 import java.time.LocalDate;
 import java.time.ZoneId;
+import java.util.Optional;
 
 /**
  * Which earlier copies of an event id make a later copy a duplicate in a run whose last date is
- * {@code lastDate}: only those stored in an input partition that the last daily run writing the
- * later copy's date reads. Days run in order rewrite a date for the last time in the run for
+ * {@code lastDate} (in a rerun, a later one: {@link #lastDate}): only those stored in an input
+ * partition that the last daily run writing the later copy's date reads. Days run in order rewrite a date for the last time in the run for
  * min(date + late-days, last date), which reads the partitions from {@code readBack} days before
  * its date. A range reads further back than that run, and without this limit it dropped a copy
  * re-sent with a new time days after the first, which the daily runs, no longer reading the first
@@ -24,8 +25,7 @@ import java.time.ZoneId;
  * read only to count against later copies, as are the rows of any partition a run reads before it
  * ({@link #firstRead}: with two late days or more).
  *
- * @param lastDate the last date run: this run's, or, in a rerun, the later one earlier runs reached,
- *     whose runs wrote the dates of the later partitions this run reads
+ * @param lastDate the last date of the runs whose decisions this run repeats ({@link #lastDate})
  * @param readBack days before a run's first date that its dates' last writers read (late-days +
  *     1, one more outside UTC)
  * @param readFrom the partition before the run's read-back: its rows, and those of any partition
@@ -34,6 +34,21 @@ import java.time.ZoneId;
 public record DuplicateHorizon(LocalDate lastDate, int lateDays, int readBack, ZoneId zone, LocalDate readFrom)
     implements Serializable {
   private static final long serialVersionUID = 2L;
+
+  /**
+   * The last date of the horizon of a run whose last date is {@code to}, after earlier runs
+   * reached {@code lastRun}: {@code to} for a run moving forward. A rerun also reads partitions
+   * after {@code to}, for the rest of its sessions that went on past its last midnight; the run
+   * that last wrote them, continuing the sessions of {@code to} (ContinuedSessions), is the one for
+   * to + late-days + 1, or the last date run if the runs stopped before it, and its copies are
+   * decided as that run decided them. Capped at this run's own last writer instead (to +
+   * late-days), a rerun of 03-10 dropped a re-sent copy at 03-11 00:05 (its first copy two
+   * partitions earlier) that the run for 03-11 had kept, and the session of 03-10 lost that event.
+   */
+  public static LocalDate lastDate(LocalDate to, Optional<LocalDate> lastRun, int lateDays) {
+    LocalDate continuing = to.plusDays(lateDays + 1L);
+    return lastRun.filter(last -> last.isAfter(to)).map(last -> last.isBefore(continuing) ? last : continuing).orElse(to);
+  }
 
   /**
    * The first input partition (days since the epoch) whose copies count against a copy at

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -58,8 +59,10 @@ public final class DailyJob {
     spark.sparkContext().setJobGroup("stage1", "conversion-journeys stage 1: events to sessions and conversions", false);
     // run_metrics has a row for every date each run wrote: its last date is where the runs got to.
     String runMetrics = new TableLocations(settings.output().path(), settings.output().database()).path(OutputTable.RUN_METRICS);
-    Supplier<Optional<LocalDate>> lastRun =
-        () -> DeltaPaths.lastPartitionDate(spark, runMetrics, OutputTable.RUN_METRICS.partitionColumn());
+    // Listed once, when stage 1 asks, and kept: before this run's own rows, where the runs had got to.
+    AtomicReference<Optional<LocalDate>> listed = new AtomicReference<>();
+    Supplier<Optional<LocalDate>> lastRun = () -> listed.updateAndGet(known -> known != null ? known
+        : DeltaPaths.lastPartitionDate(spark, runMetrics, OutputTable.RUN_METRICS.partitionColumn()));
     Stage1Job.Result stage1 = new Stage1Job(spark, settings, writer, startedAt).run(from, to, lastRun, runId);
     written.putAll(stage1.rowsWritten());
     seconds.put("stage1", (System.nanoTime() - t0) / 1e9);
@@ -74,13 +77,11 @@ public final class DailyJob {
     seconds.put("stage2", (System.nanoTime() - t1) / 1e9);
     LOG.info("stage 2 done in {} s", String.format("%.1f", seconds.get("stage2")));
 
-    // Before this run's own rows: where the runs had got to without it.
-    Optional<LocalDate> runBeyond = lastRun.get().filter(last -> last.isAfter(to));
     spark.sparkContext().setJobGroup("metrics", "conversion-journeys run metrics", false);
     writeMetrics(runId, startedAt, stage1, written, seconds);
     io.journeys.report.BiViews.create(spark, settings.output().database());
     spark.sparkContext().clearJobGroup();
-    runBeyond.ifPresent(last -> LOG.warn(laterDatesNote(to, last)));
+    lastRun.get().filter(last -> last.isAfter(to)).ifPresent(last -> LOG.warn(laterDatesNote(to, last)));
     return new Outcome(runId, stage1.counts(), written, seconds);
   }
 
@@ -92,9 +93,10 @@ public final class DailyJob {
    */
   static String laterDatesNote(LocalDate to, LocalDate lastRun) {
     LocalDate next = to.plusDays(1);
-    return "Dates after " + to + " were run before this run, up to " + lastRun + ": their tables were made from"
-        + " these dates' rows as they were then. If this run's rows are new or changed (a backfill, corrected"
-        + " input, another config), run --date " + next + " --to " + lastRun + " again, as one range.";
+    return "The runs before this one reached " + lastRun + ", after its last date " + to + ": the tables of the"
+        + " dates after it were made from its dates' rows as they were then. If this run's rows are new or changed"
+        + " (a backfill, corrected input, another config), run --date " + next + " --to " + lastRun
+        + " again, as one range.";
   }
 
   /**

@@ -126,12 +126,8 @@ public final class Stage1Job {
     // in UTC, that day's events stored a day early (a device clock ahead) were missing from the
     // sessions this run continues (ContinuedSessions): both differed from the range.
     LocalDate readFrom = firstRead.minusDays(1);
-    // A copy is kept or dropped as its date's last writer did: for a date after `to`, read from the
-    // later partitions, a run up to the last date run, not this run's last writer. Capped there, a
-    // rerun dropped a re-sent copy of 03-11 00:05 that the run for 03-11 had kept (its first copy
-    // two partitions earlier), and the session of 03-10 it ended lost that event (DailyJobTest).
-    LocalDate lastDateRun = lastRunDate.filter(last -> last.isAfter(to)).orElse(to);
-    DuplicateHorizon horizon = new DuplicateHorizon(lastDateRun, lateDays, readBack, settings.reportingTimezone(), readFrom);
+    DuplicateHorizon horizon = new DuplicateHorizon(DuplicateHorizon.lastDate(to, lastRunDate, lateDays), lateDays,
+        readBack, settings.reportingTimezone(), readFrom);
     // With two late days or more, further back still, for ids only (a valid row of a partition
     // before readFrom is dated before the extra day: EventValidator). Without them this run kept a
     // late copy of its first rewritten partition where its date's last writer and a range drop it:

@@ -25,9 +25,9 @@ class DuplicateHorizonTest {
     for (ZoneId zone : List.of(ZoneOffset.UTC, ZoneId.of("America/New_York"), ZoneId.of("Asia/Tokyo"))) {
       for (int lateDays = 0; lateDays <= 3; lateDays++) {
         int readBack = lateDays + (ReportingDate.isUtc(zone) ? 1 : 2);
-        // A daily run, a range, and a rerun of D after later runs (to D + late-days, and further).
+        // A daily run, a range, and a rerun of D after later runs (its last writer D + late-days).
         for (LocalDate[] run : List.of(new LocalDate[] {D, D, D}, new LocalDate[] {D.minusDays(4), D, D},
-            new LocalDate[] {D, D, D.plusDays(lateDays)}, new LocalDate[] {D, D, D.plusDays(lateDays + 3)})) {
+            new LocalDate[] {D, D, D.plusDays(lateDays)})) {
           LocalDate from = run[0];
           LocalDate to = run[1];
           // As Stage1Job builds it: readFrom one partition before the run's read-back.
@@ -85,6 +85,42 @@ class DuplicateHorizonTest {
       }
     }
   }
+  /**
+   * A rerun of D after runs up to a later date decides the rows it reads as the runs that last
+   * wrote them did: a row of its rewritten dates as the run for that date + late-days (or the last
+   * date run), a row dated after D, read for a session of D going on past midnight, as the run that
+   * last continued that session: the one for D + late-days + 1, or the last date run before it. A
+   * run moving forward is its own last writer.
+   */
+  @Test
+  void aRerunDecidesTheRowsItReadsAsTheRunsThatLastWroteThem() {
+    for (ZoneId zone : List.of(ZoneOffset.UTC, ZoneId.of("America/New_York"), ZoneId.of("Asia/Tokyo"))) {
+      for (int lateDays = 0; lateDays <= 3; lateDays++) {
+        int readBack = lateDays + (ReportingDate.isUtc(zone) ? 1 : 2);
+        assertThat(DuplicateHorizon.lastDate(D, java.util.Optional.empty(), lateDays)).isEqualTo(D);
+        assertThat(DuplicateHorizon.lastDate(D, java.util.Optional.of(D), lateDays)).isEqualTo(D);
+        assertThat(DuplicateHorizon.lastDate(D, java.util.Optional.of(D.minusDays(3)), lateDays)).isEqualTo(D);
+        for (int ahead = 1; ahead <= lateDays + 4; ahead++) {
+          LocalDate lastRun = D.plusDays(ahead);
+          DuplicateHorizon rerun = new DuplicateHorizon(DuplicateHorizon.lastDate(D, java.util.Optional.of(lastRun), lateDays),
+              lateDays, readBack, zone, D.minusDays(readBack + 1));
+          for (LocalDate date = D.minusDays(lateDays); !date.isAfter(D.plusDays(2)); date = date.plusDays(1)) {
+            LocalDate writer = date.isAfter(D) ? D.plusDays(lateDays + 1) : date.plusDays(lateDays);
+            writer = writer.isAfter(lastRun) ? lastRun : writer;
+            DuplicateHorizon byWriter = new DuplicateHorizon(writer, lateDays, readBack, zone, writer.minusDays(readBack + 1));
+            for (LocalTime time : List.of(LocalTime.MIDNIGHT, LocalTime.of(0, 30), LocalTime.NOON, LocalTime.of(23, 59))) {
+              long micros = date.atTime(time).atZone(zone).toInstant().toEpochMilli() * 1000;
+              assertThat(rerun.firstCountedPartition(micros))
+                  .as(zone + ", " + lateDays + " late days, last run " + lastRun + ", a row at " + date + " " + time
+                      + ", last written by the run for " + writer)
+                  .isEqualTo(byWriter.firstCountedPartition(micros));
+            }
+          }
+        }
+      }
+    }
+  }
+
   /**
    * By hand, two late days, a run whose last date is 06-07: the copy's date in its zone, its last
    * writer (that date + 2) and the first partition that writer reads (3 days back in UTC, 4

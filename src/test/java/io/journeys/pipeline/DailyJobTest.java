@@ -259,9 +259,10 @@ class DailyJobTest {
     // rows, and the run says that 03-11 was made from 03-10's rows as they were before it.
     assertThat(Warnings.during(job,
         () -> new DailyJob(spark, daily).run(LocalDate.parse("2026-03-10"), LocalDate.parse("2026-03-10"))))
-        .containsExactly("WARN Dates after 2026-03-10 were run before this run, up to 2026-03-11: their tables were"
-            + " made from these dates' rows as they were then. If this run's rows are new or changed (a backfill,"
-            + " corrected input, another config), run --date 2026-03-11 --to 2026-03-11 again, as one range.");
+        .containsExactly("WARN The runs before this one reached 2026-03-11, after its last date 2026-03-10: the"
+            + " tables of the dates after it were made from its dates' rows as they were then. If this run's rows"
+            + " are new or changed (a backfill, corrected input, another config), run --date 2026-03-11"
+            + " --to 2026-03-11 again, as one range.");
     for (int i = 0; i < compared.size(); i++) {
       OutputTable t = compared.get(i);
       assertThat(sorted(table("warehouse", t), t)).as("rerun " + t).isEqualTo(before.get(i));
