@@ -8,18 +8,19 @@ import java.util.Optional;
 /**
  * Which earlier copies of an event id make a later copy a duplicate in a run whose last date is
  * {@code lastDate} (in a rerun, a later one: {@link #lastDate}): only those stored in an input
- * partition that the last daily run writing the later copy's date reads. Days run in order rewrite a date for the last time in the run for
- * min(date + late-days, last date), which reads the partitions from {@code readBack} days before
- * its date. A range reads further back than that run, and without this limit it dropped a copy
- * re-sent with a new time days after the first, which the daily runs, no longer reading the first
- * copy's partition, keep as an event: the range then differed from its days run in order.
+ * partition that the last daily run writing the later copy's date reads. Days run in order rewrite
+ * a date for the last time in the run for min(date + late-days, last date), which reads the
+ * partitions from {@code readBack} days before its date. A range reads further back than that run,
+ * and without this limit it dropped a copy re-sent with a new time days after the first, which the
+ * daily runs, no longer reading the first copy's partition, keep as an event: the range then
+ * differed from its days run in order.
  *
- * <p>A run reads from {@code readFrom}, one partition before its own read-back (with two late
- * days or more, from further back, for ids only: below): a copy dated the
- * day before its first rewritten date (the day it reads but does not rewrite) counts copies from
- * that partition, and that day's sessions may be continued by this run ({@code ContinuedSessions})
- * and its user links are rewritten. A copy whose counted copies are all read is <em>complete</em>:
- * this run keeps or drops it as the date's last writer did, and the copies of every date from
+ * <p>A run reads from {@code readFrom}, one partition before its own read-back (with two late days
+ * or more, from further back, for ids only: below): a copy dated the day before its first
+ * rewritten date (the day it reads but does not rewrite) counts copies from that partition, and
+ * that day's sessions may be continued by this run ({@code ContinuedSessions}) and its user links
+ * are rewritten. A copy whose counted copies are all read is <em>complete</em>: this run keeps or
+ * drops it as the date's last writer did, and the copies of every date from
  * {@link #firstCompleteDate} on are. An incomplete copy may be kept where that writer dropped it,
  * so nothing dated before that date is written; of partition {@code readFrom}, such copies are
  * read only to count against later copies, as are the rows of any partition a run reads before it
