@@ -98,6 +98,15 @@ final class StandaloneCluster implements AutoCloseable {
         p.destroyForcibly();
       }
     }
+    // The links go with the cluster, not with JUnit's temporary directory, which warns of each link
+    // to a file outside it that it deletes (223 lines of a CI log), though it never follows one.
+    try (var links = Files.list(dir.resolve("spark-home").resolve("jars"))) {
+      for (Path link : links.filter(Files::isSymbolicLink).toList()) {
+        Files.delete(link);
+      }
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException("Cannot remove the links of " + dir.resolve("spark-home"), e);
+    }
   }
 
   private static Path sparkHomeOf(Path home, String classpath) throws IOException {
