@@ -150,14 +150,14 @@ class RunCommandTest {
 
   @Test
   void aTableRowStaysOnOneLineWhateverItsValuesHold(@TempDir Path dir) {
-    // a, line feed, b, tab, c, backslash, n: shown as a\nb\tc\\n (10 characters).
+    // a, line feed, b, tab, c, backslash, n, carriage return, d: shown as a\nb\tc\\n\rd (13 characters).
     JourneysCliTest.Result table = JourneysCliTest.run("sql",
-        "SELECT concat('a', chr(10), 'b', chr(9), 'c', chr(92), 'n') AS s, 1 AS k",
+        "SELECT concat('a', chr(10), 'b', chr(9), 'c', chr(92), 'n', chr(13), 'd') AS s, 1 AS k",
         "--set", "output.path=" + dir.resolve("warehouse"), "--set", "output.database=cli_lines");
     assertThat(table.code()).as(table.err()).isZero();
-    assertThat(table.out()).isEqualTo("s          | k\n"
-        + "-----------+--\n"
-        + "a\\nb\\tc\\\\n | 1\n"
+    assertThat(table.out()).isEqualTo("s             | k\n"
+        + "--------------+--\n"
+        + "a\\nb\\tc\\\\n\\rd | 1\n"
         + "(1 row)\n");
   }
 
