@@ -14,6 +14,7 @@ import io.journeys.attribution.TrainingPaths;
 import io.journeys.config.JobSettings.AttributionSettings;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,7 +53,11 @@ public final class ShapleyModel implements AttributionModel {
       HashMap<List<String>, double[]> byDate = new HashMap<>();
       long n = 0;
       for (Row row : KeyedCredits.window(sets, 0, date, settings.trainingWindow())) {
-        double[] c = byDate.computeIfAbsent(KeyedCredits.split(row.getString(1)), k -> new double[2]);
+        // The game looks coalitions up sorted in Java's String order (UTF-16 units); array_sort's is
+        // UTF-8 bytes, which differs between a name beyond U+FFFF and one from U+E000.
+        List<String> set = new ArrayList<>(KeyedCredits.split(row.getString(1)));
+        Collections.sort(set);
+        double[] c = byDate.computeIfAbsent(set, k -> new double[2]);
         c[0] += row.getLong(2);
         c[1] += row.getLong(3);
         n += row.getLong(3);

@@ -126,4 +126,30 @@ class ShapleyModelsTest {
     assertThat(w.get("2026-01-11 a")).isCloseTo(0.25, within(1e-12));
     assertThat(w.get("2026-01-11 b")).isCloseTo(0.75, within(1e-12));
   }
+
+  /**
+   * Spark sorts a training set's names by their UTF-8 bytes, Java's String order by UTF-16 units:
+   * the two disagree on a name beyond U+FFFF (an emoji) against one from U+E000 (a full-width
+   * letter). A channel may be named so (README, Semantics). On D, {Ａ, 😀} converts 1 of 1, each
+   * alone 0 of 1: φ = ½(v(one) − v(∅)) + ½(v(both) − v(other)) = ½ each. Looked up in the other
+   * order, v(both) was 0, every value 0, and the last touchpoint took the whole conversion.
+   */
+  @Test
+  void shapleyFindsASetWhateverOrderItsNamesSortIn() {
+    String fullWidthA = "\uFF21";
+    String emoji = "\uD83D\uDE00";
+    Dataset<Row> training = spark.sql("SELECT * FROM VALUES"
+        + " (DATE'2026-01-10', array('" + fullWidthA + "', '" + emoji + "'), true),"
+        + " (DATE'2026-01-09', array('" + fullWidthA + "'), false),"
+        + " (DATE'2026-01-08', array('" + emoji + "'), false)"
+        + " AS t(close_date, touchpoints, converted)");
+    Dataset<Row> converting = spark.sql("SELECT * FROM VALUES"
+        + " ('J5', DATE'2026-01-10', 'purchase', 10.0D, array('" + fullWidthA + "', '" + emoji + "'))"
+        + " AS t(journey_id, close_date, macro_conversion, value, touchpoints)");
+    ModelResult result = new ShapleyModel().attribute(converting, TrainingPaths.of(training), List.of(D), SETTINGS);
+    Map<String, Double> credits = byKey(result.credits(), "touchpoint", "credit");
+    assertThat(credits.keySet()).containsExactlyInAnyOrder(fullWidthA, emoji);
+    assertThat(credits.get(fullWidthA)).isCloseTo(0.5, within(1e-12));
+    assertThat(credits.get(emoji)).isCloseTo(0.5, within(1e-12));
+  }
 }
