@@ -380,8 +380,19 @@ public final class SettingsLoader {
       throw new ConfigError("Cannot load config: " + what + " '" + name.replaceAll("\\p{Cntrl}", "?")
           + "' holds a control character (" + origin + ")");
     }
+    if (RESERVED_TOUCHPOINTS.contains(name)) {
+      throw new ConfigError("Cannot load config: " + what + " '" + name + "' is a name the tables and models give"
+          + " a touchpoint of their own (" + String.join(", ", RESERVED_TOUCHPOINTS) + "): choose another ("
+          + origin + ")");
+    }
     return name;
   }
+
+  /**
+   * SPEC's touchpoint of a conversion without one, and the Markov chain's own states: a channel of
+   * that name would be credited as no touchpoint, or end or start every path through it.
+   */
+  static final List<String> RESERVED_TOUCHPOINTS = List.of("(none)", "(start)", "(conversion)", "(null)");
 
   private static List<ConversionRule> conversionRules(Config c, String key, Kind kind) {
     List<ConversionRule> rules = new ArrayList<>();

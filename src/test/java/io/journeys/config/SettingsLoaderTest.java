@@ -354,6 +354,30 @@ class SettingsLoaderTest {
         .channelRules()).extracting(ChannelRule::name).containsExactly("Paid|Search");
   }
 
+  /**
+   * A channel named as SPEC's touchpoint of a conversion without one, or as a state of the Markov
+   * chain, would be credited as no touchpoint, or end or start each path through it.
+   */
+  @Test
+  void aChannelNamedAsATouchpointTheModelsUseThemselvesFails() {
+    assertThat(SettingsLoader.RESERVED_TOUCHPOINTS).containsExactlyInAnyOrder(io.journeys.Columns.NO_TOUCHPOINT,
+        io.journeys.attribution.datadriven.AbsorbingMarkovChain.START,
+        io.journeys.attribution.datadriven.AbsorbingMarkovChain.CONVERSION,
+        io.journeys.attribution.datadriven.AbsorbingMarkovChain.NULL);
+    for (String reserved : SettingsLoader.RESERVED_TOUCHPOINTS) {
+      assertThatThrownBy(() -> SettingsLoader.load(Optional.empty(),
+              List.of("channels.rules=[{name = \"" + reserved + "\", when = \"true\"}]")))
+          .isInstanceOf(ConfigError.class)
+          .hasMessageStartingWith("Cannot load config: channels.rules name '" + reserved + "' is a name the tables and"
+              + " models give a touchpoint of their own ((none), (start), (conversion), (null)): choose another (--set ");
+      assertThatThrownBy(() -> SettingsLoader.load(Optional.empty(), List.of("channels.default=" + reserved)))
+          .isInstanceOf(ConfigError.class)
+          .hasMessageStartingWith("Cannot load config: channels.default '" + reserved + "' is a name the tables");
+    }
+    assertThat(SettingsLoader.load(Optional.empty(), List.of("channels.default=(other)")).defaultChannel())
+        .isEqualTo("(other)");
+  }
+
   /** A rule over several lines: the line keeps the reason and the file and line (a review found them cut off). */
   @Test
   void anInvalidExpressionOverSeveralLinesIsQuotedOnOneLine() throws IOException {
