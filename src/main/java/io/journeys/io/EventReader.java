@@ -254,6 +254,13 @@ public final class EventReader {
     if (!List.of(raw.columns()).contains(EVENT_DATE)) {
       throw new JobFailure("Cannot read events: input.path " + input.path() + " is not partitioned by " + EVENT_DATE);
     }
+    if (List.of(raw.columns()).equals(List.of(EVENT_DATE))) {
+      // Files without a record (a quiet day's JSON, which Spark writes as an empty file) give no
+      // column to infer: no events, as an input of empty directories (a black-box test).
+      LOG.info("input.path {} holds no record from which to read columns: no events for {} to {}", input.path(),
+          first, last);
+      return noEvents(spark).withColumn(INPUT_ROW, struct(col(EVENT_DATE)));
+    }
     Dataset<Row> days =
         raw.filter(col(EVENT_DATE).between(java.sql.Date.valueOf(first), java.sql.Date.valueOf(last)));
     return mapColumns(days);

@@ -667,6 +667,21 @@ class EventReaderTest {
         .hasMessageStartingWith("Cannot read events: input.path " + dir.resolve("none") + " is not readable: [PATH_NOT_FOUND]");
   }
 
+  /**
+   * Spark writes a quiet day's JSON as an empty file, from which no column can be inferred: the run
+   * said the required columns were missing, with input.allow-empty-days too (a black-box test).
+   */
+  @Test
+  void jsonDaysOfEmptyFilesOnlyHaveNoEvents(@TempDir Path dir) throws Exception {
+    Files.createFile(Files.createDirectories(dir.resolve("quiet/event_date=2026-03-09")).resolve("part-0.json"));
+    Files.createFile(Files.createDirectories(dir.resolve("quiet/event_date=2026-03-10")).resolve("part-0.json"));
+    EventReader quiet = new EventReader(spark, SettingsLoader.load(Optional.empty(),
+        List.of("input.path=" + dir.resolve("quiet"), "input.format=json")));
+    Dataset<Row> read = quiet.read(LocalDate.parse("2026-03-08"), LocalDate.parse("2026-03-10"));
+    assertThat(read.count()).isZero();
+    assertThat(read.columns()).contains("event_date", "event_id", "visitor_id", "event_time", EventReader.INPUT_ROW);
+  }
+
   @Test
   void aFileThatIsNotParquetFailsNamingTheFile(@TempDir Path dir) throws Exception {
     // Spark's own message for this ends at "Exception thrown in awaitResult:", its cause two
