@@ -71,6 +71,35 @@ class HtmlReportTest {
             + "<tr><td>signup</td><td>4</td><td>0.5000</td><td>0.63</td><td>2.50</td></tr></table>");
   }
 
+  /**
+   * Dates no run processed have no rows, as quiet days have none: a report of them showed zeros
+   * alone (a black-box test). run_metrics, which has a row for each date a run processed, tells.
+   */
+  @Test
+  void aReportSaysWhichOfItsDatesNoRunProcessed(@TempDir Path dir) {
+    TableLocations locations = new TableLocations(dir.toString(), "html_report_test");
+    tables(locations).replaceDates(OutputTable.RUN_METRICS, spark.sql("SELECT date, 'r1' AS run_id,"
+            + " TIMESTAMP'2026-03-04 00:00:00' AS started_at, 0L AS rows_read, 0L AS rows_valid, 0L AS rows_quarantined,"
+            + " 0L AS rows_duplicate, map('x', 0L) AS quarantined_by_reason, map('x', 0L) AS rows_written,"
+            + " map('x', 0.0D) AS stage_seconds FROM VALUES (DATE'2026-03-01'), (DATE'2026-03-03') AS t(date)"),
+        LocalDate.parse("2026-03-01"), LocalDate.parse("2026-03-03"));
+    HtmlReport report = new HtmlReport(spark, locations);
+    String run = "<p><b>Not run:</b>";
+
+    assertThat(report.render(LocalDate.parse("2026-03-01"), LocalDate.parse("2026-03-01"))).doesNotContain(run);
+    assertThat(report.render(LocalDate.parse("2026-03-01"), LocalDate.parse("2026-03-03")))
+        .contains(run + " no run processed the date 2026-03-02 (no row in run_metrics): their figures below are"
+            + " missing, not zero.</p>");
+    assertThat(report.render(LocalDate.parse("2026-02-27"), LocalDate.parse("2026-03-04")))
+        .contains(run + " no run processed the dates 2026-02-27, 2026-02-28, 2026-03-02, 2026-03-04 (no row");
+    assertThat(report.render(LocalDate.parse("2026-02-20"), LocalDate.parse("2026-03-03")))
+        .contains(run + " no run processed 10 of its 12 dates, from 2026-02-20 to 2026-03-02 (no row");
+    assertThat(report.render(LocalDate.parse("2026-04-01"), LocalDate.parse("2026-04-02")))
+        .contains(run + " no run processed any of its 2 dates (no row");
+    assertThat(report.render(LocalDate.parse("2026-04-01"), LocalDate.parse("2026-04-01")))
+        .contains(run + " no run processed its date 2026-04-01 (no row");
+  }
+
   private DeltaTableWriter tables(TableLocations locations) {
     DeltaTableWriter writer = new DeltaTableWriter(spark, locations);
     for (OutputTable table : OutputTable.values()) {
