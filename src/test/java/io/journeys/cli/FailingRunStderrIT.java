@@ -204,6 +204,15 @@ class FailingRunStderrIT {
     return events;
   }
 
+  /** The write logged its failure with the trace, 200 lines before sql's line (a black-box test). */
+  @Test
+  void aSqlWriteThatFailsGivesExactlyOneLine() throws Exception {
+    String stderr = failingRun(1, "sql", "--set", "output.path=" + dir.resolve("warehouse").toUri(),
+        "INSERT OVERWRITE DIRECTORY '" + dir.resolve("out") + "' USING orc SELECT NULL AS x");
+    assertThat(stderr.lines().toList()).as(stderr).singleElement().asString()
+        .startsWith("journeys: Cannot run query: [UNSUPPORTED_DATA_TYPE_FOR_DATASOURCE]");
+  }
+
   private String failingRun(int exitCode, String... args) throws Exception {
     String[] withConfig = new String[args.length + 2];
     System.arraycopy(args, 0, withConfig, 0, args.length);
