@@ -61,7 +61,8 @@ public final class HtmlReport {
       // A date no run processed has no rows, as a quiet day has none: said, so that its zeros are
       // not read as a quiet day's (a black-box test).
       String which = notRun(notRun, to.toEpochDay() - from.toEpochDay() + 1);
-      LOG.warn("No run processed {} of the report (no row in run_metrics): their figures are missing, not zero", which);
+      LOG.warn("Report of {} .. {}: no run processed {} (no row in run_metrics): their figures are missing, not zero",
+          from, to, which);
       html.append("<p><b>Not run:</b> no run processed ").append(escape(which))
           .append(" (no row in run_metrics): their figures below are missing, not zero.</p>");
     }
