@@ -9,6 +9,7 @@ import com.typesafe.config.ConfigResolveOptions;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueFactory;
 import com.typesafe.config.ConfigValueType;
+import io.journeys.Columns;
 import io.journeys.ErrorMessages;
 import io.journeys.config.ConversionRule.CountScope;
 import io.journeys.config.ConversionRule.Kind;
@@ -379,6 +380,12 @@ public final class SettingsLoader {
     if (name.chars().anyMatch(Character::isISOControl)) {
       throw new ConfigError("Cannot load config: " + what + " '" + name.replaceAll("\\p{Cntrl}", "?")
           + "' holds a control character (" + origin + ")");
+    }
+    // Padded, so that a name beginning "> " or ending " >" (or ">" alone) counts too: next to the
+    // separator it forms one more, and a path could be split two ways.
+    if ((" " + name + " ").contains(Columns.PATH_SEPARATOR)) {
+      throw new ConfigError("Cannot load config: " + what + " '" + name + "' would read as two touchpoints in a path,"
+          + " whose names are joined with '" + Columns.PATH_SEPARATOR + "': choose another (" + origin + ")");
     }
     if (RESERVED_TOUCHPOINTS.contains(name)) {
       throw new ConfigError("Cannot load config: " + what + " '" + name + "' is a name the tables and models give"

@@ -378,6 +378,26 @@ class SettingsLoaderTest {
         .isEqualTo("(other)");
   }
 
+  /** paths.path joins touchpoints with " > ": a channel name that makes one more separator would split in two. */
+  @Test
+  void aChannelNameThatReadsAsTwoTouchpointsInAPathFails() {
+    for (String name : List.of("Paid > Search", "Partners >", "> EU", ">")) {
+      assertThatThrownBy(() -> SettingsLoader.load(Optional.empty(),
+              List.of("channels.rules=[{name = \"" + name + "\", when = \"true\"}]")))
+          .isInstanceOf(ConfigError.class)
+          .hasMessageStartingWith("Cannot load config: channels.rules name '" + name + "' would read as two touchpoints"
+              + " in a path, whose names are joined with ' > ': choose another (--set ");
+    }
+    assertThatThrownBy(() -> SettingsLoader.load(Optional.empty(), List.of("channels.default=Other > Rest")))
+        .isInstanceOf(ConfigError.class)
+        .hasMessageStartingWith("Cannot load config: channels.default 'Other > Rest' would read as two touchpoints");
+    // Joined, these stay one name each: "a > Paid >> Search > b" splits only where a separator was put.
+    assertThat(SettingsLoader.load(Optional.empty(),
+            List.of("channels.rules=[{name = \"Paid >> Search\", when = \"true\"}, {name = \"A>B\", when = \"true\"},"
+                + " {name = \"-> Out\", when = \"true\"}]"))
+        .channelRules()).extracting(ChannelRule::name).containsExactly("Paid >> Search", "A>B", "-> Out");
+  }
+
   /** A rule over several lines: the line keeps the reason and the file and line (a review found them cut off). */
   @Test
   void anInvalidExpressionOverSeveralLinesIsQuotedOnOneLine() throws IOException {
