@@ -498,8 +498,16 @@ public final class SettingsLoader {
       }
     }
     List<FunnelDefinition> funnels = new ArrayList<>();
+    Map<String, String> funnelNames = new HashMap<>();
     for (Config funnel : objects(c, "funnels", FUNNEL_KEYS)) {
       String name = requiredString(funnel, "funnels", "name");
+      // The funnels table's grain is date x funnel x step: two funnels of one name would add their
+      // visitors into one row per step, and their rates would be taken between rows in no order.
+      String first = funnelNames.putIfAbsent(name, at(funnel, "name"));
+      if (first != null) {
+        throw new ConfigError("Cannot load config: funnel name '" + name + "' is used twice (" + first + " and "
+            + at(funnel, "name") + ")");
+      }
       List<String> steps = funnel.getStringList("steps");
       if (steps.isEmpty()) {
         throw new ConfigError("Cannot load config: funnel '" + name + "' has no steps (" + at(funnel, "steps") + ")");

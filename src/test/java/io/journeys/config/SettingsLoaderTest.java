@@ -252,6 +252,11 @@ class SettingsLoaderTest {
     assertThatThrownBy(() -> SettingsLoader.load(Optional.of(funnel), List.of()))
         .isInstanceOf(ConfigError.class)
         .hasMessageContaining("funnel 'f' step 'nope' is not a conversion name (").hasMessageEndingWith("rules.conf: 5)");
+    // The funnels table's rows are per funnel name: two funnels of one name would share them (a review).
+    Path twice = write("rules.conf", String.format(rules, "", "[\n  { name = f, steps = [a] }\n  { name = f, steps = [a] }\n]"));
+    assertThatThrownBy(() -> SettingsLoader.load(Optional.of(twice), List.of()))
+        .isInstanceOf(ConfigError.class)
+        .hasMessage("Cannot load config: funnel name 'f' is used twice (" + twice + ": 6 and " + twice + ": 7)");
   }
 
   @Test
