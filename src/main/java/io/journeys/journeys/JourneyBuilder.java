@@ -156,9 +156,11 @@ public final class JourneyBuilder {
                 (columns.contains(MIN_COUNT) ? col(MIN_COUNT) : lit(null)).cast("int").as(MIN_COUNT),
                 segStart.as("seg_start"), segEnd.as("seg_end"))
             .repartition(col(VISITOR_KEY))
-            // The name last: one event firing two macro rules closes two journeys, and which one the
-            // touchpoints go to must not be the input's order (a review).
-            .sortWithinPartitions(col(VISITOR_KEY), col("seg_start"), col("t"), col(IS_MACRO), col(EVENT_ID), col(NAME))
+            // The name, then the session: one event firing two macro rules closes two journeys, as does
+            // one event id sent by two devices of one user at one instant, and which one the
+            // touchpoints go to must not be the input's order (reviews).
+            .sortWithinPartitions(col(VISITOR_KEY), col("seg_start"), col("t"), col(IS_MACRO), col(EVENT_ID), col(NAME),
+                col(SESSION_ID))
             .mapPartitions(new JourneyWalk(lookbackMicros), Encoders.row(JourneyWalk.OUTPUT));
 
     Column converted = col("converted");
@@ -179,11 +181,13 @@ public final class JourneyBuilder {
                 when(converted.and(size(col(TOUCHPOINTS)).gt(0)),
                     col("last_t").minus(unix_micros(col(JOURNEY_START))).divide(86_400_000_000.0)))
             .withColumn(SESSIONS_TO_CONVERT, col("sessions"))
-            // A converting journey's macro conversion is its event and its rule: one event firing
-            // two macro rules closes two journeys, which had one id (a review).
+            // A converting journey's macro conversion is its event, its rule and its session: one
+            // event firing two macro rules, or one event id from two devices, closes two journeys,
+            // which had one id (reviews).
             .withColumn(JOURNEY_ID,
                 substring(sha2(concat_ws("|", col(VISITOR_KEY), col("close_micros").cast("string"),
-                    coalesce(when(converted, concat_ws("|", col("last_event_id"), col("last_name"))), lit(""))), 256),
+                    coalesce(when(converted, concat_ws("|", col("last_event_id"), col("last_name"),
+                        col("last_session_id"))), lit(""))), 256),
                     1, 32));
     return journeys.select(
         CLOSE_DATE, JOURNEY_ID, VISITOR_KEY, CONVERTED, MACRO_CONVERSION, VALUE, PATH, TOUCHPOINTS, TOUCHPOINT_TIMES,

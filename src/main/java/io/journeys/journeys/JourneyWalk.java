@@ -18,7 +18,7 @@ import scala.collection.immutable.ArraySeq;
 
 /**
  * Cuts each visitor's timeline into journeys in one walk over a partition sorted by (visitor_key,
- * segment, time, is_macro, event_id), and returns those closing in their segment — the rules of
+ * segment, time, is_macro, event_id, name, session_id), and returns those closing in their segment — the rules of
  * {@link JourneyBuilder}. A piece ends after a macro conversion, after the visitor's last row, or
  * before a gap longer than the lookback; only the current piece's touchpoints are held, and the
  * journeys come out as they close, so a partition is never buffered.
@@ -42,7 +42,7 @@ final class JourneyWalk implements MapPartitionsFunction<Row, Row> {
    */
   static final StructType OUTPUT = StructType.fromDDL(
       "visitor_key STRING, converted BOOLEAN, close_micros BIGINT, last_t BIGINT, last_name STRING,"
-          + " last_event_id STRING, last_value DOUBLE, touchpoints ARRAY<STRING>,"
+          + " last_event_id STRING, last_session_id STRING, last_value DOUBLE, touchpoints ARRAY<STRING>,"
           + " touchpoint_micros ARRAY<BIGINT>, sessions INT");
 
   private final long lookbackMicros;
@@ -158,7 +158,7 @@ final class JourneyWalk implements MapPartitionsFunction<Row, Row> {
         sessions.add(last.getString(4));
       }
       return RowFactory.create(last.getString(0), converted, close, lastT, last.getString(3), last.getString(5),
-          last.isNullAt(6) ? null : last.getDouble(6), ArraySeq.unsafeWrapArray(names), ArraySeq.unsafeWrapArray(times),
+          last.getString(4), last.isNullAt(6) ? null : last.getDouble(6), ArraySeq.unsafeWrapArray(names), ArraySeq.unsafeWrapArray(times),
           sessions.size());
     }
   }

@@ -165,6 +165,28 @@ class JourneyBuilderTest {
         .select("journey_id").distinct().count()).isEqualTo(2);
   }
 
+  /**
+   * Two devices of one user send one event id at one instant (two events, README): the purchase
+   * whose session sorts first takes the touchpoint, whatever the rows' order, and each journey has
+   * its own id (a review found the choice left to the sort's ties, and one id for both).
+   */
+  @Test
+  void oneEventIdFromTwoDevicesAtOneInstantClosesTwoJourneysTheSameWayInEitherOrder() {
+    String touch = "('u', TIMESTAMP'2026-02-01 09:00:00', false, 'a', 's1', 'e1', CAST(NULL AS DOUBLE), CAST(NULL AS INT))";
+    String fromS1 = "('u', TIMESTAMP'2026-02-01 10:00:00', true, 'purchase', 's1', 'X', 10.0D, CAST(NULL AS INT))";
+    String fromS2 = "('u', TIMESTAMP'2026-02-01 10:00:00', true, 'purchase', 's2', 'X', 20.0D, CAST(NULL AS INT))";
+    for (List<String> order : List.of(List.of(touch, fromS2, fromS1), List.of(touch, fromS1, fromS2))) {
+      Dataset<Row> t = spark.sql("SELECT * FROM VALUES " + String.join(", ", order)
+          + " AS t(visitor_key, t, is_macro, name, session_id, event_id, value, min_count)");
+      Dataset<Row> built = builder.build(t, LocalDate.parse("2026-02-01"), LocalDate.parse("2026-02-01"));
+      // s1's purchase: touchpoint a (session s1), value 10, one session; s2's: no touchpoint, value 20.
+      assertThat(built.selectExpr("concat_ws(' ', path, CAST(value AS STRING), CAST(sessions_to_convert AS STRING))")
+              .as(Encoders.STRING()).collectAsList()).as(order.toString())
+          .containsExactlyInAnyOrder("a 10.0 1", "(none) 20.0 1");
+      assertThat(built.select("journey_id").distinct().count()).as(order.toString()).isEqualTo(2);
+    }
+  }
+
   @Test
   void conversionWithoutTouchpointsHasPathNone() {
     Dataset<Row> t = timeline("u,2026-02-01 10:00:00,true,purchase,1");
