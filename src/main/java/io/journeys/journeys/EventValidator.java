@@ -6,6 +6,7 @@ import static io.journeys.Columns.EVENT_NAME;
 import static io.journeys.Columns.EVENT_TIME;
 import static io.journeys.Columns.RAW;
 import static io.journeys.Columns.REASON;
+import static io.journeys.Columns.SESSION_ID;
 import static io.journeys.Columns.USER_ID;
 import static io.journeys.Columns.UTM_CAMPAIGN;
 import static io.journeys.Columns.UTM_MEDIUM;
@@ -122,9 +123,11 @@ public final class EventValidator {
         : dated;
     // A blank utm field is none too: "" after events without utm fields started a session of a
     // campaign of nothing, which the Direct rule (utm_source IS NULL) then did not match (a review).
-    for (String utm : List.of(UTM_SOURCE, UTM_MEDIUM, UTM_CAMPAIGN)) {
-      if (columns.contains(utm)) {
-        normalised = normalised.withColumn(utm, when(not(blank(utm)), col(utm)));
+    // So is a blank tracker session id: with sessions.source = input " " cut the session in
+    // progress in three, where a missing id keeps the event in it (a review).
+    for (String optional : List.of(UTM_SOURCE, UTM_MEDIUM, UTM_CAMPAIGN, SESSION_ID)) {
+      if (columns.contains(optional)) {
+        normalised = normalised.withColumn(optional, when(not(blank(optional)), col(optional)));
       }
     }
     return normalised

@@ -93,6 +93,18 @@ class EventValidatorTest {
         .containsExactlyInAnyOrder("e1 null null null", "e2 null cpc null", "e3 null null null", "e4 google cpc null");
   }
 
+  /** With sessions.source = input a blank id cut the session in progress; a missing one stays in it. */
+  @Test
+  void aBlankTrackerSessionIdIsNone() {
+    var rows = spark.sql("SELECT * FROM VALUES ('e1', CAST(NULL AS STRING)), ('e2', ''), ('e3', ' '), ('e4', '\t\u00A0'),"
+            + " ('e5', 'S1'), ('e6', ' S1') AS t(event_id, session_id)")
+        .selectExpr("event_id", "TIMESTAMP'2026-03-10 10:00:00' AS event_time", "'x' AS event_time_raw", "'v' AS visitor_id",
+            "session_id", "'page_view' AS event_name", "struct(event_id) AS input_row");
+    assertThat(validator.validate(rows).selectExpr("concat(event_id, '=', coalesce(concat('[', session_id, ']'), 'null'))")
+            .as(Encoders.STRING()).collectAsList())
+        .containsExactlyInAnyOrder("e1=null", "e2=null", "e3=null", "e4=null", "e5=[S1]", "e6=[ S1]");
+  }
+
   @Test
   void eachBadRowGetsItsReasonAndItsRawRow() {
     var rows = spark.sql("SELECT * FROM VALUES"
