@@ -119,4 +119,49 @@ class AbsorbingMarkovChainTest {
     assertThat(b.conversionProbability()).isEqualTo(a.conversionProbability());
     assertThat(b.removalEffects()).isEqualTo(re);
   }
+
+  /**
+   * A ring of n touchpoints, each going on to the next with probability q and converting with c
+   * (else null), entered at s000. Every state's x is c + q·x by symmetry, so P = c / (1 − q);
+   * without s150 the walk from s000 meets null after s149: P = c(1 − q^150) / (1 − q), so
+   * RE = c·q^150 / (1 − q).
+   */
+  private static AbsorbingMarkovChain ring(int n, double q, double c) {
+    AbsorbingMarkovChain chain = new AbsorbingMarkovChain();
+    chain.add(AbsorbingMarkovChain.START, "s000", 1);
+    for (int i = 0; i < n; i++) {
+      String state = String.format("s%03d", i);
+      chain.add(state, String.format("s%03d", (i + 1) % n), q);
+      chain.add(state, AbsorbingMarkovChain.CONVERSION, c);
+      chain.add(state, AbsorbingMarkovChain.NULL, 1 - q - c);
+    }
+    return chain;
+  }
+
+  /** Above DENSE_LIMIT states the sweeps solve the chain (at order 4, LU took 44 s a solve, a review). */
+  @Test
+  void aLargeChainIsSolvedBySweepsToTheSameNumbersAsByHand() {
+    int n = 300;
+    assertThat(n + 1).isGreaterThan(AbsorbingMarkovChain.DENSE_LIMIT);
+    double q = 0.9;
+    double c = 0.05;
+    AbsorbingMarkovChain chain = ring(n, q, c);
+    assertThat(chain.conversionProbability()).isCloseTo(c / (1 - q), within(1e-14));
+    assertThat(chain.removalEffects().get("s150")).isCloseTo(c * Math.pow(q, 150) / (1 - q), within(1e-14));
+    // The sweeps themselves reach a fixed point here (no fallback): a three-state ring, x = 0.5 each.
+    double[] x = AbsorbingMarkovChain.fixedPoint(new int[][] {{1}, {2}, {0}}, new double[][] {{0.9}, {0.9}, {0.9}},
+        new double[] {0.05, 0.05, 0.05}, 1_000);
+    assertThat(x).isNotNull();
+    assertThat(x[0]).isCloseTo(0.5, within(1e-15));
+  }
+
+  /** Journeys that almost never leave the ring: the sweeps do not settle in time, and LU solves it. */
+  @Test
+  void aChainTheSweepsCannotSettleInTimeIsSolvedByLu() {
+    double q = 1 - 1e-9;
+    double c = 5e-10;
+    assertThat(AbsorbingMarkovChain.fixedPoint(new int[][] {{1}, {2}, {0}}, new double[][] {{q}, {q}, {q}},
+        new double[] {c, c, c}, 1_000)).isNull();
+    assertThat(ring(300, q, c).conversionProbability()).isCloseTo(c / (1 - q), within(1e-6));
+  }
 }
