@@ -292,6 +292,12 @@ public final class SettingsLoader {
         throw invalid(c, "spark.conf." + e.getKey(), "= '" + value
             + "' cannot be set: the job's session is UTC, and reporting.timezone decides the days");
       }
+      // The job hands dates to and from Spark as java.sql.Date; with the java.time API on, a run
+      // failed casting LocalDate to java.sql.Date, in a line that named neither (a review).
+      if (key.equals("spark.sql.datetime.java8API.enabled") && !value.trim().equalsIgnoreCase("false")) {
+        throw invalid(c, "spark.conf." + e.getKey(), "= '" + value
+            + "' cannot be set: the job reads and writes dates and times through Spark's java.sql API");
+      }
       conf.put(key, value);
     }
     return new SparkSettings(

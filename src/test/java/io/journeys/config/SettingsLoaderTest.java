@@ -335,7 +335,7 @@ class SettingsLoaderTest {
   }
 
   @Test
-  void theSparkSessionsTimeZoneStaysUtc() {
+  void theSparkSessionsTimeZoneStaysUtcAndItsDatesJavaSql() {
     assertThatThrownBy(() -> SettingsLoader.load(Optional.empty(),
             List.of("spark.conf.\"spark.sql.session.timeZone\"=America/New_York")))
         .isInstanceOf(ConfigError.class)
@@ -343,6 +343,14 @@ class SettingsLoaderTest {
             + " set: the job's session is UTC, and reporting.timezone decides the days (--set ");
     assertThat(SettingsLoader.load(Optional.empty(), List.of("spark.conf.\"spark.sql.session.timeZone\"=Etc/UTC"))
         .spark().conf()).containsEntry("spark.sql.session.timeZone", "Etc/UTC");
+    // With java.time's dates the run failed casting LocalDate to java.sql.Date (checked from the command line).
+    assertThatThrownBy(() -> SettingsLoader.load(Optional.empty(),
+            List.of("spark.conf.\"spark.sql.datetime.java8API.enabled\"=true")))
+        .isInstanceOf(ConfigError.class)
+        .hasMessageStartingWith("Cannot load config: spark.conf.\"spark.sql.datetime.java8API.enabled\" = 'true' cannot be"
+            + " set: the job reads and writes dates and times through Spark's java.sql API");
+    assertThat(SettingsLoader.load(Optional.empty(), List.of("spark.conf.\"spark.sql.datetime.java8API.enabled\"=false"))
+        .spark().conf()).containsEntry("spark.sql.datetime.java8API.enabled", "false");
   }
 
   /** A channel is a touchpoint's name; the data-driven models part names by a control character. */
