@@ -89,6 +89,9 @@ class InputLayoutsTest {
           {"key": "ga_session_id", "value": {"int_value": 1767607200}},
           {"key": "value", "value": {"double_value": 59.9}}],
          "user_id": "u1", "user_pseudo_id": "d1", "ecommerce": {"purchase_revenue": 59.9, "transaction_id": "o-7"}}
+        {"event_date": "2026-01-05", "event_timestamp": 1767607560000000, "event_name": "refund", "event_params": [
+          {"key": "value", "value": {"double_value": 10.0}}],
+         "user_pseudo_id": "d1"}
         """.formatted(HOME, PRODUCT));
     // 2026-01-05T10:00:00Z is 1767607200 s since 1970 (1767225600 for 2026-01-01, plus 4 days and 10 hours).
     // The purchase has no page_location: a missing parameter is null, not an error.
@@ -99,7 +102,10 @@ class InputLayoutsTest {
         "d1|1767607260000000|add_to_cart|2026-01-05 10:01:00.000|d1|-|d1|1767607200|add_to_cart|" + PRODUCT
             + "|-|-|-|-|-|{\"page_location\":\"" + PRODUCT + "\",\"ga_session_id\":\"1767607200\",\"quantity\":\"2\"}",
         "d1|1767607500000000|purchase|2026-01-05 10:05:00.000|d1|u1|d1|1767607200|purchase|-|-|-|-|-|59.9"
-            + "|{\"ga_session_id\":\"1767607200\",\"value\":\"59.9\"}");
+            + "|{\"ga_session_id\":\"1767607200\",\"value\":\"59.9\"}",
+        // Sent without ga_session_id (the Measurement Protocol, say): no session id, so it stays in the
+        // session in progress; it was the device's id, a session of its own (a review).
+        "d1|1767607560000000|refund|2026-01-05 10:06:00.000|d1|-|-|refund|-|-|-|-|-|-|{\"value\":\"10.0\"}");
   }
 
   @Test
