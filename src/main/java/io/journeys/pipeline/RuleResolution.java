@@ -26,7 +26,8 @@ import scala.jdk.javaapi.CollectionConverters;
  * Every configured rule's predicate and value, conversion or channel, must resolve against the logical event columns:
  * an unknown column or function, or a value of the wrong type, fails naming the rule; so does a
  * predicate that is no BOOLEAN, and a predicate or value that is not one value of each event (an
- * aggregate, window or generator function) or not deterministic (a rerun must give the same rows).
+ * aggregate, window or generator function) or not deterministic, the clock included (a rerun must
+ * give the same rows).
  * Spark's analyzer accepted {@code count(*) > 1} and {@code page_url} as predicates, and the run
  * failed on them later without naming the rule (found by a black-box test). The same
  * check serves {@code run}, on the mapped events before any write, and {@code check-config}, on
@@ -91,8 +92,35 @@ public final class RuleResolution {
     if (type != null && !actual.equals(type)) {
       return Optional.of("it gives " + actual.sql() + ", not a condition (" + type.sql() + ")");
     }
-    if (!((Expression) project.projectList().head()).deterministic()) {
+    Expression expression = (Expression) project.projectList().head();
+    if (!expression.deterministic()) {
       return Optional.of("it is not deterministic, so a rerun would not give the same rows");
+    }
+    Optional<String> clock = clockRead(expression);
+    if (clock.isPresent()) {
+      return Optional.of("it reads the clock (" + clock.get() + "), so a rerun would not give the same rows");
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * Spark's current date and time functions count as deterministic (one value per query), but each
+   * run has its own: {@code event_time > current_timestamp() - INTERVAL 30 DAYS} passed the check,
+   * and a rerun of a day counted other events (a review).
+   */
+  private static final java.util.Set<String> CLOCK_READS = java.util.Set.of("CurrentTimestamp", "Now", "LocalTimestamp",
+      "CurrentDate", "CurrentTime", "CurrentTimeZone", "CurrentBatchTimestamp");
+
+  /** The first node of {@code expression} that reads the clock, by its SQL name. */
+  private static Optional<String> clockRead(Expression expression) {
+    if (CLOCK_READS.contains(expression.getClass().getSimpleName())) {
+      return Optional.of(expression.prettyName());
+    }
+    for (Expression child : CollectionConverters.asJava(expression.children())) {
+      Optional<String> found = clockRead(child);
+      if (found.isPresent()) {
+        return found;
+      }
     }
     return Optional.empty();
   }

@@ -75,7 +75,17 @@ class JourneysCliTest {
             "journeys: Cannot evaluate channel rule 'Url': it gives STRING, not a condition (BOOLEAN) (--set channels.rules: 1)"},
         {"channels.rules=[{name = Coin, when = \"rand() > 0.5\"}]",
             "journeys: Cannot evaluate channel rule 'Coin': it is not deterministic, so a rerun would not give the same rows"
-                + " (--set channels.rules: 1)"}};
+                + " (--set channels.rules: 1)"},
+        // Spark counts the clock as deterministic, one value per query; each run has its own (a review).
+        {"conversions.micro=[{name = recent, when = \"event_time > current_timestamp() - INTERVAL 30 DAYS\"}]",
+            "journeys: Cannot evaluate conversion rule 'recent': it reads the clock (current_timestamp), so a rerun would"
+                + " not give the same rows (--set conversions.micro: 1)"},
+        {"conversions.macro=[{name = late, when = \"to_date(event_time) < curdate()\", value = \"revenue\"}]",
+            "journeys: Cannot evaluate conversion rule 'late': it reads the clock (current_date), so a rerun would"
+                + " not give the same rows (--set conversions.macro: 1)"},
+        {"channels.rules=[{name = Fresh, when = \"unix_timestamp() - unix_timestamp(event_time) < 3600\"}]",
+            "journeys: Cannot evaluate channel rule 'Fresh': it reads the clock (current_timestamp), so a rerun would"
+                + " not give the same rows (--set channels.rules: 1)"}};
     for (String[] rule : refused) {
       Result r = run("check-config", "--set", "funnels=[]", "--set", rule[0]);
       assertThat(r.code()).as(rule[0]).isEqualTo(1);
