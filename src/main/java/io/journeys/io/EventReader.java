@@ -236,9 +236,17 @@ public final class EventReader {
 
   /** The logical events of input partitions [first, last], plus {@code event_date} and the raw time. */
   public Dataset<Row> read(LocalDate first, LocalDate last) {
+    Partitions partitions = partitionsIn(first, last);
+    if (partitions.dated() && !InputSchema.anyDataFile(spark, partitions.inRange())) {
+      // Quiet days (input.allow-empty-days) of a partitioned input: loaded from the root, the days
+      // were read with the columns of one file of the history, and a mapping of a column renamed
+      // since stopped the run, or a stray file at the root did (a review).
+      LOG.info("input.path {} holds no file for {} to {}: no events", input.path(), first, last);
+      return noEvents(spark).withColumn(INPUT_ROW, struct(col(EVENT_DATE)));
+    }
     Dataset<Row> raw;
     try {
-      raw = loadPartitions(first, last).orElseGet(() -> reader().load(input.path()));
+      raw = loadPartitions(partitions.inRange()).orElseGet(() -> reader().load(input.path()));
     } catch (JobFailure e) {
       throw e;
     } catch (Exception e) { // Spark's AnalysisException is checked
@@ -267,15 +275,14 @@ public final class EventReader {
   }
 
   /**
-   * The input's {@code event_date=} directories in [first, last] only, found by one listing of the
-   * root's names. Loading the root lists every file of the history before pruning, on each daily
-   * run (beyond 32 partitions as a Spark job of its own). Empty when the input is a Delta table (its
-   * log names the files), has no such directory in the range, or they hold no file at all: the root
-   * is then loaded and filtered, which gives the same rows. A file whose schema cannot be read stops
-   * the run here, named.
+   * The events of {@code partitions}, the input's {@code event_date=} directories in the range,
+   * found by one listing of the root's names. Loading the root lists every file of the history
+   * before pruning, on each daily run (beyond 32 partitions as a Spark job of its own). Empty when
+   * there is no such directory (a Delta table, whose log names the files, or no event_date=
+   * directory at the root) or Spark finds no file to infer from: the root is then loaded and
+   * filtered. A file whose schema cannot be read stops the run here, named.
    */
-  private Optional<Dataset<Row>> loadPartitions(LocalDate first, LocalDate last) {
-    List<String> partitions = partitionsIn(first, last);
+  private Optional<Dataset<Row>> loadPartitions(List<String> partitions) {
     if (partitions.isEmpty()) {
       return Optional.empty();
     }
@@ -385,12 +392,13 @@ public final class EventReader {
   /** The directory Hive and Spark write the rows of a null partition value to. */
   private static final String HIVE_NULL_PARTITION = "__HIVE_DEFAULT_PARTITION__";
 
-  private List<String> partitionsIn(LocalDate first, LocalDate last) {
+  private Partitions partitionsIn(LocalDate first, LocalDate last) {
     if (input.format().equalsIgnoreCase("delta")) {
-      return List.of();
+      return new Partitions(List.of(), false);
     }
     Path root = new Path(input.path());
     List<String> partitions = new ArrayList<>();
+    boolean dated = false;
     try {
       FileSystem fs = root.getFileSystem(spark.sparkContext().hadoopConfiguration());
       for (FileStatus child : fs.listStatus(root)) {
@@ -398,6 +406,7 @@ public final class EventReader {
         if (!child.isDirectory() || !name.startsWith(EVENT_DATE + "=")) {
           continue;
         }
+        dated = true;
         String value = name.substring(EVENT_DATE.length() + 1);
         if (value.equals(HIVE_NULL_PARTITION)) {
           // Rows written with a null date: no run's dates include them, so no run reads or
@@ -420,10 +429,16 @@ public final class EventReader {
         }
       }
     } catch (IOException e) {
-      return List.of();
+      return new Partitions(List.of(), false);
     }
-    return partitions;
+    return new Partitions(partitions, dated);
   }
+
+  /**
+   * The input's event_date= directories in the range, and whether it has any such directory at all
+   * (when not, the root is loaded: a Delta table, or a layout Spark's own discovery reads).
+   */
+  private record Partitions(List<String> inRange, boolean dated) {}
 
   /**
    * No events, with the columns {@link #mapColumns} gives rules to read: event_date and the logical

@@ -4,7 +4,6 @@ import io.journeys.config.JobSettings.SchemaFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -22,6 +21,7 @@ import java.util.concurrent.Future;
 import java.util.function.Predicate;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.parquet.hadoop.Footer;
 import org.apache.parquet.hadoop.ParquetFileReader;
@@ -186,7 +186,7 @@ final class InputSchema {
       for (String name : merged.fileColumns.get(footer.getFile()).fieldNames()) {
         names.add(key(name, caseSensitive));
       }
-      days.computeIfAbsent(footer.getFile().getParent().toString(), d -> new LinkedHashMap<>()).put(footer.getFile(), names);
+      days.computeIfAbsent(dayOf(footer.getFile()), d -> new LinkedHashMap<>()).put(footer.getFile(), names);
     }
     merged.stored.values().forEach(leaf ->
         LOG.info("Events read with the Parquet column {} as the value it stores: Spark reads no such type", leaf));
@@ -514,19 +514,51 @@ final class InputSchema {
     return files;
   }
 
-  /** A directory's data files (Spark's rule: no _ or . names), oldest first. */
+  /**
+   * A directory's data files, in its subdirectories too, as Spark reads them (its rule: no _ or .
+   * names), oldest first. Only the day's own files were read for its columns, and a day whose files
+   * sat in a subdirectory was read with another day's (a column it alone had was null, a review).
+   */
   private static List<FileStatus> dataFiles(SparkSession spark, String directory) {
     Path dir = new Path(directory);
-    FileStatus[] children;
+    List<FileStatus> files = new ArrayList<>();
     try {
-      children = dir.getFileSystem(spark.sparkContext().hadoopConfiguration()).listStatus(dir);
+      collectDataFiles(dir.getFileSystem(spark.sparkContext().hadoopConfiguration()), dir, files);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return Arrays.stream(children)
-        .filter(f -> f.isFile() && !f.getPath().getName().startsWith("_") && !f.getPath().getName().startsWith("."))
-        .sorted(Comparator.comparingLong(FileStatus::getModificationTime).thenComparing(f -> f.getPath().getName()))
+    return files.stream()
+        .sorted(Comparator.comparingLong(FileStatus::getModificationTime).thenComparing(f -> f.getPath().toString()))
         .toList();
+  }
+
+  private static void collectDataFiles(FileSystem fs, Path dir, List<FileStatus> files) throws IOException {
+    for (FileStatus child : fs.listStatus(dir)) {
+      String name = child.getPath().getName();
+      if (name.startsWith("_") || name.startsWith(".")) {
+        continue;
+      }
+      if (child.isDirectory()) {
+        collectDataFiles(fs, child.getPath(), files);
+      } else {
+        files.add(child);
+      }
+    }
+  }
+
+  /** Whether any of {@code directories} holds a data file, as {@link #dataFiles} finds them. */
+  static boolean anyDataFile(SparkSession spark, List<String> directories) {
+    return directories.stream().anyMatch(directory -> !dataFiles(spark, directory).isEmpty());
+  }
+
+  /** The event_date= directory a data file belongs to, however deep below it the file sits. */
+  private static String dayOf(Path file) {
+    for (Path dir = file.getParent(); dir != null; dir = dir.getParent()) {
+      if (dir.getName().startsWith("event_date=")) {
+        return dir.toString();
+      }
+    }
+    return file.getParent().toString();
   }
 
   /**
