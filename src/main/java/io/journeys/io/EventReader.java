@@ -45,17 +45,21 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.DataFrameReader;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.CharType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.DateType;
 import org.apache.spark.sql.types.DecimalType;
 import org.apache.spark.sql.types.MapType;
 import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StringType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.sql.types.TimestampNTZType;
+import org.apache.spark.sql.types.TimestampType;
 import org.apache.spark.sql.types.VarcharType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -164,12 +168,42 @@ public final class EventReader {
   }
 
   private Dataset<Row> deltaInput() {
+    Dataset<Row> table;
     try {
-      return spark.read().format("delta").load(input.path());
+      table = spark.read().format("delta").load(input.path());
     } catch (Exception e) { // Spark's AnalysisException is checked
       throw new JobFailure("Cannot read events: input.path " + input.path() + " is not readable: "
           + ErrorMessages.reason(e), e);
     }
+    return datedDelta(table);
+  }
+
+  /**
+   * {@code table}, a Delta input, once its event_date is a date or text Spark reads as one. A text
+   * partition of another form (GA4's 20260301) failed the run on the date filter's cast, in a line
+   * naming neither the input nor the column, or blaming a conversion rule (a review). Found from
+   * the log's partition values alone; one row is read only to quote a value.
+   */
+  private Dataset<Row> datedDelta(Dataset<Row> table) {
+    if (!List.of(table.columns()).contains(EVENT_DATE)) {
+      return table; // read() stops the run, naming the missing partition column
+    }
+    DataType type = table.schema().apply(EVENT_DATE).dataType();
+    if (type instanceof DateType || type instanceof TimestampType || type instanceof TimestampNTZType) {
+      return table;
+    }
+    if (!(type instanceof StringType)) {
+      throw new JobFailure("Cannot read events: the Delta table " + input.path() + " has " + EVENT_DATE + " of type "
+          + type.sql() + ": it must be a DATE, or text of the form YYYY-MM-DD");
+    }
+    Dataset<Row> undated = table.filter(col(EVENT_DATE).isNotNull().and(expr("try_cast(" + EVENT_DATE + " AS DATE)").isNull()));
+    if (undated.inputFiles().length > 0) {
+      String example = undated.select(col(EVENT_DATE)).limit(1).as(Encoders.STRING()).collectAsList().stream()
+          .findFirst().map(v -> " ('" + v + "')").orElse("");
+      throw new JobFailure("Cannot read events: the Delta table " + input.path() + " has " + EVENT_DATE
+          + " values that are no date" + example + ": it must be a DATE, or text of the form YYYY-MM-DD");
+    }
+    return table;
   }
 
   /**
@@ -247,6 +281,9 @@ public final class EventReader {
     Dataset<Row> raw;
     try {
       raw = loadPartitions(partitions.inRange()).orElseGet(() -> reader().load(input.path()));
+      if (input.format().equalsIgnoreCase("delta")) {
+        raw = datedDelta(raw);
+      }
     } catch (JobFailure e) {
       throw e;
     } catch (Exception e) { // Spark's AnalysisException is checked

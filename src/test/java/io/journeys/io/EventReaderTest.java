@@ -987,6 +987,37 @@ class EventReaderTest {
         .hasMessageStartingWith("Cannot run for 2026-03-11: input partition event_date=2026-03-11 is not in the Delta table ");
   }
 
+  /**
+   * A Delta input partitioned by GA4's YYYYMMDD text: the date filter's cast failed the run in a
+   * line naming neither the input nor the column, or, with allow-empty-days, blaming a rule (a
+   * review). ISO text reads as dates.
+   */
+  @Test
+  void aDeltaInputWhoseEventDateIsTextOfAnotherFormStopsTheRunNamingItAndIsoTextReads(@TempDir Path dir) {
+    String compact = dir.resolve("compact").toString();
+    spark.sql("SELECT 'a' AS event_id, 'v1' AS visitor_id, 'page_view' AS event_name,"
+            + " TIMESTAMP'2026-03-10 10:00:00' AS event_time, '20260310' AS event_date")
+        .write().format("delta").partitionBy("event_date").save(compact);
+    for (boolean allowEmptyDays : List.of(false, true)) {
+      EventReader compactReader = new EventReader(spark, SettingsLoader.load(Optional.empty(),
+          List.of("input.path=" + compact, "input.format=delta", "input.allow-empty-days=" + allowEmptyDays)));
+      assertThatThrownBy(() -> {
+        compactReader.checkAvailable(LocalDate.parse("2026-03-10"), LocalDate.parse("2026-03-10"));
+        compactReader.read(LocalDate.parse("2026-03-10"), LocalDate.parse("2026-03-10"));
+      }).as("allow-empty-days " + allowEmptyDays).isInstanceOf(JobFailure.class)
+          .hasMessage("Cannot read events: the Delta table " + compact + " has event_date values that are no date"
+              + " ('20260310'): it must be a DATE, or text of the form YYYY-MM-DD");
+    }
+    String iso = dir.resolve("iso").toString();
+    spark.sql("SELECT 'b' AS event_id, 'v1' AS visitor_id, 'page_view' AS event_name,"
+            + " TIMESTAMP'2026-03-10 10:00:00' AS event_time, '2026-03-10' AS event_date")
+        .write().format("delta").partitionBy("event_date").save(iso);
+    EventReader isoReader = new EventReader(spark, SettingsLoader.load(Optional.empty(),
+        List.of("input.path=" + iso, "input.format=delta")));
+    isoReader.checkAvailable(LocalDate.parse("2026-03-10"), LocalDate.parse("2026-03-10"));
+    assertThat(ids(isoReader.read(LocalDate.parse("2026-03-10"), LocalDate.parse("2026-03-10")))).containsExactly("b");
+  }
+
   @Test
   void aRangeOfOnlyAnEmptyDirectoryOrNoDirectoryIsEmpty() {
     assertThat(ids(reader.read(LocalDate.parse("2026-03-13"), LocalDate.parse("2026-03-13")))).isEmpty();
