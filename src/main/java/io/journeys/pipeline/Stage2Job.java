@@ -13,6 +13,7 @@ import static io.journeys.Columns.SESSION_START;
 import static io.journeys.Columns.VALUE;
 import static io.journeys.Columns.VISITOR_ID;
 import static io.journeys.Columns.VISITOR_KEY;
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.when;
@@ -187,10 +188,12 @@ public final class Stage2Job {
             .select(col(VISITOR_KEY), col(EVENT_TIME).as(JourneyBuilder.TIME), lit(true).as(JourneyBuilder.IS_MACRO),
                 col(CONVERSION).as(JourneyBuilder.NAME), col(SESSION_ID), col(EVENT_ID), col(VALUE),
                 col(KeySegments.SEG_FROM), col(KeySegments.SEG_TO));
+    // A stored session without a channel (written by something other than this job: its
+    // classifier always names one) is channels.default's, as channel_performance counts it.
     Dataset<Row> touchpoints =
         sessions
             .select(col(VISITOR_KEY), col(SESSION_START).as(JourneyBuilder.TIME), lit(false).as(JourneyBuilder.IS_MACRO),
-                col(CHANNEL).as(JourneyBuilder.NAME), col(SESSION_ID), col(SESSION_ID).as(EVENT_ID),
+                coalesce(col(CHANNEL), lit(settings.defaultChannel())).as(JourneyBuilder.NAME), col(SESSION_ID), col(SESSION_ID).as(EVENT_ID),
                 lit(null).cast("double").as(VALUE), col(KeySegments.SEG_FROM), col(KeySegments.SEG_TO));
     return touchpoints.unionByName(macros);
   }

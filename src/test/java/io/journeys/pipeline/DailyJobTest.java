@@ -178,6 +178,41 @@ class DailyJobTest {
   }
 
   @Test
+  void channelTouchpointsAreTheSessionsChannelsAndAStoredSessionWithoutOneIsTheDefaults(@TempDir Path channels) {
+    // k and c each come from Google on 03-10 (Organic Search) and come back direct on 03-11 to buy.
+    // Between the runs c's stored 03-10 session loses its channel, as a table written by some other
+    // tool may: it is channels.default's touchpoint, as channel_performance counts it, not NULL.
+    new EventFixtures()
+        .event("k1", "k", "2026-03-10 10:00:00", "page_view", "https://s.com/", "https://www.google.com/", null, null)
+        .event("k2", "k", "2026-03-11 09:00:00", "page_view", "https://s.com/", null, null, null)
+        .event("k3", "k", "2026-03-11 09:01:00", "purchase", "https://s.com/done", null, null, null)
+        .event("c1", "c", "2026-03-10 11:00:00", "page_view", "https://s.com/", "https://www.google.com/", null, null)
+        .event("c2", "c", "2026-03-11 10:00:00", "page_view", "https://s.com/", null, null, null)
+        .event("c3", "c", "2026-03-11 10:01:00", "purchase", "https://s.com/done", null, null, null)
+        .toDataset(spark).drop(EventReader.EVENT_TIME_RAW)
+        .write().partitionBy("event_date").parquet(channels.resolve("events").toString());
+    JobSettings byChannel = SettingsLoader.load(Optional.empty(), List.of(
+        "input.path=" + channels.resolve("events"), "output.path=" + channels.resolve("warehouse"),
+        "output.database=job_test_channels", "attribution.touchpoint=channel", "attribution.lookback=2d",
+        "input.late-days=0"));
+    new DailyJob(spark, byChannel).run(LocalDate.parse("2026-03-10"), LocalDate.parse("2026-03-10"));
+    String sessions = channels.resolve("warehouse").resolve(OutputTable.SESSIONS.tableName()).toString();
+    io.delta.tables.DeltaTable.forPath(spark, sessions).update(org.apache.spark.sql.functions.expr("visitor_id = 'c'"),
+        java.util.Map.of("channel", org.apache.spark.sql.functions.lit(null).cast("string")));
+    new DailyJob(spark, byChannel).run(LocalDate.parse("2026-03-11"), LocalDate.parse("2026-03-11"));
+
+    java.util.function.Function<OutputTable, Dataset<Row>> read = table ->
+        spark.read().format("delta").load(channels.resolve("warehouse").resolve(table.tableName()).toString());
+    assertThat(strings(read.apply(OutputTable.JOURNEYS), "concat(visitor_key, ' ', path)"))
+        .containsExactlyInAnyOrder("k Organic Search > Direct", "c Other > Direct");
+    // Two touchpoints each: first touch, last touch and linear (1/2 each) by hand.
+    assertThat(strings(read.apply(OutputTable.ATTRIBUTION).filter("model IN ('first_touch', 'last_touch', 'linear')"),
+        "concat(model, ' ', touchpoint, ' ', credited_conversions)"))
+        .containsExactlyInAnyOrder("first_touch Organic Search 1.0", "first_touch Other 1.0", "last_touch Direct 2.0",
+            "linear Organic Search 0.5", "linear Other 0.5", "linear Direct 1.0");
+  }
+
+  @Test
   void aPurchaseADayLateIsAttributedByTheNextDailyRunAndOneTooLateIsQuarantined(@TempDir Path late) {
     // w1 adds to cart on 03-05 and buys five minutes later, but the purchase reaches 03-06's
     // partition. With one late day the 03-06 run rewrites 03-05, in stage 1 and in stage 2, so the
