@@ -296,12 +296,17 @@ public final class DeltaTableWriter {
     return rows.select(columns.toArray(Column[]::new));
   }
 
-  static boolean sameLocation(String a, String b) {
-    return normalised(a).equals(normalised(b));
+  /**
+   * @param registered the catalog's location, a URI (a space in it is "%20")
+   * @param path a Hadoop path string, as {@link TableLocations} gives them (a space is a space)
+   */
+  static boolean sameLocation(String registered, String path) {
+    return normalised(new org.apache.hadoop.fs.Path(java.net.URI.create(registered)))
+        .equals(normalised(new org.apache.hadoop.fs.Path(path)));
   }
 
-  private static String normalised(String location) {
-    return location.replaceFirst("^file:/+", "/").replaceAll("/+$", "");
+  private static String normalised(org.apache.hadoop.fs.Path location) {
+    return location.toString().replaceFirst("^file:/+", "/").replaceAll("/+$", "");
   }
 
   private static String quote(String text) {

@@ -29,13 +29,17 @@ public final class TableLocations {
     return root;
   }
 
-  /** A path without a scheme is a local path: made absolute, since catalog locations must be. */
+  /**
+   * A path without a scheme is a local path: made absolute, since catalog locations must be. The
+   * result is a Hadoop path string, not a URI's: Hadoop reads "%20" in a path string as those three
+   * characters, so java.nio's encoded URI put the tables of "/data/my wh" under "/data/my%20wh".
+   */
   static String absolute(String path) {
     String trimmed = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
     URI uri = URI.create(trimmed.replace(" ", "%20"));
     if (uri.getScheme() != null && uri.getScheme().length() > 1) {
       return trimmed;
     }
-    return Path.of(trimmed).toAbsolutePath().normalize().toUri().toString().replaceAll("/$", "");
+    return new org.apache.hadoop.fs.Path(Path.of(trimmed).toAbsolutePath().normalize().toUri()).toString();
   }
 }

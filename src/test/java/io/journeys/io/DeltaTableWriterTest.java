@@ -159,6 +159,29 @@ class DeltaTableWriterTest {
     assertThat(stats.getAs("session_start").toString()).startsWith("2026-01-01T10:00:00");
   }
 
+  /** Hadoop reads "%20" in a path string as three characters: the tables went to "my%20entrep%C3%B4t". */
+  @Test
+  void anOutputPathWithASpaceOrAnAccentHoldsTheTablesUnderThatVeryName() throws Exception {
+    Path named = dir.resolve("my entrepôt");
+    TableLocations locations = new TableLocations(named.toString(), "writer_spaced");
+    LocalDate day = LocalDate.parse("2026-01-01");
+    new DeltaTableWriter(spark, locations).replaceDates(OutputTable.QUARANTINE, quarantineRows("2026-01-01", "first"), day, day);
+    new DeltaTableWriter(spark, locations).replaceDates(OutputTable.QUARANTINE, quarantineRows("2026-01-01", "second"), day, day);
+
+    assertThat(named.resolve("quarantine").resolve("_delta_log")).isDirectory();
+    try (var entries = java.nio.file.Files.list(dir)) {
+      assertThat(entries.map(p -> p.getFileName().toString())).doesNotContain("my%20entrep%C3%B4t");
+    }
+    assertThat(spark.table("writer_spaced.quarantine").select("reason").as(org.apache.spark.sql.Encoders.STRING())
+        .collectAsList()).containsExactly("second");
+    java.net.URI registered = spark.sessionState().catalog()
+        .getTableMetadata(new org.apache.spark.sql.catalyst.TableIdentifier("quarantine", scala.Option.apply("writer_spaced")))
+        .location();
+    assertThat(registered.getPath()).isEqualTo(named.resolve("quarantine").toString());
+    assertThat(DeltaTableWriter.sameLocation(registered.toString(), locations.path(OutputTable.QUARANTINE)))
+        .as("the next run keeps the entry").isTrue();
+  }
+
   @Test
   void aNewOutputPathWithTheSameDatabaseReRegistersTheTable() {
     new DeltaTableWriter(spark, new TableLocations(dir.resolve("one").toString(), "writer_move"))
