@@ -6,7 +6,8 @@ import org.apache.spark.sql.types.StructType;
 /**
  * Every Delta table the job writes (SPEC §5): name, date partition column, schema with column
  * comments, and table comment. The schema here is the contract; {@link DeltaTableWriter} conforms
- * each Dataset to it before writing, so a missing or mistyped column fails before any commit.
+ * each Dataset to it before writing: a missing column fails before any commit, and every column
+ * is cast to its type here (a count computed as BIGINT is stored as the schema's INT, say).
  */
 public enum OutputTable {
   SESSIONS(
