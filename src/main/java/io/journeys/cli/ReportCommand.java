@@ -42,7 +42,7 @@ final class ReportCommand implements Callable<Integer> {
     TableLocations locations = new TableLocations(settings.output().path(), settings.output().database());
     String html;
     try {
-      html = new HtmlReport(spark, locations).render(date, to == null ? date : to);
+      html = new HtmlReport(spark, locations, settings.attribution().touchpoint()).render(date, to == null ? date : to);
     } catch (Exception e) { // also Hadoop's IOException, undeclared through Scala: name the setting that gave the path
       throw new JobFailure("Cannot read the tables under output.path " + locations.root() + ": " + ErrorMessages.reason(e), e);
     }

@@ -60,7 +60,7 @@ final class RunCommand implements Callable<Integer> {
           "report-" + date + (to == null ? "" : "-" + to) + ".html").toString();
       String written;
       try {
-        written = io.journeys.io.TextFileOutput.write(spark, file, new HtmlReport(spark, tables).render(date, last));
+        written = io.journeys.io.TextFileOutput.write(spark, file, new HtmlReport(spark, tables, settings.attribution().touchpoint()).render(date, last));
       } catch (java.io.IOException e) {
         throw new JobFailure("Cannot write the report " + file + " (report.path): " + ErrorMessages.reason(e), e);
       }

@@ -7,6 +7,7 @@ import static io.journeys.Columns.MICRO_CONVERSION;
 import static io.journeys.Columns.VISITORS;
 import static org.apache.spark.sql.functions.col;
 
+import io.journeys.config.JobSettings.TouchpointKind;
 import io.journeys.io.OutputTable;
 import io.journeys.io.TableLocations;
 import java.time.LocalDate;
@@ -31,10 +32,13 @@ public final class HtmlReport {
   private static final Logger LOG = LoggerFactory.getLogger(HtmlReport.class);
   private final SparkSession spark;
   private final TableLocations locations;
+  private final TouchpointKind touchpoint;
 
-  public HtmlReport(SparkSession spark, TableLocations locations) {
+  /** @param touchpoint what the journeys' touchpoints are (attribution.touchpoint), for the labels */
+  public HtmlReport(SparkSession spark, TableLocations locations, TouchpointKind touchpoint) {
     this.spark = spark;
     this.locations = locations;
+    this.touchpoint = touchpoint;
   }
 
   public String render(LocalDate from, LocalDate to) {
@@ -98,7 +102,9 @@ public final class HtmlReport {
       barChart(html, currentModel, bars);
     }
 
-    html.append("<h2>Micro conversions: lift</h2>");
+    // Under attribution.touchpoint = channel the journeys' touchpoints, and so these rows, are channels.
+    boolean channels = touchpoint == TouchpointKind.CHANNEL;
+    html.append(channels ? "<h2>Channels as touchpoints: lift</h2>" : "<h2>Micro conversions: lift</h2>");
     // The range's own lift and median, from its journeys: its days' rows could only give a mean of
     // lifts and a median of medians, which a black-box test found unlike the journeys shown.
     table(html, MicroConversionPerformanceReport.overall(spark.sql("SELECT touchpoints, converted, days_to_convert FROM "
@@ -107,7 +113,7 @@ public final class HtmlReport {
         .select(col(MICRO_CONVERSION), col(VISITORS), fixed(col(CONVERSION_RATE), 4), fixed(col(LIFT), 2),
             fixed(col(MEDIAN_DAYS_TO_CONVERT), 2))
         .collectAsList(),
-        "micro conversion", "journeys", "conversion rate", "lift", "median days to convert");
+        channels ? "channel" : "micro conversion", "journeys", "conversion rate (fraction)", "lift", "median days to convert");
 
     html.append("<h2>Top paths</h2>");
     table(html, spark.sql("SELECT path, sum(conversions) AS c, sum(non_conversions) AS n, CAST(sum(value) AS DECIMAL(38, 2)) FROM "

@@ -415,14 +415,15 @@ class DailyJobTest {
   @Test
   void htmlReportShowsTheRunAndRendersInABrowser(@TempDir Path browserDir) throws Exception {
     String html = new io.journeys.report.HtmlReport(spark,
-            new io.journeys.io.TableLocations(settings.output().path(), settings.output().database()))
+            new io.journeys.io.TableLocations(settings.output().path(), settings.output().database()),
+            settings.attribution().touchpoint())
         .render(LocalDate.parse("2026-03-10"), LocalDate.parse("2026-03-11"));
     // 3 journeys closed (e and U converting, n not): 2 conversions, 66.67%, value 200.
     assertThat(html).contains("<b>3</b>journeys closed", "<b>2</b>conversions", "<b>66.67%</b>", "<b>200.00</b>value")
         .contains("<h3>markov</h3>", "Data quality", "Email")
         // A visitor of two days is counted on each, in channels as in funnels: the header says so.
         .contains("<th>visitors (sum over days)</th><th>micro conversions</th>")
-        .contains("<th>conversion rate</th><th>lift</th><th>median days to convert</th>")
+        .contains("<th>micro conversion</th><th>journeys</th><th>conversion rate (fraction)</th><th>lift</th><th>median days to convert</th>")
         .doesNotContain("http://", "https://");
     io.journeys.report.HtmlReportBrowserTest.check(html, browserDir);
   }

@@ -3,6 +3,7 @@ package io.journeys.report;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.journeys.TestSpark;
+import io.journeys.config.JobSettings.TouchpointKind;
 import io.journeys.io.DeltaTableWriter;
 import io.journeys.io.OutputTable;
 import io.journeys.io.TableLocations;
@@ -41,7 +42,7 @@ class HtmlReportTest {
             + " AS t(close_date, macro_conversion, path, conversions, non_conversions, value)"),
         LocalDate.parse("2026-03-01"), LocalDate.parse("2026-03-02"));
 
-    String html = new HtmlReport(spark, locations).render(LocalDate.parse("2026-03-01"), LocalDate.parse("2026-03-02"));
+    String html = new HtmlReport(spark, locations, TouchpointKind.MICRO_CONVERSION).render(LocalDate.parse("2026-03-01"), LocalDate.parse("2026-03-02"));
 
     // 60 / 110 = 0.54545… and 5 / 60 = 0.08333…, 5 / 110 = 0.04545…, to 4 places, trailing zeros kept.
     assertThat(html)
@@ -62,13 +63,17 @@ class HtmlReportTest {
     tables(locations).replaceDates(OutputTable.JOURNEYS, RangeJourneys.rows(spark),
         LocalDate.parse("2026-03-01"), LocalDate.parse("2026-03-02"));
 
-    String html = new HtmlReport(spark, locations).render(LocalDate.parse("2026-03-01"), LocalDate.parse("2026-03-02"));
+    String html = new HtmlReport(spark, locations, TouchpointKind.MICRO_CONVERSION).render(LocalDate.parse("2026-03-01"), LocalDate.parse("2026-03-02"));
 
     // Ordered by lift; 0.625 rounds half up to 0.63; each column to its own number of places.
-    assertThat(html).contains("<th>micro conversion</th><th>journeys</th><th>conversion rate</th><th>lift</th>"
+    assertThat(html).contains("<th>micro conversion</th><th>journeys</th><th>conversion rate (fraction)</th><th>lift</th>"
             + "<th>median days to convert</th></tr>"
             + "<tr><td>add_to_cart</td><td>5</td><td>0.8000</td><td>1.60</td><td>1.75</td></tr>"
             + "<tr><td>signup</td><td>4</td><td>0.5000</td><td>0.63</td><td>2.50</td></tr></table>");
+    // The same rows from journeys whose touchpoints are channels are labelled so (they were "micro conversions").
+    assertThat(new HtmlReport(spark, locations, TouchpointKind.CHANNEL).render(LocalDate.parse("2026-03-01"), LocalDate.parse("2026-03-02")))
+        .contains("<h2>Channels as touchpoints: lift</h2>", "<th>channel</th><th>journeys</th>")
+        .doesNotContain("Micro conversions: lift", "<th>micro conversion</th>");
   }
 
   /**
@@ -83,7 +88,7 @@ class HtmlReportTest {
             + " 0L AS rows_duplicate, map('x', 0L) AS quarantined_by_reason, map('x', 0L) AS rows_written,"
             + " map('x', 0.0D) AS stage_seconds FROM VALUES (DATE'2026-03-01'), (DATE'2026-03-03') AS t(date)"),
         LocalDate.parse("2026-03-01"), LocalDate.parse("2026-03-03"));
-    HtmlReport report = new HtmlReport(spark, locations);
+    HtmlReport report = new HtmlReport(spark, locations, TouchpointKind.MICRO_CONVERSION);
     String run = "<p><b>Not run:</b>";
 
     assertThat(report.render(LocalDate.parse("2026-03-01"), LocalDate.parse("2026-03-01"))).doesNotContain(run);
