@@ -61,6 +61,8 @@ public final class SettingsLoader {
 
   /** Subtrees whose keys are the user's own (passed through, not checked against defaults). */
   private static final Set<String> FREE_FORM = Set.of("spark.conf");
+  /** A year's late events, leap day included. */
+  static final int MAX_LATE_DAYS = 366;
 
   private static final Set<String> MICRO_KEYS = Set.of("name", "when", "min-count", "per");
   private static final Set<String> MACRO_KEYS = Set.of("name", "when", "value");
@@ -229,6 +231,11 @@ public final class SettingsLoader {
       String otherChannel = channelName(nonEmpty(c, "channels.default"), "channels.default", origin(c, "channels.default"));
       List<ConversionRule> micro = conversionRules(c, "conversions.micro", Kind.MICRO);
       List<ConversionRule> macro = conversionRules(c, "conversions.macro", Kind.MACRO);
+      if (macro.isEmpty()) {
+        // Journeys close on macro conversions and attribution credits them: without one every
+        // journey, path, credit and weight table would be empty, and the run would say nothing.
+        throw invalid(c, "conversions.macro", "is empty: name at least one macro conversion");
+      }
       JobSettings settings = new JobSettings(
           spark,
           input,
@@ -314,8 +321,10 @@ public final class SettingsLoader {
 
   private static InputSettings inputSettings(Config c) {
     int lateDays = wholeNumber(c, "input.late-days");
-    if (lateDays < 0) {
-      throw invalid(c, "input.late-days", "must be 0 or more, got " + lateDays);
+    // Each run rewrites its late days' partitions of every table: a slip (20000 for 2) rewrote
+    // decades of dates, and a larger one overflowed the date arithmetic.
+    if (lateDays < 0 || lateDays > MAX_LATE_DAYS) {
+      throw invalid(c, "input.late-days", "must be between 0 and " + MAX_LATE_DAYS + ", got " + lateDays);
     }
     String format = nonEmpty(c, "input.format");
     if (!Set.of("parquet", "delta", "orc", "json").contains(format)) {
@@ -699,8 +708,8 @@ public final class SettingsLoader {
 
   private static String requiredString(Config rule, String key, String field) {
     if (!rule.hasPath(field) || rule.getString(field).isBlank()) {
-      throw new ConfigError("Cannot load config: " + key + " has an entry without '" + field + "' ("
-          + rule.root().origin().description() + ")");
+      throw new ConfigError("Cannot load config: " + key + " has an entry " + (rule.hasPath(field) ? "whose '" + field
+          + "' is empty" : "without '" + field + "'") + " (" + rule.root().origin().description() + ")");
     }
     return rule.getString(field).trim();
   }
@@ -743,11 +752,18 @@ public final class SettingsLoader {
     if (text.matches("[+-]?[0-9][0-9.]*") && !text.matches("[+-]?0+(\\.0*)?")) {
       throw invalid(c, key, "is not a duration such as 30m, 12h or 7d: '" + raw + "' has no unit");
     }
+    Duration d;
     try {
-      return c.getDuration(key);
+      d = c.getDuration(key);
     } catch (ConfigException.BadValue | ConfigException.WrongType e) {
       throw invalid(c, key, "is not a duration such as 30m, 12h or 7d: '" + raw + "'");
     }
+    // Typesafe holds a duration in nanoseconds and saturates past them: 99999999d read as 292
+    // years, and a window of dates then as "not a whole number of days".
+    if (d.equals(Duration.ofNanos(Long.MAX_VALUE)) || d.equals(Duration.ofNanos(Long.MIN_VALUE))) {
+      throw invalid(c, key, "is too long: '" + raw + "' (at most 106751d)");
+    }
+    return d;
   }
 
   /** Typesafe's getInt truncates: {@code markov.order = 1.5} would run as 1, a typo nobody is told of. */

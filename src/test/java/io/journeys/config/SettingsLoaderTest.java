@@ -118,6 +118,45 @@ class SettingsLoaderTest {
   }
 
   @Test
+  void aDurationPastWhatTypesafeHoldsIsRefusedAsTooLongNotReadAsItsCap() {
+    // 106752 days is past 2^63 - 1 ns: Typesafe read it (and 99999999d) as 106751.99 days.
+    assertThatThrownBy(() -> SettingsLoader.load(Optional.empty(), List.of("attribution.training-window=106752d")))
+        .isInstanceOf(ConfigError.class)
+        .hasMessageStartingWith("Cannot load config: attribution.training-window is too long: '106752d' (at most 106751d) (");
+    assertThatThrownBy(() -> SettingsLoader.load(Optional.empty(), List.of("attribution.lookback=99999999d")))
+        .isInstanceOf(ConfigError.class).hasMessageContaining("attribution.lookback is too long");
+    assertThat(SettingsLoader.load(Optional.empty(), List.of("attribution.lookback=106751d")).attribution().lookback())
+        .isEqualTo(Duration.ofDays(106751));
+  }
+
+  @Test
+  void lateDaysAreAtMostAYearSinceEachRunRewritesThemAll() {
+    assertThatThrownBy(() -> SettingsLoader.load(Optional.empty(), List.of("input.late-days=100000")))
+        .isInstanceOf(ConfigError.class)
+        .hasMessageStartingWith("Cannot load config: input.late-days must be between 0 and 366, got 100000 (");
+    assertThatThrownBy(() -> SettingsLoader.load(Optional.empty(), List.of("input.late-days=-1")))
+        .isInstanceOf(ConfigError.class).hasMessageContaining("must be between 0 and 366, got -1");
+    assertThat(SettingsLoader.load(Optional.empty(), List.of("input.late-days=366")).input().lateDays()).isEqualTo(366);
+  }
+
+  @Test
+  void aConfigWithoutAMacroConversionIsRefusedSinceNoJourneyCouldClose() {
+    assertThatThrownBy(() -> SettingsLoader.load(Optional.empty(), List.of("conversions.macro=[]")))
+        .isInstanceOf(ConfigError.class)
+        .hasMessageStartingWith("Cannot load config: conversions.macro is empty: name at least one macro conversion (");
+  }
+
+  @Test
+  void aRuleWhoseWhenIsEmptyIsSaidToHaveAnEmptyOneNotNone() {
+    assertThatThrownBy(() -> SettingsLoader.load(Optional.empty(), List.of("conversions.micro=[{name = a, when = \"\"}]")))
+        .isInstanceOf(ConfigError.class)
+        .hasMessageStartingWith("Cannot load config: conversions.micro has an entry whose 'when' is empty (");
+    assertThatThrownBy(() -> SettingsLoader.load(Optional.empty(), List.of("conversions.micro=[{name = a}]")))
+        .isInstanceOf(ConfigError.class)
+        .hasMessageStartingWith("Cannot load config: conversions.micro has an entry without 'when' (");
+  }
+
+  @Test
   void aFractionWhereAWholeNumberIsExpectedFailsRatherThanBeingCut() throws IOException {
     // Typesafe's getInt would run order 1.5 as 1 and late-days 1.9 as 1.
     assertThatThrownBy(() -> SettingsLoader.load(Optional.empty(), List.of("attribution.markov.order=1.5")))
