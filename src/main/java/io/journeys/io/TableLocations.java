@@ -40,6 +40,7 @@ public final class TableLocations {
     if (uri.getScheme() != null && uri.getScheme().length() > 1) {
       return trimmed;
     }
-    return new org.apache.hadoop.fs.Path(Path.of(trimmed).toAbsolutePath().normalize().toUri()).toString();
+    // java.nio ends the URI of an existing directory with a slash.
+    return new org.apache.hadoop.fs.Path(Path.of(trimmed).toAbsolutePath().normalize().toUri()).toString().replaceAll("/$", "");
   }
 }
