@@ -687,7 +687,23 @@ public final class EventReader {
     Column text = raw.cast(DataTypes.StringType);
     return when(trim(text).rlike("^-?[0-9]{9,19}$"), fromEpoch(trim(text).try_cast(DataTypes.LongType)))
         .when(trim(text).rlike("^-?[0-9]{9,19}\\.[0-9]*$"), fromEpochFraction(trim(text).try_cast(DataTypes.DoubleType)))
-        .otherwise(withoutBracketedRegion(trim(text)).try_cast(DataTypes.TimestampType));
+        .otherwise(withoutBracketedRegion(isoSpelledAsSparkReadsIt(trim(text))).try_cast(DataTypes.TimestampType));
+  }
+
+  /** Text that starts with a date: year, month, day (Spark's own leading form). */
+  private static final String DATE = "^([+-]?[0-9]{4,}-[0-9]{1,2}-[0-9]{1,2})";
+
+  /**
+   * ISO-8601 forms Spark's cast leaves null: a zone after a time without seconds (10:00Z,
+   * 10:00+02:00, 10Z; without a zone Spark reads them), lower-case t and z (RFC 3339 allows
+   * them), and a comma before the fraction. A black-box test found such times quarantined as
+   * unparseable_event_time.
+   */
+  private static Column isoSpelledAsSparkReadsIt(Column text) {
+    Column upper = regexp_replace(regexp_replace(text, DATE + "t", "$1T"), "([0-9])z(\\[|$)", "$1Z$2");
+    Column comma = regexp_replace(upper, DATE + "([T ][0-9]{1,2}:[0-9]{2}:[0-9]{2}),([0-9])", "$1$2.$3");
+    Column minutes = regexp_replace(comma, DATE + "([T ][0-9]{1,2})(?=[^:0-9]|$)", "$1$2:00");
+    return regexp_replace(minutes, DATE + "([T ][0-9]{1,2}:[0-9]{2})(?=[^:0-9]|$)", "$1$2:00");
   }
 
   /**
