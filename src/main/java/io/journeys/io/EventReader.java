@@ -702,8 +702,10 @@ public final class EventReader {
   private static Column isoSpelledAsSparkReadsIt(Column text) {
     Column upper = regexp_replace(regexp_replace(text, DATE + "t", "$1T"), "([0-9])z(\\[|$)", "$1Z$2");
     Column comma = regexp_replace(upper, DATE + "([T ][0-9]{1,2}:[0-9]{2}:[0-9]{2}),([0-9])", "$1$2.$3");
-    Column minutes = regexp_replace(comma, DATE + "([T ][0-9]{1,2})(?=[^:0-9]|$)", "$1$2:00");
-    return regexp_replace(minutes, DATE + "([T ][0-9]{1,2}:[0-9]{2})(?=[^:0-9]|$)", "$1$2:00");
+    // Not before a '.' or ',': 10:30.5 is no ISO time (a fraction of the minute), and stays unparseable
+    // rather than become 10:30:00.5.
+    Column minutes = regexp_replace(comma, DATE + "([T ][0-9]{1,2})(?=[^:.,0-9]|$)", "$1$2:00");
+    return regexp_replace(minutes, DATE + "([T ][0-9]{1,2}:[0-9]{1,2})(?=[^:.,0-9]|$)", "$1$2:00");
   }
 
   /**

@@ -1076,19 +1076,21 @@ class EventReaderTest {
   /**
    * ISO-8601 forms Spark's cast alone leaves null: a zone after a time without seconds or minutes,
    * lower-case t and z, a comma before the fraction. Then forms it read already, unchanged (a date
-   * alone, a time without a zone, a zone id after a space), and forms that stay unparseable: the
-   * basic format, a leap second, 24:00.
+   * alone, a time without a zone, a zone id after a space), one-digit minutes as Spark reads them,
+   * and forms that stay unparseable: the basic format, a leap second, 24:00, a fraction of a minute
+   * or an hour (it became a fraction of the second when ":00" went in before it).
    */
   @Test
   void isoTimesWithoutSecondsBeforeAZoneOrInLowerCaseAreRead() {
     List<String> read = timesOfText("yyyy-MM-dd HH:mm:ss.SSS", "2026-03-03T10:00Z", "2026-03-03T10:00+02:00",
         "2026-03-03T10Z", "2026-03-03 10:00 UTC", "2026-03-03t10:00:00z", "2026-03-03T10:00:00,5Z",
         "2026-03-03T10:00-05:00[America/New_York]", "2026-03-03", "2026-03-03T10:05", "2026-03-03T10:00:00.25 Europe/Paris",
-        "20260303T100000Z", "2026-03-03T23:59:60Z", "2026-03-03T24:00:00Z");
+        "2026-03-03T10:5Z", "20260303T100000Z", "2026-03-03T23:59:60Z", "2026-03-03T24:00:00Z", "2026-03-03T10:30.5Z",
+        "2026-03-03T10.5Z", "2026-03-03T10:30,5");
     assertThat(read).containsExactly("2026-03-03 10:00:00.000", "2026-03-03 08:00:00.000",
         "2026-03-03 10:00:00.000", "2026-03-03 10:00:00.000", "2026-03-03 10:00:00.000", "2026-03-03 10:00:00.500",
         "2026-03-03 15:00:00.000", "2026-03-03 00:00:00.000", "2026-03-03 10:05:00.000", "2026-03-03 09:00:00.250",
-        null, null, null);
+        "2026-03-03 10:05:00.000", null, null, null, null, null, null);
   }
 
   /** Each text as event_time reads it, formatted in UTC with the pattern (null: unparseable). */
