@@ -1,7 +1,9 @@
 package io.journeys.io;
 
-import java.net.URI;
+import io.journeys.cli.JobFailure;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.regex.Pattern;
 
 /** Where each output table lives: {@code <output.path>/<table>}, absolute, any Hadoop filesystem. */
 public final class TableLocations {
@@ -36,11 +38,32 @@ public final class TableLocations {
    */
   static String absolute(String path) {
     String trimmed = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
-    URI uri = URI.create(trimmed.replace(" ", "%20"));
-    if (uri.getScheme() != null && uri.getScheme().length() > 1) {
+    // A scheme of two letters or more (a drive letter is no scheme); not URI.create, which refuses
+    // a local path holding %, | or a quote.
+    if (SCHEME.matcher(trimmed).find()) {
       return trimmed;
     }
+    Path local = Path.of(trimmed).toAbsolutePath().normalize();
+    failOnEncodedCopy(local);
     // java.nio ends the URI of an existing directory with a slash.
-    return new org.apache.hadoop.fs.Path(Path.of(trimmed).toAbsolutePath().normalize().toUri()).toString().replaceAll("/$", "");
+    return new org.apache.hadoop.fs.Path(local.toUri()).toString().replaceAll("/$", "");
+  }
+
+  private static final Pattern SCHEME = Pattern.compile("^[A-Za-z][A-Za-z0-9+.-]+:");
+
+  /**
+   * Versions before 2026-12-07 wrote the tables of a path with a space or a non-ASCII letter under
+   * its URI-encoded name: without this, the next run would start empty tables beside them.
+   */
+  private static void failOnEncodedCopy(Path local) {
+    String raw = local.toUri().getRawPath().replaceAll("/$", "");
+    if (raw.equals(local.toString()) || Files.exists(local)) {
+      return;
+    }
+    Path encoded = Path.of(raw);
+    if (Files.isDirectory(encoded)) {
+      throw new JobFailure("Cannot use output.path " + local + ": it does not exist, but " + encoded
+          + " does, where versions before 2026-12-07 wrote its tables: move " + encoded + " to " + local);
+    }
   }
 }
