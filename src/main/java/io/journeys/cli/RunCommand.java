@@ -67,7 +67,7 @@ final class RunCommand implements Callable<Integer> {
       out.println("report written to " + written);
     }
     if (summary) {
-      new RunSummary(spark, tables).print(date, last, out);
+      new RunSummary(spark, tables, settings.attribution().touchpoint()).print(date, last, out);
     }
     out.flush();
     return 0;

@@ -6,6 +6,7 @@ import static io.journeys.Columns.MICRO_CONVERSION;
 import static io.journeys.Columns.VISITORS;
 import static org.apache.spark.sql.functions.col;
 
+import io.journeys.config.JobSettings.TouchpointKind;
 import io.journeys.io.OutputTable;
 import io.journeys.io.TableLocations;
 import io.journeys.report.MicroConversionPerformanceReport;
@@ -23,10 +24,13 @@ import org.apache.spark.sql.SparkSession;
 public final class RunSummary {
   private final SparkSession spark;
   private final TableLocations locations;
+  private final TouchpointKind touchpoint;
 
-  public RunSummary(SparkSession spark, TableLocations locations) {
+  /** @param touchpoint what the journeys' touchpoints are (attribution.touchpoint), for the labels */
+  public RunSummary(SparkSession spark, TableLocations locations, TouchpointKind touchpoint) {
     this.spark = spark;
     this.locations = locations;
+    this.touchpoint = touchpoint;
   }
 
   public void print(LocalDate from, LocalDate to, PrintWriter out) {
@@ -62,7 +66,8 @@ public final class RunSummary {
       out.println(line);
     }
 
-    out.println("  micro conversions (journeys containing it, conversion rate, lift vs journeys without it):");
+    out.println("  " + (touchpoint == TouchpointKind.CHANNEL ? "channels as touchpoints" : "micro conversions")
+        + " (journeys containing it, conversion rate, lift vs journeys without it):");
     List<Row> lift = MicroConversionPerformanceReport.overall(spark.sql(
             "SELECT touchpoints, converted, days_to_convert FROM delta.`" + locations.path(OutputTable.JOURNEYS)
                 + "` WHERE close_date " + range))

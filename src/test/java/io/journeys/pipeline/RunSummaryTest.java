@@ -3,6 +3,7 @@ package io.journeys.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.journeys.TestSpark;
+import io.journeys.config.JobSettings.TouchpointKind;
 import io.journeys.io.DeltaTableWriter;
 import io.journeys.io.OutputTable;
 import io.journeys.io.TableLocations;
@@ -33,12 +34,19 @@ class RunSummaryTest {
         LocalDate.parse("2026-03-01"), LocalDate.parse("2026-03-02"));
     StringWriter text = new StringWriter();
 
-    new RunSummary(spark, locations).print(LocalDate.parse("2026-03-01"), LocalDate.parse("2026-03-02"), new PrintWriter(text));
+    new RunSummary(spark, locations, TouchpointKind.MICRO_CONVERSION)
+        .print(LocalDate.parse("2026-03-01"), LocalDate.parse("2026-03-02"), new PrintWriter(text));
 
     // 9 journeys, 6 converting (j1, j2, j5, j6, j8, j9), no value set.
     assertThat(text.toString())
         .contains("journeys closed: 9, converting: 6, conversion rate: 66.67%, value: 0.00")
-        .contains("    add_to_cart                 5   80.00%  lift 1.60\n"
+        .contains("  micro conversions (journeys containing it, conversion rate, lift vs journeys without it):\n"
+            + "    add_to_cart                 5   80.00%  lift 1.60\n"
             + "    signup                      4   50.00%  lift 0.63\n");
+    // Journeys whose touchpoints are channels are labelled so (they were "micro conversions").
+    StringWriter channels = new StringWriter();
+    new RunSummary(spark, locations, TouchpointKind.CHANNEL)
+        .print(LocalDate.parse("2026-03-01"), LocalDate.parse("2026-03-02"), new PrintWriter(channels));
+    assertThat(channels.toString()).contains("  channels as touchpoints (journeys containing it,").doesNotContain("micro conversions");
   }
 }
