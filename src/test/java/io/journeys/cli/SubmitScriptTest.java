@@ -129,8 +129,15 @@ class SubmitScriptTest {
     assertThat(names).noneMatch(n -> n.startsWith("delta-") || n.startsWith("config-1.") || n.startsWith("picocli-")
         || n.startsWith("junit-") || n.startsWith("assertj-") || n.startsWith("duckdb_jdbc-") || n.startsWith("s3proxy-"));
     assertThat(classpath).allMatch(j -> Files.isRegularFile(Path.of(j)));
+    // It runs from the checkout: a relative path is made absolute where the caller stands (here the
+    // checkout too), as scripts/journeys does; it was passed on as given.
     ParseResult parsed = JourneysCli.commandLine().parseArgs(applicationArgs(s.words()));
-    assertThat(parsed.subcommand().matchedOptionValue("--config", null).toString()).isEqualTo("conf/local.conf");
+    assertThat(parsed.subcommand().matchedOptionValue("--config", null).toString())
+        .isEqualTo(Path.of("conf/local.conf").toAbsolutePath().toString());
+    Submit report = dryRun(Map.of(), "--local", "--", "report", "--date", "2026-01-31", "--out=r.html", "--config", "s3a://b/c.conf");
+    assertThat(report.code()).as(report.stderr()).isZero();
+    assertThat(Arrays.asList(applicationArgs(report.words())))
+        .containsExactly("report", "--date", "2026-01-31", "--out=" + Path.of("r.html").toAbsolutePath(), "--config", "s3a://b/c.conf");
   }
 
   @Test
