@@ -25,7 +25,7 @@ public final class SparkSessionFactory {
         builder.config("spark.driver.bindAddress", "127.0.0.1").config("spark.driver.host", "127.0.0.1");
       }
     });
-    for (Map.Entry<String, String> e : baseConf().entrySet()) {
+    for (Map.Entry<String, String> e : baseConfBeside(key -> System.getProperty(key) != null).entrySet()) {
       builder.config(e.getKey(), e.getValue());
     }
     for (Map.Entry<String, String> e : settings.s3().hadoopConf().entrySet()) {
@@ -49,8 +49,10 @@ public final class SparkSessionFactory {
       throw new io.journeys.cli.JobFailure("Cannot start Spark (" + whereToLook(settings) + "): "
           + io.journeys.ErrorMessages.reason(e), e);
     }
-    // Unless set (spark.conf here, or --conf of spark-submit).
-    if (!spark.conf().contains(SNAPSHOT_PARTITIONS)) {
+    // Unless set (spark.conf here, or --conf of spark-submit), and on one machine only: a cluster's
+    // executors register after the context starts (none yet under dynamic allocation), so its
+    // parallelism read here was 2, and every state rebuild of the run took 2 tasks (a review).
+    if (!spark.conf().contains(SNAPSHOT_PARTITIONS) && spark.sparkContext().isLocal()) {
       spark.conf().set(SNAPSHOT_PARTITIONS, snapshotPartitions(spark.sparkContext().defaultParallelism()));
     }
     return spark;
@@ -100,6 +102,21 @@ public final class SparkSessionFactory {
   static final List<String> UNIQUE_COLUMNS = List.of("event_id", "visitor_id", "visitor_key", "user_id", "session_id",
       "journey_id", "raw", "event_time", "session_start", "session_end", "journey_start", "journey_end", "first_seen",
       "last_seen");
+
+  /**
+   * {@link #baseConf} less the tuning that {@code given} already sets. The builder's settings win
+   * over spark-submit's --conf (system properties by then): only what the job cannot run without
+   * is forced, and its tuning yields to a value given there.
+   */
+  static Map<String, String> baseConfBeside(java.util.function.Predicate<String> given) {
+    Map<String, String> conf = new LinkedHashMap<>(baseConf());
+    conf.keySet().removeIf(key -> !REQUIRED.contains(key) && given.test(key));
+    return conf;
+  }
+
+  /** The settings of {@link #baseConf} the job's semantics rest on: the rest is tuning. */
+  static final java.util.Set<String> REQUIRED = java.util.Set.of("spark.sql.extensions",
+      "spark.sql.catalog.spark_catalog", "spark.sql.session.timeZone", "spark.sql.sources.partitionOverwriteMode");
 
   /** Settings every session of ours needs, tests included. */
   public static Map<String, String> baseConf() {
