@@ -9,13 +9,20 @@ by the trigger. A zone west of UTC needs the next UTC partition too (README, Sem
 day ends hours into it: trigger after that day's end plus upstream's delay (05:00 UTC and more for
 New York), since the job checks that the partition exists, not that it is complete.
 
-- catchup=True: unpaused with an old start_date (or ``airflow dags backfill``), it runs every
-  missed day in order; ``max_active_runs=1`` keeps one writer per Delta table, which Delta on S3
-  (S3SingleDriverLogStore) requires.
+- catchup=True: unpaused with an old start_date, it runs every missed day in order. One writer per
+  Delta table, which Delta on S3 (S3SingleDriverLogStore) requires, is kept by the job's task
+  (``max_active_tis_per_dag=1``), not only by ``max_active_runs=1``: Airflow 3's backfills
+  (``airflow backfill create``) apply their own ``max_active_runs`` (10 by default), apart from the
+  DAG's, so a backfill's runs queue at that task instead of writing the tables at once.
+- A day is re-run by clearing its run, which keeps its data interval. A manual trigger processes
+  the data interval Airflow gives it (for this timetable, the last whole day before the trigger),
+  not a logical date typed in.
 - A sensor waits for the day's input partition (any object under ``event_date=YYYY-MM-DD/``: a
   Spark writer puts its ``_SUCCESS`` at the root, not in each partition; an upstream that marks
   each finished partition should set ``INPUT_READY_KEY`` to its marker) so a late upstream is
-  waited for, not failed; the job itself also fails cleanly when the partition is missing.
+  waited for, not failed; the job itself also fails cleanly when the partition is missing. Without
+  such a marker the first object of a partition still being written satisfies it: late rows are
+  then taken in by the next days' ``input.late-days`` reruns (README, Semantics).
 - Cluster deploy mode (the operator's ``deploy_mode``, which the hook reads to follow a
   standalone cluster's driver to its end): ``--files`` puts production.conf in the
   driver's working directory only there; in client mode ``--config production.conf`` is not found.
@@ -46,15 +53,18 @@ INPUT_PREFIX = "web/events"
 INPUT_READY_KEY = f"{INPUT_PREFIX}/event_date={PROCESS_DAY}/*"
 
 try:  # Keep the module importable for the argument test where Airflow is not installed.
-    import pendulum
     from airflow import DAG
-    from airflow.providers.amazon.aws.sensors.s3 import S3KeySensor
-    from airflow.providers.apache.spark.operators.spark_submit import SparkSubmitOperator
-    from airflow.timetables.interval import CronDataIntervalTimetable
 except ImportError:  # pragma: no cover
     DAG = None
 
 if DAG is not None:
+    # Outside the guard: on an Airflow without these providers the file must fail to import, which
+    # the UI shows, rather than define no DAG and silently stop the daily runs (a review).
+    import pendulum
+    from airflow.providers.amazon.aws.sensors.s3 import S3KeySensor
+    from airflow.providers.apache.spark.operators.spark_submit import SparkSubmitOperator
+    from airflow.timetables.interval import CronDataIntervalTimetable
+
     with DAG(
         dag_id="conversion_journeys_daily",
         description="Sessions, micro/macro conversions and attribution into Delta Lake tables",
@@ -92,6 +102,11 @@ if DAG is not None:
             # The operator's own argument, not spark.submit.deployMode in conf: the hook reads it
             # to follow a standalone cluster's driver to its end (a review).
             deploy_mode="cluster",
+            # One run of the job at a time across all runs of this DAG, backfills' included.
+            max_active_tis_per_dag=1,
+            # A hung run would hold that slot for every later day; a killed run is safe to retry
+            # (each table's dates are replaced in one commit). Set to a few times a usual run.
+            execution_timeout=timedelta(hours=6),
             conf={
                 # Airflow's retries decide; a second YARN attempt ran the whole job again.
                 "spark.yarn.maxAppAttempts": "1",

@@ -148,5 +148,25 @@ class SubmitScriptTest {
     Submit unknown = dryRun(Map.of(), "--date", "2026-01-31");
     assertThat(unknown.code()).isEqualTo(2);
     assertThat(unknown.stderr()).isEqualTo("submit: unknown option --date (journeys arguments go after --)\n");
+    // An option's missing value was bash's "unbound variable" with exit 1 (a review).
+    Submit noValue = dryRun(Map.of(), "--master");
+    assertThat(noValue.code()).isEqualTo(2);
+    assertThat(noValue.stderr()).isEqualTo("submit: --master needs a value\n");
+    Submit swallowed = dryRun(Map.of(), "--config", "--", "run", "--date", "2026-01-31");
+    assertThat(swallowed.code()).isEqualTo(2);
+    assertThat(swallowed.stderr()).isEqualTo("submit: --config needs a value\n");
+  }
+
+  /** --local's master and heap follow the options, in either order; they were fixed (a review). */
+  @Test
+  void localHonoursMasterAndDriverMemory() throws Exception {
+    Submit given = dryRun(Map.of(), "--master", "local[1]", "--local", "--driver-memory", "3g", "--", "run", "--date", "2026-01-31");
+    assertThat(given.code()).as(given.stderr()).isZero();
+    assertThat(option(given.words(), "--master")).isEqualTo("local[1]");
+    assertThat(given.words()).contains("-Xmx3g").doesNotContain("-Xmx4g");
+    Submit defaults = dryRun(Map.of("JOURNEYS_MASTER", "yarn"), "--local", "--", "run", "--date", "2026-01-31");
+    assertThat(defaults.code()).as(defaults.stderr()).isZero();
+    assertThat(option(defaults.words(), "--master")).isEqualTo("local[2]");
+    assertThat(defaults.words()).contains("-Xmx4g");
   }
 }
