@@ -63,7 +63,7 @@ public enum OutputTable {
   IDENTITIES(
       "identities",
       "last_seen_date",
-      "Device to user links seen in login events, one row per pair and UTC day (outside UTC, per part of that day"
+      "Device to user links: every valid event carrying a user_id links its device, one row per pair and UTC day (outside UTC, per part of that day"
           + " between midnights of reporting.timezone); the most recent user of a device stitches its journeys.",
       "last_seen_date DATE COMMENT 'UTC day the pair was seen',"
           + " visitor_id STRING COMMENT 'Device / cookie id',"
