@@ -75,7 +75,6 @@ public record JobSettings(
       SchemaFiles schemaFiles,
       int lateDays,
       boolean allowEmptyDays,
-      Duration futureTolerance,
       Instant minEventTime,
       Map<String, Optional<String>> columns) {}
 

@@ -367,7 +367,6 @@ public final class SettingsLoader {
         choice(c, "input.schema-files", JobSettings.SchemaFiles.class),
         lateDays,
         c.getBoolean("input.allow-empty-days"),
-        nonNegative(c, "input.future-tolerance"),
         floor,
         java.util.Collections.unmodifiableMap(columns));
   }
@@ -631,11 +630,21 @@ public final class SettingsLoader {
     return result;
   }
 
+  /** Keys a config may still hold from an earlier version, each with why it went. */
+  private static final Map<String, String> REMOVED = Map.of(
+      "input.future-tolerance",
+      "since 2026-12-07 an event is future-dated by its date against its input partition's alone, the same in every run"
+          + " (README, Semantics)");
+
   private static void rejectUnknownKeys(Config config, Config reference) {
     for (Map.Entry<String, ConfigValue> entry : config.entrySet()) {
       String key = entry.getKey();
       if (FREE_FORM.stream().anyMatch(prefix -> key.startsWith(prefix + "."))) {
         continue;
+      }
+      if (REMOVED.containsKey(key)) {
+        throw new ConfigError("Cannot load config: key '" + key + "' in " + entry.getValue().origin().description()
+            + " was removed: " + REMOVED.get(key) + "; delete it");
       }
       if (!reference.hasPathOrNull(key)) {
         throw new ConfigError(
@@ -732,14 +741,6 @@ public final class SettingsLoader {
     Duration d = positive(c, key);
     if (!d.equals(Duration.ofDays(d.toDays()))) {
       throw invalid(c, key, "must be a whole number of days (it is a window of dates), got " + c.getValue(key).unwrapped());
-    }
-    return d;
-  }
-
-  private static Duration nonNegative(Config c, String key) {
-    Duration d = duration(c, key);
-    if (d.isNegative()) {
-      throw invalid(c, key, "must not be negative");
     }
     return d;
   }

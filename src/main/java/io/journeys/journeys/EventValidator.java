@@ -14,17 +14,13 @@ import static io.journeys.Columns.UTM_SOURCE;
 import static io.journeys.Columns.VISITOR_ID;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.datediff;
-import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.not;
-import static org.apache.spark.sql.functions.timestamp_seconds;
 import static org.apache.spark.sql.functions.to_json;
-import static org.apache.spark.sql.functions.unix_date;
 import static org.apache.spark.sql.functions.when;
 
 import io.journeys.io.EventReader;
 import java.sql.Timestamp;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.List;
@@ -53,40 +49,36 @@ public final class EventValidator {
       List.of(MISSING_EVENT_ID, MISSING_VISITOR_ID, MISSING_EVENT_TIME, UNPARSEABLE_EVENT_TIME, FUTURE_EVENT_TIME,
           TOO_OLD_EVENT_TIME, ARRIVED_TOO_LATE, MISSING_EVENT_NAME);
 
-  private final Timestamp latestByClock;
-  private final long toleranceSeconds;
-  private final Timestamp earliestAllowed;
   private static final String DAYS_AFTER_PARTITION = "_days_after_partition";
 
+  private final Timestamp earliestAllowed;
   private final int lateDays;
   private final int readBack;
   private final ZoneId zone;
 
   /**
-   * An event is future-dated when it is later, by more than the tolerance, than both the run's
-   * clock and the end of its input partition's day (UTC). The partition's day: a machine whose
-   * clock is behind the data (or a backfill of generated future days) must not quarantine every
-   * row. The clock: the partition's day may be a local one, hours off UTC.
+   * An event has arrived too late when its date (in {@code zone}) is before its input partition's
+   * date minus {@code lateDays}: no run that reads that partition for its own dates rewrites the
+   * event's date, so without this reason it would be counted as read and valid and land in no
+   * table. Its mirror is future-dated: an event dated more than {@code readBack − lateDays} days
+   * after its partition's date (a device clock ahead). A date is written last by the run {@code
+   * lateDays} after it, which reads from {@code readBack} days before its first date, so from
+   * {@code readBack − lateDays} days before that date: an event dated later than that after its
+   * partition was kept by the runs that read its partition, then left out by the last one to write
+   * its date (a review; the bound was {@code readBack}, the last date a run reading the partition
+   * writes).
    *
-   * <p>An event has arrived too late when its date (in {@code zone}) is before its input
-   * partition's date minus {@code lateDays}: no run that reads that partition for its own dates
-   * rewrites the event's date, so without this reason it would be counted as read and valid and
-   * land in no table. Its mirror is future-dated too: an event dated more than {@code readBack −
-   * lateDays} days after its partition's date (a device clock days ahead, read in a backfill, whose
-   * clock is later still). A date is written last by the run {@code lateDays} after it, which reads
-   * from {@code readBack} days before its first date, so from {@code readBack − lateDays} days before
-   * that date: an event dated later than that after its partition was kept by the runs that read its
-   * partition, then left out by the last one to write its date (a review; the bound was {@code
-   * readBack}, the last date a run reading the partition writes). Both are properties of the row, so
-   * every run that reads it agrees.
+   * <p>Both are properties of the row, so every run that reads it agrees. Until 2026-12-07 an event
+   * later, by {@code input.future-tolerance}, than both the run's wall clock and its partition's
+   * UTC day was future-dated too: with no late day the run that last counts a partition (and keeps
+   * its quarantine) starts before such an event's time, and the next day's run, which writes the
+   * event's date, starts after it, so one event was quarantined and kept (a review). Rows without
+   * a partition date get neither check; the job reads only partitioned input ({@link
+   * io.journeys.io.EventReader}).
    *
-   * @param now the run's wall clock
    * @param readBack how many days before the first date it writes a run reads partitions from
    */
-  public EventValidator(Instant now, Duration futureTolerance, Instant minEventTime, int lateDays, int readBack,
-      ZoneId zone) {
-    this.latestByClock = Timestamp.from(now.plus(futureTolerance));
-    this.toleranceSeconds = futureTolerance.toSeconds();
+  public EventValidator(Instant minEventTime, int lateDays, int readBack, ZoneId zone) {
     this.earliestAllowed = Timestamp.from(minEventTime);
     this.lateDays = lateDays;
     this.readBack = readBack;
@@ -109,7 +101,7 @@ public final class EventValidator {
             .when(blank(VISITOR_ID), lit(MISSING_VISITOR_ID))
             .when(missingTime, lit(MISSING_EVENT_TIME))
             .when(col(EVENT_TIME).isNull(), lit(UNPARSEABLE_EVENT_TIME))
-            .when(col(EVENT_TIME).gt(latestAllowed(partitioned)).or(daysAfterPartition.gt(readBack - lateDays)), lit(FUTURE_EVENT_TIME))
+            .when(daysAfterPartition.gt(readBack - lateDays), lit(FUTURE_EVENT_TIME))
             .when(col(EVENT_TIME).lt(lit(earliestAllowed)), lit(TOO_OLD_EVENT_TIME))
             .when(daysAfterPartition.lt(-lateDays), lit(ARRIVED_TOO_LATE))
             .when(blank(EVENT_NAME), lit(MISSING_EVENT_NAME));
@@ -135,16 +127,6 @@ public final class EventValidator {
         .withColumn(RAW, when(col(REASON).isNotNull(),
             to_json(col(EventReader.INPUT_ROW), io.journeys.spark.LosslessJson.OPTIONS)))
         .drop(EventReader.INPUT_ROW, DAYS_AFTER_PARTITION);
-  }
-
-  /** The latest event time a row may have: see the constructor. */
-  private Column latestAllowed(boolean partitioned) {
-    if (!partitioned) {
-      return lit(latestByClock);
-    }
-    // Days since 1970 to seconds: the end of the partition's UTC day whatever the session's zone.
-    Column partitionEnd = timestamp_seconds(unix_date(col(EVENT_DATE)).plus(1).multiply(86_400L).plus(toleranceSeconds));
-    return greatest(lit(latestByClock), partitionEnd);
   }
 
   /**

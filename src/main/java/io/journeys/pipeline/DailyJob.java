@@ -63,7 +63,7 @@ public final class DailyJob {
     AtomicReference<Optional<LocalDate>> listed = new AtomicReference<>();
     Supplier<Optional<LocalDate>> lastRun = () -> listed.updateAndGet(known -> known != null ? known
         : DeltaPaths.lastPartitionDate(spark, runMetrics, OutputTable.RUN_METRICS.partitionColumn()));
-    Stage1Job.Result stage1 = new Stage1Job(spark, settings, writer, startedAt).run(from, to, lastRun, runId);
+    Stage1Job.Result stage1 = new Stage1Job(spark, settings, writer).run(from, to, lastRun, runId);
     written.putAll(stage1.rowsWritten());
     seconds.put("stage1", (System.nanoTime() - t0) / 1e9);
     LOG.info("stage 1 done in {} s: {}", String.format("%.1f", seconds.get("stage1")), stage1.rowsWritten());

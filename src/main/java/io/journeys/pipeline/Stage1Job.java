@@ -26,7 +26,6 @@ import io.journeys.journeys.EventValidator;
 import io.journeys.journeys.IdentityLinks;
 import io.journeys.journeys.ReportingDate;
 import io.journeys.journeys.Sessionizer;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -78,13 +77,11 @@ public final class Stage1Job {
   private final SparkSession spark;
   private final JobSettings settings;
   private final DeltaTableWriter writer;
-  private final Instant now;
 
-  public Stage1Job(SparkSession spark, JobSettings settings, DeltaTableWriter writer, Instant now) {
+  public Stage1Job(SparkSession spark, JobSettings settings, DeltaTableWriter writer) {
     this.spark = spark;
     this.settings = settings;
     this.writer = writer;
-    this.now = now;
   }
 
   /** Rows counted for one recomputed date: input accounting and rows written per table. */
@@ -137,8 +134,7 @@ public final class Stage1Job {
     RuleResolution.check(events.drop(EventReader.INPUT_ROW, EventReader.EVENT_TIME_RAW), settings);
 
     EventValidator validator =
-        new EventValidator(now, settings.input().futureTolerance(), settings.input().minEventTime(),
-            lateDays, readBack, settings.reportingTimezone());
+        new EventValidator(settings.input().minEventTime(), lateDays, readBack, settings.reportingTimezone());
     try {
       return process(validator.validate(events), firstRewritten, to, horizon, runId);
     } catch (Exception e) { // a failed Spark job's SparkException is checked, thrown undeclared

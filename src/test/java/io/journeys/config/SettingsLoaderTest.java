@@ -109,10 +109,10 @@ class SettingsLoaderTest {
         .hasMessageContaining("timeout.conf: 1");
     assertThatThrownBy(() -> SettingsLoader.load(Optional.empty(), List.of("attribution.time-decay.half-life=2.5")))
         .isInstanceOf(ConfigError.class).hasMessageContaining("'2.5' has no unit");
-    // Zero is zero in any unit; with units everything reads as before.
-    JobSettings settings = SettingsLoader.load(Optional.empty(),
-        List.of("input.future-tolerance=0", "attribution.lookback=30 days", "sessions.timeout=45m"));
-    assertThat(settings.input().futureTolerance()).isZero();
+    // Zero is zero in any unit, and no duration may be zero; with units everything reads as before.
+    assertThatThrownBy(() -> SettingsLoader.load(Optional.empty(), List.of("sessions.timeout=0")))
+        .isInstanceOf(ConfigError.class).hasMessageContaining("sessions.timeout must be a positive duration, got 0");
+    JobSettings settings = SettingsLoader.load(Optional.empty(), List.of("attribution.lookback=30 days", "sessions.timeout=45m"));
     assertThat(settings.attribution().lookback()).isEqualTo(Duration.ofDays(30));
     assertThat(settings.sessions().timeout()).isEqualTo(Duration.ofMinutes(45));
   }
@@ -462,6 +462,17 @@ class SettingsLoaderTest {
         // The line of the predicate, which Typesafe gives a string over several lines as its last.
         .hasMessageEndingWith("multiline.conf: 2)")
         .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+  }
+
+  /** A removed key says why it went, not that it is unknown (a config of an earlier version holds it). */
+  @Test
+  void aRemovedKeyIsRefusedWithItsReason() throws IOException {
+    Path file = write("old.conf", "input {\n  future-tolerance = 2h\n}\n");
+    assertThatThrownBy(() -> SettingsLoader.load(Optional.of(file), List.of()))
+        .isInstanceOf(ConfigError.class)
+        .hasMessageStartingWith("Cannot load config: key 'input.future-tolerance' in ")
+        .hasMessageContaining("old.conf: 2 was removed: since 2026-12-07 an event is future-dated by its date")
+        .hasMessageEndingWith("; delete it");
   }
 
   @Test

@@ -3,7 +3,6 @@ package io.journeys.journeys;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.journeys.TestSpark;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
@@ -14,18 +13,15 @@ import org.junit.jupiter.api.Test;
 
 class EventValidatorTest {
   private final SparkSession spark = TestSpark.session();
-  // Run at 2026-03-11T00:00Z with 1h tolerance. A row of the 2026-03-10 partition (whose day ends
-  // at the run's clock): 2026-03-11 00:59 is fine, 01:01 is future. A row of a partition after the
-  // clock (a machine whose clock is behind the data): up to its own day's end + 1h.
-  private final EventValidator validator = new EventValidator(Instant.parse("2026-03-11T00:00:00Z"),
-      Duration.ofHours(1), Instant.parse("2000-01-01T00:00:00Z"), 2, 3, ZoneOffset.UTC);
+  // Two late days in UTC, so a run reads from three days before its first date: a row may be dated
+  // up to a day after its partition's date.
+  private final EventValidator validator = new EventValidator(Instant.parse("2000-01-01T00:00:00Z"), 2, 3, ZoneOffset.UTC);
 
   /** Each event's reason (or valid) when it sits in the partition of its row. */
   private List<String> lateness(int lateDays, String zone, String rows) {
     // As a run reads: late-days + 1 partitions before its first date, + 2 outside UTC.
     int readBack = zone.equals("UTC") ? lateDays + 1 : lateDays + 2;
-    EventValidator late = new EventValidator(Instant.parse("2026-03-20T00:00:00Z"), Duration.ofHours(1),
-        Instant.parse("2000-01-01T00:00:00Z"), lateDays, readBack, ZoneId.of(zone));
+    EventValidator late = new EventValidator(Instant.parse("2000-01-01T00:00:00Z"), lateDays, readBack, ZoneId.of(zone));
     var events = spark.sql("SELECT event_id, CAST(t AS TIMESTAMP) AS event_time, t AS event_time_raw, 'v' AS visitor_id,"
         + " 'page_view' AS event_name, CAST(p AS DATE) AS event_date, struct(event_id) AS input_row FROM VALUES " + rows
         + " AS r(event_id, t, p)");
@@ -35,8 +31,7 @@ class EventValidatorTest {
 
   @Test
   void anEventDatedOutsideTheDatesItsPartitionsRunsWriteIsQuarantined() {
-    // The run's clock (03-20) is later than all of them, as in a backfill. Times are UTC. With two
-    // late days a date D is written by the runs of D to D + 2, each reading from three days before
+    // Times are UTC. With two late days a date D is written by the runs of D to D + 2, each reading from three days before
     // its own date. Partition 03-12: 03-10 is written last by the run of 03-12, which reads it
     // (03-10 23:59 kept); 03-09 by that of 03-11, which does not (arrived too late). 03-13 is written
     // last by the run of 03-15, reading from 03-12 (03-13 23:59 kept); 03-14 by that of 03-16,
@@ -62,6 +57,13 @@ class EventValidatorTest {
     assertThat(lateness(0, "Asia/Tokyo",
         "('g', '2026-03-10 16:00:00', '2026-03-10'), ('h', '2026-03-09 14:00:00', '2026-03-10')"))
         .containsExactlyInAnyOrder("g=valid", "h=arrived_too_late");
+    // UTC, no late day, so a run reads from one day before its date. 03-11 04:00 in partition 03-10
+    // (a device clock hours ahead) is dated 03-11, written by the run of 03-11, which reads 03-10:
+    // kept. It was future-dated when the run of 03-10, the last to count that partition, started
+    // before 03-11 03:00, and then kept by the run of 03-11 too: quarantined and kept (a review).
+    // 03-12 00:00 there is future-dated: the run of 03-12 reads from 03-11.
+    assertThat(lateness(0, "UTC", "('n', '2026-03-11 04:00:00', '2026-03-10'), ('o', '2026-03-12 00:00:00', '2026-03-10')"))
+        .containsExactlyInAnyOrder("n=valid", "o=future_event_time");
   }
 
   @Test
@@ -113,14 +115,13 @@ class EventValidatorTest {
         + " ('e2', TIMESTAMP'2026-03-10 10:00:00', 'x', '  ', 'page_view'),"
         + " ('e3', CAST(NULL AS TIMESTAMP), NULL, 'v', 'page_view'),"
         + " ('e4', CAST(NULL AS TIMESTAMP), 'yesterday-ish', 'v', 'page_view'),"
-        + " ('e5', TIMESTAMP'2026-03-11 01:01:00', 'x', 'v', 'page_view'),"
+        + " ('e5', TIMESTAMP'2026-03-12 00:00:00', 'x', 'v', 'page_view'),"
         + " ('e6', TIMESTAMP'1970-01-01 00:00:00', 'x', 'v', 'page_view'),"
         + " ('e7', TIMESTAMP'2026-03-10 10:00:00', 'x', 'v', NULL),"
-        + " ('later', TIMESTAMP'2027-06-02 00:59:00', 'x', 'v', 'page_view'),"
-        + " ('e8', TIMESTAMP'2027-06-02 01:01:00', 'x', 'v', 'page_view')"
+        + " ('later', TIMESTAMP'2026-03-11 23:59:59', 'x', 'v', 'page_view'),"
+        + " ('e8', TIMESTAMP'2099-01-01 00:00:00', 'x', 'v', 'page_view')"
         + " AS t(event_id, event_time, event_time_raw, visitor_id, event_name)")
-        .selectExpr("*", "struct(event_id, visitor_id) AS input_row",
-            "IF(event_id IN ('later', 'e8'), DATE'2027-06-01', DATE'2026-03-10') AS event_date");
+        .selectExpr("*", "struct(event_id, visitor_id) AS input_row", "DATE'2026-03-10' AS event_date");
     List<String> reasons = validator.validate(rows).orderBy("event_id")
         .selectExpr("concat(coalesce(event_id, 'null'), '=', coalesce(reason, 'valid'))").as(Encoders.STRING()).collectAsList();
     assertThat(reasons).containsExactlyInAnyOrder(
@@ -135,13 +136,13 @@ class EventValidatorTest {
   void theRawRowKeepsMicrosecondsAndNullFields() {
     // Spark's default JSON cut an instant to milliseconds and left NULL fields out, so the kept
     // row was not the row read (a review).
-    var rows = spark.sql("SELECT 'e5' AS event_id, TIMESTAMP'2026-03-11 01:01:00.123456' AS event_time, 'v' AS visitor_id,"
+    var rows = spark.sql("SELECT 'e5' AS event_id, TIMESTAMP'2026-03-12 00:00:00.123456' AS event_time, 'v' AS visitor_id,"
             + " 'page_view' AS event_name, DATE'2026-03-10' AS event_date")
         .selectExpr("*", "struct(event_id, event_time AS t, CAST(event_time AS TIMESTAMP_NTZ) AS ntz,"
             + " CAST(NULL AS STRING) AS user_id, map('k', CAST(NULL AS STRING)) AS properties) AS input_row");
     String raw = validator.validate(rows).select("raw").as(Encoders.STRING()).first();
-    assertThat(raw).isEqualTo("{\"event_id\":\"e5\",\"t\":\"2026-03-11T01:01:00.123456Z\","
-        + "\"ntz\":\"2026-03-11T01:01:00.123456\",\"user_id\":null,\"properties\":{\"k\":null}}");
+    assertThat(raw).isEqualTo("{\"event_id\":\"e5\",\"t\":\"2026-03-12T00:00:00.123456Z\","
+        + "\"ntz\":\"2026-03-12T00:00:00.123456\",\"user_id\":null,\"properties\":{\"k\":null}}");
   }
 
   @Test

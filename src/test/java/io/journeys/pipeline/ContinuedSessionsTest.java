@@ -10,7 +10,6 @@ import io.journeys.io.DeltaTableWriter;
 import io.journeys.io.EventReader;
 import io.journeys.io.TableLocations;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Optional;
@@ -66,10 +65,9 @@ class ContinuedSessionsTest {
     // does not cross it.
     writeEvents(dir);
 
-    Instant now = Instant.parse("2026-06-10T00:00:00Z");
     DeltaTableWriter daily = writer(dir, "daily");
     JobSettings settings = settings(dir, "daily");
-    new Stage1Job(spark, settings, daily, now).run(LocalDate.parse("2026-06-01"), LocalDate.parse("2026-06-01"), () -> Optional.empty(), "r1");
+    new Stage1Job(spark, settings, daily).run(LocalDate.parse("2026-06-01"), LocalDate.parse("2026-06-01"), () -> Optional.empty(), "r1");
     assertThat(strings(sessions(dir, "daily"), SESSION_ROW)).containsExactlyInAnyOrder(
         "2026-05-31 b 05-31 12:00-05-31 12:00 1 1",
         "2026-05-31 c 05-31 23:50-06-01 00:10 2 2",
@@ -77,7 +75,7 @@ class ContinuedSessionsTest {
         "2026-06-01 d 06-01 00:30-06-01 00:30 1 1");
 
     Stage1Job.Result second =
-        new Stage1Job(spark, settings, daily, now).run(LocalDate.parse("2026-06-02"), LocalDate.parse("2026-06-02"), () -> Optional.of(LocalDate.parse("2026-06-01")), "r2");
+        new Stage1Job(spark, settings, daily).run(LocalDate.parse("2026-06-02"), LocalDate.parse("2026-06-02"), () -> Optional.of(LocalDate.parse("2026-06-01")), "r2");
     List<String> expected = List.of(
         "2026-05-31 b 05-31 12:00-05-31 12:00 1 1",
         "2026-05-31 c 05-31 23:50-06-01 00:10 2 2",
@@ -94,7 +92,7 @@ class ContinuedSessionsTest {
     assertThat(strings(spark.sql("DESCRIBE HISTORY delta.`" + dir.resolve("daily").resolve("sessions") + "`"),
         "operation")).filteredOn("MERGE"::equals).hasSize(1);
 
-    new Stage1Job(spark, settings(dir, "range"), writer(dir, "range"), now)
+    new Stage1Job(spark, settings(dir, "range"), writer(dir, "range"))
         .run(LocalDate.parse("2026-06-01"), LocalDate.parse("2026-06-02"), () -> Optional.empty(), "r3");
     assertThat(strings(sessions(dir, "range"), SESSION_ROW)).containsExactlyInAnyOrderElementsOf(expected);
   }
@@ -117,13 +115,12 @@ class ContinuedSessionsTest {
     events.withColumn("event_date", functions.when(events.col("event_id").equalTo("f4"), java.sql.Date.valueOf("2026-06-02"))
             .otherwise(events.col("event_date")))
         .write().partitionBy("event_date").parquet(dir.resolve("events").toString());
-    Instant now = Instant.parse("2026-06-10T00:00:00Z");
 
     JobSettings settings = settings(dir, "cut");
     DeltaTableWriter daily = writer(dir, "cut");
-    new Stage1Job(spark, settings, daily, now).run(LocalDate.parse("2026-06-01"), LocalDate.parse("2026-06-01"), () -> Optional.empty(), "r1");
+    new Stage1Job(spark, settings, daily).run(LocalDate.parse("2026-06-01"), LocalDate.parse("2026-06-01"), () -> Optional.empty(), "r1");
     assertThat(strings(sessions(dir, "cut"), SESSION_ROW)).containsExactlyInAnyOrder("2026-05-31 f 05-31 23:50-06-01 00:20 3 3");
-    new Stage1Job(spark, settings, daily, now)
+    new Stage1Job(spark, settings, daily)
         .run(LocalDate.parse("2026-06-02"), LocalDate.parse("2026-06-02"), () -> Optional.of(LocalDate.parse("2026-06-01")), "r2");
     List<String> expected = List.of(
         "2026-05-31 f 05-31 23:50-05-31 23:50 1 1",
@@ -131,7 +128,7 @@ class ContinuedSessionsTest {
         "2026-06-02 g 06-02 10:00-06-02 10:00 1 1");
     assertThat(strings(sessions(dir, "cut"), SESSION_ROW)).containsExactlyInAnyOrderElementsOf(expected);
 
-    new Stage1Job(spark, settings(dir, "cutrange"), writer(dir, "cutrange"), now)
+    new Stage1Job(spark, settings(dir, "cutrange"), writer(dir, "cutrange"))
         .run(LocalDate.parse("2026-06-01"), LocalDate.parse("2026-06-02"), () -> Optional.empty(), "r3");
     assertThat(strings(sessions(dir, "cutrange"), SESSION_ROW)).containsExactlyInAnyOrderElementsOf(expected);
   }
@@ -144,14 +141,13 @@ class ContinuedSessionsTest {
     // A rerun of 06-01 that read its own partitions only wrote d's two sessions again, as the
     // first 06-01 run had (23:55 alone, and 00:30 alone on 06-01), and lost the add to cart.
     writeEvents(dir);
-    Instant now = Instant.parse("2026-06-10T00:00:00Z");
     JobSettings settings = settings(dir, "rerun");
     DeltaTableWriter rerun = writer(dir, "rerun");
-    new Stage1Job(spark, settings, rerun, now).run(LocalDate.parse("2026-06-01"), LocalDate.parse("2026-06-01"), () -> Optional.empty(), "r1");
-    new Stage1Job(spark, settings, rerun, now)
+    new Stage1Job(spark, settings, rerun).run(LocalDate.parse("2026-06-01"), LocalDate.parse("2026-06-01"), () -> Optional.empty(), "r1");
+    new Stage1Job(spark, settings, rerun)
         .run(LocalDate.parse("2026-06-02"), LocalDate.parse("2026-06-02"), () -> Optional.of(LocalDate.parse("2026-06-01")), "r2");
 
-    new Stage1Job(spark, settings, rerun, now)
+    new Stage1Job(spark, settings, rerun)
         .run(LocalDate.parse("2026-06-01"), LocalDate.parse("2026-06-01"), () -> Optional.of(LocalDate.parse("2026-06-02")), "r3");
     assertThat(strings(sessions(dir, "rerun"), SESSION_ROW)).containsExactlyInAnyOrder(
         "2026-05-31 b 05-31 12:00-05-31 12:00 1 1",
@@ -182,7 +178,6 @@ class ContinuedSessionsTest {
         .toDataset(spark).drop(EventReader.EVENT_TIME_RAW)
         .withColumn("session_id", functions.expr("CASE visitor_id WHEN 'r' THEN 'R7' WHEN 's' THEN 'S1' ELSE 'T1' END"));
     events.write().partitionBy("event_date").parquet(dir.resolve("events").toString());
-    Instant now = Instant.parse("2026-06-10T00:00:00Z");
     List<String> expected = List.of(
         "2026-05-10 r 05-10 10:00-05-10 10:00 1 1",
         "2026-05-14 r 05-14 10:00-05-14 10:00 1 1",
@@ -195,19 +190,19 @@ class ContinuedSessionsTest {
     Optional<LocalDate> last = Optional.empty();
     for (LocalDate day = LocalDate.parse("2026-05-10"); !day.isAfter(LocalDate.parse("2026-05-14")); day = day.plusDays(1)) {
       Optional<LocalDate> before = last;
-      new Stage1Job(spark, days, daily, now).run(day, day, () -> before, "d" + day);
+      new Stage1Job(spark, days, daily).run(day, day, () -> before, "d" + day);
       last = Optional.of(day);
     }
     assertThat(strings(sessions(dir, "reused"), SESSION_ROW)).containsExactlyInAnyOrderElementsOf(expected);
 
-    new Stage1Job(spark, inputSessions(dir, "reusedrange"), writer(dir, "reusedrange"), now)
+    new Stage1Job(spark, inputSessions(dir, "reusedrange"), writer(dir, "reusedrange"))
         .run(LocalDate.parse("2026-05-10"), LocalDate.parse("2026-05-14"), () -> Optional.empty(), "range");
     assertThat(strings(sessions(dir, "reusedrange"), SESSION_ROW)).containsExactlyInAnyOrderElementsOf(expected);
   }
 
   @Test
   void eventsOfTheDayReadButNotRewrittenStoredADayEarlierAreInTheSessionsItContinues(@TempDir Path dir) {
-    // One late day, future tolerance 1 d. m views pages at 05-31 23:30, 23:40 and 23:50; 23:40
+    // One late day. m views pages at 05-31 23:30, 23:40 and 23:50; 23:40
     // comes from a device clock ahead and is stored in 05-30's partition. f's first view, 23:40,
     // is stored there too, and its second at 23:55 in 05-31's. Each adds to cart at 06-01 00:05,
     // an event that reaches 06-02's partition. The 06-01 run reads 05-30 and writes m's and f's
@@ -233,16 +228,15 @@ class ContinuedSessionsTest {
         .write().partitionBy("event_date").parquet(dir.resolve("events").toString());
     java.util.function.Function<String, JobSettings> settings = warehouse -> SettingsLoader.load(Optional.empty(),
         List.of("input.path=" + dir.resolve("events"), "output.path=" + dir.resolve(warehouse),
-            "output.database=continued_" + warehouse, "input.late-days=1", "input.future-tolerance=1d"));
+            "output.database=continued_" + warehouse, "input.late-days=1"));
 
-    Instant now = Instant.parse("2026-06-10T00:00:00Z");
     DeltaTableWriter daily = writer(dir, "daily");
-    new Stage1Job(spark, settings.apply("daily"), daily, now)
+    new Stage1Job(spark, settings.apply("daily"), daily)
         .run(LocalDate.parse("2026-06-01"), LocalDate.parse("2026-06-01"), () -> Optional.empty(), "r1");
     assertThat(strings(sessions(dir, "daily").filter("visitor_id IN ('m', 'f')"), SESSION_ROW)).containsExactlyInAnyOrder(
         "2026-05-31 m 05-31 23:30-05-31 23:50 3 3",
         "2026-05-31 f 05-31 23:40-05-31 23:55 2 2");
-    Stage1Job.Result second = new Stage1Job(spark, settings.apply("daily"), daily, now)
+    Stage1Job.Result second = new Stage1Job(spark, settings.apply("daily"), daily)
         .run(LocalDate.parse("2026-06-02"), LocalDate.parse("2026-06-02"), () -> Optional.of(LocalDate.parse("2026-06-01")), "r2");
     List<String> expected = List.of(
         "2026-05-31 m 05-31 23:30-06-01 00:05 4 3",
@@ -256,7 +250,7 @@ class ContinuedSessionsTest {
     assertThat(second.counts().get(LocalDate.parse("2026-06-01")).read()).isEqualTo(1L);
     assertThat(second.counts().get(LocalDate.parse("2026-06-02")).read()).isEqualTo(3L);
 
-    new Stage1Job(spark, settings.apply("range"), writer(dir, "range"), now)
+    new Stage1Job(spark, settings.apply("range"), writer(dir, "range"))
         .run(LocalDate.parse("2026-06-01"), LocalDate.parse("2026-06-02"), () -> Optional.empty(), "r3");
     assertThat(strings(sessions(dir, "range").filter("visitor_id IN ('m', 'f')"), SESSION_ROW))
         .containsExactlyInAnyOrderElementsOf(expected);

@@ -10,7 +10,6 @@ import io.journeys.io.DeltaTableWriter;
 import io.journeys.io.EventReader;
 import io.journeys.io.TableLocations;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
@@ -112,13 +111,12 @@ class ReSentCopiesTest {
     }
     storeMoving(fixtures.toDataset(spark).drop(EventReader.EVENT_TIME_RAW),
         Map.of("2026-06-03 01:00:00", "2026-06-05", "2026-06-05 12:00:00", "2026-06-02"), dir);
-    Instant now = Instant.parse("2026-06-10T00:00:00Z");
     String[] overrides = {"input.late-days=2", "sessions.timeout=36h"};
     Map<LocalDate, Stage1Job.DateCounts> daily = new Stage1Job(spark, settings(dir, "daily", overrides),
-        writer(dir, "daily"), now).run(LocalDate.parse("2026-06-07"), LocalDate.parse("2026-06-07"),
+        writer(dir, "daily")).run(LocalDate.parse("2026-06-07"), LocalDate.parse("2026-06-07"),
             () -> Optional.of(LocalDate.parse("2026-06-06")), "daily").counts();
     Map<LocalDate, Stage1Job.DateCounts> range = new Stage1Job(spark, settings(dir, "range", overrides),
-        writer(dir, "range"), now).run(LocalDate.parse("2026-06-03"), LocalDate.parse("2026-06-07"), Optional::empty,
+        writer(dir, "range")).run(LocalDate.parse("2026-06-03"), LocalDate.parse("2026-06-07"), Optional::empty,
             "range").counts();
 
     // By hand: partition 06-05 holds the re-send (a duplicate), f5 and c3 (valid); the purchase's
@@ -155,9 +153,8 @@ class ReSentCopiesTest {
     }
     storeMoving(fixtures.toDataset(spark).drop(EventReader.EVENT_TIME_RAW),
         Map.of("2026-06-06 00:30:00", "2026-06-05", "2026-06-06 00:40:00", "2026-06-05"), dir);
-    Instant now = Instant.parse("2026-06-10T00:00:00Z");
     String[] overrides = {"input.late-days=2"};
-    Stage1Job daily = new Stage1Job(spark, settings(dir, "daily", overrides), writer(dir, "daily"), now);
+    Stage1Job daily = new Stage1Job(spark, settings(dir, "daily", overrides), writer(dir, "daily"));
     Map<LocalDate, Stage1Job.DateCounts> lastOf0605 = daily.run(LocalDate.parse("2026-06-07"), LocalDate.parse("2026-06-07"),
         () -> Optional.of(LocalDate.parse("2026-06-06")), "2026-06-07").counts();
     String eSessions = "visitor_id = 'e' AND session_date >= '2026-06-05'";
@@ -165,10 +162,10 @@ class ReSentCopiesTest {
     daily.run(LocalDate.parse("2026-06-08"), LocalDate.parse("2026-06-08"), () -> Optional.of(LocalDate.parse("2026-06-07")),
         "2026-06-08");
     Map<LocalDate, Stage1Job.DateCounts> range = new Stage1Job(spark, settings(dir, "range", overrides),
-        writer(dir, "range"), now).run(LocalDate.parse("2026-06-03"), LocalDate.parse("2026-06-08"), Optional::empty,
+        writer(dir, "range")).run(LocalDate.parse("2026-06-03"), LocalDate.parse("2026-06-08"), Optional::empty,
             "range").counts();
     Map<LocalDate, Stage1Job.DateCounts> rangeTo0607 = new Stage1Job(spark, settings(dir, "range7", overrides),
-        writer(dir, "range7"), now).run(LocalDate.parse("2026-06-03"), LocalDate.parse("2026-06-07"), Optional::empty,
+        writer(dir, "range7")).run(LocalDate.parse("2026-06-03"), LocalDate.parse("2026-06-07"), Optional::empty,
             "range7").counts();
 
     // By hand: partition 06-05 holds f5, the e copy and g1 (valid) and g1's copy (a duplicate). Of
@@ -210,16 +207,15 @@ class ReSentCopiesTest {
 
   /** Runs the days one after another into warehouse "daily", and all of them as one range into "range". */
   private void runDailyAndRange(Path dir, List<String> days, String... overrides) {
-    Instant now = Instant.parse("2026-06-10T00:00:00Z");
     DeltaTableWriter daily = writer(dir, "daily");
     Optional<LocalDate> last = Optional.empty();
     for (String day : days) {
       Optional<LocalDate> before = last;
-      new Stage1Job(spark, settings(dir, "daily", overrides), daily, now)
+      new Stage1Job(spark, settings(dir, "daily", overrides), daily)
           .run(LocalDate.parse(day), LocalDate.parse(day), () -> before, day);
       last = Optional.of(LocalDate.parse(day));
     }
-    new Stage1Job(spark, settings(dir, "range", overrides), writer(dir, "range"), now)
+    new Stage1Job(spark, settings(dir, "range", overrides), writer(dir, "range"))
         .run(LocalDate.parse(days.get(0)), LocalDate.parse(days.get(days.size() - 1)), Optional::empty, "range");
   }
 

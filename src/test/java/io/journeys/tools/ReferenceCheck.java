@@ -161,7 +161,6 @@ public final class ReferenceCheck {
         "output.database=verify_references",
         "input.late-days=0",
         "input.allow-empty-days=true",
-        "input.future-tolerance=36500d",
         "touchpoints.dedupe=none",
         "attribution.lookback=1d",
         "attribution.models=[first_touch, last_touch, linear, markov]",
