@@ -42,8 +42,11 @@ import org.apache.spark.storage.StorageLevel;
  * and only where they differ, so a daily run without such an event adds no commit. The session's
  * start, first page, channel and visitor key stay as the run that rewrote the day wrote them.
  *
- * <p>In UTC only: with another zone the last run that rewrites a day reads one UTC partition past
- * its dates, which holds every late event allowed to extend its sessions, so nothing differs. The
+ * <p>Mostly in UTC: with another zone the last run that rewrites a day reads one UTC partition past
+ * its dates, which holds every late event allowed to extend its sessions. There only a re-sent copy
+ * with a new time changes such a row: the runs that rewrote the day dropped it as a duplicate of a
+ * copy in a partition this run no longer reads for ids (README, Duplicates; a review found "in
+ * UTC only" written here, while the update runs in every zone). The
  * day's events stored in the partition before it (a device clock ahead, or out of order) are in
  * the walk: Stage1Job reads that partition, as the run that last wrote the day did, and of its
  * earlier events only their ids ({@link io.journeys.journeys.DuplicateHorizon}).
