@@ -88,7 +88,6 @@ public record JobSettings(
       List<String> models,
       Duration timeDecayHalfLife,
       int markovOrder,
-      int shapleyMaxPlayers,
       Duration trainingWindow) {
 
     public boolean enabled(String model) {

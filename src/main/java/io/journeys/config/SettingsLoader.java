@@ -480,17 +480,12 @@ public final class SettingsLoader {
     if (order < 1 || order > 4) {
       throw invalid(c, "attribution.markov.order", "must be between 1 and 4, got " + order);
     }
-    int players = wholeNumber(c, "attribution.shapley.max-players");
-    if (players < 1 || players > 20) {
-      throw invalid(c, "attribution.shapley.max-players", "must be between 1 and 20, got " + players);
-    }
     return new AttributionSettings(
         choice(c, "attribution.touchpoint", TouchpointKind.class),
         positive(c, "attribution.lookback"),
         List.copyOf(models),
         positive(c, "attribution.time-decay.half-life"),
         order,
-        players,
         wholeDays(c, "attribution.training-window"));
   }
 
@@ -634,7 +629,9 @@ public final class SettingsLoader {
   private static final Map<String, String> REMOVED = Map.of(
       "input.future-tolerance",
       "since 2026-12-07 an event is future-dated by its date against its input partition's alone, the same in every run"
-          + " (README, Semantics)");
+          + " (README, Semantics)",
+      "attribution.shapley.max-players",
+      "since 2026-12-07 Shapley values are exact for any number of touchpoints, with no sampled fallback (README, Semantics)");
 
   private static void rejectUnknownKeys(Config config, Config reference) {
     for (Map.Entry<String, ConfigValue> entry : config.entrySet()) {

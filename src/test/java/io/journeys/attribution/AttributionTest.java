@@ -34,7 +34,7 @@ class AttributionTest {
   private static final List<String> RULES = List.of("first_touch", "last_touch", "linear", "time_decay", "position_based");
   private final SparkSession spark = TestSpark.session();
   private final AttributionSettings settings = new AttributionSettings(
-      TouchpointKind.MICRO_CONVERSION, Duration.ofDays(30), RULES, Duration.ofDays(7), 1, 15, Duration.ofDays(30));
+      TouchpointKind.MICRO_CONVERSION, Duration.ofDays(30), RULES, Duration.ofDays(7), 1, Duration.ofDays(30));
 
   private Dataset<Row> journeys() {
     return spark.sql("SELECT * FROM VALUES"

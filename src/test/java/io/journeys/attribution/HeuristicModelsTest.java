@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 class HeuristicModelsTest {
   private final SparkSession spark = TestSpark.session();
   private final AttributionSettings settings = new AttributionSettings(
-      TouchpointKind.MICRO_CONVERSION, Duration.ofDays(30), List.of(), Duration.ofDays(7), 1, 15, Duration.ofDays(30));
+      TouchpointKind.MICRO_CONVERSION, Duration.ofDays(30), List.of(), Duration.ofDays(7), 1, Duration.ofDays(30));
 
   /** One converting journey with touchpoints named t1..tn at the given days before a conversion at 2026-02-01. */
   private Dataset<Row> journey(double... daysBefore) {
@@ -104,7 +104,7 @@ class HeuristicModelsTest {
   @Test
   void timeDecayFarBackInHalfLivesStillSharesTheConversion() {
     AttributionSettings halfHour = new AttributionSettings(
-        TouchpointKind.MICRO_CONVERSION, Duration.ofDays(30), List.of(), Duration.ofMinutes(30), 1, 15, Duration.ofDays(30));
+        TouchpointKind.MICRO_CONVERSION, Duration.ofDays(30), List.of(), Duration.ofMinutes(30), 1, Duration.ofDays(30));
     Map<String, Double> c = credit(new HeuristicModels.TimeDecay(), journey(23, 23 - 1.0 / 48), halfHour);
     assertThat(c.get("t1")).isCloseTo(1.0 / 3, within(1e-9));
     assertThat(c.get("t2")).isCloseTo(2.0 / 3, within(1e-9));

@@ -38,7 +38,7 @@ public final class MarkovFitBench {
     List<LocalDate> dates = first.datesUntil(last.plusDays(1)).toList();
     for (int order : orders) {
       AttributionSettings settings = new AttributionSettings(null, java.time.Duration.ofDays(30), List.of("markov"),
-          java.time.Duration.ofDays(7), order, 15, java.time.Duration.ofDays(30));
+          java.time.Duration.ofDays(7), order, java.time.Duration.ofDays(30));
       long start = System.nanoTime();
       ModelResult result = new MarkovModel().attribute(converting, TrainingPaths.of(journeys), dates, settings);
       long credits = result.credits().count();

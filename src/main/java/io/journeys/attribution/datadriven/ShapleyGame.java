@@ -1,44 +1,76 @@
 package io.journeys.attribution.datadriven;
 
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
+import java.util.Set;
 import java.util.TreeMap;
-import java.util.function.ToDoubleFunction;
 
 /**
  * Shapley values of the touchpoint-set game (SPEC §4 {@code shapley}): v(T) = conversion rate of
  * the training journeys whose set of distinct touchpoints is exactly T (0 when none has it).
  *
- * <p>For a conversion with players N (its distinct touchpoints), φ_i = Σ_{S ⊆ N∖{i}} |S|! (|N| −
- * |S| − 1)! / |N|! · (v(S ∪ {i}) − v(S)), computed exactly over all 2^|N| coalitions up to {@code
- * maxPlayers}. Beyond that, the fallback averages marginal contributions over a fixed number of
- * random orderings drawn from a generator seeded by the player set, so results stay deterministic.
- * Negative values are clipped to 0 and the values normalised to sum to 1; when all are 0 the last
- * touchpoint gets everything.
+ * <p>For a conversion with players N (its distinct touchpoints, n of them), φ_i = Σ_{S ⊆ N∖{i}}
+ * |S|! (n − |S| − 1)! / n! · (v(S ∪ {i}) − v(S)). Each coalition T ⊆ N enters that sum once per
+ * player: with + (|T| − 1)! (n − |T|)! / n! for a member, − |T|! (n − |T| − 1)! / n! for any other.
+ * v is 0 except on the sets seen in training, so φ_i is summed over those of them inside N alone:
+ * exact for any n, in time that follows the training sets, not 2^n. (Until 2026-12-07 the 2^n
+ * coalitions were enumerated up to 15 players and, beyond, 2,000 random orderings sampled, up to
+ * 15% off at 16 players; a review.) Negative values are clipped to 0 and the values normalised to
+ * sum to 1; when all are 0 the last touchpoint gets everything.
  */
-public final class ShapleyGame {
-  /** Orderings sampled by the fallback for games larger than the exact limit. */
-  public static final int FALLBACK_PERMUTATIONS = 2000;
+public final class ShapleyGame implements Serializable {
+  private static final long serialVersionUID = 1L;
 
-  private final ToDoubleFunction<List<String>> value;
-  private final int maxPlayers;
+  private final List<Coalition> coalitions;
+
+  private record Coalition(List<String> members, double value) implements Serializable {}
 
   /**
-   * @param value v(T) for a sorted list of distinct touchpoints
+   * @param worth v(T) of the coalitions where it may be non-zero, each a list of distinct
+   *     touchpoints (in any order); every other coalition is worth 0
    */
-  public ShapleyGame(ToDoubleFunction<List<String>> value, int maxPlayers) {
-    this.value = value;
-    this.maxPlayers = maxPlayers;
+  public ShapleyGame(Map<List<String>, Double> worth) {
+    List<Coalition> list = new ArrayList<>();
+    for (Map.Entry<List<String>, Double> e : worth.entrySet()) {
+      if (e.getValue() != 0.0) {
+        List<String> members = new ArrayList<>(e.getKey());
+        Collections.sort(members);
+        list.add(new Coalition(List.copyOf(members), e.getValue()));
+      }
+    }
+    // Summed in one order whatever the map's, so a rerun gives the same bits.
+    list.sort(Comparator.comparing((Coalition c) -> c.members().size())
+        .thenComparing(c -> String.join("\u0000", c.members())));
+    this.coalitions = List.copyOf(list);
   }
 
-  /** Raw Shapley values (not clipped, not normalised) for the sorted distinct players. */
+  /** Raw Shapley values (not clipped, not normalised) for the distinct players. */
   public Map<String, Double> values(List<String> players) {
     List<String> sorted = new ArrayList<>(players);
     Collections.sort(sorted);
-    return sorted.size() <= maxPlayers ? exact(sorted) : sampled(sorted);
+    int n = sorted.size();
+    Set<String> inGame = new HashSet<>(sorted);
+    Map<String, Double> phi = new TreeMap<>();
+    sorted.forEach(p -> phi.put(p, 0.0));
+    for (Coalition c : coalitions) {
+      if (!inGame.containsAll(c.members())) {
+        continue;
+      }
+      int size = c.members().size();
+      double member = c.value() * weight(n, size - 1);
+      // Only a coalition smaller than N has outsiders; N itself has none.
+      double outsider = size < n ? c.value() * weight(n, size) : 0.0;
+      Set<String> members = new HashSet<>(c.members());
+      for (String p : sorted) {
+        phi.put(p, phi.get(p) + (members.contains(p) ? member : -outsider));
+      }
+    }
+    return phi;
   }
 
   /** Credit shares: values clipped at 0 and normalised; all zero → everything to {@code last}. */
@@ -61,77 +93,16 @@ public final class ShapleyGame {
     return shares;
   }
 
-  private Map<String, Double> exact(List<String> players) {
-    int n = players.size();
-    double[] coalitionValue = new double[1 << n];
-    for (int mask = 0; mask < (1 << n); mask++) {
-      coalitionValue[mask] = value.applyAsDouble(members(players, mask));
+  /**
+   * s! (n − s − 1)! / n! = 1 / (n · C(n − 1, s)): the weight of a coalition of s players that a
+   * player joins, as a product that stays finite where the factorials would not (171! is not a double).
+   */
+  static double weight(int n, int s) {
+    double binomial = 1;
+    int k = Math.min(s, n - 1 - s);
+    for (int j = 1; j <= k; j++) {
+      binomial = binomial * (n - k - 1 + j) / j;
     }
-    double[] weightBySize = new double[n];
-    for (int s = 0; s < n; s++) {
-      weightBySize[s] = factorial(s) * factorial(n - s - 1) / factorial(n);
-    }
-    Map<String, Double> phi = new TreeMap<>();
-    for (int i = 0; i < n; i++) {
-      double sum = 0;
-      for (int mask = 0; mask < (1 << n); mask++) {
-        if ((mask & (1 << i)) == 0) {
-          sum += weightBySize[Integer.bitCount(mask)] * (coalitionValue[mask | (1 << i)] - coalitionValue[mask]);
-        }
-      }
-      phi.put(players.get(i), sum);
-    }
-    return phi;
-  }
-
-  private Map<String, Double> sampled(List<String> players) {
-    int n = players.size();
-    SplittableRandom random = new SplittableRandom(players.hashCode());
-    double[] sums = new double[n];
-    Integer[] order = new Integer[n];
-    for (int p = 0; p < FALLBACK_PERMUTATIONS; p++) {
-      for (int i = 0; i < n; i++) {
-        order[i] = i;
-      }
-      for (int i = n - 1; i > 0; i--) {
-        int j = random.nextInt(i + 1);
-        Integer t = order[i];
-        order[i] = order[j];
-        order[j] = t;
-      }
-      List<String> coalition = new ArrayList<>();
-      double previous = value.applyAsDouble(List.of());
-      for (int k = 0; k < n; k++) {
-        coalition.add(players.get(order[k]));
-        List<String> sortedCoalition = new ArrayList<>(coalition);
-        Collections.sort(sortedCoalition);
-        double current = value.applyAsDouble(sortedCoalition);
-        sums[order[k]] += current - previous;
-        previous = current;
-      }
-    }
-    Map<String, Double> phi = new TreeMap<>();
-    for (int i = 0; i < n; i++) {
-      phi.put(players.get(i), sums[i] / FALLBACK_PERMUTATIONS);
-    }
-    return phi;
-  }
-
-  private static List<String> members(List<String> players, int mask) {
-    List<String> result = new ArrayList<>();
-    for (int i = 0; i < players.size(); i++) {
-      if ((mask & (1 << i)) != 0) {
-        result.add(players.get(i));
-      }
-    }
-    return result;
-  }
-
-  private static double factorial(int n) {
-    double f = 1;
-    for (int i = 2; i <= n; i++) {
-      f *= i;
-    }
-    return f;
+    return 1.0 / (n * binomial);
   }
 }

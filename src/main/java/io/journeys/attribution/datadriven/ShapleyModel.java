@@ -47,14 +47,14 @@ public final class ShapleyModel implements AttributionModel {
             .agg(sum(col(TrainingPaths.CONVERSIONS)).as("conversions"), sum(col(TrainingPaths.JOURNEYS)).as("journeys"))
             .collectAsList();
     // v(T) per date: as many entries as touchpoint sets seen in training, whatever the events.
-    HashMap<LocalDate, HashMap<List<String>, double[]>> rates = new HashMap<>();
+    HashMap<LocalDate, ShapleyGame> games = new HashMap<>();
     List<Row> sizes = new ArrayList<>();
     for (LocalDate date : dates) {
       HashMap<List<String>, double[]> byDate = new HashMap<>();
       long n = 0;
       for (Row row : KeyedCredits.window(sets, 0, date, settings.trainingWindow())) {
-        // The game looks coalitions up sorted in Java's String order (UTF-16 units); array_sort's is
-        // UTF-8 bytes, which differs between a name beyond U+FFFF and one from U+E000.
+        // One entry per set, its members in Java's String order (UTF-16 units) as the game sorts
+        // them; array_sort's is UTF-8 bytes, which differs between a name beyond U+FFFF and one from U+E000.
         List<String> set = new ArrayList<>(KeyedCredits.split(row.getString(1)));
         Collections.sort(set);
         double[] c = byDate.computeIfAbsent(set, k -> new double[2]);
@@ -62,17 +62,14 @@ public final class ShapleyModel implements AttributionModel {
         c[1] += row.getLong(3);
         n += row.getLong(3);
       }
-      rates.put(date, byDate);
+      Map<List<String>, Double> worth = new HashMap<>();
+      byDate.forEach((set, c) -> worth.put(set, c[1] == 0 ? 0.0 : c[0] / c[1]));
+      games.put(date, new ShapleyGame(worth));
       sizes.add(RowFactory.create(java.sql.Date.valueOf(date), n));
     }
-    int maxPlayers = settings.shapleyMaxPlayers();
-    Dataset<Row> shares = KeyedCredits.shares(converting, KeyedCredits.setAndLast(col(TOUCHPOINTS)), (date, k) -> {
-      Map<List<String>, double[]> v = rates.getOrDefault(date, new HashMap<>());
-      return new ShapleyGame(t -> {
-        double[] c = v.get(t);
-        return c == null || c[1] == 0 ? 0.0 : c[0] / c[1];
-      }, maxPlayers).shares(KeyedCredits.setOf(k), KeyedCredits.lastOf(k));
-    });
+    ShapleyGame none = new ShapleyGame(Map.of());
+    Dataset<Row> shares = KeyedCredits.shares(converting, KeyedCredits.setAndLast(col(TOUCHPOINTS)),
+        (date, k) -> games.getOrDefault(date, none).shares(KeyedCredits.setOf(k), KeyedCredits.lastOf(k)));
     Dataset<Row> trainingSize =
         converting.sparkSession().createDataFrame(sizes, StructType.fromDDL("date DATE, journeys_in_training BIGINT"));
     return new ModelResult(KeyedCredits.credits(shares),

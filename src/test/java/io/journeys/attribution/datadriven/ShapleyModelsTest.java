@@ -34,7 +34,7 @@ import org.junit.jupiter.api.Test;
 class ShapleyModelsTest {
   private static final LocalDate D = LocalDate.of(2026, 1, 10);
   private static final AttributionSettings SETTINGS = new AttributionSettings(null, Duration.ofDays(30),
-      List.of("shapley", "shapley_simplified"), Duration.ofDays(7), 1, 15, Duration.ofDays(30));
+      List.of("shapley", "shapley_simplified"), Duration.ofDays(7), 1, Duration.ofDays(30));
 
   private final SparkSession spark = TestSpark.session();
 
