@@ -112,6 +112,34 @@ class ShapleyGameTest {
     }
   }
 
+  /**
+   * A player that adds nothing to any coalition gets exactly 0, not rounding: a crumb wrote a credit
+   * row, and where every other value was 0 it took the whole conversion from the last touchpoint (a
+   * review of the first version of the sum over coalitions, which added a coalition's terms apart).
+   */
+  @Test
+  void aPlayerThatAddsNothingGetsExactlyZero() {
+    Random random = new Random(5);
+    List<String> names = players(6);
+    for (int trial = 0; trial < 200; trial++) {
+      // z joins any coalition without changing its worth; rates of small counts, as in training.
+      Map<List<String>, Double> worth = new HashMap<>();
+      for (int mask = 1; mask < (1 << names.size()); mask++) {
+        if (random.nextDouble() < 0.5) {
+          double rate = random.nextInt(7) / (double) (1 + random.nextInt(9));
+          List<String> t = members(names, mask);
+          worth.put(t, rate);
+          List<String> withZ = new ArrayList<>(t);
+          withZ.add("z");
+          worth.put(withZ, rate);
+        }
+      }
+      List<String> players = new ArrayList<>(names);
+      players.add("z");
+      assertThat(new ShapleyGame(worth).values(players).get("z")).as("trial %d", trial).isEqualTo(0.0);
+    }
+  }
+
   @Test
   void coalitionWeightsAreTheFactorialRatio() {
     // s! (n - s - 1)! / n!, by hand: n = 4, s = 1: 1·2/24 = 1/12; n = 3, s = 0: 2/6 = 1/3.
