@@ -102,10 +102,15 @@ if DAG is not None:
             # The operator's own argument, not spark.submit.deployMode in conf: the hook reads it
             # to follow a standalone cluster's driver to its end (a review).
             deploy_mode="cluster",
-            # One run of the job at a time across all runs of this DAG, backfills' included.
+            # One run of the job at a time across all runs of this DAG, backfills' included, and
+            # in date order: a day runs after the day before it succeeded (out of order, a day's
+            # models are fitted on the journeys there so far; README, Semantics).
             max_active_tis_per_dag=1,
+            depends_on_past=True,
             # A hung run would hold that slot for every later day; a killed run is safe to retry
-            # (each table's dates are replaced in one commit). Set to a few times a usual run.
+            # (each table's dates are replaced in one commit) once its driver has stopped: the
+            # operator's on_kill stops it (YARN by the application id in the submit log, a
+            # standalone cluster by its driver id, Kubernetes by its pod). Set to a few times a usual run.
             execution_timeout=timedelta(hours=6),
             conf={
                 # Airflow's retries decide; a second YARN attempt ran the whole job again.

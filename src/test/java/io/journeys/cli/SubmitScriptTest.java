@@ -168,5 +168,13 @@ class SubmitScriptTest {
     assertThat(defaults.code()).as(defaults.stderr()).isZero();
     assertThat(option(defaults.words(), "--master")).isEqualTo("local[2]");
     assertThat(defaults.words()).contains("-Xmx4g");
+    // Spark's sizes: a bare number is MiB, a "b" after the unit is dropped, anything else refused.
+    assertThat(dryRun(Map.of("JOURNEYS_DRIVER_MEMORY", "4096"), "--local", "--", "run", "--date", "2026-01-31").words())
+        .contains("-Xmx4096m");
+    assertThat(dryRun(Map.of(), "--local", "--driver-memory", "2gb", "--", "run", "--date", "2026-01-31").words())
+        .contains("-Xmx2g");
+    Submit bad = dryRun(Map.of("JOURNEYS_DRIVER_MEMORY", "lots"), "--local", "--", "run", "--date", "2026-01-31");
+    assertThat(bad.code()).isEqualTo(2);
+    assertThat(bad.stderr()).isEqualTo("submit: --driver-memory 'lots' is not a size such as 4g or 4096m\n");
   }
 }
