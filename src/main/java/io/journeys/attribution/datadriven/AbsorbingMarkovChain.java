@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Predicate;
+import java.util.function.ToDoubleFunction;
 import org.apache.commons.math3.linear.Array2DRowRealMatrix;
 import org.apache.commons.math3.linear.ArrayRealVector;
 import org.apache.commons.math3.linear.LUDecomposition;
@@ -26,7 +27,9 @@ import org.apache.commons.math3.linear.RealVector;
  * (see {@link #DENSE_LIMIT}) — no simulation, so the same input always gives the same numbers.
  *
  * <p>Removing touchpoint k redirects every transition into a state that contains k to NULL; its
- * removal effect is RE_k = P(conversion) − P(conversion without k).
+ * removal effect is RE_k = P(conversion) − P(conversion without k), which is the probability of a
+ * walk from START that converts after passing through a state containing k (see {@link
+ * #removalEffects}).
  */
 public final class AbsorbingMarkovChain {
   public static final String START = "(start)";
@@ -55,19 +58,32 @@ public final class AbsorbingMarkovChain {
   }
 
   public double conversionProbability() {
-    return solve(state -> true);
+    return absorption(state -> true, CONVERTED).getOrDefault(START, 0.0);
   }
 
-  /** RE_k for every touchpoint k. */
+  /**
+   * RE_k for every touchpoint k. A walk that converts either passes through a state containing k
+   * or does not, and the chain without k converts exactly the walks that do not; so RE_k is the
+   * probability of reaching such a state first at s and then converting from s, P(s) weighted by
+   * x_s, solved over the states without k. Taken as the difference of two solves instead, a
+   * touchpoint on no converting walk got ±1e-17 where it has 0 (a review), negative effects
+   * could appear, and a tiny effect lost its digits to the difference; this way an effect is a
+   * sum of non-negative terms.
+   */
   public Map<String, Double> removalEffects() {
-    double base = conversionProbability();
+    Map<String, Double> converts = absorption(state -> true, CONVERTED);
     Map<String, Double> effects = new TreeMap<>();
     for (String touchpoint : touchpoints()) {
-      double without = solve(state -> state.equals(START) || !List.of(state.split(STATE_SEPARATOR)).contains(touchpoint));
-      effects.put(touchpoint, base - without);
+      Predicate<String> holds = state -> !state.equals(START) && List.of(state.split(STATE_SEPARATOR)).contains(touchpoint);
+      // The states with the touchpoint are the only transient ones left out, so the only exits
+      // worth anything: CONVERSION is reached there without passing through one.
+      Map<String, Double> through = absorption(holds.negate(), exit -> converts.getOrDefault(exit, 0.0));
+      effects.put(touchpoint, through.getOrDefault(START, 0.0));
     }
     return effects;
   }
+
+  private static final ToDoubleFunction<String> CONVERTED = exit -> exit.equals(CONVERSION) ? 1.0 : 0.0;
 
   private List<String> transientStates() {
     Set<String> states = new TreeSet<>(weights.keySet());
@@ -79,10 +95,15 @@ public final class AbsorbingMarkovChain {
     return new ArrayList<>(states);
   }
 
-  /** P(absorbed in CONVERSION from START) over the transient states {@code kept}; others lead to NULL. */
-  private double solve(Predicate<String> kept) {
+  /**
+   * For each of the transient states {@code kept}, the expected value at the walk's exit from them:
+   * an exit into any other state (absorbing, or transient and not kept) is worth {@code
+   * exitValue} of that state. With every state kept and CONVERSION worth 1 it is the probability
+   * of conversion. Empty without START.
+   */
+  private Map<String, Double> absorption(Predicate<String> kept, ToDoubleFunction<String> exitValue) {
     if (!weights.containsKey(START)) {
-      return 0.0;
+      return Map.of();
     }
     List<String> states = transientStates().stream().filter(kept).toList();
     Map<String, Integer> index = new HashMap<>();
@@ -92,7 +113,7 @@ public final class AbsorbingMarkovChain {
     int n = states.size();
     int[][] to = new int[n][];
     double[][] p = new double[n][];
-    double[] toConversion = new double[n];
+    double[] exits = new double[n];
     for (int i = 0; i < n; i++) {
       Map<String, Double> row = weights.getOrDefault(states.get(i), Map.of());
       double total = row.values().stream().mapToDouble(Double::doubleValue).sum();
@@ -100,28 +121,30 @@ public final class AbsorbingMarkovChain {
       List<Double> ps = new ArrayList<>();
       if (total != 0) { // else a state with no way out: treated as absorbing in NULL
         for (Map.Entry<String, Double> e : row.entrySet()) {
-          if (e.getKey().equals(CONVERSION)) {
-            toConversion[i] += e.getValue() / total;
+          Integer j = index.get(e.getKey());
+          if (j != null) {
+            js.add(j);
+            ps.add(e.getValue() / total);
           } else {
-            Integer j = index.get(e.getKey());
-            if (j != null) {
-              js.add(j);
-              ps.add(e.getValue() / total);
-            }
+            exits[i] += e.getValue() / total * exitValue.applyAsDouble(e.getKey());
           }
         }
       }
       to[i] = js.stream().mapToInt(Integer::intValue).toArray();
       p[i] = ps.stream().mapToDouble(Double::doubleValue).toArray();
     }
-    int start = index.get(START);
+    double[] x = null;
     if (n > DENSE_LIMIT) {
-      double[] x = fixedPoint(to, p, toConversion, sweepLimit(n, to));
-      if (x != null) {
-        return x[start];
-      }
+      x = fixedPoint(to, p, exits, sweepLimit(n, to));
     }
-    return dense(to, p, toConversion)[start];
+    if (x == null) {
+      x = dense(to, p, exits);
+    }
+    Map<String, Double> values = new HashMap<>();
+    for (int i = 0; i < n; i++) {
+      values.put(states.get(i), x[i]);
+    }
+    return values;
   }
 
   /**
@@ -132,8 +155,8 @@ public final class AbsorbingMarkovChain {
   static final int DENSE_LIMIT = 200;
 
   /** x = (I − Q)⁻¹ r by LU decomposition (commons-math3). */
-  static double[] dense(int[][] to, double[][] p, double[] toConversion) {
-    int n = toConversion.length;
+  static double[] dense(int[][] to, double[][] p, double[] exits) {
+    int n = exits.length;
     RealMatrix system = new Array2DRowRealMatrix(n, n);
     for (int i = 0; i < n; i++) {
       system.setEntry(i, i, 1.0);
@@ -141,7 +164,7 @@ public final class AbsorbingMarkovChain {
         system.addToEntry(i, to[i][k], -p[i][k]);
       }
     }
-    return new LUDecomposition(system).getSolver().solve(new ArrayRealVector(toConversion)).toArray();
+    return new LUDecomposition(system).getSolver().solve(new ArrayRealVector(exits)).toArray();
   }
 
   /**
@@ -151,13 +174,13 @@ public final class AbsorbingMarkovChain {
    * weight is negative), so the sweeps converge; where they have not settled within {@code
    * limit} sweeps (a chain whose journeys stay transient very long), null, and LU solves it.
    */
-  static double[] fixedPoint(int[][] to, double[][] p, double[] toConversion, long limit) {
-    int n = toConversion.length;
+  static double[] fixedPoint(int[][] to, double[][] p, double[] exits, long limit) {
+    int n = exits.length;
     double[] x = new double[n];
     for (long sweep = 0; sweep < limit; sweep++) {
       boolean changed = false;
       for (int i = 0; i < n; i++) {
-        double sum = toConversion[i];
+        double sum = exits[i];
         double self = 0.0;
         for (int k = 0; k < to[i].length; k++) {
           if (to[i][k] == i) {

@@ -148,6 +148,14 @@ class AbsorbingMarkovChainTest {
     AbsorbingMarkovChain chain = ring(n, q, c);
     assertThat(chain.conversionProbability()).isCloseTo(c / (1 - q), within(1e-14));
     assertThat(chain.removalEffects().get("s150")).isCloseTo(c * Math.pow(q, 150) / (1 - q), within(1e-14));
+    // Every state s_k (k >= 1) is reached with probability q^k and then converts with c / (1 - q):
+    // RE = c·q^k / (1 - q), to its last digits down to s299's 1.04e-14. As P less P without s_k
+    // (both near 0.5) s299's effect came out 2.4% low, s270's 0.09%.
+    Map<String, Double> effects = chain.removalEffects();
+    for (int k = 1; k < n; k++) {
+      double expected = c * Math.pow(q, k) / (1 - q);
+      assertThat(effects.get(String.format("s%03d", k))).as("s%03d", k).isCloseTo(expected, within(1e-12 * expected));
+    }
     // The sweeps themselves reach a fixed point here (no fallback): a three-state ring, x = 0.5 each.
     double[] x = AbsorbingMarkovChain.fixedPoint(new int[][] {{1}, {2}, {0}}, new double[][] {{0.9}, {0.9}, {0.9}},
         new double[] {0.05, 0.05, 0.05}, 1_000);
@@ -163,5 +171,61 @@ class AbsorbingMarkovChainTest {
     assertThat(AbsorbingMarkovChain.fixedPoint(new int[][] {{1}, {2}, {0}}, new double[][] {{q}, {q}, {q}},
         new double[] {c, c, c}, 1_000)).isNull();
     assertThat(ring(300, q, c).conversionProbability()).isCloseTo(c / (1 - q), within(1e-6));
+  }
+  /**
+   * Random journeys over touchpoints a-f, with z only last on journeys that do not convert (so z
+   * leads only to NULL): z's removal effect is exactly 0, no effect is negative, and each equals
+   * P(conversion) less that of a chain built without the touchpoint through {@code add} (every
+   * transition into it sent to NULL, its own row dropped), the definition's own route.
+   */
+  @Test
+  void aTouchpointOnNoConvertingWalkHasExactlyNoEffectAndEveryEffectIsTheChainWithoutIt() {
+    java.util.SplittableRandom random = new java.util.SplittableRandom(20261207L);
+    String[] names = {"a", "b", "c", "d", "e", "f"};
+    for (int trial = 0; trial < 200; trial++) {
+      List<List<String>> journeys = new java.util.ArrayList<>();
+      List<Boolean> converted = new java.util.ArrayList<>();
+      int count = 3 + random.nextInt(20);
+      for (int j = 0; j < count; j++) {
+        boolean converts = random.nextInt(3) == 0;
+        List<String> path = new java.util.ArrayList<>();
+        int length = 1 + random.nextInt(5);
+        for (int t = 0; t < length; t++) {
+          String next = names[random.nextInt(names.length)];
+          if (path.isEmpty() || !path.get(path.size() - 1).equals(next)) {
+            path.add(next);
+          }
+        }
+        if (!converts && random.nextInt(3) == 0) {
+          path.add("z");
+        }
+        journeys.add(path);
+        converted.add(converts);
+      }
+      AbsorbingMarkovChain chain = new AbsorbingMarkovChain();
+      for (int j = 0; j < count; j++) {
+        path(chain, converted.get(j), journeys.get(j).toArray(String[]::new));
+      }
+      Map<String, Double> re = chain.removalEffects();
+      double p = chain.conversionProbability();
+      if (re.containsKey("z")) {
+        assertThat(re.get("z")).as("trial %d", trial).isEqualTo(0.0);
+      }
+      for (Map.Entry<String, Double> e : re.entrySet()) {
+        AbsorbingMarkovChain without = new AbsorbingMarkovChain();
+        for (int j = 0; j < count; j++) {
+          List<String> states = new java.util.ArrayList<>(List.of(AbsorbingMarkovChain.START));
+          states.addAll(journeys.get(j));
+          states.add(converted.get(j) ? AbsorbingMarkovChain.CONVERSION : AbsorbingMarkovChain.NULL);
+          for (int s = 0; s + 1 < states.size(); s++) {
+            if (!states.get(s).equals(e.getKey())) {
+              without.add(states.get(s), states.get(s + 1).equals(e.getKey()) ? AbsorbingMarkovChain.NULL : states.get(s + 1), 1);
+            }
+          }
+        }
+        assertThat(e.getValue()).as("trial %d, %s", trial, e.getKey()).isGreaterThanOrEqualTo(0.0)
+            .isCloseTo(p - without.conversionProbability(), within(1e-12));
+      }
+    }
   }
 }
