@@ -54,7 +54,7 @@ public final class ChannelClassifier {
     Column channel = lit(defaultChannel);
     for (int i = rules.size() - 1; i >= 0; i--) {
       ChannelRule rule = rules.get(i);
-      channel = when(expr("coalesce(" + rule.when() + ", false)"), lit(rule.name())).otherwise(channel);
+      channel = when(coalesce(expr(rule.when()), lit(false)), lit(rule.name())).otherwise(channel);
     }
     return withHosts.withColumn(Columns.CHANNEL, when(first, channel)).drop("referrer_host", "page_host");
   }

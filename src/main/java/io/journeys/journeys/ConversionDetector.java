@@ -4,6 +4,7 @@ import static io.journeys.Columns.CONVERSION;
 import static io.journeys.Columns.KIND;
 import static io.journeys.Columns.VALUE;
 import static org.apache.spark.sql.functions.abs;
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.explode;
@@ -94,7 +95,7 @@ public final class ConversionDetector {
     for (int first = 0; first < rules.size(); first += RULES_PER_MASK) {
       Column mask = lit(0L);
       for (int i = first; i < Math.min(rules.size(), first + RULES_PER_MASK); i++) {
-        Column match = expr("coalesce(" + rules.get(i).when() + ", false)");
+        Column match = coalesce(expr(rules.get(i).when()), lit(false));
         mask = mask.bitwiseOR(when(match, lit(1L << (i - first))).otherwise(lit(0L)));
       }
       masks.put(MATCHES + first / RULES_PER_MASK, mask);

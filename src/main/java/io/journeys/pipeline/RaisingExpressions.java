@@ -1,7 +1,9 @@
 package io.journeys.pipeline;
 
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.expr;
+import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.when;
 
 import io.journeys.Columns;
@@ -87,7 +89,7 @@ final class RaisingExpressions {
       // A value is evaluated only where its rule fires.
       rule.valueExpression().filter(value -> !ReferencedColumns.isColumnName(value)).ifPresent(value ->
           suspects.add(new Suspect(kind + " value", value,
-              events -> events.select(when(expr("coalesce(" + rule.when() + ", false)"), expr(value))))));
+              events -> events.select(when(coalesce(expr(rule.when()), lit(false)), expr(value))))));
     }
     for (ChannelRule rule : settings.channelRules()) {
       // The hosts its predicate may read are added as the classifier adds them.

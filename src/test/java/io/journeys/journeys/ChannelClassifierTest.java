@@ -90,6 +90,22 @@ class ChannelClassifierTest {
             "Referral", "Referral", "Direct", "Direct", "Referral", "Direct", "Paid Search", "Other");
   }
 
+  /** A channel predicate ending in a SQL line comment (check-config accepts it) classifies as without it. */
+  @Test
+  void aChannelPredicateEndingInALineCommentMatchesAsWithoutIt() {
+    ChannelClassifier classifier = new ChannelClassifier(List.of(
+        new io.journeys.config.ChannelRule("Email", "lower(utm_medium) = 'email' -- newsletters too"),
+        new io.journeys.config.ChannelRule("Paid Search", "lower(utm_medium) = 'cpc'\n-- all engines")), "Other");
+    Dataset<Row> firstEvents = spark.sql("SELECT * FROM VALUES (1, 'Email'), (2, 'cpc'), (3, 'social')"
+        + " AS t(i, utm_medium)")
+        .withColumn("referrer_url", expr("CAST(NULL AS STRING)"))
+        .withColumn("page_url", expr("CAST(NULL AS STRING)"))
+        .withColumn("utm_source", expr("'x'"))
+        .withColumn("utm_campaign", expr("CAST(NULL AS STRING)"));
+    assertThat(classifier.classify(firstEvents).orderBy("i").select(Columns.CHANNEL).as(Encoders.STRING()).collectAsList())
+        .containsExactly("Email", "Paid Search", "Other");
+  }
+
   private List<String> hosts(List<String> urls, String how) {
     Dataset<Row> rows = spark.createDataset(urls, Encoders.STRING()).toDF("url")
         .withColumn("i", expr("monotonically_increasing_id()"));

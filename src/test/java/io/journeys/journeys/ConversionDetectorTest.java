@@ -102,6 +102,28 @@ class ConversionDetectorTest {
         "b2 macro purchase 100.0");
   }
 
+  /**
+   * A predicate or value may end in a SQL line comment, which check-config accepts: the rules
+   * above with comments fire as they do without (the comment swallowed the ", false)" the
+   * predicate was once spliced into, and the run failed on an error naming no rule, a review).
+   */
+  @Test
+  void aPredicateEndingInALineCommentMatchesAsWithoutIt() {
+    List<ConversionRule> commented = List.of(
+        new ConversionRule("viewed_3_pages", Kind.MICRO, "event_name = 'page_view' -- any page", 3, CountScope.SESSION,
+            Optional.empty()),
+        new ConversionRule("newsletter_signup", Kind.MICRO, "event_name = 'newsletter_signup'\n-- the form's event",
+            1, CountScope.SESSION, Optional.empty()),
+        new ConversionRule("purchase", Kind.MACRO, "event_name = 'purchase' -- server-side too", 1, CountScope.SESSION,
+            Optional.of("revenue -- in EUR")));
+    ConversionDetector detector = new ConversionDetector(commented, TouchpointDedupe.SESSION);
+    assertThat(detector.conversions(sessionized(events(), detector))
+        .orderBy("event_time", "conversion")
+        .selectExpr("concat_ws(' ', event_id, kind, conversion, coalesce(cast(value AS STRING), '-'))")
+        .as(org.apache.spark.sql.Encoders.STRING()).collectAsList())
+        .containsExactlyElementsOf(firings(TouchpointDedupe.SESSION));
+  }
+
   @Test
   void withoutDedupeEveryMatchOfAPlainMicroRuleFires() {
     assertThat(firings(TouchpointDedupe.NONE)).containsExactly(
