@@ -47,8 +47,10 @@ public final class RuleResolution {
       require("conversion rule '" + rule.name() + "'", rule.whenOrigin(),
           () -> problem(events.select(expr(rule.when())), eventsOwn, DataTypes.BooleanType));
       if (rule.valueExpression().isPresent()) {
-        require("the value of conversion rule '" + rule.name() + "'", rule.valueOrigin(),
-            () -> problem(events.select(expr(rule.valueExpression().get())), eventsOwn, null));
+        require("the value of conversion rule '" + rule.name() + "'", rule.valueOrigin(), () -> {
+          Dataset<Row> value = events.select(expr(rule.valueExpression().get()));
+          return problem(value, eventsOwn, null).or(() -> notAnAmount(value.schema().fields()[0].dataType()));
+        });
       }
     }
     // With the hosts the classifier adds for its rules. A channel rule is held to what a
@@ -123,6 +125,18 @@ public final class RuleResolution {
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * A value is read as a DOUBLE ({@code try_cast}), which a map, array or struct cannot become:
+   * with a plain column name the run first met it after the quarantine and identities writes, on
+   * an error naming no rule, where check-config had accepted it (a review). A boolean, a date or an
+   * instant would become a number with no meaning as an amount.
+   */
+  private static Optional<String> notAnAmount(DataType type) {
+    boolean amount = type instanceof org.apache.spark.sql.types.NumericType || type instanceof org.apache.spark.sql.types.StringType
+        || type instanceof org.apache.spark.sql.types.NullType;
+    return amount ? Optional.empty() : Optional.of("it gives " + type.sql() + ", not an amount (a number, or text holding one)");
   }
 
   /** Aggregates, windows and generators in {@code plan}: a value of each event adds none. */

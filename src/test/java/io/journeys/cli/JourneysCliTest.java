@@ -67,6 +67,13 @@ class JourneysCliTest {
         {"conversions.macro=[{name = all, when = \"event_name = 'purchase'\", value = \"sum(revenue)\"}]",
             "journeys: Cannot evaluate the value of conversion rule 'all': it is not one value of each event"
                 + " (an aggregate, window or generator function) (--set conversions.macro: 1)"},
+        // A value that cannot be an amount: the map was accepted, and the run failed after two writes (a review).
+        {"conversions.macro=[{name = basket, when = \"event_name = 'purchase'\", value = \"properties\"}]",
+            "journeys: Cannot evaluate the value of conversion rule 'basket': it gives MAP<STRING, STRING>, not an amount"
+                + " (a number, or text holding one) (--set conversions.macro: 1)"},
+        {"conversions.macro=[{name = paid, when = \"event_name = 'purchase'\", value = \"revenue > 0\"}]",
+            "journeys: Cannot evaluate the value of conversion rule 'paid': it gives BOOLEAN, not an amount"
+                + " (a number, or text holding one) (--set conversions.macro: 1)"},
         // Channel rules alike: the text and the random one were accepted (a review).
         {"channels.rules=[{name = Many, when = \"count(*) > 1\"}]",
             "journeys: Cannot evaluate channel rule 'Many': it is not one value of each event"
