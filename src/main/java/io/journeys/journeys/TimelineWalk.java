@@ -160,6 +160,9 @@ final class TimelineWalk implements Function2<Integer, Iterator<InternalRow>, It
     private int sameStart;
     private int pageViews;
     private final int[] counts;
+    /** A macro conversion fired at {@link #journeyEndedAt}: the per-journey counts restart after that instant. */
+    private boolean journeyEnded;
+    private long journeyEndedAt;
     private final int[] firedRules;
     private Object[] head;
     private final MessageDigest sha256;
@@ -270,6 +273,7 @@ final class TimelineWalk implements Function2<Integer, Iterator<InternalRow>, It
         seenIds.clear();
       }
       previousUser = null;
+      journeyEnded = false;
       sessionKey = null;
       sessionCampaign = null;
       sessionNo = 0;
@@ -375,6 +379,19 @@ final class TimelineWalk implements Function2<Integer, Iterator<InternalRow>, It
       System.arraycopy(head, 0, extra, FIRST_PAGE, FIRST_CAMPAIGN - FIRST_PAGE + 1);
       extra[CHANNEL] = head[5];
       extra[SESSION_ID_OF_ROW] = head[6];
+      if (journeyEnded && time != journeyEndedAt) {
+        // A macro conversion ends the journey: the next one counts its matches from the first
+        // instant after it. Stage 2 puts a match at the conversion's own instant in the journey
+        // the conversion closes, whatever the event ids; reset at the conversion's row, a match
+        // at its instant with a greater id was counted for the next journey, which then lacked
+        // its last match (a review).
+        for (int i = 0; i < rules; i++) {
+          if (layout.perJourney()[i]) {
+            counts[i] = 0;
+          }
+        }
+        journeyEnded = false;
+      }
       int firing = 0;
       boolean macroFired = false;
       for (int i = 0; i < rules; i++) {
@@ -392,12 +409,8 @@ final class TimelineWalk implements Function2<Integer, Iterator<InternalRow>, It
         }
       }
       if (macroFired) {
-        // A macro conversion ends the journey: the next one counts its matches from here.
-        for (int i = 0; i < rules; i++) {
-          if (layout.perJourney()[i]) {
-            counts[i] = 0;
-          }
-        }
+        journeyEnded = true;
+        journeyEndedAt = time;
       }
       extra[FIRED] = firing == 0 ? null : new GenericArrayData(Arrays.copyOf(firedRules, firing));
       // An edge when the user or the UTC day differs from the row before; whether they differ from

@@ -103,6 +103,32 @@ class ConversionDetectorTest {
   }
 
   /**
+   * Stage 2 puts a match at a purchase's own instant in the journey the purchase closes, whatever
+   * the event ids (matches sort before the macro at one instant). So the next journey counts from
+   * the first instant after it: with the purchase's id sorting first (a), b at its instant is one
+   * of the closing journey's matches, and c and d are the next journey's first two. Reset at the
+   * purchase's row, b was counted for the next journey and d was not handed on (a review).
+   */
+  @Test
+  void aPerJourneyRuleCountsAMatchAtAPurchasesInstantInTheJourneyThePurchaseCloses() {
+    List<ConversionRule> rules = List.of(
+        new ConversionRule("pages", Kind.MICRO, "event_name = 'page_view'", 2, CountScope.JOURNEY, Optional.empty()),
+        RULES.get(2));
+    Dataset<Row> events = new EventFixtures()
+        .event("p1", "v1", "09:59:00", "page_view")
+        .event("p2", "v1", "09:59:30", "page_view")
+        .event("a", "v1", "10:00:00", "purchase")
+        .event("b", "v1", "10:00:00", "page_view")
+        .event("c", "v1", "10:05:00", "page_view")
+        .event("d", "v1", "10:06:00", "page_view")
+        .toDataset(spark);
+    ConversionDetector detector = new ConversionDetector(rules, TouchpointDedupe.SESSION);
+    assertThat(detector.journeyMatches(sessionized(events, detector)).orderBy("event_time", "event_id")
+        .selectExpr("concat_ws(' ', event_id, conversion)").as(org.apache.spark.sql.Encoders.STRING()).collectAsList())
+        .containsExactly("p1 pages", "p2 pages", "c pages", "d pages");
+  }
+
+  /**
    * A predicate or value may end in a SQL line comment, which check-config accepts: the rules
    * above with comments fire as they do without (the comment swallowed the ", false)" the
    * predicate was once spliced into, and the run failed on an error naming no rule, a review).
