@@ -52,6 +52,22 @@ class SessionizerTest {
   }
 
   @Test
+  void aChangeOfSourceAloneOrOfCampaignAloneStartsASession() {
+    // Every event is cpc. a google / brand (1); b bing / brand, only the source differs (2); c bing
+    // / generic, only the campaign differs (3); d repeats c's campaign (3). (Only changes of
+    // medium were tested, a review.)
+    Dataset<Row> events = new EventFixtures()
+        .event("a", "v1", "10:00:00", "page_view", "https://s.com/", null, "cpc", null)
+        .event("b", "v1", "10:05:00", "page_view", "https://s.com/", null, "cpc", null)
+        .event("c", "v1", "10:06:00", "page_view", "https://s.com/", null, "cpc", null)
+        .event("d", "v1", "10:07:00", "page_view", "https://s.com/", null, "cpc", null)
+        .toDataset(spark)
+        .withColumn("utm_source", org.apache.spark.sql.functions.expr("if(event_id = 'a', 'google', 'bing')"))
+        .withColumn("utm_campaign", org.apache.spark.sql.functions.expr("if(event_id IN ('a', 'b'), 'brand', 'generic')"));
+    assertThat(sessionsOf(events)).containsExactly("a:1", "b:2", "c:3", "d:3");
+  }
+
+  @Test
   void aCampaignSeenBeforeTheLastGapDoesNotHoldTheNextSessionTogether() {
     // a: email (1). b an hour later: the gap starts 2. c 5 min later: email again, but the last
     // campaign of this inactivity session is none (a's was before the gap) -> c starts 3.
@@ -480,8 +496,9 @@ class SessionizerTest {
             "2026-03-12 2026-03-12 09:00:00 2026-03-12 09:00:00");
   }
 
+  /** Its date (by its start) is DailyJobTest's: here the walk only numbers sessions. */
   @Test
-  void sessionOverMidnightStaysOneSessionDatedByItsStart() {
+  void sessionOverMidnightStaysOneSession() {
     Dataset<Row> events = new EventFixtures()
         .event("a", "v1", "2026-03-10 23:50:00", "page_view")
         .event("b", "v1", "2026-03-11 00:10:00", "page_view")
