@@ -283,6 +283,7 @@ public final class EventReader {
       raw = loadPartitions(partitions.inRange()).orElseGet(() -> reader().load(input.path()));
       if (input.format().equalsIgnoreCase("delta")) {
         raw = datedDelta(raw);
+        warnOfUndatedRows(raw);
       }
     } catch (JobFailure e) {
       throw e;
@@ -429,6 +430,23 @@ public final class EventReader {
   /** The directory Hive and Spark write the rows of a null partition value to. */
   private static final String HIVE_NULL_PARTITION = "__HIVE_DEFAULT_PARTITION__";
 
+  /**
+   * A Delta input's rows with no event_date are in no run's dates, so no run reads or quarantines
+   * them: said on every run, as a directory input's {@value #HIVE_NULL_PARTITION} is (they were
+   * passed over without a word, a review). Found from the log (partition values, or the null
+   * counts of the files' statistics) without reading a row; a file with no statistics counts.
+   */
+  private void warnOfUndatedRows(Dataset<Row> table) {
+    if (!List.of(table.columns()).contains(EVENT_DATE)) {
+      return; // read() stops the run, naming the missing partition column
+    }
+    int files = table.filter(col(EVENT_DATE).isNull()).inputFiles().length;
+    if (files > 0) {
+      LOG.warn("the Delta table {} has {} file(s) that may hold rows with no event_date: no run reads such rows",
+          input.path(), files);
+    }
+  }
+
   private Partitions partitionsIn(LocalDate first, LocalDate last) {
     if (input.format().equalsIgnoreCase("delta")) {
       return new Partitions(List.of(), false);
@@ -436,6 +454,7 @@ public final class EventReader {
     Path root = new Path(input.path());
     List<String> partitions = new ArrayList<>();
     boolean dated = false;
+    LocalDate ahead = null;
     try {
       FileSystem fs = root.getFileSystem(spark.sparkContext().hadoopConfiguration());
       for (FileStatus child : fs.listStatus(root)) {
@@ -464,9 +483,19 @@ public final class EventReader {
         if (!date.isBefore(first) && !date.isAfter(last)) {
           partitions.add(child.getPath().toString());
         }
+        if (date.isAfter(LocalDate.now(ZoneOffset.UTC).plusDays(1)) && (ahead == null || date.isBefore(ahead))) {
+          ahead = date;
+        }
       }
     } catch (IOException e) {
       return new Partitions(List.of(), false);
+    }
+    if (ahead != null) {
+      // Dated after tomorrow (UTC) by this machine's clock: an upstream that dates by a device's
+      // clock, say. Their rows wait for a run of their date, which may never come; said, as rows
+      // of no date are (a review). Only a warning: which rows a run reads never depends on the clock.
+      LOG.warn("input.path {} has partition directories dated after tomorrow, the first event_date={}:"
+          + " no run reads them before their date", input.path(), ahead);
     }
     return new Partitions(partitions, dated);
   }

@@ -770,6 +770,37 @@ class EventReaderTest {
   }
 
   /**
+   * Rows no run will read are said, not passed over without a word (a review): a Delta input's
+   * rows of a null event_date, and a directory dated after tomorrow (2099).
+   */
+  @Test
+  void rowsOfNoDateInADeltaInputAndDirectoriesDatedAfterTomorrowAreSaid(@TempDir Path dir) throws Exception {
+    LocalDate day = LocalDate.parse("2026-03-10");
+    String delta = dir.resolve("delta").toString();
+    new EventFixtures().event("a", "va", "2026-03-10 10:00:00", "page_view").event("b", "vb", "2026-03-10 11:00:00", "page_view")
+        .toDataset(spark).drop(EventReader.EVENT_TIME_RAW)
+        .withColumn("event_date", org.apache.spark.sql.functions.expr("if(event_id = 'b', CAST(NULL AS DATE), event_date)"))
+        .write().format("delta").partitionBy("event_date").save(delta);
+    EventReader deltaReader = new EventReader(spark, SettingsLoader.load(Optional.empty(),
+        List.of("input.path=" + delta, "input.format=delta")));
+    List<String> deltaWarnings = Warnings.during(EventReader.class.getName()::equals,
+        () -> assertThat(ids(deltaReader.read(day, day))).containsExactly("a"));
+    assertThat(deltaWarnings).containsExactly("WARN the Delta table " + delta
+        + " has 1 file(s) that may hold rows with no event_date: no run reads such rows");
+
+    Path input = dir.resolve("parquet");
+    new EventFixtures().event("a", "va", "2026-03-10 10:00:00", "page_view")
+        .event("c", "vc", "2099-01-02 10:00:00", "page_view").event("d", "vd", "2099-01-01 10:00:00", "page_view")
+        .toDataset(spark).drop(EventReader.EVENT_TIME_RAW)
+        .write().partitionBy("event_date").parquet(input.toString());
+    EventReader reader = new EventReader(spark, SettingsLoader.load(Optional.empty(), List.of("input.path=" + input)));
+    List<String> warnings = Warnings.during(EventReader.class.getName()::equals,
+        () -> assertThat(ids(reader.read(day, day))).containsExactly("a"));
+    assertThat(warnings).containsExactly("WARN input.path " + input + " has partition directories dated after tomorrow,"
+        + " the first event_date=2099-01-01: no run reads them before their date");
+  }
+
+  /**
    * A stray file beside the partitions is not read; one inside a partition is read as data, as by
    * Spark (skipping names without ".parquet" would skip the data of writers that give none), so it
    * fails the run naming the file and what is wrong with it. Found by a black-box test: the line
