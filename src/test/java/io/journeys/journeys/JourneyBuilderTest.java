@@ -125,6 +125,29 @@ class JourneyBuilderTest {
         .as(Encoders.STRING()).collectAsList();
   }
 
+  /**
+   * By hand (README): a at 02-01 10:00, b at 02-02 16:00, the purchase at 02-03 22:00, each in a
+   * session of its own: 2.5 days from the first touchpoint, 3 sessions. v's purchase without a
+   * touchpoint: NULL days, its own 1 session. w's touchpoints c and d (one session, s-5 twice)
+   * never convert: NULL days, 1 session. (No test computed them, a review.)
+   */
+  @Test
+  void daysAndSessionsToConvertAreThoseWorkedOutByHand() {
+    Dataset<Row> t = timeline(
+        "u,2026-02-01 10:00:00,false,a,1",
+        "u,2026-02-02 16:00:00,false,b,2",
+        "u,2026-02-03 22:00:00,true,purchase,3",
+        "v,2026-02-03 09:00:00,true,purchase,4",
+        "w,2026-01-01 09:00:00,false,c,5",
+        "w,2026-01-01 09:10:00,false,d,6")
+        .withColumn("session_id", org.apache.spark.sql.functions.expr("if(event_id = '6', 's-5', session_id)"));
+    assertThat(builder.build(t, LocalDate.parse("2026-01-31"), LocalDate.parse("2026-02-03"))
+        .orderBy("visitor_key")
+        .selectExpr("concat_ws(' ', visitor_key, close_date, coalesce(cast(days_to_convert AS STRING), '-'), sessions_to_convert)")
+        .as(Encoders.STRING()).collectAsList())
+        .containsExactly("u 2026-02-03 2.5 3", "v 2026-02-03 - 1", "w 2026-01-31 - 1");
+  }
+
   @Test
   void lookbackBoundaryKeepsExactly30DaysAndDropsOneSecondMore() {
     // Purchase 2026-02-10 12:00. a at 2026-01-11 12:00 is exactly 30 days before: kept.
