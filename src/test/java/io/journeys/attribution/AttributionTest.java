@@ -78,4 +78,30 @@ class AttributionTest {
     assertThat(rows.get("time_decay a")).containsExactly(new double[] {0.667753, 20.0326}, within(1e-4));
     assertThat(rows.get("time_decay b")).containsExactly(new double[] {0.332247, 9.9674}, within(1e-4));
   }
+  /**
+   * The data-driven models on the same day, trained on its three journeys: B's purchase, with no
+   * touchpoint, credits (none) its 1 conversion and 10 under each of them too (only the
+   * rule-based models were checked, a review), and A's 30 goes whole to its touchpoints.
+   */
+  @Test
+  void everyDataDrivenModelCreditsAConversionWithoutTouchpointsToNone() {
+    List<String> dataDriven = List.of("markov", "shapley", "shapley_simplified");
+    AttributionSettings trained = new AttributionSettings(
+        TouchpointKind.MICRO_CONVERSION, Duration.ofDays(30), dataDriven, Duration.ofDays(7), 1, Duration.ofDays(30));
+    Attribution.Output output = new Attribution(dataDriven.stream().map(AttributionModels::named).toList(), trained)
+        .attribute(journeys(), TrainingPaths.of(journeys()), List.of(LocalDate.parse("2026-02-01")));
+    Map<String, double[]> sums = new TreeMap<>();
+    for (Row r : output.attribution().collectAsList()) {
+      String key = r.getString(r.fieldIndex("model")) + (r.getString(r.fieldIndex("touchpoint")).equals("(none)") ? " (none)" : " touchpoints");
+      double[] sum = sums.computeIfAbsent(key, k -> new double[2]);
+      sum[0] += r.getDouble(r.fieldIndex("credited_conversions"));
+      sum[1] += r.getDouble(r.fieldIndex("credited_value"));
+    }
+    assertThat(sums.keySet()).containsExactly("markov (none)", "markov touchpoints", "shapley (none)", "shapley touchpoints",
+        "shapley_simplified (none)", "shapley_simplified touchpoints");
+    for (String model : dataDriven) {
+      assertThat(sums.get(model + " (none)")).as(model).containsExactly(new double[] {1.0, 10.0}, within(1e-12));
+      assertThat(sums.get(model + " touchpoints")).as(model).containsExactly(new double[] {1.0, 30.0}, within(1e-9));
+    }
+  }
 }
