@@ -423,8 +423,26 @@ public final class EventReader {
   /** The input's format, and its schema when config gives one. */
   private DataFrameReader reader() {
     DataFrameReader reader = spark.read().format(input.format());
-    input.schema().ifPresent(reader::schema);
+    input.schema().ifPresent(schema -> reader.schema(withCorruptRecord(schema)));
     return reader;
+  }
+
+  /**
+   * {@code schema} with the column where Spark keeps a JSON line it cannot parse, the text
+   * whole, which then reaches quarantine.raw (EventValidator's {@code malformed_record}). Without it,
+   * a given schema made such a line a row of nulls: quarantined as missing_event_id, its text lost
+   * (a review). Inferred from the files, Spark adds the column itself where it met such a line.
+   */
+  private StructType withCorruptRecord(String schema) {
+    StructType fields = StructType.fromDDL(schema);
+    String corrupt = corruptRecordColumn(spark);
+    boolean json = input.format().equalsIgnoreCase("json");
+    return !json || List.of(fields.fieldNames()).contains(corrupt) ? fields : fields.add(corrupt, DataTypes.StringType);
+  }
+
+  /** The name of the column where Spark's JSON reader keeps a line it cannot parse. */
+  public static String corruptRecordColumn(SparkSession spark) {
+    return spark.conf().get("spark.sql.columnNameOfCorruptRecord", "_corrupt_record");
   }
 
   /** The directory Hive and Spark write the rows of a null partition value to. */

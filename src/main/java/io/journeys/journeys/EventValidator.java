@@ -44,9 +44,12 @@ public final class EventValidator {
   public static final String ARRIVED_TOO_LATE = "arrived_too_late";
   public static final String MISSING_EVENT_NAME = "missing_event_name";
 
+  /** A JSON line Spark could not parse: quarantine.raw holds its text. */
+  public static final String MALFORMED_RECORD = "malformed_record";
+
   /** Every reason, in the order they are checked. */
   public static final List<String> REASONS =
-      List.of(MISSING_EVENT_ID, MISSING_VISITOR_ID, MISSING_EVENT_TIME, UNPARSEABLE_EVENT_TIME, FUTURE_EVENT_TIME,
+      List.of(MALFORMED_RECORD, MISSING_EVENT_ID, MISSING_VISITOR_ID, MISSING_EVENT_TIME, UNPARSEABLE_EVENT_TIME, FUTURE_EVENT_TIME,
           TOO_OLD_EVENT_TIME, ARRIVED_TOO_LATE, MISSING_EVENT_NAME);
 
   private static final String DAYS_AFTER_PARTITION = "_days_after_partition";
@@ -96,8 +99,16 @@ public final class EventValidator {
     // row's dearest check); without a partition date (no input layout of the job's) none.
     boolean partitioned = columns.contains(EVENT_DATE);
     Column daysAfterPartition = partitioned ? col(DAYS_AFTER_PARTITION) : lit(null).cast("int");
+    // Spark keeps the text of a JSON line it could not parse in a column of its own (in
+    // the input row only when the reader met one or was given a schema), the row's fields null.
+    String corrupt = EventReader.corruptRecordColumn(events.sparkSession());
+    boolean withCorrupt = columns.contains(EventReader.INPUT_ROW)
+        && events.schema().apply(EventReader.INPUT_ROW).dataType() instanceof org.apache.spark.sql.types.StructType row
+        && List.of(row.fieldNames()).contains(corrupt);
+    Column malformed = withCorrupt ? col(EventReader.INPUT_ROW).getField(corrupt).isNotNull() : lit(false);
     Column reason =
-        when(blank(EVENT_ID), lit(MISSING_EVENT_ID))
+        when(malformed, lit(MALFORMED_RECORD))
+            .when(blank(EVENT_ID), lit(MISSING_EVENT_ID))
             .when(blank(VISITOR_ID), lit(MISSING_VISITOR_ID))
             .when(missingTime, lit(MISSING_EVENT_TIME))
             .when(col(EVENT_TIME).isNull(), lit(UNPARSEABLE_EVENT_TIME))

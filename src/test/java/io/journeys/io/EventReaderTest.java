@@ -711,6 +711,36 @@ class EventReaderTest {
   }
 
   /**
+   * A JSON line Spark cannot parse, read with input.schema (as the README advises for Segment), is
+   * quarantined as malformed_record with its text in raw; it was a row of nulls, quarantined as
+   * missing_event_id, its text lost (a review). The valid line is read as before; inferred, the
+   * same (Spark adds the column where it meets such a line).
+   */
+  @Test
+  void aLineSparkCannotParseIsQuarantinedAsMalformedWithItsText(@TempDir Path dir) throws Exception {
+    LocalDate day = LocalDate.parse("2026-03-10");
+    String good = "{\"event_id\":\"a\",\"visitor_id\":\"va\",\"event_name\":\"page_view\",\"event_time\":\"2026-03-10T10:00:00Z\"}";
+    String bad = "{\"event_id\":\"b\",\"visitor_id\":\"vb\",\"event_name\":\"purchase\",\"event_time\":\"2026-03-10T11:00:00Z\"";
+    Files.writeString(Files.createDirectories(dir.resolve("json/event_date=2026-03-10")).resolve("part-0.json"),
+        good + "\n" + bad + "\n");
+    String schema = "input.schema=event_id STRING, visitor_id STRING, event_name STRING, event_time STRING";
+    io.journeys.journeys.EventValidator validator =
+        new io.journeys.journeys.EventValidator(java.time.Instant.parse("2000-01-01T00:00:00Z"), 2, 3, java.time.ZoneOffset.UTC);
+    for (List<String> settings : List.of(List.of("input.path=" + dir.resolve("json"), "input.format=json", schema),
+        List.of("input.path=" + dir.resolve("json"), "input.format=json"))) {
+      EventReader reader = new EventReader(spark, SettingsLoader.load(Optional.empty(), settings));
+      List<Row> rows = validator.validate(reader.read(day, day)).orderBy(org.apache.spark.sql.functions.col("event_id").asc_nulls_last())
+          .select("event_id", "reason", "raw").collectAsList();
+      assertThat(rows).as(settings.toString()).hasSize(2);
+      assertThat(rows.get(0).getString(0)).isEqualTo("a");
+      assertThat(rows.get(0).isNullAt(1)).as(settings.toString()).isTrue();
+      assertThat(rows.get(1).getString(1)).as(settings.toString()).isEqualTo("malformed_record");
+      assertThat(rows.get(1).getString(2)).as(settings.toString())
+          .contains("\\\"event_id\\\":\\\"b\\\"");
+    }
+  }
+
+  /**
    * Spark writes a quiet day's JSON as an empty file, from which no column can be inferred: the run
    * said the required columns were missing, with input.allow-empty-days too (a black-box test).
    */
