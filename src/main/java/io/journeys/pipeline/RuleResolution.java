@@ -135,6 +135,7 @@ public final class RuleResolution {
    */
   private static Optional<String> notAnAmount(DataType type) {
     boolean amount = type instanceof org.apache.spark.sql.types.NumericType || type instanceof org.apache.spark.sql.types.StringType
+        || type instanceof org.apache.spark.sql.types.CharType || type instanceof org.apache.spark.sql.types.VarcharType
         || type instanceof org.apache.spark.sql.types.NullType;
     return amount ? Optional.empty() : Optional.of("it gives " + type.sql() + ", not an amount (a number, or text holding one)");
   }

@@ -79,7 +79,8 @@ class AttributionTest {
     assertThat(rows.get("time_decay b")).containsExactly(new double[] {0.332247, 9.9674}, within(1e-4));
   }
   /**
-   * The data-driven models on the same day, trained on its three journeys: B's purchase, with no
+   * The data-driven models on the same day, trained on its journeys with touchpoints (A and C;
+   * training leaves out B, which has none): B's purchase, with no
    * touchpoint, credits (none) its 1 conversion and 10 under each of them too (only the
    * rule-based models were checked, a review), and A's 30 goes whole to its touchpoints.
    */

@@ -96,7 +96,11 @@ class ChannelClassifierTest {
    * cpc was Paid Search), from a search engine Paid Search (bing / paid was Other); an Ads click id
    * without a medium is Paid Search; Gmail's app and a search engine's mail or docs are referrals,
    * not Organic Search, while Google's search app stays one; a search or social source alone, GA4's
-   * placeholders for no campaign, and two more social hosts.
+   * placeholders for no campaign, and two more social hosts. As GA4 takes a session's source, the
+   * referrer names the network or engine only where there is no utm_source: google / cpc from
+   * YouTube is Paid Search (a review of the first version, which made it Paid Social); with a
+   * source of its own and a paid medium, a social referrer is Organic Social, for want of GA4's
+   * Paid Other.
    */
   @Test
   void theDefaultRulesFileCampaignsAndReferrersAsGa4sDefaultGroupDoes() {
@@ -106,9 +110,9 @@ class ChannelClassifierTest {
     Dataset<Row> firstEvents = spark.sql("SELECT * FROM VALUES"
         + " (1, 'facebook', 'cpc', null, 'https://shop.example/'),"
         + " (2, 'LinkedIn', 'paid', null, 'https://shop.example/'),"
-        + " (3, 'site', 'paid-social', 'https://l.instagram.com/', 'https://shop.example/'),"
+        + " (3, null, 'paid-social', 'https://l.instagram.com/', 'https://shop.example/'),"
         + " (4, 'bing', 'paid', null, 'https://shop.example/'),"
-        + " (5, 'site', 'retargeting', 'https://www.google.de/', 'https://shop.example/'),"
+        + " (5, null, 'retargeting', 'https://www.google.de/', 'https://shop.example/'),"
         + " (6, 'google', 'cpc', 'https://www.google.com/', 'https://shop.example/'),"
         + " (7, null, null, 'https://www.google.com/', 'https://shop.example/p?x=1&gclid=abc'),"
         + " (8, null, null, 'https://www.bing.com/', 'https://shop.example/?msclkid=42'),"
@@ -125,14 +129,21 @@ class ChannelClassifierTest {
         + " (19, null, null, 'https://youtu.be/xyz', 'https://shop.example/'),"
         + " (20, 'adnetwork', 'cpm', 'https://ads.adnetwork.com/', 'https://shop.example/'),"
         + " (21, 'facebook', 'paid_social', 'https://www.facebook.com/', 'https://shop.example/'),"
-        + " (22, null, null, 'https://www.google.com/', 'https://shop.example/?gclid=abc&utm=x')"
+        + " (22, null, null, 'https://www.google.com/', 'https://shop.example/?gclid=abc&utm=x'),"
+        + " (23, 'google', 'cpc', 'https://m.youtube.com/', 'https://shop.example/'),"
+        + " (24, 'bing', 'paid', 'https://www.linkedin.com/', 'https://shop.example/'),"
+        + " (25, 'm.facebook.com', 'paid', null, 'https://shop.example/'),"
+        + " (26, null, null, 'https://meet.google.com/', 'https://shop.example/'),"
+        + " (27, null, null, 'https://de.mail.yahoo.com/', 'https://shop.example/'),"
+        + " (28, 'site', 'paid', 'https://www.facebook.com/', 'https://shop.example/')"
         + " AS t(i, utm_source, utm_medium, referrer_url, page_url)")
         .withColumn("utm_campaign", expr(none));
     assertThat(classifier.classify(firstEvents).orderBy("i").select(Columns.CHANNEL).as(Encoders.STRING()).collectAsList())
         .containsExactly("Paid Social", "Paid Social", "Paid Social", "Paid Search", "Paid Search", "Paid Search",
             "Paid Search", "Paid Search", "Referral", "Referral", "Referral", "Organic Search", "Organic Search",
             "Organic Search", "Organic Social", "Direct", "Email", "Organic Social", "Organic Social", "Display",
-            "Paid Social", "Paid Search");
+            "Paid Social", "Paid Search", "Paid Search", "Paid Search", "Paid Social", "Referral", "Referral",
+            "Organic Social");
   }
 
   /** A channel predicate ending in a SQL line comment (check-config accepts it) classifies as without it. */
