@@ -140,6 +140,25 @@ class SubmitScriptTest {
         .containsExactly("report", "--date", "2026-01-31", "--out=" + Path.of("r.html").toAbsolutePath(), "--config", "s3a://b/c.conf");
   }
 
+  /**
+   * Run through a symlink elsewhere (one in ~/bin, say), from another directory, the script finds
+   * its checkout: it looked for scripts/lib beside the link and failed (a review).
+   */
+  @Test
+  void aSymlinkToTheScriptFindsItsCheckout(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    java.nio.file.Path link = java.nio.file.Files.createSymbolicLink(java.nio.file.Files.createDirectories(dir.resolve("bin"))
+        .resolve("journeys-submit"), java.nio.file.Path.of("scripts/submit").toAbsolutePath());
+    ProcessBuilder builder = new ProcessBuilder("bash", link.toString(), "--dry-run", "--master", "yarn", "--", "run",
+        "--date", "2026-01-31").directory(dir.toFile());
+    builder.environment().keySet().removeIf(k -> k.startsWith("JOURNEYS_") || k.equals("SPARK_SUBMIT"));
+    Process p = builder.start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor()).as(err).isZero();
+    assertThat(out).contains(java.nio.file.Path.of("target").toAbsolutePath() + "/conversion-journeys-")
+        .contains("--date 2026-01-31");
+  }
+
   @Test
   void noJobArgumentsOrAnUnknownOptionIsAUsageError() throws Exception {
     Submit none = dryRun(Map.of(), "--master", "yarn");
