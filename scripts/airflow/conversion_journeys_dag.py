@@ -116,6 +116,9 @@ if DAG is not None:
                 # Airflow's retries decide; a second YARN attempt ran the whole job again.
                 "spark.yarn.maxAppAttempts": "1",
                 "spark.sql.session.timeZone": "UTC",
+                # Replaces, not extends, a spark.driver.extraJavaOptions of the cluster's
+                # spark-defaults.conf (spark.driver.defaultJavaOptions, an administrator's, is kept
+                # and comes first): copy such options in here (a review).
                 "spark.driver.extraJavaOptions": "-Dlog4j2.configurationFile=log4j2.properties",
             },
             driver_memory="4g",
