@@ -105,7 +105,13 @@ public final class EventValidator {
     boolean withCorrupt = columns.contains(EventReader.INPUT_ROW)
         && events.schema().apply(EventReader.INPUT_ROW).dataType() instanceof org.apache.spark.sql.types.StructType row
         && List.of(row.fieldNames()).contains(corrupt);
-    Column malformed = withCorrupt ? col(EventReader.INPUT_ROW).getField(corrupt).isNotNull() : lit(false);
+    // A line of one wrongly typed field (a text where input.schema says DOUBLE) keeps its other
+    // fields and sets the column too: it is judged on those fields, as before, and only a line
+    // that gave none of the required ones is malformed (a review).
+    Column malformed = withCorrupt
+        ? col(EventReader.INPUT_ROW).getField(corrupt).isNotNull().and(blank(EVENT_ID)).and(blank(VISITOR_ID))
+            .and(missingTime).and(blank(EVENT_NAME))
+        : lit(false);
     Column reason =
         when(malformed, lit(MALFORMED_RECORD))
             .when(blank(EVENT_ID), lit(MISSING_EVENT_ID))
@@ -135,8 +141,14 @@ public final class EventValidator {
     }
     return normalised
         .withColumn(REASON, reason)
-        .withColumn(RAW, when(col(REASON).isNotNull(),
-            to_json(col(EventReader.INPUT_ROW), io.journeys.spark.LosslessJson.OPTIONS)))
+        // The corrupt-record column only where it holds a line: every other row of a JSON input
+        // read with input.schema had it as null in raw (a review).
+        .withColumn(RAW, when(col(REASON).isNotNull(), withCorrupt
+            ? when(col(EventReader.INPUT_ROW).getField(corrupt).isNull(),
+                to_json(col(EventReader.INPUT_ROW).dropFields(scala.jdk.javaapi.CollectionConverters.asScala(List.of(corrupt)).toList()),
+                    io.journeys.spark.LosslessJson.OPTIONS))
+                .otherwise(to_json(col(EventReader.INPUT_ROW), io.journeys.spark.LosslessJson.OPTIONS))
+            : to_json(col(EventReader.INPUT_ROW), io.journeys.spark.LosslessJson.OPTIONS)))
         .drop(EventReader.INPUT_ROW, DAYS_AFTER_PARTITION);
   }
 

@@ -134,8 +134,8 @@ public final class RuleResolution {
    * instant would become a number with no meaning as an amount.
    */
   private static Optional<String> notAnAmount(DataType type) {
+    // CHAR and VARCHAR are StringTypes in Spark 4.
     boolean amount = type instanceof org.apache.spark.sql.types.NumericType || type instanceof org.apache.spark.sql.types.StringType
-        || type instanceof org.apache.spark.sql.types.CharType || type instanceof org.apache.spark.sql.types.VarcharType
         || type instanceof org.apache.spark.sql.types.NullType;
     return amount ? Optional.empty() : Optional.of("it gives " + type.sql() + ", not an amount (a number, or text holding one)");
   }

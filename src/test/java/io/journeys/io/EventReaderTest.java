@@ -714,28 +714,40 @@ class EventReaderTest {
    * A JSON line Spark cannot parse, read with input.schema (as the README advises for Segment), is
    * quarantined as malformed_record with its text in raw; it was a row of nulls, quarantined as
    * missing_event_id, its text lost (a review). The valid line is read as before; inferred, the
-   * same (Spark adds the column where it meets such a line).
+   * same (Spark adds the column where it meets such a line). A line of one mistyped field is not
+   * malformed (a review of the first version, which quarantined it).
    */
   @Test
   void aLineSparkCannotParseIsQuarantinedAsMalformedWithItsText(@TempDir Path dir) throws Exception {
     LocalDate day = LocalDate.parse("2026-03-10");
     String good = "{\"event_id\":\"a\",\"visitor_id\":\"va\",\"event_name\":\"page_view\",\"event_time\":\"2026-03-10T10:00:00Z\"}";
     String bad = "{\"event_id\":\"b\",\"visitor_id\":\"vb\",\"event_name\":\"purchase\",\"event_time\":\"2026-03-10T11:00:00Z\"";
+    // c's revenue is text where input.schema says DOUBLE: Spark keeps its other fields and sets
+    // the corrupt column too; it is a valid event without a value, as before. d lacks its visitor:
+    // quarantined for that, its raw without the corrupt column's null.
+    String mistyped = "{\"event_id\":\"c\",\"visitor_id\":\"vc\",\"event_name\":\"purchase\",\"event_time\":\"2026-03-10T12:00:00Z\",\"revenue\":\"29.99\"}";
+    String noVisitor = "{\"event_id\":\"d\",\"event_name\":\"page_view\",\"event_time\":\"2026-03-10T13:00:00Z\"}";
     Files.writeString(Files.createDirectories(dir.resolve("json/event_date=2026-03-10")).resolve("part-0.json"),
-        good + "\n" + bad + "\n");
-    String schema = "input.schema=event_id STRING, visitor_id STRING, event_name STRING, event_time STRING";
+        good + "\n" + bad + "\n" + mistyped + "\n" + noVisitor + "\n");
+    String schema = "input.schema=event_id STRING, visitor_id STRING, event_name STRING, event_time STRING, revenue DOUBLE";
     io.journeys.journeys.EventValidator validator =
         new io.journeys.journeys.EventValidator(java.time.Instant.parse("2000-01-01T00:00:00Z"), 2, 3, java.time.ZoneOffset.UTC);
     for (List<String> settings : List.of(List.of("input.path=" + dir.resolve("json"), "input.format=json", schema),
         List.of("input.path=" + dir.resolve("json"), "input.format=json"))) {
       EventReader reader = new EventReader(spark, SettingsLoader.load(Optional.empty(), settings));
       List<Row> rows = validator.validate(reader.read(day, day)).orderBy(org.apache.spark.sql.functions.col("event_id").asc_nulls_last())
-          .select("event_id", "reason", "raw").collectAsList();
-      assertThat(rows).as(settings.toString()).hasSize(2);
+          .select("event_id", "reason", "raw", "event_name").collectAsList();
+      assertThat(rows).as(settings.toString()).hasSize(4);
       assertThat(rows.get(0).getString(0)).isEqualTo("a");
       assertThat(rows.get(0).isNullAt(1)).as(settings.toString()).isTrue();
-      assertThat(rows.get(1).getString(1)).as(settings.toString()).isEqualTo("malformed_record");
-      assertThat(rows.get(1).getString(2)).as(settings.toString())
+      assertThat(rows.get(1).getString(0)).isEqualTo("c");
+      assertThat(rows.get(1).isNullAt(1)).as(settings.toString()).isTrue();
+      assertThat(rows.get(1).getString(3)).isEqualTo("purchase");
+      assertThat(rows.get(2).getString(0)).isEqualTo("d");
+      assertThat(rows.get(2).getString(1)).isEqualTo("missing_visitor_id");
+      assertThat(rows.get(2).getString(2)).as(settings.toString()).doesNotContain("_corrupt_record");
+      assertThat(rows.get(3).getString(1)).as(settings.toString()).isEqualTo("malformed_record");
+      assertThat(rows.get(3).getString(2)).as(settings.toString())
           .contains("\\\"event_id\\\":\\\"b\\\"");
     }
   }
