@@ -98,9 +98,9 @@ class ChannelClassifierTest {
    * not Organic Search, while Google's search app stays one; a search or social source alone, GA4's
    * placeholders for no campaign, and two more social hosts. As GA4 takes a session's source, the
    * referrer names the network or engine only where there is no utm_source: google / cpc from
-   * YouTube is Paid Search (a review of the first version, which made it Paid Social); with a
-   * source of its own and a paid medium, a social referrer is Organic Social, for want of GA4's
-   * Paid Other.
+   * YouTube is Paid Search (a review of the first version, which made it Paid Social); a paid
+   * medium from a source of neither kind is Paid Other, whatever its referrer (it was Organic
+   * Social or Search, a second review). Search sources may be domains, as social ones.
    */
   @Test
   void theDefaultRulesFileCampaignsAndReferrersAsGa4sDefaultGroupDoes() {
@@ -135,7 +135,10 @@ class ChannelClassifierTest {
         + " (25, 'm.facebook.com', 'paid', null, 'https://shop.example/'),"
         + " (26, null, null, 'https://meet.google.com/', 'https://shop.example/'),"
         + " (27, null, null, 'https://de.mail.yahoo.com/', 'https://shop.example/'),"
-        + " (28, 'site', 'paid', 'https://www.facebook.com/', 'https://shop.example/')"
+        + " (28, 'site', 'paid', 'https://www.facebook.com/', 'https://shop.example/'),"
+        + " (29, 'criteo', 'retargeting', 'https://www.google.com/', 'https://shop.example/'),"
+        + " (30, 'bing.com', 'paid', null, 'https://shop.example/'),"
+        + " (31, 'duckduckgo.com', null, null, 'https://shop.example/')"
         + " AS t(i, utm_source, utm_medium, referrer_url, page_url)")
         .withColumn("utm_campaign", expr(none));
     assertThat(classifier.classify(firstEvents).orderBy("i").select(Columns.CHANNEL).as(Encoders.STRING()).collectAsList())
@@ -143,7 +146,7 @@ class ChannelClassifierTest {
             "Paid Search", "Paid Search", "Referral", "Referral", "Referral", "Organic Search", "Organic Search",
             "Organic Search", "Organic Social", "Direct", "Email", "Organic Social", "Organic Social", "Display",
             "Paid Social", "Paid Search", "Paid Search", "Paid Search", "Paid Social", "Referral", "Referral",
-            "Organic Social");
+            "Paid Other", "Paid Other", "Paid Search", "Organic Search");
   }
 
   /** A channel predicate ending in a SQL line comment (check-config accepts it) classifies as without it. */
