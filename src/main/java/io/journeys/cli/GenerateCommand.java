@@ -61,6 +61,7 @@ final class GenerateCommand implements Callable<Integer> {
     long start = System.nanoTime();
     Options generation = new Options(visitors, days, seed, startDate, botEvents, !noDirt);
     new SampleEventGenerator(spark).write(generation, out);
+    markGenerated(spark);
     double seconds = (System.nanoTime() - start) / 1e9;
     long events = spark.read().parquet(out).count();
     spec.commandLine().getOut().printf(
@@ -71,10 +72,18 @@ final class GenerateCommand implements Callable<Integer> {
   }
 
   /**
+   * Left in the output after a complete write; Spark's readers skip names starting with "_", as
+   * they skip _SUCCESS.
+   */
+  static final String MARKER = "_journeys_generated";
+
+  /**
    * Spark's overwrite deletes whatever the path holds: a file given by mistake, or a directory of
    * other data (`--out data` would have taken the warehouse with it), went without a word (a
-   * black-box test). Only what a generator run leaves may be replaced: event_date= directories,
-   * Spark's _SUCCESS and hidden files (checksums, the benchmark's markers).
+   * black-box test). Nor can a directory's names tell generated events from real ones: the input's
+   * own layout (event_date= directories and _SUCCESS) and a Delta table partitioned by event_date
+   * (its _delta_log) look just like a generator's output (a review). So only an empty directory or
+   * one this command marked is replaced.
    */
   private void refuseOtherData(SparkSession spark) {
     Path path = new Path(out);
@@ -86,16 +95,25 @@ final class GenerateCommand implements Callable<Integer> {
       if (!fs.getFileStatus(path).isDirectory()) {
         throw new JobFailure("Cannot generate: --out " + out + " is a file; generate writes a directory of event_date= partitions");
       }
-      for (FileStatus child : fs.listStatus(path)) {
-        String name = child.getPath().getName();
-        boolean generated = name.startsWith("event_date=") || name.startsWith("_") || name.startsWith(".");
-        if (!generated) {
-          throw new JobFailure("Cannot generate: --out " + out + " holds other data (" + name
-              + "), which generate would delete: give it a new, empty or generated directory");
-        }
+      FileStatus[] children = fs.listStatus(path);
+      if (children.length == 0 || fs.exists(new Path(path, MARKER))) {
+        return;
       }
+      throw new JobFailure("Cannot generate: --out " + out + " holds data generate did not write ("
+          + java.util.Arrays.stream(children).map(c -> c.getPath().getName()).sorted().findFirst().orElseThrow() + "), which it would delete: give it a new or empty directory, or one"
+          + " generate wrote (marked by its " + MARKER + " file)");
     } catch (IOException e) {
       throw new JobFailure("Cannot generate: --out " + out + " is not readable: " + io.journeys.ErrorMessages.reason(e), e);
+    }
+  }
+
+  private void markGenerated(SparkSession spark) {
+    Path marker = new Path(out, MARKER);
+    try {
+      marker.getFileSystem(spark.sparkContext().hadoopConfiguration()).create(marker, true).close();
+    } catch (IOException e) {
+      throw new JobFailure("Cannot generate: the events are written but " + marker + " is not: "
+          + io.journeys.ErrorMessages.reason(e) + " (a later generate into --out will refuse it)", e);
     }
   }
 }

@@ -34,6 +34,7 @@ class RunCommandTest {
     assertThat(g.code()).as(g.err()).isZero();
     assertThat(g.out()).contains("generated").contains("50 visitors").contains("(2026-01-01 .. 2026-01-02)");
     assertThat(events.resolve("event_date=2026-01-02")).isDirectory();
+    assertThat(events.resolve("_journeys_generated")).exists();
     // A second run replaces the first's days rather than adding to them (a review: nothing looked).
     JourneysCliTest.Result again = JourneysCliTest.run("generate", "--out", events.toString(),
         "--visitors", "20", "--days", "1", "--set", "spark.master=local[2]");
@@ -61,8 +62,32 @@ class RunCommandTest {
     JourneysCliTest.Result onData = JourneysCliTest.run("generate", "--out", data.toString(), "--visitors", "5", "--days", "1");
     assertThat(onData.code()).isEqualTo(1);
     assertThat(onData.err().lines().toList()).containsExactly("journeys: Cannot generate: --out " + data
-        + " holds other data (warehouse), which generate would delete: give it a new, empty or generated directory");
+        + " holds data generate did not write (warehouse), which it would delete: give it a new or empty directory,"
+        + " or one generate wrote (marked by its _journeys_generated file)");
     assertThat(data.resolve("warehouse")).isDirectory();
+  }
+
+  /**
+   * Real events in the input's layout, and a Delta table partitioned by event_date, hold only names
+   * a generator's output holds too (event_date=, _SUCCESS, _delta_log): both were replaced (a review).
+   */
+  @Test
+  void generateRefusesRealEventsAndADeltaTableThatLookLikeItsOutput(@TempDir Path dir) throws Exception {
+    Path events = Files.createDirectories(dir.resolve("events").resolve("event_date=2026-03-10"));
+    Files.writeString(events.resolve("part-00000.parquet"), "real events");
+    Files.writeString(events.getParent().resolve("_SUCCESS"), "");
+    Path table = Files.createDirectories(dir.resolve("conversions").resolve("_delta_log"));
+    Files.writeString(table.resolve("00000000000000000000.json"), "{}");
+    Files.createDirectories(table.resolveSibling("event_date=2026-03-10"));
+    for (Path out : new Path[] {events.getParent(), table.getParent()}) {
+      JourneysCliTest.Result r = JourneysCliTest.run("generate", "--out", out.toString(), "--visitors", "5", "--days", "1");
+      assertThat(r.code()).as(r.err()).isEqualTo(1);
+      assertThat(r.err().lines().toList()).singleElement().asString()
+          .startsWith("journeys: Cannot generate: --out " + out + " holds data generate did not write (");
+    }
+    assertThat(Files.readString(events.resolve("part-00000.parquet"))).isEqualTo("real events");
+    assertThat(events.getParent().resolve("_SUCCESS")).exists();
+    assertThat(table.resolve("00000000000000000000.json")).exists();
   }
 
   @Test
