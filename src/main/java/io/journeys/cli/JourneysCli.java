@@ -155,10 +155,45 @@ public final class JourneysCli implements Runnable {
     return failureLine(e);
   }
 
-  /** Runs the command line and returns the exit code (tests call this instead of main). */
+  /**
+   * Said when what a command printed did not all reach stdout: a full disk, a closed pipe. Both
+   * PrintStream and PrintWriter swallow the IOException, so `sql ... --format csv > /dev/full` and
+   * a disk filling up mid-export gave a cut-off file and exit 0 (a review).
+   */
+  static final String OUTPUT_LOST = "Cannot write the output: standard output failed (a full disk, or a pipe whose"
+      + " reader stopped), so what was printed is incomplete";
+
+  /** Runs the command line and returns the exit code. */
   public static int execute(String... args) {
     CommandLine cli = commandLine();
-    return cli.execute(args);
+    // A PrintStream keeps a write's IOException to itself, so the PrintWriter over it never sees
+    // one: its checkError asks the stream too. System.out as it is now (a host may have replaced it).
+    java.io.PrintStream stdout = System.out;
+    java.nio.charset.Charset charset = java.util.Optional.ofNullable(System.getProperty("stdout.encoding"))
+        .or(() -> java.util.Optional.ofNullable(System.getProperty("sun.stdout.encoding")))
+        .map(java.nio.charset.Charset::forName).orElse(java.nio.charset.Charset.defaultCharset());
+    cli.setOut(new PrintWriter(new java.io.OutputStreamWriter(stdout, charset), true) {
+      @Override
+      public boolean checkError() {
+        return super.checkError() | stdout.checkError();
+      }
+    });
+    return execute(cli, args);
+  }
+
+  /**
+   * Runs the command line on {@code cli}'s own out and err (tests give theirs) and returns the exit
+   * code: 1, with its line, when the command succeeded but its output could not all be written.
+   */
+  public static int execute(CommandLine cli, String... args) {
+    int code = cli.execute(args);
+    boolean outputLost = cli.getOut().checkError(); // flushes, whatever the code
+    if (code == 0 && outputLost && !STOPPING.get()) {
+      cli.getErr().println("journeys: " + OUTPUT_LOST);
+      cli.getErr().flush();
+      return 1;
+    }
+    return code;
   }
 
   public static CommandLine commandLine() {

@@ -83,6 +83,7 @@ enum ResultFormat {
       String[] names = result.columns();
       out.println(String.join(",", java.util.Arrays.stream(names).map(ResultFormat::escape).toList()));
       Iterator<Row> it = asText(result).toLocalIterator();
+      long printed = 0;
       while (it.hasNext()) {
         Row row = it.next();
         List<String> cells = new ArrayList<>();
@@ -92,6 +93,7 @@ enum ResultFormat {
           cells.add(row.isNullAt(i) ? "" : row.getString(i).isEmpty() ? "\"\"" : escape(row.getString(i)));
         }
         out.println(String.join(",", cells));
+        stopIfUnwritable(out, ++printed);
       }
     }
   },
@@ -110,13 +112,26 @@ enum ResultFormat {
           .select(to_json(struct(named), LosslessJson.OPTIONS))
           .as(Encoders.STRING())
           .toLocalIterator();
+      long printed = 0;
       while (it.hasNext()) {
         out.println(it.next());
+        stopIfUnwritable(out, ++printed);
       }
     }
   };
 
   abstract void print(Dataset<Row> result, PrintWriter out, int limit);
+
+  /**
+   * CSV and JSON print every row: once stdout fails (`| head` has what it wanted, the disk is
+   * full), the rest of the result is not computed for nothing. Checked every thousand rows, as
+   * checking flushes.
+   */
+  private static void stopIfUnwritable(PrintWriter out, long printed) {
+    if (printed % 1000 == 0 && out.checkError()) {
+      throw new JobFailure(JourneysCli.OUTPUT_LOST + " (after " + printed + " rows)");
+    }
+  }
 
   /** Every column as text, under its own name (names may repeat, so columns are taken by position). */
   static Dataset<Row> asText(Dataset<Row> result) {

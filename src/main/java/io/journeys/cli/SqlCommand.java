@@ -54,6 +54,8 @@ final class SqlCommand implements Callable<Integer> {
       // cast): either way the operator reads the same kind of line.
       format.print(spark.sql(query), out, limit);
       out.flush();
+    } catch (JobFailure e) {
+      throw e; // the output failed, not the query
     } catch (Exception e) { // Spark's AnalysisException is checked
       String reason = ErrorMessages.reason(e);
       if (tables == 0 && reason.startsWith("[TABLE_OR_VIEW_NOT_FOUND]")) {

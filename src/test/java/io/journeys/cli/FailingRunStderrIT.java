@@ -46,6 +46,18 @@ class FailingRunStderrIT {
     assertThat(dir.resolve("warehouse")).as("nothing written").doesNotExist();
   }
 
+  /** main's own stdout, over the file descriptor: a PrintStream would have kept the error to itself. */
+  @Test
+  void anOutputToAFullDiskGivesExactlyOneLine() throws Exception {
+    Path err = dir.resolve("stderr.log");
+    Process p = new ProcessBuilder(JourneysProcess.command(Path.of("conf/log4j2.properties").toAbsolutePath(), "--version"))
+        .directory(dir.toFile()).redirectOutput(new java.io.File("/dev/full")).redirectError(err.toFile()).start();
+    assertThat(p.waitFor(1, TimeUnit.MINUTES)).isTrue();
+    String stderr = Files.readString(err, StandardCharsets.UTF_8);
+    assertThat(p.exitValue()).as(stderr).isEqualTo(1);
+    assertThat(stderr.lines().toList()).containsExactly("journeys: " + JourneysCli.OUTPUT_LOST);
+  }
+
   @Test
   void theJarRunByJavaAloneSaysWhatIsMissingInOneLineNotThatASignalCame() throws Exception {
     // Spark is provided by the cluster, so `java -jar` finds no Spark. Before, the JVM printed the

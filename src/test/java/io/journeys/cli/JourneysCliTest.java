@@ -23,7 +23,7 @@ class JourneysCliTest {
     StringWriter err = new StringWriter();
     cli.setOut(new PrintWriter(out));
     cli.setErr(new PrintWriter(err));
-    int code = cli.execute(args);
+    int code = JourneysCli.execute(cli, args);
     return new Result(code, out.toString(), err.toString());
   }
 

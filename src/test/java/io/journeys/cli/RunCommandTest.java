@@ -121,6 +121,67 @@ class RunCommandTest {
     assertThat(local.out()).isEqualTo("{\"a\":\"2026-01-05T10:00:00.123456\",\"b\":[\"2026-01-05T10:00:00.000001\"]}\n");
   }
 
+  /**
+   * An export to a full disk or a closed pipe: PrintStream and PrintWriter each swallow the
+   * IOException, so the CSV came out cut off and the command exited 0 (a review). Here stdout takes
+   * 100 bytes and then fails, as /dev/full does from the first.
+   */
+  @Test
+  void anOutputThatCannotBeWrittenFailsTheCommandAndStopsTheExport(@TempDir Path dir) {
+    String[] where = {"--set", "output.path=" + dir.resolve("warehouse"), "--set", "output.database=cli_full"};
+    Failing csvOut = new Failing(100);
+    JourneysCliTest.Result csv = runWithOut(csvOut, concat(new String[] {"sql", "SELECT id FROM range(5000)", "--format", "csv"}, where));
+    assertThat(csv.code()).isEqualTo(1);
+    // The rows are checked every thousand: the export stopped there, not at row 5000.
+    assertThat(csv.err().lines().toList()).containsExactly("journeys: " + JourneysCli.OUTPUT_LOST + " (after 1000 rows)");
+    assertThat(csvOut.attempts).isLessThan(1100);
+    JourneysCliTest.Result json = runWithOut(new Failing(100), concat(new String[] {"sql", "SELECT id FROM range(5000)", "--format", "json"}, where));
+    assertThat(json.code()).isEqualTo(1);
+    assertThat(json.err().lines().toList()).containsExactly("journeys: " + JourneysCli.OUTPUT_LOST + " (after 1000 rows)");
+    // A short output fails when the command ends.
+    JourneysCliTest.Result config = runWithOut(new Failing(0), "check-config");
+    assertThat(config.code()).isEqualTo(1);
+    assertThat(config.err().lines().toList()).containsExactly("journeys: " + JourneysCli.OUTPUT_LOST);
+    JourneysCliTest.Result table = runWithOut(new Failing(0), concat(new String[] {"sql", "SELECT 1 AS x"}, where));
+    assertThat(table.code()).isEqualTo(1);
+    assertThat(table.err().lines().toList()).containsExactly("journeys: " + JourneysCli.OUTPUT_LOST);
+  }
+
+  /** Takes {@code capacity} bytes, then fails every write; counts the writes tried. */
+  private static final class Failing extends java.io.OutputStream {
+    private long left;
+    int attempts;
+
+    Failing(long capacity) {
+      this.left = capacity;
+    }
+
+    @Override
+    public void write(int b) throws java.io.IOException {
+      write(new byte[] {(byte) b}, 0, 1);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws java.io.IOException {
+      attempts++;
+      if (len > left) {
+        left = 0;
+        throw new java.io.IOException("No space left on device");
+      }
+      left -= len;
+    }
+  }
+
+  private static JourneysCliTest.Result runWithOut(java.io.OutputStream stdout, String... args) {
+    io.journeys.TestSpark.session();
+    picocli.CommandLine cli = JourneysCli.commandLine();
+    java.io.StringWriter err = new java.io.StringWriter();
+    cli.setOut(new java.io.PrintWriter(new java.io.OutputStreamWriter(stdout, java.nio.charset.StandardCharsets.UTF_8), true));
+    cli.setErr(new java.io.PrintWriter(err));
+    int code = JourneysCli.execute(cli, args);
+    return new JourneysCliTest.Result(code, "", err.toString());
+  }
+
   /** CSV printed an empty string and a NULL alike, as nothing (a black-box test). */
   @Test
   void sqlCsvTellsAnEmptyStringFromNull(@TempDir Path dir) {
