@@ -200,6 +200,10 @@ public final class JourneysCli implements Runnable {
     CommandLine cli = new CommandLine(new JourneysCli());
     cli.setCaseInsensitiveEnumValuesAllowed(true);
     cli.registerConverter(LocalDate.class, JourneysCli::parseDate);
+    // A query that starts with a comment ("-- daily conversions" heading a .sql file) looked to
+    // picocli like a misspelt option, and sql refused it as one (a review); SqlCommand refuses what
+    // still reads as one.
+    cli.getSubcommands().get("sql").setUnmatchedOptionsArePositionalParams(true);
     cli.setExecutionExceptionHandler(
         (e, commandLine, parseResult) -> {
           boolean verbose = parseResult.hasMatchedOption("--verbose")

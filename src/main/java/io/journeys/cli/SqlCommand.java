@@ -34,6 +34,9 @@ final class SqlCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    if (query.matches("--?[A-Za-z][\\w-]*(=\\S*)?")) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Unknown option: '" + query + "'");
+    }
     if (limit < 0) {
       // A usage error, before Spark starts: it read "Cannot run query: fromIndex(0) > toIndex(-1)" (a review).
       throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--limit must be 0 or more, got " + limit);

@@ -186,6 +186,21 @@ class JourneysCliTest {
   }
 
   /** A negative --limit is a usage error; the largest int shows every row (both failed as the query's fault, a review). */
+  /** picocli took a query starting with "--" for a misspelt option (a review). */
+  @Test
+  void sqlRunsAQueryThatStartsWithACommentAndStillRefusesAMisspeltOption(@TempDir Path dir) {
+    String store = "output.path=" + dir.resolve("warehouse");
+    Result commented = run("sql", "-- daily conversions\nSELECT 1 AS x", "--format", "csv", "--set", store,
+        "--set", "output.database=cli_comment");
+    assertThat(commented.code()).as(commented.err()).isZero();
+    assertThat(commented.out()).isEqualTo("x\n1\n");
+    Result misspelt = run("sql", "--fromat=csv", "--set", store);
+    assertThat(misspelt.code()).isEqualTo(2);
+    assertThat(misspelt.err().strip()).isEqualTo("journeys: Unknown option: '--fromat=csv' (try 'journeys sql --help')");
+    Result misspeltBeforeTheQuery = run("sql", "--fromat", "csv", "SELECT 1", "--set", store);
+    assertThat(misspeltBeforeTheQuery.code()).isEqualTo(2);
+  }
+
   @Test
   void sqlLimitIsAUsageErrorBelowZeroAndShowsAllAtTheLargestInt(@TempDir Path dir) {
     Result negative = run("sql", "SELECT 1", "--limit", "-1",
