@@ -82,8 +82,7 @@ public final class JourneysCli implements Runnable {
         throw e;
       }
       commandEnded = true;
-      stderr.println("journeys: " + unhandledLine(e));
-      stderr.flush();
+      sayUnhandled(e, args, stderr);
       code = 1;
     }
     exit(code);
@@ -142,6 +141,21 @@ public final class JourneysCli implements Runnable {
     } catch (LinkageError e) { // another logging backend: its messages stay
     }
     System.setErr(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+  }
+
+  /**
+   * The line of a failure outside any command's handling, and with --verbose its trace, as for a
+   * command's own failure: an Error (a stack overflow in Spark's planner, out of memory) passes
+   * picocli's handler, and --verbose printed no more than the line (a review).
+   */
+  static void sayUnhandled(Throwable e, String[] args, java.io.PrintStream err) {
+    err.println("journeys: " + unhandledLine(e));
+    if (java.util.Arrays.asList(args).contains("--verbose")) {
+      java.io.StringWriter trace = new java.io.StringWriter();
+      e.printStackTrace(new PrintWriter(trace));
+      err.print(ConfigPrinter.withoutPasswords(trace.toString()));
+    }
+    err.flush();
   }
 
   /** The line of a failure outside any command's handling. */

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -186,6 +187,26 @@ class JourneysCliTest {
   }
 
   /** A negative --limit is a usage error; the largest int shows every row (both failed as the query's fault, a review). */
+  /** An Error passes picocli's handler to main's: --verbose gave no trace for it (a review). */
+  @Test
+  void anErrorOutsideTheCommandsHandlerGivesItsTraceWithVerboseOnly() {
+    Error e = new ExceptionInInitializerError(new IllegalStateException("jdbc:postgresql://u:Secret7@h/db unreachable"));
+    java.io.ByteArrayOutputStream verbose = new java.io.ByteArrayOutputStream();
+    JourneysCli.sayUnhandled(e, new String[] {"run", "--date", "2026-01-01", "--verbose"},
+        new java.io.PrintStream(verbose, true, java.nio.charset.StandardCharsets.UTF_8));
+    List<String> lines = verbose.toString(java.nio.charset.StandardCharsets.UTF_8).lines().toList();
+    assertThat(lines.get(0)).isEqualTo("journeys: " + JourneysCli.unhandledLine(e));
+    assertThat(lines.get(1)).isEqualTo("java.lang.ExceptionInInitializerError");
+    assertThat(lines).anyMatch(l -> l.startsWith("\tat io.journeys.cli.JourneysCliTest."))
+        .anyMatch(l -> l.startsWith("Caused by: java.lang.IllegalStateException: jdbc:postgresql://u:********@h/db"))
+        .noneMatch(l -> l.contains("Secret7"));
+    java.io.ByteArrayOutputStream quiet = new java.io.ByteArrayOutputStream();
+    JourneysCli.sayUnhandled(e, new String[] {"run", "--date", "2026-01-01"},
+        new java.io.PrintStream(quiet, true, java.nio.charset.StandardCharsets.UTF_8));
+    assertThat(quiet.toString(java.nio.charset.StandardCharsets.UTF_8).lines().toList())
+        .containsExactly("journeys: " + JourneysCli.unhandledLine(e));
+  }
+
   /** picocli took a query starting with "--" for a misspelt option (a review). */
   @Test
   void sqlRunsAQueryThatStartsWithACommentAndStillRefusesAMisspeltOption(@TempDir Path dir) {
