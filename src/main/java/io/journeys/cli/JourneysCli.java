@@ -69,11 +69,14 @@ public final class JourneysCli implements Runnable {
       if (code != 0) {
         quietAfterTheLine();
       }
-      // Commands leave the session open (tests run several in one JVM); the process ends it here.
-      org.apache.spark.sql.SparkSession.getDefaultSession().foreach(session -> {
-        session.stop();
-        return null;
-      });
+      // Commands leave the session open (tests run several in one JVM); the process ends it here,
+      // unless the session is the host's, shared with its other tasks.
+      if (!databricksDriver(System.getenv())) {
+        org.apache.spark.sql.SparkSession.getDefaultSession().foreach(session -> {
+          session.stop();
+          return null;
+        });
+      }
     } catch (Throwable e) {
       // What the command's own handler does not catch (an Error: a class missing from the
       // classpath under `java -jar`, say) ended main with the JVM's trace, and then the hook's
@@ -98,13 +101,23 @@ public final class JourneysCli implements Runnable {
    * which scripts/submit and the Airflow DAG set to 1 (the scheduler's retries decide).
    */
   static void exit(int code) {
-    if (yarnClusterDriver()) {
+    if (yarnClusterDriver() || databricksDriver(System.getenv())) {
       if (code != 0) {
         throw new CommandFailed(code);
       }
       return;
     }
     System.exit(code);
+  }
+
+  /**
+   * A Databricks JAR task: main runs in the cluster's long-lived driver JVM, on its shared
+   * SparkContext, and the task's outcome is main's return or exception. System.exit ended the
+   * driver under the platform and stopping the session stopped the context its other tasks share
+   * (a review; Databricks asks JAR tasks for neither). The runtime sets this variable.
+   */
+  static boolean databricksDriver(java.util.Map<String, String> env) {
+    return env.get("DATABRICKS_RUNTIME_VERSION") != null;
   }
 
   /** Set by YARN's ApplicationMaster in the driver's JVM in cluster mode only. */

@@ -169,6 +169,13 @@ class JourneysCliTest {
     }
   }
 
+  /** Databricks' JAR task, as YARN's driver: neither System.exit nor stopping the shared session. */
+  @Test
+  void aDatabricksJarTaskIsToldByItsRuntimesVariable() {
+    assertThat(JourneysCli.databricksDriver(java.util.Map.of("DATABRICKS_RUNTIME_VERSION", "17.3"))).isTrue();
+    assertThat(JourneysCli.databricksDriver(java.util.Map.of("SPARK_HOME", "/opt/spark"))).isFalse();
+  }
+
   @Test
   void misspeltKeyExitsNonZeroWithOneLineNamingIt() {
     Result r = run("check-config", "--set", "sessions.timeot=10m");
