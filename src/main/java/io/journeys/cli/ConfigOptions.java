@@ -16,8 +16,32 @@ public final class ConfigOptions {
   /** The embedded default when no --config is given and the file exists (a laptop checkout). */
   static final Path EMBEDDED_DEFAULT = Path.of("conf/local.conf");
 
-  @Option(names = "--config", paramLabel = "FILE", description = "Environment config file (default: conf/local.conf when present).")
+  @Option(names = "--config", paramLabel = "FILE", description = "Environment config file (default: conf/local.conf when present).",
+      converter = LocalFile.class)
   Path config;
+
+  /**
+   * A local path, or a file: URI. An s3a:// (or dbfs:, hdfs:) one was read as a local path with its
+   * "//" collapsed, and failed as "file s3a:/b/prod.conf does not exist" (a review).
+   */
+  static final class LocalFile implements ITypeConverter<Path> {
+    @Override
+    public Path convert(String text) {
+      java.util.regex.Matcher scheme = java.util.regex.Pattern.compile("^([A-Za-z][A-Za-z0-9+.-]+):").matcher(text);
+      if (!scheme.find()) {
+        return Path.of(text);
+      }
+      if (scheme.group(1).equalsIgnoreCase("file")) {
+        try {
+          return Path.of(java.net.URI.create(text));
+        } catch (IllegalArgumentException e) {
+          throw new TypeConversionException("'" + text + "' is not a file: URI of a local file (" + e.getMessage() + ")");
+        }
+      }
+      throw new TypeConversionException("'" + text + "' is not a local file: --config reads the local filesystem;"
+          + " ship a config in object storage with spark-submit's --files and give its name (see the README, On a cluster)");
+    }
+  }
 
   // Checked as the command line is parsed, so a malformed one is a usage error (exit 2, which a
   // scheduler should not retry), like a malformed date, rather than a config error (1).

@@ -169,6 +169,19 @@ class JourneysCliTest {
     }
   }
 
+  /** An s3a:// --config was read as a local path with its "//" collapsed (a review). */
+  @Test
+  void configIsALocalFileOrAFileUriAndAnObjectStoreUriIsAUsageError(@TempDir Path dir) throws Exception {
+    Result remote = run("check-config", "--config", "s3a://bucket/prod.conf");
+    assertThat(remote.code()).isEqualTo(2);
+    assertThat(remote.err().lines().toList()).singleElement().asString()
+        .contains("'s3a://bucket/prod.conf' is not a local file: --config reads the local filesystem;");
+    Path conf = java.nio.file.Files.writeString(dir.resolve("my conf.conf"), "sessions.timeout = 12m\n");
+    Result local = run("check-config", "--config", conf.toUri().toString());
+    assertThat(local.code()).as(local.err()).isZero();
+    assertThat(local.out()).contains("timeout=\"12m\"");
+  }
+
   /** Databricks' JAR task, as YARN's driver: neither System.exit nor stopping the shared session. */
   @Test
   void aDatabricksJarTaskIsToldByItsRuntimesVariable() {
