@@ -66,7 +66,10 @@ class SubmitScriptTest {
     assertThat(s.code()).as(s.stderr()).isZero();
     assertThat(s.words().get(0)).isEqualTo("spark-submit");
     assertThat(option(s.words(), "--class")).isEqualTo("io.journeys.cli.JourneysCli");
-    assertThat(option(s.words(), "--files")).isEqualTo("conf/production.conf");
+    // The job's log configuration goes along, and the driver reads it from its working directory
+    // (Spark's default INFO logging came before: a review).
+    assertThat(option(s.words(), "--files")).isEqualTo("conf/production.conf," + Path.of("conf/log4j2.properties").toAbsolutePath());
+    assertThat(confValue(s.words(), "spark.driver.extraJavaOptions")).isEqualTo("-Dlog4j2.configurationFile=log4j2.properties");
     assertThat(confValue(s.words(), "spark.yarn.maxAppAttempts")).isEqualTo("1");
     assertThat(confValue(s.words(), "spark.sql.session.timeZone")).isEqualTo("UTC");
     ParseResult parsed = JourneysCli.commandLine().parseArgs(applicationArgs(s.words()));
@@ -81,6 +84,9 @@ class SubmitScriptTest {
         "conf/production.conf", "--", "run", "--date", "2026-01-31");
     assertThat(s.code()).as(s.stderr()).isZero();
     assertThat(confValue(s.words(), "spark.yarn.maxAppAttempts")).isNull();
+    assertThat(option(s.words(), "--files")).isEqualTo("conf/production.conf");
+    assertThat(option(s.words(), "--driver-java-options"))
+        .isEqualTo("-Dlog4j2.configurationFile=" + Path.of("conf/log4j2.properties").toAbsolutePath());
     ParseResult parsed = JourneysCli.commandLine().parseArgs(applicationArgs(s.words()));
     assertThat(parsed.subcommand().matchedOptionValue("--config", null).toString()).isEqualTo("conf/production.conf");
   }
@@ -88,7 +94,8 @@ class SubmitScriptTest {
   @Test
   void memoryAndTheSubmitCommandComeFromTheEnvironmentAndOptionsWin() throws Exception {
     Submit s = dryRun(Map.of("JOURNEYS_EXECUTOR_MEMORY", "12g", "JOURNEYS_NUM_EXECUTORS", "7",
-        "JOURNEYS_DRIVER_MEMORY", "3g", "SPARK_SUBMIT", "/opt/spark/bin/spark-submit"),
+        "JOURNEYS_DRIVER_MEMORY", "3g", "SPARK_SUBMIT", "/opt/spark/bin/spark-submit",
+        "JOURNEYS_DRIVER_JAVA_OPTIONS", "-Dacme.agent=on -XX:+UseG1GC"),
         "--driver-memory", "5g", "--", "run", "--date", "2026-01-31");
     assertThat(s.code()).as(s.stderr()).isZero();
     assertThat(s.words().get(0)).isEqualTo("/opt/spark/bin/spark-submit");
@@ -97,7 +104,9 @@ class SubmitScriptTest {
     assertThat(option(s.words(), "--executor-memory")).isEqualTo("12g");
     assertThat(option(s.words(), "--num-executors")).isEqualTo("7");
     assertThat(option(s.words(), "--driver-memory")).isEqualTo("5g");
-    assertThat(option(s.words(), "--files")).isNull();
+    assertThat(option(s.words(), "--files")).isEqualTo(Path.of("conf/log4j2.properties").toAbsolutePath().toString());
+    assertThat(confValue(s.words(), "spark.driver.extraJavaOptions"))
+        .isEqualTo("-Dlog4j2.configurationFile=log4j2.properties -Dacme.agent=on -XX:+UseG1GC");
   }
 
   /**
