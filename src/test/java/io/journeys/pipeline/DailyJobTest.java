@@ -387,29 +387,41 @@ class DailyJobTest {
       notebooks = files.filter(f -> f.toString().endsWith(".ipynb")).sorted().toList();
     }
     assertThat(notebooks).hasSize(4);
+    // The same statements again on the tables with a row the job writes but this run's data lacks:
+    // a channel whose only conversion came in a session of the day before, so sessions = 0 (README,
+    // Aggregates). Notebook 04's macro_per_session divided by it, and ANSI SQL stopped the query.
+    spark.sql("CREATE DATABASE IF NOT EXISTS notebook_edges");
+    for (io.journeys.io.OutputTable table : io.journeys.io.OutputTable.values()) {
+      spark.sql("CREATE OR REPLACE VIEW notebook_edges." + table.tableName() + " AS SELECT * FROM job_test." + table.tableName()
+          + (table == io.journeys.io.OutputTable.CHANNEL_PERFORMANCE
+              ? " UNION ALL SELECT DATE'2026-03-10', 'Affiliates', 0, 0, 1, 1, 50.0" : ""));
+    }
+    io.journeys.report.BiViews.create(spark, "notebook_edges");
     int statements = 0;
-    for (Path notebook : notebooks) {
-      var root = json.readTree(notebook.toFile());
-      assertThat(root.get("nbformat").asInt()).as(notebook.toString()).isEqualTo(4);
-      for (var cell : root.get("cells")) {
-        assertThat(cell.get("cell_type").asText()).isIn("markdown", "code");
-        if (!cell.get("cell_type").asText().equals("code")) {
-          continue;
-        }
-        assertThat(cell.get("outputs")).as("outputs stripped in " + notebook).isEmpty();
-        assertThat(cell.get("execution_count").isNull()).isTrue();
-        StringBuilder source = new StringBuilder();
-        cell.get("source").forEach(line -> source.append(line.asText()));
-        var matcher = sql.matcher(source);
-        while (matcher.find()) {
-          String statement = matcher.group(1).strip().replace("USE journeys", "USE job_test");
-          spark.sql(statement).collectAsList();
-          statements++;
+    for (String database : List.of("job_test", "notebook_edges")) {
+      for (Path notebook : notebooks) {
+        var root = json.readTree(notebook.toFile());
+        assertThat(root.get("nbformat").asInt()).as(notebook.toString()).isEqualTo(4);
+        for (var cell : root.get("cells")) {
+          assertThat(cell.get("cell_type").asText()).isIn("markdown", "code");
+          if (!cell.get("cell_type").asText().equals("code")) {
+            continue;
+          }
+          assertThat(cell.get("outputs")).as("outputs stripped in " + notebook).isEmpty();
+          assertThat(cell.get("execution_count").isNull()).isTrue();
+          StringBuilder source = new StringBuilder();
+          cell.get("source").forEach(line -> source.append(line.asText()));
+          var matcher = sql.matcher(source);
+          while (matcher.find()) {
+            String statement = matcher.group(1).strip().replace("USE journeys", "USE " + database);
+            spark.sql(statement).collectAsList();
+            statements++;
+          }
         }
       }
     }
     spark.sql("USE default");
-    assertThat(statements).isGreaterThanOrEqualTo(14);
+    assertThat(statements).isGreaterThanOrEqualTo(2 * 14);
   }
 
   @Test
