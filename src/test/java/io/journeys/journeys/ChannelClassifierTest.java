@@ -100,7 +100,8 @@ class ChannelClassifierTest {
    * referrer names the network or engine only where there is no utm_source: google / cpc from
    * YouTube is Paid Search (a review of the first version, which made it Paid Social); a paid
    * medium from a source of neither kind is Paid Other, whatever its referrer (it was Organic
-   * Social or Search, a second review). Search sources may be domains, as social ones.
+   * Social or Search, a second review). Search sources may be domains, as social ones. Google Ads'
+   * console and Gemini were Organic Search (a third review).
    */
   @Test
   void theDefaultRulesFileCampaignsAndReferrersAsGa4sDefaultGroupDoes() {
@@ -138,7 +139,10 @@ class ChannelClassifierTest {
         + " (28, 'site', 'paid', 'https://www.facebook.com/', 'https://shop.example/'),"
         + " (29, 'criteo', 'retargeting', 'https://www.google.com/', 'https://shop.example/'),"
         + " (30, 'bing.com', 'paid', null, 'https://shop.example/'),"
-        + " (31, 'duckduckgo.com', null, null, 'https://shop.example/')"
+        + " (31, 'duckduckgo.com', null, null, 'https://shop.example/'),"
+        + " (32, null, null, 'https://ads.google.com/aw/campaigns', 'https://shop.example/'),"
+        + " (33, null, null, 'https://gemini.google.com/app', 'https://shop.example/'),"
+        + " (34, null, null, 'https://www.google.co.uk/', 'https://shop.example/')"
         + " AS t(i, utm_source, utm_medium, referrer_url, page_url)")
         .withColumn("utm_campaign", expr(none));
     assertThat(classifier.classify(firstEvents).orderBy("i").select(Columns.CHANNEL).as(Encoders.STRING()).collectAsList())
@@ -146,7 +150,7 @@ class ChannelClassifierTest {
             "Paid Search", "Paid Search", "Referral", "Referral", "Referral", "Organic Search", "Organic Search",
             "Organic Search", "Organic Social", "Direct", "Email", "Organic Social", "Organic Social", "Display",
             "Paid Social", "Paid Search", "Paid Search", "Paid Search", "Paid Social", "Referral", "Referral",
-            "Paid Other", "Paid Other", "Paid Search", "Organic Search");
+            "Paid Other", "Paid Other", "Paid Search", "Organic Search", "Referral", "Referral", "Organic Search");
   }
 
   /** A channel predicate ending in a SQL line comment (check-config accepts it) classifies as without it. */
