@@ -6,7 +6,6 @@ import io.journeys.spark.SparkSessionFactory;
 import java.io.IOException;
 import java.time.LocalDate;
 import java.util.concurrent.Callable;
-import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
@@ -57,11 +56,10 @@ final class GenerateCommand implements Callable<Integer> {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--bot-events must be 0 or more, got " + botEvents);
     }
     SparkSession spark = SparkSessionFactory.create(options.settings());
-    refuseOtherData(spark);
+    emptyAndMark(spark);
     long start = System.nanoTime();
     Options generation = new Options(visitors, days, seed, startDate, botEvents, !noDirt);
     new SampleEventGenerator(spark).write(generation, out);
-    markGenerated(spark);
     double seconds = (System.nanoTime() - start) / 1e9;
     long events = spark.read().parquet(out).count();
     spec.commandLine().getOut().printf(
@@ -72,8 +70,9 @@ final class GenerateCommand implements Callable<Integer> {
   }
 
   /**
-   * Left in the output after a complete write; Spark's readers skip names starting with "_", as
-   * they skip _SUCCESS.
+   * Put in the output before the events, so a run stopped half-way leaves a directory the next
+   * one may replace (a review: Spark's overwrite deleted a marker written after); Spark's readers
+   * skip names starting with "_", as they skip _SUCCESS.
    */
   static final String MARKER = "_journeys_generated";
 
@@ -82,38 +81,34 @@ final class GenerateCommand implements Callable<Integer> {
    * other data (`--out data` would have taken the warehouse with it), went without a word (a
    * black-box test). Nor can a directory's names tell generated events from real ones: the input's
    * own layout (event_date= directories and _SUCCESS) and a Delta table partitioned by event_date
-   * (its _delta_log) look just like a generator's output (a review). So only an empty directory or
-   * one this command marked is replaced.
+   * (its _delta_log) look just like a generator's output (a review). So only an empty directory
+   * (hidden files aside: .DS_Store), or one this command marked, is emptied; then it is marked
+   * before anything is written.
    */
-  private void refuseOtherData(SparkSession spark) {
+  private void emptyAndMark(SparkSession spark) {
     Path path = new Path(out);
     try {
       FileSystem fs = path.getFileSystem(spark.sparkContext().hadoopConfiguration());
-      if (!fs.exists(path)) {
-        return;
+      if (fs.exists(path)) {
+        if (!fs.getFileStatus(path).isDirectory()) {
+          throw new JobFailure("Cannot generate: --out " + out + " is a file; generate writes a directory of event_date= partitions");
+        }
+        java.util.List<String> data = java.util.Arrays.stream(fs.listStatus(path))
+            .filter(c -> c.isDirectory() || !c.getPath().getName().startsWith("."))
+            .map(c -> c.getPath().getName()).sorted().toList();
+        if (!data.isEmpty() && !fs.exists(new Path(path, MARKER))) {
+          throw new JobFailure("Cannot generate: --out " + out + " holds data generate did not write (" + data.get(0)
+              + "), which it would delete: give it a new or empty directory, or one generate wrote (marked by its "
+              + MARKER + " file)");
+        }
+        if (!fs.delete(path, true)) {
+          throw new JobFailure("Cannot generate: --out " + out + " could not be emptied");
+        }
       }
-      if (!fs.getFileStatus(path).isDirectory()) {
-        throw new JobFailure("Cannot generate: --out " + out + " is a file; generate writes a directory of event_date= partitions");
-      }
-      FileStatus[] children = fs.listStatus(path);
-      if (children.length == 0 || fs.exists(new Path(path, MARKER))) {
-        return;
-      }
-      throw new JobFailure("Cannot generate: --out " + out + " holds data generate did not write ("
-          + java.util.Arrays.stream(children).map(c -> c.getPath().getName()).sorted().findFirst().orElseThrow() + "), which it would delete: give it a new or empty directory, or one"
-          + " generate wrote (marked by its " + MARKER + " file)");
+      fs.mkdirs(path);
+      fs.create(new Path(path, MARKER), true).close();
     } catch (IOException e) {
-      throw new JobFailure("Cannot generate: --out " + out + " is not readable: " + io.journeys.ErrorMessages.reason(e), e);
-    }
-  }
-
-  private void markGenerated(SparkSession spark) {
-    Path marker = new Path(out, MARKER);
-    try {
-      marker.getFileSystem(spark.sparkContext().hadoopConfiguration()).create(marker, true).close();
-    } catch (IOException e) {
-      throw new JobFailure("Cannot generate: the events are written but " + marker + " is not: "
-          + io.journeys.ErrorMessages.reason(e) + " (a later generate into --out will refuse it)", e);
+      throw new JobFailure("Cannot generate: --out " + out + " is not usable: " + io.journeys.ErrorMessages.reason(e), e);
     }
   }
 }

@@ -49,6 +49,21 @@ public final class JourneysCli implements Runnable {
 
   public static void main(String[] args) {
     java.io.PrintStream stderr = System.err;
+    hostedDriver = databricksDriver(System.getenv(), org.apache.spark.sql.SparkSession.getDefaultSession().isDefined()
+        || org.apache.spark.sql.SparkSession.getActiveSession().isDefined());
+    if (hostedDriver) {
+      // The host's JVM and logging outlive this command, and its other tasks share them: nothing
+      // is silenced after a failure's line, nor a signal's line printed for the host's own end.
+      int code;
+      try {
+        code = execute(args);
+      } catch (Throwable e) {
+        sayUnhandled(e, args, stderr);
+        code = 1;
+      }
+      exit(code);
+      return;
+    }
     // Shutdown hooks start together; this one only prints, so its line comes before the command
     // fails on the Spark that Spark's hook is stopping, and that failure prints nothing. What the
     // stopping Spark prints itself after the line goes nowhere: a Scala future's rejected task as a
@@ -69,14 +84,11 @@ public final class JourneysCli implements Runnable {
       if (code != 0) {
         quietAfterTheLine();
       }
-      // Commands leave the session open (tests run several in one JVM); the process ends it here,
-      // unless the session is the host's, shared with its other tasks.
-      if (!databricksDriver(System.getenv())) {
-        org.apache.spark.sql.SparkSession.getDefaultSession().foreach(session -> {
-          session.stop();
-          return null;
-        });
-      }
+      // Commands leave the session open (tests run several in one JVM); the process ends it here.
+      org.apache.spark.sql.SparkSession.getDefaultSession().foreach(session -> {
+        session.stop();
+        return null;
+      });
     } catch (Throwable e) {
       // What the command's own handler does not catch (an Error: a class missing from the
       // classpath under `java -jar`, say) ended main with the JVM's trace, and then the hook's
@@ -101,7 +113,7 @@ public final class JourneysCli implements Runnable {
    * which scripts/submit and the Airflow DAG set to 1 (the scheduler's retries decide).
    */
   static void exit(int code) {
-    if (yarnClusterDriver() || databricksDriver(System.getenv())) {
+    if (yarnClusterDriver() || hostedDriver) {
       if (code != 0) {
         throw new CommandFailed(code);
       }
@@ -110,14 +122,20 @@ public final class JourneysCli implements Runnable {
     System.exit(code);
   }
 
+  /** Set by main when the command runs in a Databricks driver's JVM (see databricksDriver). */
+  private static volatile boolean hostedDriver;
+
   /**
    * A Databricks JAR task: main runs in the cluster's long-lived driver JVM, on its shared
    * SparkContext, and the task's outcome is main's return or exception. System.exit ended the
-   * driver under the platform and stopping the session stopped the context its other tasks share
-   * (a review; Databricks asks JAR tasks for neither). The runtime sets this variable.
+   * driver under the platform, stopping the session stopped the context its other tasks share,
+   * and a failure silenced the driver's logging for them (reviews; Databricks asks JAR tasks for
+   * none of it). The runtime's variable alone is also set in a notebook's shell and a web
+   * terminal, where scripts/journeys starts a JVM of its own: so only with a session that was
+   * there before main ran.
    */
-  static boolean databricksDriver(java.util.Map<String, String> env) {
-    return env.get("DATABRICKS_RUNTIME_VERSION") != null;
+  static boolean databricksDriver(java.util.Map<String, String> env, boolean sessionBeforeMain) {
+    return env.get("DATABRICKS_RUNTIME_VERSION") != null && sessionBeforeMain;
   }
 
   /** Set by YARN's ApplicationMaster in the driver's JVM in cluster mode only. */
@@ -190,22 +208,35 @@ public final class JourneysCli implements Runnable {
   static final String OUTPUT_LOST = "Cannot write the output: standard output failed (a full disk, or a pipe whose"
       + " reader stopped), so what was printed is incomplete";
 
-  /** Runs the command line and returns the exit code. */
+  /** Runs the command line on the process's stdout and returns the exit code. */
   public static int execute(String... args) {
     CommandLine cli = commandLine();
-    // A PrintStream keeps a write's IOException to itself, so the PrintWriter over it never sees
-    // one: its checkError asks the stream too. System.out as it is now (a host may have replaced it).
-    java.io.PrintStream stdout = System.out;
-    java.nio.charset.Charset charset = java.util.Optional.ofNullable(System.getProperty("stdout.encoding"))
-        .or(() -> java.util.Optional.ofNullable(System.getProperty("sun.stdout.encoding")))
-        .map(java.nio.charset.Charset::forName).orElse(java.nio.charset.Charset.defaultCharset());
-    cli.setOut(new PrintWriter(new java.io.OutputStreamWriter(stdout, charset), true) {
+    cli.setOut(stdoutWriter(System.out, System.console() != null));
+    return execute(cli, args);
+  }
+
+  /**
+   * The commands' writer over {@code stdout} (System.out as it is now: a host may have replaced
+   * it). A PrintStream keeps a write's IOException to itself, so a PrintWriter over it never sees
+   * one: this one's checkError asks the stream too. UTF-8 unless a terminal's own encoding is
+   * known: CSV and JSON are read as UTF-8 (JSON must be), and on Java 19+ stdout.encoding is the
+   * locale's, ASCII under LANG=C (a YARN container, cron), which printed "Été" as "?t?" (a review).
+   */
+  static PrintWriter stdoutWriter(java.io.PrintStream stdout, boolean terminal) {
+    java.nio.charset.Charset charset = java.nio.charset.StandardCharsets.UTF_8;
+    if (terminal) {
+      String encoding = java.util.Optional.ofNullable(System.getProperty("stdout.encoding"))
+          .orElse(System.getProperty("sun.stdout.encoding"));
+      if (encoding != null && java.nio.charset.Charset.isSupported(encoding)) {
+        charset = java.nio.charset.Charset.forName(encoding);
+      }
+    }
+    return new PrintWriter(new java.io.OutputStreamWriter(stdout, charset), true) {
       @Override
       public boolean checkError() {
         return super.checkError() | stdout.checkError();
       }
-    });
-    return execute(cli, args);
+    };
   }
 
   /**

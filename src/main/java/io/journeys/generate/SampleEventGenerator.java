@@ -75,8 +75,9 @@ public final class SampleEventGenerator {
         .flatMap((FlatMapFunction<Long, Row>) simulator::simulate, Encoders.row(SCHEMA));
   }
 
+  /** Adds the events to {@code out}, which the caller has made empty: this deletes nothing. */
   public void write(Options options, String out) {
-    events(options).write().mode(SaveMode.Overwrite).partitionBy("event_date").parquet(out);
+    events(options).write().mode(SaveMode.Append).partitionBy("event_date").parquet(out);
   }
 
   /** One visitor's history; serializable so each task simulates its own visitors. */

@@ -182,11 +182,18 @@ class JourneysCliTest {
     assertThat(local.out()).contains("timeout=\"12m\"");
   }
 
-  /** Databricks' JAR task, as YARN's driver: neither System.exit nor stopping the shared session. */
+  /**
+   * Databricks' JAR task, as YARN's driver: neither System.exit nor stopping the shared session nor
+   * silencing its logging after a failure; told by the runtime's variable and a session that was
+   * there before main.
+   */
   @Test
   void aDatabricksJarTaskIsToldByItsRuntimesVariable() {
-    assertThat(JourneysCli.databricksDriver(java.util.Map.of("DATABRICKS_RUNTIME_VERSION", "17.3"))).isTrue();
-    assertThat(JourneysCli.databricksDriver(java.util.Map.of("SPARK_HOME", "/opt/spark"))).isFalse();
+    java.util.Map<String, String> databricks = java.util.Map.of("DATABRICKS_RUNTIME_VERSION", "17.3");
+    assertThat(JourneysCli.databricksDriver(databricks, true)).isTrue();
+    // A notebook's shell or a web terminal has the variable but starts a JVM of its own (a review).
+    assertThat(JourneysCli.databricksDriver(databricks, false)).isFalse();
+    assertThat(JourneysCli.databricksDriver(java.util.Map.of("SPARK_HOME", "/opt/spark"), true)).isFalse();
   }
 
   @Test

@@ -27,14 +27,23 @@ class RunCommandTest {
   }
 
   @Test
-  void generateReplacesItsOwnOutputWhichSqlThenReads(@TempDir Path dir) {
+  void generateReplacesItsOwnOutputWhichSqlThenReads(@TempDir Path dir) throws Exception {
     Path events = dir.resolve("events");
+    // A directory holding only a hidden file (a desktop's .DS_Store) counts as empty.
+    Files.writeString(Files.createDirectories(events).resolve(".DS_Store"), "x");
     JourneysCliTest.Result g = JourneysCliTest.run("generate", "--out", events.toString(),
         "--visitors", "50", "--days", "2", "--set", "spark.master=local[2]");
     assertThat(g.code()).as(g.err()).isZero();
     assertThat(g.out()).contains("generated").contains("50 visitors").contains("(2026-01-01 .. 2026-01-02)");
     assertThat(events.resolve("event_date=2026-01-02")).isDirectory();
     assertThat(events.resolve("_journeys_generated")).exists();
+    // The marker comes before the events, so a run stopped half-way leaves it with some of the days,
+    // and the next run replaces them (a review: it came last, and such a directory was refused).
+    java.nio.file.attribute.FileTime marked = Files.getLastModifiedTime(events.resolve("_journeys_generated"));
+    try (var files = Files.walk(events)) {
+      assertThat(files.filter(f -> f.getFileName().toString().endsWith(".parquet")).toList()).isNotEmpty()
+          .allSatisfy(f -> assertThat(Files.getLastModifiedTime(f)).isGreaterThanOrEqualTo(marked));
+    }
     // A second run replaces the first's days rather than adding to them (a review: nothing looked).
     JourneysCliTest.Result again = JourneysCliTest.run("generate", "--out", events.toString(),
         "--visitors", "20", "--days", "1", "--set", "spark.master=local[2]");
@@ -139,12 +148,30 @@ class RunCommandTest {
     assertThat(json.code()).isEqualTo(1);
     assertThat(json.err().lines().toList()).containsExactly("journeys: " + JourneysCli.OUTPUT_LOST + " (after 1000 rows)");
     // A short output fails when the command ends.
+    // The process's own writer, over a PrintStream, which keeps the error to itself: the export
+    // stops there too.
+    Failing streamOut = new Failing(100);
+    JourneysCliTest.Result overStream = runWithOut(JourneysCli.stdoutWriter(new java.io.PrintStream(streamOut), false),
+        concat(new String[] {"sql", "SELECT id FROM range(5000)", "--format", "csv"}, where));
+    assertThat(overStream.code()).isEqualTo(1);
+    assertThat(overStream.err().lines().toList()).containsExactly("journeys: " + JourneysCli.OUTPUT_LOST + " (after 1000 rows)");
+    assertThat(streamOut.attempts).isLessThan(1100);
     JourneysCliTest.Result config = runWithOut(new Failing(0), "check-config");
     assertThat(config.code()).isEqualTo(1);
     assertThat(config.err().lines().toList()).containsExactly("journeys: " + JourneysCli.OUTPUT_LOST);
     JourneysCliTest.Result table = runWithOut(new Failing(0), concat(new String[] {"sql", "SELECT 1 AS x"}, where));
     assertThat(table.code()).isEqualTo(1);
     assertThat(table.err().lines().toList()).containsExactly("journeys: " + JourneysCli.OUTPUT_LOST);
+  }
+
+  /** CSV and JSON to a file or a pipe are UTF-8, whatever the locale (LANG=C printed "?t?" on Java 19+). */
+  @Test
+  void theProcesssOutputIsUtf8WhenItIsNoTerminal(@TempDir Path dir) {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    JourneysCliTest.Result r = runWithOut(JourneysCli.stdoutWriter(new java.io.PrintStream(bytes), false), "sql",
+        "SELECT 'Été ✓' AS c", "--format", "csv", "--set", "output.path=" + dir.resolve("warehouse"), "--set", "output.database=cli_utf8");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(bytes.toByteArray()).isEqualTo("c\nÉté ✓\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
   }
 
   /** Takes {@code capacity} bytes, then fails every write; counts the writes tried. */
@@ -173,10 +200,14 @@ class RunCommandTest {
   }
 
   private static JourneysCliTest.Result runWithOut(java.io.OutputStream stdout, String... args) {
+    return runWithOut(new java.io.PrintWriter(new java.io.OutputStreamWriter(stdout, java.nio.charset.StandardCharsets.UTF_8), true), args);
+  }
+
+  private static JourneysCliTest.Result runWithOut(java.io.PrintWriter stdout, String... args) {
     io.journeys.TestSpark.session();
     picocli.CommandLine cli = JourneysCli.commandLine();
     java.io.StringWriter err = new java.io.StringWriter();
-    cli.setOut(new java.io.PrintWriter(new java.io.OutputStreamWriter(stdout, java.nio.charset.StandardCharsets.UTF_8), true));
+    cli.setOut(stdout);
     cli.setErr(new java.io.PrintWriter(err));
     int code = JourneysCli.execute(cli, args);
     return new JourneysCliTest.Result(code, "", err.toString());
