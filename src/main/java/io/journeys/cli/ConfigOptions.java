@@ -27,7 +27,8 @@ public final class ConfigOptions {
   static final class LocalFile implements ITypeConverter<Path> {
     @Override
     public Path convert(String text) {
-      java.util.regex.Matcher scheme = java.util.regex.Pattern.compile("^([A-Za-z][A-Za-z0-9+.-]+):").matcher(text);
+      // A scheme is followed by "/" (s3a://b/k, dbfs:/k, file:/p): prod:v2.conf is a file's name.
+      java.util.regex.Matcher scheme = java.util.regex.Pattern.compile("^([A-Za-z][A-Za-z0-9+.-]+):/").matcher(text);
       if (!scheme.find()) {
         return Path.of(text);
       }
@@ -39,7 +40,8 @@ public final class ConfigOptions {
         }
       }
       throw new TypeConversionException("'" + text + "' is not a local file: --config reads the local filesystem;"
-          + " ship a config in object storage with spark-submit's --files and give its name (see the README, On a cluster)");
+          + " ship a config in object storage with spark-submit's --files and give its name, or on Databricks give"
+          + " its /dbfs/ or /Volumes/ path (see the README, On a cluster)");
     }
   }
 

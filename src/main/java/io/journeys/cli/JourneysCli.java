@@ -282,8 +282,15 @@ public final class JourneysCli implements Runnable {
     cli.setParameterExceptionHandler(
         (e, args) -> {
           PrintWriter err = e.getCommandLine().getErr();
+          String message = String.valueOf(e.getMessage());
+          // sql takes a word it does not know as its query (one may start with "--"): a misspelt
+          // option before the query took its place, and the line named the words after it.
+          if (e.getCommandLine().getCommand() instanceof SqlCommand sql && sql.query != null
+              && SqlCommand.looksLikeAnOption(sql.query)) {
+            message = "Unknown option: '" + sql.query + "'";
+          }
           // One line, as for any failure (SPEC §6): the hint goes on the same line.
-          err.println("journeys: " + ConfigPrinter.withoutPasswords(String.valueOf(e.getMessage())) + " (try '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help')");
+          err.println("journeys: " + ConfigPrinter.withoutPasswords(message) + " (try '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help')");
           err.flush();
           return 2;
         });

@@ -32,9 +32,14 @@ final class SqlCommand implements Callable<Integer> {
   @Option(names = "--limit", defaultValue = "1000", description = "Most rows printed in table format (default: ${DEFAULT-VALUE}).")
   int limit;
 
+  /** A lone word of an option's form, which no query is: --fromat or --fromat=csv. */
+  static boolean looksLikeAnOption(String word) {
+    return word.matches("--?[A-Za-z][\\w-]*(=\\S*)?");
+  }
+
   @Override
   public Integer call() {
-    if (query.matches("--?[A-Za-z][\\w-]*(=\\S*)?")) {
+    if (looksLikeAnOption(query)) {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Unknown option: '" + query + "'");
     }
     if (limit < 0) {

@@ -180,6 +180,10 @@ class JourneysCliTest {
     Result local = run("check-config", "--config", conf.toUri().toString());
     assertThat(local.code()).as(local.err()).isZero();
     assertThat(local.out()).contains("timeout=\"12m\"");
+    // A colon in a file's name is no scheme.
+    Result named = run("check-config", "--config", "prod:v2.conf");
+    assertThat(named.code()).isEqualTo(1);
+    assertThat(named.err()).startsWith("journeys: Cannot load config: ").contains("prod:v2.conf");
   }
 
   /**
@@ -213,7 +217,6 @@ class JourneysCliTest {
     assertThat(r.err()).startsWith("journeys: Cannot run query: [PARSE_SYNTAX_ERROR] Syntax error at or near 'SELEC'");
   }
 
-  /** A negative --limit is a usage error; the largest int shows every row (both failed as the query's fault, a review). */
   /** An Error passes picocli's handler to main's: --verbose gave no trace for it (a review). */
   @Test
   void anErrorOutsideTheCommandsHandlerGivesItsTraceWithVerboseOnly() {
@@ -245,10 +248,13 @@ class JourneysCliTest {
     Result misspelt = run("sql", "--fromat=csv", "--set", store);
     assertThat(misspelt.code()).isEqualTo(2);
     assertThat(misspelt.err().strip()).isEqualTo("journeys: Unknown option: '--fromat=csv' (try 'journeys sql --help')");
+    // Before the query, it took the query's place, and the line named the words after it (a review).
     Result misspeltBeforeTheQuery = run("sql", "--fromat", "csv", "SELECT 1", "--set", store);
     assertThat(misspeltBeforeTheQuery.code()).isEqualTo(2);
+    assertThat(misspeltBeforeTheQuery.err().strip()).isEqualTo("journeys: Unknown option: '--fromat' (try 'journeys sql --help')");
   }
 
+  /** A negative --limit is a usage error; the largest int shows every row (both failed as the query's fault, a review). */
   @Test
   void sqlLimitIsAUsageErrorBelowZeroAndShowsAllAtTheLargestInt(@TempDir Path dir) {
     Result negative = run("sql", "SELECT 1", "--limit", "-1",
