@@ -32,8 +32,8 @@ New York), since the job checks that the partition exists, not that it is comple
 - Connection ids: ``spark_default`` (SparkSubmitOperator: master, queue) and ``aws_default``
   (S3KeySensor). The job's own S3 credentials come from the cluster's AWS provider chain, never
   from this file.
-- ``log4j2.properties`` (the repository's ``conf/log4j2.properties``) travels with the config and
-  is the driver's logging, so its log holds the job's progress and one error line instead of
+- ``journeys-log4j2.properties`` (the repository's ``conf/log4j2.properties``, uploaded under that
+  name) travels with the config and is the driver's logging, so its log holds the job's progress and one error line instead of
   Spark's INFO (thousands of lines a run).
 """
 from datetime import timedelta
@@ -47,7 +47,10 @@ APPLICATION_ARGS = ["run", "--date", PROCESS_DAY, "--config", "production.conf"]
 # target/conversion-journeys-<version>.jar, uploaded under this name.
 JAR = "s3a://acme-artifacts/conversion-journeys/conversion-journeys.jar"
 CONFIG_FILE = "s3a://acme-artifacts/conversion-journeys/production.conf"
-LOG_CONFIG_FILE = "s3a://acme-artifacts/conversion-journeys/log4j2.properties"
+# The repository's conf/log4j2.properties under a name of its own: shipped as log4j2.properties,
+# YARN's containers have it on their classpath, and it became the executors' logging too (task
+# traces off; a review).
+LOG_CONFIG_FILE = "s3a://acme-artifacts/conversion-journeys/journeys-log4j2.properties"
 INPUT_BUCKET = "acme-events"
 INPUT_PREFIX = "web/events"
 INPUT_READY_KEY = f"{INPUT_PREFIX}/event_date={PROCESS_DAY}/*"
@@ -119,7 +122,7 @@ if DAG is not None:
                 # Replaces, not extends, a spark.driver.extraJavaOptions of the cluster's
                 # spark-defaults.conf (spark.driver.defaultJavaOptions, an administrator's, is kept
                 # and comes first): copy such options in here (a review).
-                "spark.driver.extraJavaOptions": "-Dlog4j2.configurationFile=log4j2.properties",
+                "spark.driver.extraJavaOptions": "-Dlog4j2.configurationFile=journeys-log4j2.properties",
             },
             driver_memory="4g",
             executor_memory="8g",

@@ -49,8 +49,7 @@ public final class JourneysCli implements Runnable {
 
   public static void main(String[] args) {
     java.io.PrintStream stderr = System.err;
-    hostedDriver = databricksDriver(System.getenv(), org.apache.spark.sql.SparkSession.getDefaultSession().isDefined()
-        || org.apache.spark.sql.SparkSession.getActiveSession().isDefined());
+    hostedDriver = databricksDriver(System.getenv(), JourneysCli::sparkDriverRunning);
     if (hostedDriver) {
       // The host's JVM and logging outlive this command, and its other tasks share them: nothing
       // is silenced after a failure's line, nor a signal's line printed for the host's own end.
@@ -131,11 +130,24 @@ public final class JourneysCli implements Runnable {
    * driver under the platform, stopping the session stopped the context its other tasks share,
    * and a failure silenced the driver's logging for them (reviews; Databricks asks JAR tasks for
    * none of it). The runtime's variable alone is also set in a notebook's shell and a web
-   * terminal, where scripts/journeys starts a JVM of its own: so only with a session that was
-   * there before main ran.
+   * terminal, where scripts/journeys starts a JVM of its own: so only with a SparkContext that
+   * was running before main.
    */
-  static boolean databricksDriver(java.util.Map<String, String> env, boolean sessionBeforeMain) {
-    return env.get("DATABRICKS_RUNTIME_VERSION") != null && sessionBeforeMain;
+  static boolean databricksDriver(java.util.Map<String, String> env, java.util.function.BooleanSupplier driverBeforeMain) {
+    return env.get("DATABRICKS_RUNTIME_VERSION") != null && driverBeforeMain.getAsBoolean();
+  }
+
+  /**
+   * A SparkContext already running in this JVM (its SparkEnv is global, where a session may be
+   * only a thread's). Asked only on Databricks: under `java -jar`, with no Spark on the classpath,
+   * the class is missing, and main must still say so in its one line.
+   */
+  private static boolean sparkDriverRunning() {
+    try {
+      return org.apache.spark.SparkEnv.get() != null;
+    } catch (LinkageError e) {
+      return false;
+    }
   }
 
   /** Set by YARN's ApplicationMaster in the driver's JVM in cluster mode only. */
@@ -211,8 +223,23 @@ public final class JourneysCli implements Runnable {
   /** Runs the command line on the process's stdout and returns the exit code. */
   public static int execute(String... args) {
     CommandLine cli = commandLine();
-    cli.setOut(stdoutWriter(System.out, System.console() != null));
+    cli.setOut(stdoutWriter(System.out, stdoutIsTerminal()));
     return execute(cli, args);
+  }
+
+  /** From Java 22 System.console() is there when stdout is redirected too: Console.isTerminal tells. */
+  private static boolean stdoutIsTerminal() {
+    java.io.Console console = System.console();
+    if (console == null) {
+      return false;
+    }
+    try {
+      return (Boolean) java.io.Console.class.getMethod("isTerminal").invoke(console);
+    } catch (NoSuchMethodException e) {
+      return true; // before Java 22, a console means a terminal
+    } catch (ReflectiveOperationException e) {
+      return false;
+    }
   }
 
   /**

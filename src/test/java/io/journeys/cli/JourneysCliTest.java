@@ -188,16 +188,20 @@ class JourneysCliTest {
 
   /**
    * Databricks' JAR task, as YARN's driver: neither System.exit nor stopping the shared session nor
-   * silencing its logging after a failure; told by the runtime's variable and a session that was
-   * there before main.
+   * silencing its logging after a failure; told by the runtime's variable and a SparkContext that
+   * was running before main.
    */
   @Test
   void aDatabricksJarTaskIsToldByItsRuntimesVariable() {
     java.util.Map<String, String> databricks = java.util.Map.of("DATABRICKS_RUNTIME_VERSION", "17.3");
-    assertThat(JourneysCli.databricksDriver(databricks, true)).isTrue();
+    assertThat(JourneysCli.databricksDriver(databricks, () -> true)).isTrue();
     // A notebook's shell or a web terminal has the variable but starts a JVM of its own (a review).
-    assertThat(JourneysCli.databricksDriver(databricks, false)).isFalse();
-    assertThat(JourneysCli.databricksDriver(java.util.Map.of("SPARK_HOME", "/opt/spark"), true)).isFalse();
+    assertThat(JourneysCli.databricksDriver(databricks, () -> false)).isFalse();
+    // Elsewhere Spark is not even asked: under `java -jar` it is missing, and the question threw
+    // past main's one line (a review).
+    assertThat(JourneysCli.databricksDriver(java.util.Map.of("SPARK_HOME", "/opt/spark"), () -> {
+      throw new NoClassDefFoundError("org/apache/spark/SparkEnv");
+    })).isFalse();
   }
 
   @Test
