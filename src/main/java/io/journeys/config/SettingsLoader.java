@@ -225,6 +225,11 @@ public final class SettingsLoader {
       OutputSettings output = new OutputSettings(nonEmpty(c, "output.path"), identifier(c, "output.database"));
       SessionSettings sessions =
           new SessionSettings(positive(c, "sessions.timeout"), choice(c, "sessions.source", SessionSource.class));
+      if (sessions.source() == SessionSource.INPUT && input.columns().get(Columns.SESSION_ID).isEmpty()) {
+        // Without the tracker's id every event would fall back to the inactivity rule, silently.
+        throw invalid(c, "input.columns." + Columns.SESSION_ID, "cannot be empty with sessions.source = input,"
+            + " which follows the tracker's session id");
+      }
       boolean stitching = c.getBoolean("identity.stitching");
       TouchpointDedupe dedupe = choice(c, "touchpoints.dedupe", TouchpointDedupe.class);
       List<ChannelRule> channels = channelRules(c);

@@ -106,11 +106,19 @@ public final class EventReader {
   private final SparkSession spark;
   private final InputSettings input;
   private final ZoneId zone;
+  /** SPEC's required columns, and the tracker's session id where the sessions follow it. */
+  private final List<String> required;
 
   public EventReader(SparkSession spark, JobSettings settings) {
     this.spark = spark;
     this.input = settings.input();
     this.zone = settings.reportingTimezone();
+    List<String> required = new ArrayList<>(JobSettings.REQUIRED_COLUMNS);
+    if (settings.sessions().source() == JobSettings.SessionSource.INPUT) {
+      // A missing id would only make every session the inactivity rule's (it was a warning).
+      required.add(Columns.SESSION_ID);
+    }
+    this.required = List.copyOf(required);
   }
 
   /**
@@ -567,7 +575,7 @@ public final class EventReader {
         columns.add(lit(null).cast(type).as(logical));
         continue;
       }
-      if (!JobSettings.REQUIRED_COLUMNS.contains(logical) && (ReferencedColumns.isColumnName(mapping.get())
+      if (!required.contains(logical) && (ReferencedColumns.isColumnName(mapping.get())
           && !hasColumn(raw.schema(), mapping.get()) || isAbsentField(raw.schema(), mapping.get()))) {
         // An optional column the input simply does not have (the default mapping) is null. A
         // mapping of one's own stays a warning, not an error: an input whose schema is inferred
@@ -633,7 +641,7 @@ public final class EventReader {
     boolean caseSensitive = spark.sessionState().conf().caseSensitiveAnalysis();
     List<String> missing = new ArrayList<>();
     namedRequiredColumns().forEach((logical, mapping) -> columns.dayWithout(mapping, caseSensitive).ifPresent(day ->
-        missing.add(logical + " (input.columns." + logical + " = " + mapping + ") is missing from every file of " + day)));
+        missing.add(requiredColumn(logical, mapping) + " is missing from every file of " + day)));
     if (!missing.isEmpty()) {
       throw new JobFailure("Cannot read events: required column " + String.join("; required column ", missing)
           + ", though files of other days read have " + (missing.size() == 1 ? "it" : "them")
@@ -646,7 +654,7 @@ public final class EventReader {
     List<String> missing = new ArrayList<>();
     namedRequiredColumns().forEach((logical, mapping) -> {
       if (!hasColumn(schema, mapping)) {
-        missing.add(logical + " (input.columns." + logical + " = " + mapping + ")");
+        missing.add(requiredColumn(logical, mapping));
       }
     });
     if (!missing.isEmpty()) {
@@ -655,10 +663,16 @@ public final class EventReader {
     }
   }
 
+  /** A required column as the messages name it, with why it is required where SPEC does not say so. */
+  private static String requiredColumn(String logical, String mapping) {
+    return logical + " (input.columns." + logical + " = " + mapping
+        + (JobSettings.REQUIRED_COLUMNS.contains(logical) ? "" : ", which sessions.source = input follows") + ")";
+  }
+
   /** The required logical columns whose mapping is a column's name, in their order, with that name. */
   private Map<String, String> namedRequiredColumns() {
     Map<String, String> named = new LinkedHashMap<>();
-    for (String logical : JobSettings.REQUIRED_COLUMNS) {
+    for (String logical : required) {
       String mapping = input.columns().get(logical).orElseThrow();
       if (ReferencedColumns.isColumnName(mapping)) {
         named.put(logical, mapping);

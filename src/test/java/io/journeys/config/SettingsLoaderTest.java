@@ -67,6 +67,17 @@ class SettingsLoaderTest {
   }
 
   @Test
+  void sessionsFollowingTheTrackerNeedItsSessionIdMapped() {
+    // Without it every session would have been the inactivity rule's, with no word of it.
+    assertThatThrownBy(() -> SettingsLoader.load(Optional.empty(),
+            List.of("sessions.source=input", "input.columns.session_id=")))
+        .isInstanceOf(ConfigError.class)
+        .hasMessageStartingWith("Cannot load config: input.columns.session_id cannot be empty with sessions.source = input");
+    assertThat(SettingsLoader.load(Optional.empty(), List.of("input.columns.session_id=")).input().columns()
+        .get("session_id")).isEmpty();
+  }
+
+  @Test
   void wrongTypeFailsNamingKey() throws IOException {
     Path file = write("type.conf", "input.late-days = lots\n");
     assertThatThrownBy(() -> SettingsLoader.load(Optional.of(file), List.of()))

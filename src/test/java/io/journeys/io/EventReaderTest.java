@@ -204,6 +204,27 @@ class EventReaderTest {
   }
 
   @Test
+  void sessionsThatFollowTheTrackerStopTheRunWhereItsSessionIdIsNotInTheInput() {
+    Dataset<Row> raw = spark.sql("SELECT 'a' AS event_id, 'v' AS visitor_id, 'page_view' AS event_name,"
+        + " TIMESTAMP'2026-03-10 10:00:00' AS event_time, 's1' AS sid, DATE'2026-03-10' AS event_date");
+    // Under the inactivity rule the session id is optional: absent, it is null without a word.
+    assertThat(new EventReader(spark, SettingsLoader.load(Optional.empty(), List.of("input.path=" + events)))
+        .mapColumns(raw).select("session_id").first().isNullAt(0)).isTrue();
+    // Following the tracker, it was a warning at most (none under the default name): every session
+    // then came from the inactivity rule.
+    for (String mapping : List.of("session_id", "sess_id")) {
+      assertThatThrownBy(() -> new EventReader(spark, SettingsLoader.load(Optional.empty(), List.of("input.path=" + events,
+              "sessions.source=input", "input.columns.session_id=" + mapping))).mapColumns(raw))
+          .isInstanceOf(JobFailure.class)
+          .hasMessage("Cannot read events: required column session_id (input.columns.session_id = " + mapping
+              + ", which sessions.source = input follows) is missing from " + events);
+    }
+    assertThat(new EventReader(spark, SettingsLoader.load(Optional.empty(), List.of("input.path=" + events,
+            "sessions.source=input", "input.columns.session_id=sid"))).mapColumns(raw)
+        .select("session_id").as(Encoders.STRING()).collectAsList()).containsExactly("s1");
+  }
+
+  @Test
   void anOptionalStructFieldMissingFromTheDaysReadIsNullWithAWarningAndARequiredOneStopsTheRun() {
     // Segment's context.campaign (absent from days without campaigns), GA4's
     // collected_traffic_source before mid-2023: the run stopped on "does not resolve" (a review).
