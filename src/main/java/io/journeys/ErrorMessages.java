@@ -2,6 +2,8 @@ package io.journeys;
 
 import java.nio.file.AccessDeniedException;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
@@ -89,6 +91,10 @@ public final class ErrorMessages {
       // wrong with it ("… is not a Parquet file", a truncated footer) is only in its cause.
       line = line.replaceFirst("\\.?\\s*SQLSTATE: \\w+$", "") + ": " + reason(t.getCause());
     }
+    if (line.startsWith("[CONFLICTING_PARTITION_COLUMN_NAMES]")) {
+      // Spark's first line ends at a colon: the column lists and the directories are below it.
+      line = conflictingPartitions(t.getMessage());
+    }
     if (line.contains("Found duplicate field(s)") && line.endsWith("in case-insensitive mode.")) {
       // Two input columns differing only in case (a black-box test): even one no mapping names stops
       // the read, and nothing said that Spark can be told to tell them apart.
@@ -105,6 +111,33 @@ public final class ErrorMessages {
         .replaceFirst("404 NoSuchBucket (the bucket does not exist: check its name in the path and s3.endpoint)");
     line = NO_CONNECTION.matcher(line).replaceFirst("cannot connect to $2: $3 (check s3.endpoint and that the store is up)");
     return line;
+  }
+
+  /**
+   * Spark's conflict of partition columns on one line: the column lists it found and the first
+   * directories it names. Key=value folders inside a day (a sink's {@code hour=08}) are what an
+   * event input meets: they are partition columns to Spark, which days of flat files lack.
+   */
+  static String conflictingPartitions(String message) {
+    List<String> columns = new ArrayList<>();
+    List<String> directories = new ArrayList<>();
+    boolean listing = false;
+    for (String raw : message.lines().skip(1).toList()) {
+      String line = raw.strip().replaceFirst("\\s*SQLSTATE: \\w+$", "");
+      if (line.startsWith("Please check")) {
+        listing = true;
+      } else if (listing && !line.isEmpty()) {
+        directories.add(line);
+      } else if (!listing && line.startsWith("Partition column name list #")) {
+        columns.add("(" + line.substring(line.indexOf(':') + 1).strip() + ")");
+      }
+    }
+    int shown = Math.min(3, directories.size());
+    return "[CONFLICTING_PARTITION_COLUMN_NAMES] the days read have different partition columns, "
+        + String.join(" against ", columns) + ", in " + String.join(", ", directories.subList(0, shown))
+        + (directories.size() > shown ? " and " + (directories.size() - shown) + " more" : "")
+        + " (a folder named key=value, such as hour=08, is a partition column to Spark: the days of a run"
+        + " must all have such folders or none)";
   }
 
   /**

@@ -30,6 +30,26 @@ class ErrorMessagesTest {
   }
 
   @Test
+  void conflictingPartitionColumnsAreNamedWithTheFirstThreeDirectories() {
+    // Spark 4.0.1's text for 24 hourly folders of one day beside a flat day (its line ended at the colon).
+    StringBuilder message = new StringBuilder("[CONFLICTING_PARTITION_COLUMN_NAMES] Conflicting partition column names detected:\n\n"
+        + "\tPartition column name list #0: event_date\n\tPartition column name list #1: event_date, hour\n\n"
+        + "For partitioned table directories, data files should only live in leaf directories.\n"
+        + "And directories at the same level should have the same partition column name.\n"
+        + "Please check the following directories for unexpected files or inconsistent partition column names:\n\n"
+        + "\ts3a://b/in/event_date=2026-03-01");
+    for (int hour = 0; hour < 24; hour++) {
+      message.append("\n\ts3a://b/in/event_date=2026-03-02/hour=").append(hour);
+    }
+    message.append(" SQLSTATE: KD009");
+    assertThat(ErrorMessages.reason(new SparkException(message.toString()))).isEqualTo(
+        "[CONFLICTING_PARTITION_COLUMN_NAMES] the days read have different partition columns, (event_date) against"
+            + " (event_date, hour), in s3a://b/in/event_date=2026-03-01, s3a://b/in/event_date=2026-03-02/hour=0,"
+            + " s3a://b/in/event_date=2026-03-02/hour=1 and 22 more (a folder named key=value, such as hour=08, is a"
+            + " partition column to Spark: the days of a run must all have such folders or none)");
+  }
+
+  @Test
   void aFileThatCannotBeReadIsNamedWithWhatIsWrongWithIt() {
     // The chain of a run whose partition held a README.txt beside its Parquet files (a black-box
     // test): the line was Spark's wrapper alone, which names the file but not what is wrong.

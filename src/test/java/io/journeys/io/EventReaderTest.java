@@ -709,6 +709,36 @@ class EventReaderTest {
   }
 
   /**
+   * Hourly key=value folders inside a day (a Firehose or Kafka Connect sink's): Spark reads them as
+   * a partition column, which days of flat files lack. The line ended at Spark's colon, naming
+   * neither the columns nor a directory (a black-box test).
+   */
+  @Test
+  void hourlyKeyValueFoldersInADayAreReadAndBesideFlatDaysStopTheRunNamingTheConflict(@TempDir Path dir) {
+    spark.sql("SELECT 'a' AS event_id, 'va' AS visitor_id, 'page_view' AS event_name, TIMESTAMP'2026-03-01 10:00:00' AS event_time")
+        .write().parquet(dir.resolve("hourly/event_date=2026-03-01").toString());
+    for (String hour : List.of("08", "12")) {
+      spark.sql("SELECT 'b" + hour + "' AS event_id, 'vb' AS visitor_id, 'page_view' AS event_name,"
+              + " TIMESTAMP'2026-03-02 " + hour + ":00:00' AS event_time")
+          .write().parquet(dir.resolve("hourly/event_date=2026-03-02/hour=" + hour).toString());
+    }
+    EventReader hourly = new EventReader(spark, SettingsLoader.load(Optional.empty(), List.of("input.path=" + dir.resolve("hourly"))));
+    assertThat(ids(hourly.read(LocalDate.parse("2026-03-02"), LocalDate.parse("2026-03-02")))).containsExactlyInAnyOrder("b08", "b12");
+    assertThatThrownBy(() -> hourly.read(LocalDate.parse("2026-03-01"), LocalDate.parse("2026-03-02")))
+        .isInstanceOf(JobFailure.class)
+        .hasMessageStartingWith("Cannot read events: input.path " + dir.resolve("hourly") + " is not readable:"
+            + " [CONFLICTING_PARTITION_COLUMN_NAMES] the days read have different partition columns, (event_date")
+        // Spark lists the column sets and the directories in no fixed order.
+        .satisfies(e -> assertThat(e.getMessage())
+            .containsAnyOf("(event_date) against (event_date, hour)", "(event_date, hour) against (event_date)"))
+        .hasMessageContaining("file:" + dir.resolve("hourly/event_date=2026-03-01"))
+        .hasMessageContaining("file:" + dir.resolve("hourly/event_date=2026-03-02/hour=12"))
+        .hasMessageContaining("file:" + dir.resolve("hourly/event_date=2026-03-02/hour=08"))
+        .hasMessageEndingWith(" (a folder named key=value, such as hour=08, is a partition column to Spark: the days"
+            + " of a run must all have such folders or none)");
+  }
+
+  /**
    * Quiet days of an input with a history (input.allow-empty-days): loaded from the root, they were
    * read with the columns of one file of it, so a mapping of the column as renamed since stopped the
    * run, and so did a stray file at the root (a review). Upstream renamed event_name to ev on 03-02.
