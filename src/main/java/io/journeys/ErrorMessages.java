@@ -83,7 +83,13 @@ public final class ErrorMessages {
         cause = next(cause);
       }
       if (!firstLine(cause.getMessage()).endsWith(UNOPENED_METASTORE)) {
-        return "the Hive metastore could not be opened (check its settings in spark.conf): " + reason(cause);
+        String why = reason(cause);
+        if (why.contains("Another instance of Derby may have already booted the database")) {
+          // Two processes that passed the lock check together (a black-box test): the settings are fine.
+          return "the Hive metastore is open in another process (embedded Derby admits one at a time: another run,"
+              + " sql or notebook on it?): " + why;
+        }
+        return "the Hive metastore could not be opened (check its settings in spark.conf): " + why;
       }
     }
     if (line.startsWith("[FAILED_READ_FILE") && t.getCause() != null && t.getCause() != t) {
@@ -101,6 +107,12 @@ public final class ErrorMessages {
       line += " Spark matches column names regardless of case; to read these files set"
           + " spark.conf.\"spark.sql.caseSensitive\" = true, and name the columns in input.columns and the rules"
           + " in their exact case.";
+    }
+    if (concurrentCommit(error)) {
+      // Delta's "Please try the operation again" alone, when two runs write one output.path through
+      // two catalogs (a black-box test): its commit lost to another writer's and left the table as it was.
+      line += " (another writer committed to this table during the run: two runs on one output.path? This"
+          + " table's write was not committed; run the dates again once the other has finished)";
     }
     if (deniedAccess(error) && !line.toLowerCase(Locale.ROOT).contains("access denied")) {
       // "S3Exception: null (… 403 …):null" named neither the cause nor what to check.
@@ -150,6 +162,16 @@ public final class ErrorMessages {
       cause = sql.getNextException();
     }
     return cause == t ? null : cause;
+  }
+
+  /** Delta's optimistic concurrency refusing a commit: its exceptions are ConcurrentModificationExceptions. */
+  private static boolean concurrentCommit(Throwable error) {
+    for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof java.util.ConcurrentModificationException && t.getClass().getName().contains(".delta.")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static boolean deniedAccess(Throwable error) {

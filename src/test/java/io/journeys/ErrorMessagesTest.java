@@ -145,6 +145,33 @@ class ErrorMessagesTest {
   }
 
   @Test
+  void aMetastoreAnotherProcessHasOpenIsSaidToBeSoNotItsSettings() {
+    // Two runs that passed the lock check together (a black-box test): Derby's words, as Hive chains them.
+    SQLException failed = new SQLException("Failed to start database '/x/data/metastore' with class loader"
+        + " jdk.internal.loader.ClassLoaders$AppClassLoader@1, see the next exception for details.");
+    failed.setNextException(new SQLException("Another instance of Derby may have already booted the database /x/data/metastore."));
+    String unable = "Unable to instantiate org.apache.hadoop.hive.ql.metadata.SessionHiveMetaStoreClient";
+    assertThat(ErrorMessages.reason(new RuntimeException(unable, failed))).isEqualTo("the Hive metastore is open in"
+        + " another process (embedded Derby admits one at a time: another run, sql or notebook on it?): Another instance"
+        + " of Derby may have already booted the database /x/data/metastore.");
+  }
+
+  @Test
+  void aDeltaCommitThatLostToAnotherWritersSaysWhatToDo() {
+    // Two runs on one output.path through two catalogs (a black-box test): Delta's line alone
+    // said to try again, not that another run was writing.
+    String delta = "[DELTA_CONCURRENT_APPEND] ConcurrentAppendException: Files were added to partition"
+        + " [event_date=2026-01-04] by a concurrent update. Please try the operation again.";
+    RuntimeException write = new RuntimeException("write failed:",
+        new io.delta.exceptions.ConcurrentAppendException(delta + "\nConflicting commit: {\"timestamp\":1}"));
+    assertThat(ErrorMessages.reason(write)).isEqualTo(delta + " (another writer committed to this table during the"
+        + " run: two runs on one output.path? This table's write was not committed; run the dates again once the other"
+        + " has finished)");
+    assertThat(ErrorMessages.reason(new java.util.ConcurrentModificationException("a list changed")))
+        .as("not Delta's").isEqualTo("a list changed");
+  }
+
+  @Test
   void aDriverThatGivesItsReasonOnlyAsTheNextExceptionIsFollowed() {
     // JDBC chains a driver's further errors by setNextException; Derby also sets the cause, another
     // driver may not. The reason, Derby's own words for a directory it will not create a database in.
