@@ -3,8 +3,11 @@ package io.journeys;
 import java.nio.file.AccessDeniedException;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /** The one line of an error that goes to the operator. */
@@ -35,6 +38,9 @@ public final class ErrorMessages {
           + " Connect to (\\S+ \\[[^\\]]*\\]) failed: ([^:]+)"
           + "(:\\s*(software\\.amazon\\.awssdk\\.core\\.exception\\.)?SdkClientException: Unable to execute HTTP request:"
           + " Connect to \\S+ \\[[^\\]]*\\] failed: [^:]+(: [^:]+)?)?");
+
+  private static final String CONCURRENT_COMMIT = " (another writer committed to this table meanwhile: two runs on one"
+      + " output.path? This write was not committed; run it again once the other has finished)";
 
   private static final String UNOPENED_METASTORE =
       "Unable to instantiate org.apache.hadoop.hive.ql.metadata.SessionHiveMetaStoreClient";
@@ -84,7 +90,7 @@ public final class ErrorMessages {
       }
       if (!firstLine(cause.getMessage()).endsWith(UNOPENED_METASTORE)) {
         String why = reason(cause);
-        if (why.contains("Another instance of Derby may have already booted the database")) {
+        if (derbyBootedElsewhere(cause)) {
           // Two processes that passed the lock check together (a black-box test): the settings are fine.
           return "the Hive metastore is open in another process (embedded Derby admits one at a time: another run,"
               + " sql or notebook on it?): " + why;
@@ -108,11 +114,10 @@ public final class ErrorMessages {
           + " spark.conf.\"spark.sql.caseSensitive\" = true, and name the columns in input.columns and the rules"
           + " in their exact case.";
     }
-    if (concurrentCommit(error)) {
+    if (concurrentCommit(error) && !line.endsWith(CONCURRENT_COMMIT)) {
       // Delta's "Please try the operation again" alone, when two runs write one output.path through
       // two catalogs (a black-box test): its commit lost to another writer's and left the table as it was.
-      line += " (another writer committed to this table during the run: two runs on one output.path? This"
-          + " table's write was not committed; run the dates again once the other has finished)";
+      line += CONCURRENT_COMMIT;
     }
     if (deniedAccess(error) && !line.toLowerCase(Locale.ROOT).contains("access denied")) {
       // "S3Exception: null (… 403 …):null" named neither the cause nor what to check.
@@ -126,9 +131,11 @@ public final class ErrorMessages {
   }
 
   /**
-   * Spark's conflict of partition columns on one line: the column lists it found and the first
-   * directories it names. Key=value folders inside a day (a sink's {@code hour=08}) are what an
-   * event input meets: they are partition columns to Spark, which days of flat files lack.
+   * Spark's conflict of partition columns on one line: the column lists it found and a directory of
+   * each depth, the deepest first. Key=value folders inside a day (a sink's {@code hour=08}) are what
+   * an event input meets: partition columns to Spark, which days of flat files lack. Spark lists the
+   * directories with the fewest partition columns first, so with a few flat days in the range the
+   * first three named none of the folders (a review). Spark's first line where its text is not as expected.
    */
   static String conflictingPartitions(String message) {
     List<String> columns = new ArrayList<>();
@@ -140,16 +147,23 @@ public final class ErrorMessages {
         listing = true;
       } else if (listing && !line.isEmpty()) {
         directories.add(line);
-      } else if (!listing && line.startsWith("Partition column name list #")) {
+      } else if (!listing && line.startsWith("Partition column name list #") && line.contains(":")) {
         columns.add("(" + line.substring(line.indexOf(':') + 1).strip() + ")");
       }
     }
-    int shown = Math.min(3, directories.size());
-    return "[CONFLICTING_PARTITION_COLUMN_NAMES] the days read have different partition columns, "
-        + String.join(" against ", columns) + ", in " + String.join(", ", directories.subList(0, shown))
-        + (directories.size() > shown ? " and " + (directories.size() - shown) + " more" : "")
-        + " (a folder named key=value, such as hour=08, is a partition column to Spark: the days of a run"
-        + " must all have such folders or none)";
+    if (columns.size() < 2 || directories.isEmpty()) {
+      return firstLine(message);
+    }
+    Map<Long, String> byDepth = new TreeMap<>(Comparator.reverseOrder());
+    for (String directory : directories) {
+      byDepth.putIfAbsent(directory.chars().filter(c -> c == '=').count(), directory);
+    }
+    int more = directories.size() - byDepth.size();
+    return "[CONFLICTING_PARTITION_COLUMN_NAMES] the directories read have different partition columns, "
+        + String.join(" against ", columns) + ", such as " + String.join(" and ", byDepth.values())
+        + (more > 0 ? " (" + more + " more)" : "")
+        + ": a folder named key=value, such as hour=08, is a partition column to Spark, so a day's files must all"
+        + " be in such folders or none, in every day read";
   }
 
   /**
@@ -162,6 +176,20 @@ public final class ErrorMessages {
       cause = sql.getNextException();
     }
     return cause == t ? null : cause;
+  }
+
+  /**
+   * Derby's refusal of a database another JVM has booted (SQL state XSDB6), anywhere below: a
+   * connection pool's own line may come first.
+   */
+  private static boolean derbyBootedElsewhere(Throwable error) {
+    for (Throwable t = error; t != null; t = next(t)) {
+      if ((t instanceof SQLException sql && "XSDB6".equals(sql.getSQLState()))
+          || (t.getMessage() != null && t.getMessage().contains("Another instance of Derby may have already booted"))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Delta's optimistic concurrency refusing a commit: its exceptions are ConcurrentModificationExceptions. */

@@ -30,23 +30,30 @@ class ErrorMessagesTest {
   }
 
   @Test
-  void conflictingPartitionColumnsAreNamedWithTheFirstThreeDirectories() {
-    // Spark 4.0.1's text for 24 hourly folders of one day beside a flat day (its line ended at the colon).
+  void conflictingPartitionColumnsAreNamedWithADirectoryOfEachDepthTheDeepestFirst() {
+    // Spark 4.0.1's text for 24 hourly folders of one day beside three flat days, which it lists
+    // first (its line ended at the colon; the first three it lists are the flat days).
     StringBuilder message = new StringBuilder("[CONFLICTING_PARTITION_COLUMN_NAMES] Conflicting partition column names detected:\n\n"
         + "\tPartition column name list #0: event_date\n\tPartition column name list #1: event_date, hour\n\n"
         + "For partitioned table directories, data files should only live in leaf directories.\n"
         + "And directories at the same level should have the same partition column name.\n"
-        + "Please check the following directories for unexpected files or inconsistent partition column names:\n\n"
-        + "\ts3a://b/in/event_date=2026-03-01");
+        + "Please check the following directories for unexpected files or inconsistent partition column names:\n");
+    for (int day = 1; day <= 3; day++) {
+      message.append("\n\ts3a://b/in/event_date=2026-03-0").append(day);
+    }
     for (int hour = 0; hour < 24; hour++) {
-      message.append("\n\ts3a://b/in/event_date=2026-03-02/hour=").append(hour);
+      message.append("\n\ts3a://b/in/event_date=2026-03-04/hour=").append(hour);
     }
     message.append(" SQLSTATE: KD009");
     assertThat(ErrorMessages.reason(new SparkException(message.toString()))).isEqualTo(
-        "[CONFLICTING_PARTITION_COLUMN_NAMES] the days read have different partition columns, (event_date) against"
-            + " (event_date, hour), in s3a://b/in/event_date=2026-03-01, s3a://b/in/event_date=2026-03-02/hour=0,"
-            + " s3a://b/in/event_date=2026-03-02/hour=1 and 22 more (a folder named key=value, such as hour=08, is a"
-            + " partition column to Spark: the days of a run must all have such folders or none)");
+        "[CONFLICTING_PARTITION_COLUMN_NAMES] the directories read have different partition columns, (event_date)"
+            + " against (event_date, hour), such as s3a://b/in/event_date=2026-03-04/hour=0 and"
+            + " s3a://b/in/event_date=2026-03-01 (25 more): a folder named key=value, such as hour=08, is a partition"
+            + " column to Spark, so a day's files must all be in such folders or none, in every day read");
+    // Text not as expected: Spark's own first line, not a sentence with gaps.
+    assertThat(ErrorMessages.reason(new SparkException("[CONFLICTING_PARTITION_COLUMN_NAMES] Conflicting partition"
+        + " column names detected: a, b"))).isEqualTo("[CONFLICTING_PARTITION_COLUMN_NAMES] Conflicting partition column"
+        + " names detected: a, b");
   }
 
   @Test
@@ -154,6 +161,11 @@ class ErrorMessagesTest {
     assertThat(ErrorMessages.reason(new RuntimeException(unable, failed))).isEqualTo("the Hive metastore is open in"
         + " another process (embedded Derby admits one at a time: another run, sql or notebook on it?): Another instance"
         + " of Derby may have already booted the database /x/data/metastore.");
+    // Under a connection pool's line of its own, known by Derby's SQL state.
+    SQLException booted = new SQLException("Failed to start database '/x/data/metastore'", "XSDB6");
+    RuntimeException pool = new RuntimeException("Unable to open a test connection to the given database.", booted);
+    assertThat(ErrorMessages.reason(new RuntimeException(unable, pool))).startsWith("the Hive metastore is open in"
+        + " another process").endsWith("): Unable to open a test connection to the given database.");
   }
 
   @Test
@@ -164,9 +176,11 @@ class ErrorMessagesTest {
         + " [event_date=2026-01-04] by a concurrent update. Please try the operation again.";
     RuntimeException write = new RuntimeException("write failed:",
         new io.delta.exceptions.ConcurrentAppendException(delta + "\nConflicting commit: {\"timestamp\":1}"));
-    assertThat(ErrorMessages.reason(write)).isEqualTo(delta + " (another writer committed to this table during the"
-        + " run: two runs on one output.path? This table's write was not committed; run the dates again once the other"
-        + " has finished)");
+    String hint = " (another writer committed to this table meanwhile: two runs on one output.path? This write was"
+        + " not committed; run it again once the other has finished)";
+    assertThat(ErrorMessages.reason(write)).isEqualTo(delta + hint);
+    assertThat(ErrorMessages.reason(new RuntimeException(ErrorMessages.reason(write), write))).as("said once")
+        .isEqualTo(delta + hint);
     assertThat(ErrorMessages.reason(new java.util.ConcurrentModificationException("a list changed")))
         .as("not Delta's").isEqualTo("a list changed");
   }

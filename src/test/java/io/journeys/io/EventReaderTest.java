@@ -204,7 +204,7 @@ class EventReaderTest {
   }
 
   @Test
-  void sessionsThatFollowTheTrackerStopTheRunWhereItsSessionIdIsNotInTheInput() {
+  void sessionsThatFollowTheTrackerStopTheRunWhereItsSessionIdIsNotInTheInput(@TempDir Path dir) {
     Dataset<Row> raw = spark.sql("SELECT 'a' AS event_id, 'v' AS visitor_id, 'page_view' AS event_name,"
         + " TIMESTAMP'2026-03-10 10:00:00' AS event_time, 's1' AS sid, DATE'2026-03-10' AS event_date");
     // Under the inactivity rule the session id is optional: absent, it is null without a word.
@@ -222,6 +222,15 @@ class EventReaderTest {
     assertThat(new EventReader(spark, SettingsLoader.load(Optional.empty(), List.of("input.path=" + events,
             "sessions.source=input", "input.columns.session_id=sid"))).mapColumns(raw)
         .select("session_id").as(Encoders.STRING()).collectAsList()).containsExactly("s1");
+    // A day of Parquet files without it, beside a day with it, read at the ends of each day.
+    raw.drop("event_date").write().parquet(dir.resolve("days/event_date=2026-03-10").toString());
+    raw.drop("event_date", "sid").write().parquet(dir.resolve("days/event_date=2026-03-11").toString());
+    assertThatThrownBy(() -> new EventReader(spark, SettingsLoader.load(Optional.empty(), List.of("input.path="
+            + dir.resolve("days"), "sessions.source=input", "input.columns.session_id=sid")))
+        .read(LocalDate.parse("2026-03-10"), LocalDate.parse("2026-03-11")))
+        .isInstanceOf(JobFailure.class)
+        .hasMessageStartingWith("Cannot read events: required column session_id (input.columns.session_id = sid, which"
+            + " sessions.source = input follows) is missing from every file of file:" + dir.resolve("days/event_date=2026-03-11"));
   }
 
   @Test
@@ -727,15 +736,15 @@ class EventReaderTest {
     assertThatThrownBy(() -> hourly.read(LocalDate.parse("2026-03-01"), LocalDate.parse("2026-03-02")))
         .isInstanceOf(JobFailure.class)
         .hasMessageStartingWith("Cannot read events: input.path " + dir.resolve("hourly") + " is not readable:"
-            + " [CONFLICTING_PARTITION_COLUMN_NAMES] the days read have different partition columns, (event_date")
-        // Spark lists the column sets and the directories in no fixed order.
+            + " [CONFLICTING_PARTITION_COLUMN_NAMES] the directories read have different partition columns, (event_date")
+        // Spark lists the column sets in no fixed order, and the hourly folders too.
         .satisfies(e -> assertThat(e.getMessage())
-            .containsAnyOf("(event_date) against (event_date, hour)", "(event_date, hour) against (event_date)"))
-        .hasMessageContaining("file:" + dir.resolve("hourly/event_date=2026-03-01"))
-        .hasMessageContaining("file:" + dir.resolve("hourly/event_date=2026-03-02/hour=12"))
-        .hasMessageContaining("file:" + dir.resolve("hourly/event_date=2026-03-02/hour=08"))
-        .hasMessageEndingWith(" (a folder named key=value, such as hour=08, is a partition column to Spark: the days"
-            + " of a run must all have such folders or none)");
+            .containsAnyOf("(event_date) against (event_date, hour)", "(event_date, hour) against (event_date)")
+            .containsAnyOf("such as file:" + dir.resolve("hourly/event_date=2026-03-02/hour=08") + " and ",
+                "such as file:" + dir.resolve("hourly/event_date=2026-03-02/hour=12") + " and "))
+        .hasMessageContaining(" and file:" + dir.resolve("hourly/event_date=2026-03-01") + " (1 more): ")
+        .hasMessageEndingWith(": a folder named key=value, such as hour=08, is a partition column to Spark, so a day's"
+            + " files must all be in such folders or none, in every day read");
   }
 
   /**
