@@ -18,14 +18,38 @@ public final class DeltaPaths {
     return DeltaTable.isDeltaTable(spark, path);
   }
 
+  /** A commit of a table: its operation ({@code WRITE}, {@code MERGE}, ...) and its writer's metadata, if any. */
+  public record Commit(long version, java.time.Instant timestamp, String operation, Optional<String> userMetadata) {}
+
   /**
-   * The latest date among the {@code column=YYYY-MM-DD} directories of a table the job wrote, by one
-   * listing (no Spark job, no replay of the table's log: it runs before a run reads anything).
+   * A table's last {@code depth} commits, newest first; none where there is no Delta table at the
+   * path. Delta's history: its log's listing and those commit files, after the table's state is
+   * loaded (two small Spark jobs where this process has not loaded it yet).
+   */
+  public static java.util.List<Commit> recentCommits(SparkSession spark, String tablePath, int depth) {
+    if (!isDeltaTable(spark, tablePath)) {
+      return java.util.List.of();
+    }
+    return DeltaTable.forPath(spark, tablePath).history(depth)
+        .orderBy(org.apache.spark.sql.functions.col("version").desc())
+        .select("version", "timestamp", "operation", "userMetadata").collectAsList().stream()
+        .map(r -> new Commit(r.getLong(0), r.getTimestamp(1).toInstant(), r.getString(2),
+            Optional.ofNullable(r.getString(3))))
+        .toList();
+  }
+
+  /** The first and last of a table's dates. */
+  public record DateSpan(LocalDate first, LocalDate last) {}
+
+  /**
+   * The earliest and latest dates among the {@code column=YYYY-MM-DD} directories of a table the
+   * job wrote, by one listing (no Spark job, no replay of the table's log: it runs before a run reads anything).
    * Empty when there is no table or no such directory. The job's tables are replaced date by date
    * and never lose a date, so a directory is a date that a run wrote.
    */
-  public static Optional<LocalDate> lastPartitionDate(SparkSession spark, String tablePath, String column) {
+  public static Optional<DateSpan> partitionDates(SparkSession spark, String tablePath, String column) {
     Path table = new Path(tablePath);
+    LocalDate first = null;
     LocalDate last = null;
     try {
       FileSystem fs = table.getFileSystem(spark.sparkContext().hadoopConfiguration());
@@ -39,6 +63,7 @@ public final class DeltaPaths {
         }
         try {
           LocalDate date = LocalDate.parse(name.substring(column.length() + 1));
+          first = first == null || date.isBefore(first) ? date : first;
           last = last == null || date.isAfter(last) ? date : last;
         } catch (DateTimeParseException e) {
           // not a date directory of ours
@@ -49,6 +74,11 @@ public final class DeltaPaths {
       // some URIs, user info in an s3a:// path, say, with an IllegalArgumentException.)
       return Optional.empty();
     }
-    return Optional.ofNullable(last);
+    return last == null ? Optional.empty() : Optional.of(new DateSpan(first, last));
+  }
+
+  /** {@link #partitionDates}' last date. */
+  public static Optional<LocalDate> lastPartitionDate(SparkSession spark, String tablePath, String column) {
+    return partitionDates(spark, tablePath, column).map(DateSpan::last);
   }
 }

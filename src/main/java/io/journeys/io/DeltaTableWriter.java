@@ -9,7 +9,10 @@ import io.journeys.cli.JobFailure;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.spark.sql.Column;
+import org.apache.spark.sql.DataFrameWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Observation;
 import org.apache.spark.sql.Row;
@@ -31,17 +34,59 @@ import org.apache.spark.sql.types.StructType;
 public final class DeltaTableWriter {
   private final SparkSession spark;
   private final TableLocations locations;
-  private final java.util.Set<OutputTable> synced = java.util.concurrent.ConcurrentHashMap.newKeySet();
-  private volatile boolean databaseCreated;
+  private final java.util.Set<OutputTable> synced;
+  private final AtomicBoolean databaseCreated;
+  private final Optional<String> commitMetadata;
 
   public DeltaTableWriter(SparkSession spark, TableLocations locations) {
+    this(spark, locations, java.util.concurrent.ConcurrentHashMap.newKeySet(), new AtomicBoolean(), Optional.empty());
+  }
+
+  private DeltaTableWriter(SparkSession spark, TableLocations locations, java.util.Set<OutputTable> synced,
+      AtomicBoolean databaseCreated, Optional<String> commitMetadata) {
     this.spark = spark;
     this.locations = locations;
+    this.synced = synced;
+    this.databaseCreated = databaseCreated;
+    this.commitMetadata = commitMetadata;
+  }
+
+  /**
+   * This writer, its replacing commits carrying {@code metadata} as Delta's {@code userMetadata}
+   * (a run's record of itself, shown by {@code DESCRIBE HISTORY}). What it knows of the tables
+   * already made is shared with this one.
+   */
+  public DeltaTableWriter withCommitMetadata(String metadata) {
+    return new DeltaTableWriter(spark, locations, synced, databaseCreated, Optional.of(metadata));
   }
 
   public TableLocations locations() {
     return locations;
   }
+
+  /**
+   * Runs a commit this writer does not make itself (Delta's MERGE, which takes no write option)
+   * with this writer's commit metadata, through the session's setting for it, restored after.
+   */
+  public void committing(Runnable commit) {
+    if (commitMetadata.isEmpty()) {
+      commit.run();
+      return;
+    }
+    scala.Option<String> before = spark.conf().getOption(USER_METADATA);
+    spark.conf().set(USER_METADATA, commitMetadata.get());
+    try {
+      commit.run();
+    } finally {
+      if (before.isDefined()) {
+        spark.conf().set(USER_METADATA, before.get());
+      } else {
+        spark.conf().unset(USER_METADATA);
+      }
+    }
+  }
+
+  private static final String USER_METADATA = "spark.databricks.delta.commitInfo.userMetadata";
 
   /**
    * Replaces the partitions {@code from..to} (inclusive) of {@code table} with {@code rows}.
@@ -73,13 +118,14 @@ public final class DeltaTableWriter {
     }
     try {
       ensureTable(table);
-      conformed
+      DataFrameWriter<Row> write = conformed
           .observe(written, count(lit(1)).as("rows"))
           .write()
           .format("delta")
           .mode(SaveMode.Overwrite)
-          .option("replaceWhere", predicate)
-          .save(locations.path(table));
+          .option("replaceWhere", predicate);
+      commitMetadata.ifPresent(m -> write.option("userMetadata", m));
+      write.save(locations.path(table));
     } catch (JobFailure e) {
       throw e;
     } catch (Exception e) { // Hadoop's IOExceptions too, thrown through Scala undeclared
@@ -165,13 +211,13 @@ public final class DeltaTableWriter {
   private static final String STATS_COLUMNS = "delta.dataSkippingStatsColumns";
 
   /**
-   * Creates the database once per writer, not once per table: a run writes twelve tables, and
+   * Creates the database once per writer (and the copies it makes), not once per table: a run writes twelve tables, and
    * against a remote metastore each {@code CREATE DATABASE IF NOT EXISTS} is a round trip.
    */
   private void ensureDatabase() {
-    if (!databaseCreated) {
+    if (!databaseCreated.get()) {
       spark.sql("CREATE DATABASE IF NOT EXISTS " + locations.database());
-      databaseCreated = true;
+      databaseCreated.set(true);
     }
   }
 

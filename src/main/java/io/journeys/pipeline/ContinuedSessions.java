@@ -127,7 +127,8 @@ public final class ContinuedSessions {
       KEY.forEach(c -> on.append(" AND t.").append(c).append(" = s.").append(c));
       Map<String, String> set = new LinkedHashMap<>();
       UPDATED.forEach(c -> set.put(c, "s." + c));
-      DeltaTable.forPath(spark, path).as("t").merge(changes.as("s"), on.toString()).whenMatched().updateExpr(set).execute();
+      writer.committing(() ->
+          DeltaTable.forPath(spark, path).as("t").merge(changes.as("s"), on.toString()).whenMatched().updateExpr(set).execute());
       return n;
     } finally {
       changes.unpersist();

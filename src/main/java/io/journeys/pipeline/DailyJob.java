@@ -1,6 +1,7 @@
 package io.journeys.pipeline;
 
 import io.journeys.config.JobSettings;
+import io.journeys.config.RowSettings;
 import io.journeys.io.DeltaPaths;
 import io.journeys.io.DeltaTableWriter;
 import io.journeys.io.OutputTable;
@@ -51,6 +52,8 @@ public final class DailyJob {
     }
     String runId = UUID.randomUUID().toString();
     Instant startedAt = Instant.now();
+    // Every table's replacing commits say which run made them and with which settings.
+    DeltaTableWriter runWriter = writer.withCommitMetadata(RowSettings.record(runId, settings.rowSettings()));
     Map<String, Double> seconds = new LinkedHashMap<>();
     Map<String, Long> written = new TreeMap<>();
 
@@ -59,11 +62,13 @@ public final class DailyJob {
     spark.sparkContext().setJobGroup("stage1", "conversion-journeys stage 1: events to sessions and conversions", false);
     // run_metrics has a row for every date each run wrote: its last date is where the runs got to.
     String runMetrics = new TableLocations(settings.output().path(), settings.output().database()).path(OutputTable.RUN_METRICS);
-    // Listed once, when stage 1 asks, and kept: before this run's own rows, where the runs had got to.
-    AtomicReference<Optional<LocalDate>> listed = new AtomicReference<>();
-    Supplier<Optional<LocalDate>> lastRun = () -> listed.updateAndGet(known -> known != null ? known
-        : DeltaPaths.lastPartitionDate(spark, runMetrics, OutputTable.RUN_METRICS.partitionColumn()));
-    Stage1Job.Result stage1 = new Stage1Job(spark, settings, writer).run(from, to, lastRun, runId);
+    // Listed once, when first asked, and kept: before this run's own rows, where the runs had got to.
+    AtomicReference<Optional<DeltaPaths.DateSpan>> listed = new AtomicReference<>();
+    Supplier<Optional<DeltaPaths.DateSpan>> runDates = () -> listed.updateAndGet(known -> known != null ? known
+        : DeltaPaths.partitionDates(spark, runMetrics, OutputTable.RUN_METRICS.partitionColumn()));
+    Supplier<Optional<LocalDate>> lastRun = () -> runDates.get().map(DeltaPaths.DateSpan::last);
+    warnOfChangedSettings(runMetrics, runDates, from, to);
+    Stage1Job.Result stage1 = new Stage1Job(spark, settings, runWriter).run(from, to, lastRun, runId);
     written.putAll(stage1.rowsWritten());
     seconds.put("stage1", (System.nanoTime() - t0) / 1e9);
     LOG.info("stage 1 done in {} s: {}", String.format("%.1f", seconds.get("stage1")), stage1.rowsWritten());
@@ -73,12 +78,12 @@ public final class DailyJob {
     // Stage 2 closes journeys on every date stage 1 rewrote: a macro conversion that arrives a day
     // late lands in a late day's conversions, and its journey, attribution and that day's reports
     // must follow, or daily runs would never attribute it while a range run would.
-    written.putAll(new Stage2Job(spark, settings, writer).run(stage1.firstRewritten(), to));
+    written.putAll(new Stage2Job(spark, settings, runWriter).run(stage1.firstRewritten(), to));
     seconds.put("stage2", (System.nanoTime() - t1) / 1e9);
     LOG.info("stage 2 done in {} s", String.format("%.1f", seconds.get("stage2")));
 
     spark.sparkContext().setJobGroup("metrics", "conversion-journeys run metrics", false);
-    writeMetrics(runId, startedAt, stage1, written, seconds);
+    writeMetrics(runWriter, runId, startedAt, stage1, written, seconds);
     io.journeys.report.BiViews.create(spark, settings.output().database());
     spark.sparkContext().clearJobGroup();
     lastRun.get().filter(last -> last.isAfter(to)).ifPresent(last -> LOG.warn(laterDatesNote(to, last)));
@@ -97,6 +102,63 @@ public final class DailyJob {
         + " dates after it were made from its dates' rows as they were then. If this run's rows are new or changed"
         + " (a backfill, corrected input, another config), run --date " + next + " --to " + lastRun
         + " again, as one range.";
+  }
+
+  /**
+   * How many of run_metrics' last commits are searched for the last run's write: others are an
+   * operator's (OPTIMIZE, VACUUM, a DELETE) or the table's comments brought up to date.
+   */
+  private static final int COMMITS_SEARCHED = 20;
+
+  /**
+   * Says which of the settings that shape rows differ from those the last run recorded (in its
+   * run_metrics write, the last of a run that finished), before this run reads anything: the
+   * tables' other dates keep rows the earlier settings made. Said, not acted on, as a run of
+   * earlier dates is: changing a setting on purpose and going on from now is the operator's call.
+   * Nothing is said where that write recorded no settings (a warehouse an earlier version wrote)
+   * or there is none (a new warehouse).
+   */
+  private void warnOfChangedSettings(String runMetrics, Supplier<Optional<DeltaPaths.DateSpan>> runDates,
+      LocalDate from, LocalDate to) {
+    Optional<DeltaPaths.Commit> last;
+    Optional<RowSettings.Recorded> recorded;
+    try {
+      long start = System.nanoTime();
+      List<DeltaPaths.Commit> commits = DeltaPaths.recentCommits(spark, runMetrics, COMMITS_SEARCHED);
+      last = commits.stream().filter(c -> c.operation().equals("WRITE")).findFirst();
+      recorded = last.flatMap(DeltaPaths.Commit::userMetadata).flatMap(RowSettings::parse);
+      LOG.debug("The last run's settings read from {} commits of run_metrics in {} ms", commits.size(),
+          (System.nanoTime() - start) / 1_000_000);
+    } catch (Exception e) { // Spark's AnalysisException is checked
+      // The run's own run_metrics write meets a log it cannot read, and says so.
+      LOG.debug("The last run's settings could not be read from {}", runMetrics, e);
+      return;
+    }
+    if (recorded.isEmpty()) {
+      return;
+    }
+    List<String> changes = RowSettings.changes(recorded.get().settings(), settings.rowSettings());
+    if (!changes.isEmpty()) {
+      LOG.warn(changedSettingsNote(recorded.get().runId(), last.get().timestamp(), changes, runDates.get(), from, to));
+    }
+  }
+
+  /**
+   * The warning of {@link #warnOfChangedSettings}: what changed, and the one range that would make
+   * every date of the tables with these settings (the dates run_metrics has, and this run's).
+   */
+  static String changedSettingsNote(String runId, Instant at, List<String> changes,
+      Optional<DeltaPaths.DateSpan> written, LocalDate from, LocalDate to) {
+    String note = "The settings that shape the tables' rows differ from those of the last run (" + runId + ", "
+        + at + "): " + String.join("; ", changes) + ". This run makes its own dates with these settings; ";
+    if (written.isEmpty()) {
+      return note + "the tables' other dates keep the rows the earlier settings made.";
+    }
+    LocalDate first = written.get().first().isBefore(from) ? written.get().first() : from;
+    LocalDate last = written.get().last().isAfter(to) ? written.get().last() : to;
+    return note + "the tables' other dates keep the rows the earlier settings made (run_metrics has "
+        + written.get().first() + " to " + written.get().last() + "): to make every date with these settings, run"
+        + " --date " + first + " --to " + last + " as one range.";
   }
 
   /**
@@ -138,7 +200,7 @@ public final class DailyJob {
     }
   }
 
-  private void writeMetrics(String runId, Instant startedAt, Stage1Job.Result stage1, Map<String, Long> written,
+  private void writeMetrics(DeltaTableWriter runWriter, String runId, Instant startedAt, Stage1Job.Result stage1, Map<String, Long> written,
       Map<String, Double> seconds) {
     List<Row> rows = new ArrayList<>();
     stage1.counts().forEach((date, c) -> rows.add(RowFactory.create(
@@ -148,7 +210,7 @@ public final class DailyJob {
         scala.jdk.javaapi.CollectionConverters.asScala(seconds))));
     LocalDate first = stage1.firstRewritten();
     LocalDate last = stage1.counts().keySet().stream().max(LocalDate::compareTo).orElse(first);
-    writer.replaceDates(
+    runWriter.replaceDates(
         OutputTable.RUN_METRICS, spark.createDataFrame(rows, OutputTable.RUN_METRICS.schema()), first, last);
   }
 }

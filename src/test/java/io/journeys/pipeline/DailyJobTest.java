@@ -158,6 +158,45 @@ class DailyJobTest {
   }
 
   @Test
+  void aRunWhoseSettingsDifferFromTheLastRunsSaysWhichAndEveryCommitRecordsItsRunsSettings(@TempDir Path changed) {
+    new EventFixtures()
+        .event("s1", "s", "2026-03-10 10:00:00", "page_view", "https://s.com/", null, null, null)
+        .event("s2", "s", "2026-03-11 10:00:00", "purchase", "https://s.com/done", null, null, null)
+        .toDataset(spark).drop(EventReader.EVENT_TIME_RAW)
+        .write().partitionBy("event_date").parquet(changed.resolve("events").toString());
+    List<String> common = List.of("input.path=" + changed.resolve("events"), "output.path=" + changed.resolve("warehouse"),
+        "output.database=job_test_changed", "input.late-days=0");
+    DailyJob.Outcome before = new DailyJob(spark, SettingsLoader.load(Optional.empty(), common))
+        .run(LocalDate.parse("2026-03-10"), LocalDate.parse("2026-03-10"));
+    // Three settings change (a choice's case is no part of that); the database the tables are
+    // registered in is no setting that shapes rows.
+    List<String> now = new ArrayList<>(common);
+    now.addAll(List.of("sessions.timeout=45 minutes", "touchpoints.dedupe=NONE", "attribution.models=[markov, linear]",
+        "output.database=job_test_changed_too"));
+    DailyJob.Outcome[] ran = new DailyJob.Outcome[1];
+    List<String> warnings = Warnings.during(DailyJob.class.getName()::equals, () -> ran[0] =
+        new DailyJob(spark, SettingsLoader.load(Optional.empty(), now)).run(LocalDate.parse("2026-03-11"), LocalDate.parse("2026-03-11")));
+    DailyJob.Outcome after = ran[0];
+    // The model list is longer than a value printed (8 names); the range is run_metrics' one date
+    // and this run's.
+    assertThat(warnings).singleElement().asString().matches(java.util.regex.Pattern.quote(
+        "WARN The settings that shape the tables' rows differ from those of the last run (" + before.runId() + ", ")
+        + "[0-9T:.Z-]+" + java.util.regex.Pattern.quote("): attribution.models changed; sessions.timeout PT30M → PT45M;"
+        + " touchpoints.dedupe session → none. This run makes its own dates with these settings; the tables' other"
+        + " dates keep the rows the earlier settings made (run_metrics has 2026-03-10 to 2026-03-10): to make every"
+        + " date with these settings, run --date 2026-03-10 --to 2026-03-11 as one range."));
+    java.util.function.Function<OutputTable, List<String>> records = table -> strings(
+        spark.sql("DESCRIBE HISTORY delta.`" + changed.resolve("warehouse").resolve(table.tableName()) + "`")
+            .filter("operation = 'WRITE'").orderBy("version"),
+        "concat(get_json_object(userMetadata, '$.run_id'), ' ', from_json(get_json_object(userMetadata, '$.settings'),"
+            + " 'map<string, string>')['sessions.timeout'])");
+    assertThat(records.apply(OutputTable.RUN_METRICS))
+        .containsExactly(before.runId() + " PT30M", after.runId() + " PT45M");
+    assertThat(records.apply(OutputTable.SESSIONS))
+        .containsExactly(before.runId() + " PT30M", after.runId() + " PT45M");
+  }
+
+  @Test
   void aDeviceThatLoggedInLongBeforeTheWindowStaysStitched(@TempDir Path quiet) {
     // q logs in as Q on 01-05 and comes back anonymous on 03-20 to buy. Stage 2 of 03-20 re-keys
     // only devices with recent links, so the journey is Q's through the key stage 1 stored.
