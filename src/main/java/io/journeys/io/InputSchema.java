@@ -117,8 +117,9 @@ final class InputSchema {
     try {
       return new FileColumns(merging.load(sources.toArray(String[]::new)).schema(), List.of(), List.of());
     } catch (Exception e) { // SparkException is checked, though Scala does not declare it
-      if (isRefusedParquetType(e) && format.equalsIgnoreCase("parquet")) {
-        // Spark's merge refuses a UUID or TIME column; the driver reads every footer as it reads the ends.
+      if ((isRefusedParquetType(e) || isZeroByteFile(e)) && format.equalsIgnoreCase("parquet")) {
+        // Spark's merge refuses a UUID or TIME column, and fails on a zero-byte file, which its scan
+        // skips; the driver reads every footer as it reads the ends.
         return everyFooter(spark, days, caseSensitive);
       }
       if (!isTypeConflict(e)) {
@@ -131,9 +132,9 @@ final class InputSchema {
         schemas(spark, merging, source).forEach(merged::add);
       }
     } catch (Exception e) { // Spark's AnalysisException is checked
-      if (!isRefusedParquetType(e) || !format.equalsIgnoreCase("parquet")) {
+      if (!(isRefusedParquetType(e) || isZeroByteFile(e)) || !format.equalsIgnoreCase("parquet")) {
         throw e;
-      } // Spark's merge met a type conflict first, and then a UUID or TIME column in a day's files
+      } // Spark's merge met a type conflict first, and then a UUID or TIME column or a zero-byte file
       return everyFooter(spark, days, caseSensitive);
     }
     if (!merged.conflicts.isEmpty() && format.equalsIgnoreCase("parquet")) {
@@ -147,7 +148,8 @@ final class InputSchema {
    * them, or the days' types conflict, maybe only through a file without rows, which it cannot tell.
    */
   private static FileColumns everyFooter(SparkSession spark, List<String> days, boolean caseSensitive) {
-    return parquetFooters(spark, days.stream().flatMap(day -> dataFiles(spark, day).stream()).toList(), caseSensitive, Set.of());
+    return parquetFooters(spark, days.stream().flatMap(day -> dataFiles(spark, day).stream())
+        .filter(f -> f.getLen() > 0).toList(), caseSensitive, Set.of());
   }
 
   /**
@@ -499,11 +501,15 @@ final class InputSchema {
     return byFile;
   }
 
-  /** Per partition, in the given order, its oldest and newest data file. */
+  /**
+   * Per partition, in the given order, its oldest and newest data file. A zero-byte file (an upload
+   * cut short, an object store's placeholder) is none: it has no rows and no footer to read, and
+   * Spark's scan skips it, so at a day's end it stopped the run that reads it in the day's middle.
+   */
   private static List<FileStatus> oldestAndNewest(SparkSession spark, List<String> partitions) {
     List<FileStatus> files = new ArrayList<>();
     for (String partition : partitions) {
-      List<FileStatus> data = dataFiles(spark, partition);
+      List<FileStatus> data = dataFiles(spark, partition).stream().filter(f -> f.getLen() > 0).toList();
       if (!data.isEmpty()) {
         files.add(data.get(0));
         if (data.size() > 1) {
@@ -712,6 +718,16 @@ final class InputSchema {
   private static boolean isRefusedParquetType(Throwable error) {
     for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
       if (t instanceof SparkThrowable st && st.getCondition() != null && st.getCondition().startsWith("PARQUET_TYPE_")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Parquet's refusal of a file of no bytes, whose footer Spark's merge reads but its scan skips. */
+  private static boolean isZeroByteFile(Throwable error) {
+    for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t.getMessage() != null && t.getMessage().contains("is not a Parquet file (length is too low: 0)")) {
         return true;
       }
     }

@@ -948,6 +948,36 @@ class EventReaderTest {
   }
 
   /**
+   * A zero-byte file in a day (an upload cut short, an object store's placeholder) has no rows and
+   * no footer: Spark's scan skips it, and so does the reading of a day's ends, which stopped the
+   * run on it where it was the day's oldest or newest file (a black-box test).
+   */
+  @Test
+  void aZeroByteFileInADayIsSkippedWhereverItIs(@TempDir Path dir) throws Exception {
+    Path input = dir.resolve("zero");
+    for (String id : List.of("a", "b")) { // two files in the day
+      new EventFixtures().event(id, "v" + id, "2026-03-10 10:00:00", "page_view")
+          .toDataset(spark).drop(EventReader.EVENT_TIME_RAW)
+          .write().mode("append").partitionBy("event_date").parquet(input.toString());
+    }
+    Path partition = input.resolve("event_date=2026-03-10");
+    List<Path> files = parquetFiles(partition);
+    Path empty = Files.createFile(partition.resolve("part-99999-cut-short.snappy.parquet"));
+    long now = System.currentTimeMillis();
+    Files.setLastModifiedTime(files.get(0), java.nio.file.attribute.FileTime.fromMillis(now - 20_000));
+    Files.setLastModifiedTime(files.get(1), java.nio.file.attribute.FileTime.fromMillis(now - 10_000));
+    LocalDate day = LocalDate.parse("2026-03-10");
+    for (String schemaFiles : List.of("ends", "all")) {
+      EventReader reader = new EventReader(spark, SettingsLoader.load(Optional.empty(),
+          List.of("input.path=" + input, "input.schema-files=" + schemaFiles)));
+      for (long at : new long[] {now, now - 30_000, now - 15_000}) { // newest, oldest, between
+        Files.setLastModifiedTime(empty, java.nio.file.attribute.FileTime.fromMillis(at));
+        assertThat(ids(reader.read(day, day))).as(schemaFiles + " " + at).containsExactlyInAnyOrder("a", "b");
+      }
+    }
+  }
+
+  /**
    * One row in {@code partition}/part-0.parquet, written by parquet-mr's example writer rather than
    * Spark, for files Spark would not write: {@code schema} is Parquet's message type text.
    */
