@@ -10,8 +10,6 @@ import java.util.Optional;
 /**
  * The job's settings, parsed and validated once at start-up by {@link SettingsLoader}. Immutable,
  * built from plain config without a SparkSession, so every option is tested on its own.
- *
- * @param rowSettings the settings that shape the tables' rows, as a run records them ({@link RowSettings})
  */
 public record JobSettings(
     SparkSettings spark,
@@ -29,8 +27,7 @@ public record JobSettings(
     List<FunnelDefinition> funnels,
     ZoneId reportingTimezone,
     ReportSettings report,
-    S3Settings s3,
-    Map<String, String> rowSettings) {
+    S3Settings s3) {
 
   /** Logical input columns (SPEC §2), in their documented order. */
   public static final List<String> LOGICAL_COLUMNS =

@@ -1,21 +1,14 @@
 package io.journeys.config;
 
-import com.typesafe.config.Config;
-import com.typesafe.config.ConfigException;
-import com.typesafe.config.ConfigFactory;
-import com.typesafe.config.ConfigObject;
-import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigRenderOptions;
-import com.typesafe.config.ConfigSyntax;
-import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueFactory;
-import com.typesafe.config.ConfigValueType;
+import io.journeys.config.JobSettings.AttributionSettings;
+import io.journeys.config.JobSettings.InputSettings;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -23,60 +16,88 @@ import java.util.TreeSet;
 
 /**
  * The settings that shape the tables' rows (how events are read into logical columns, sessions,
- * identities, channels, conversions, attribution, paths, funnels, the reporting day), as one flat
- * map of key to value, so that a run can record them with its commits and the next run can say
- * which of them changed. Where and how the job runs (Spark, the output, the input's location and
- * format, which footers are read, the report, object storage) is left out: changing it changes no
- * row. Values are normalized where one setting can be written several ways: durations as ISO-8601
- * ({@code 30m} and {@code 30 minutes} are one value), choices in lower case.
+ * identities, channels, conversions, attribution, paths, funnels, the reporting day) as one flat
+ * map of config key to value, so that a run can record them and the next run can say which of
+ * them changed. Taken from the validated settings, not the config's text, so that one setting
+ * written two ways ({@code 30m} and {@code 30 minutes}, {@code per = JOURNEY}, {@code Etc/UTC} and
+ * {@code UTC}, the models in another order) is one value.
  */
 public final class RowSettings {
-  /** Subtrees and keys that shape rows; every leaf below them is recorded. */
-  static final List<String> RECORDED = List.of("input.columns", "input.schema", "input.late-days",
-      "input.min-event-time", "sessions", "identity", "touchpoints", "channels", "conversions", "attribution",
-      "paths", "funnels", "reporting");
-
-  private static final Set<String> DURATIONS = Set.of("sessions.timeout", "attribution.lookback",
-      "attribution.time-decay.half-life", "attribution.training-window");
-  private static final Set<String> CHOICES = Set.of("sessions.source", "touchpoints.dedupe", "attribution.touchpoint",
-      "paths.transform");
+  /**
+   * Keys of reference.conf that are not recorded, and why: where and how the job runs. Spark's
+   * settings can change rows too (ANSI mode, case sensitivity on a mapping), but they may hold
+   * secrets, so a run does not record them.
+   */
+  static final List<String> NOT_RECORDED = List.of("spark", "output", "input.path", "input.format",
+      "input.schema-files", "input.allow-empty-days", "report", "s3");
 
   /** A value longer than this (a list of rules) is said to have changed, not printed. */
   private static final int PRINTED_LENGTH = 60;
-  private static final String SETTINGS = "settings";
-  private static final String RUN_ID = "run_id";
 
   private RowSettings() {}
 
-  /** The recorded settings of a validated config, sorted by key. */
-  public static SortedMap<String, String> of(Config c) {
+  /** The recorded settings, sorted by key. */
+  public static SortedMap<String, String> of(JobSettings s) {
     SortedMap<String, String> values = new TreeMap<>();
-    for (String path : RECORDED) {
-      if (!c.hasPath(path)) {
-        continue;
-      }
-      for (Map.Entry<String, ConfigValue> e : c.withOnlyPath(path).entrySet()) {
-        values.put(e.getKey(), text(c, e.getKey(), e.getValue()));
-      }
-    }
+    InputSettings input = s.input();
+    input.columns().forEach((logical, expression) -> values.put("input.columns." + logical, expression.orElse("")));
+    values.put("input.schema", input.schema().orElse(""));
+    values.put("input.late-days", Integer.toString(input.lateDays()));
+    values.put("input.min-event-time", input.minEventTime().toString());
+    values.put("sessions.timeout", s.sessions().timeout().toString());
+    values.put("sessions.source", label(s.sessions().source()));
+    values.put("identity.stitching", Boolean.toString(s.identityStitching()));
+    values.put("touchpoints.dedupe", label(s.touchpointDedupe()));
+    // First match wins: the channel rules' order is part of what they mean.
+    values.put("channels.rules", json(s.channelRules().stream().map(r -> rule(r.name(), r.when())).toList()));
+    values.put("channels.default", s.defaultChannel());
+    values.put("conversions.micro", json(s.microRules().stream().map(RowSettings::rule).toList()));
+    values.put("conversions.macro", json(s.macroRules().stream().map(RowSettings::rule).toList()));
+    AttributionSettings attribution = s.attribution();
+    values.put("attribution.touchpoint", label(attribution.touchpoint()));
+    values.put("attribution.lookback", attribution.lookback().toString());
+    values.put("attribution.models", json(List.copyOf(new TreeSet<>(attribution.models()))));
+    values.put("attribution.time-decay.half-life", attribution.timeDecayHalfLife().toString());
+    values.put("attribution.markov.order", Integer.toString(attribution.markovOrder()));
+    values.put("attribution.training-window", attribution.trainingWindow().toString());
+    values.put("paths.transform", label(s.pathTransform()));
+    values.put("funnels", json(s.funnels().stream()
+        .map(f -> (Object) Map.of("name", f.name(), "steps", f.steps())).toList()));
+    // UTC, Etc/UTC and Z are one zone; Europe/Paris stays itself.
+    values.put("reporting.timezone", s.reportingTimezone().normalized().getId());
     return java.util.Collections.unmodifiableSortedMap(values);
   }
 
-  private static String text(Config c, String key, ConfigValue value) {
-    if (DURATIONS.contains(key)) {
-      return c.getDuration(key).toString();
+  private static Map<String, Object> rule(String name, String when) {
+    Map<String, Object> rule = new LinkedHashMap<>();
+    rule.put("name", name);
+    rule.put("when", when);
+    return rule;
+  }
+
+  private static Object rule(ConversionRule r) {
+    Map<String, Object> rule = rule(r.name(), r.when());
+    // A rule of one match fires at it whatever its scope says.
+    if (r.isCountRule()) {
+      rule.put("min-count", r.minCount());
+      rule.put("per", label(r.per()));
     }
-    if (value.valueType() != ConfigValueType.STRING) {
-      return value.render(ConfigRenderOptions.concise());
-    }
-    String s = ((String) value.unwrapped()).trim();
-    return CHOICES.contains(key) ? s.toLowerCase(Locale.ROOT) : s;
+    r.valueExpression().ifPresent(v -> rule.put("value", v));
+    return rule;
+  }
+
+  private static String label(Enum<?> choice) {
+    return choice.name().toLowerCase(Locale.ROOT);
+  }
+
+  private static String json(List<?> values) {
+    return ConfigValueFactory.fromIterable(values).render(ConfigRenderOptions.concise());
   }
 
   /**
-   * What differs between the settings a run recorded and these, one item per key, in key order:
-   * {@code key old → new}, {@code key changed} where either value is long (a list of rules), and
-   * {@code key added} / {@code key removed} where one side lacks it.
+   * What differs between recorded settings and these, one item per key, in key order: {@code key
+   * old → new}, {@code key changed} where either value is long (a list of rules), and {@code key
+   * added} / {@code key removed} where one side lacks it (a setting a version added or dropped).
    */
   public static List<String> changes(Map<String, String> before, Map<String, String> now) {
     List<String> changes = new ArrayList<>();
@@ -98,47 +119,9 @@ public final class RowSettings {
   }
 
   private static String shown(String value) {
-    return value.length() > PRINTED_LENGTH ? value.substring(0, PRINTED_LENGTH - 3) + "..." : value.isEmpty() ? "\"\"" : value;
-  }
-
-  /**
-   * The record a run leaves in its commits (Delta's {@code userMetadata}, shown by {@code DESCRIBE
-   * HISTORY}): a JSON object of the run's id and its settings.
-   */
-  public static String record(String runId, Map<String, String> settings) {
-    Map<String, Object> record = new LinkedHashMap<>();
-    record.put(RUN_ID, runId);
-    // fromMap takes the map's keys as keys, not paths: "sessions.timeout" stays one key.
-    record.put(SETTINGS, ConfigValueFactory.fromMap(new TreeMap<String, Object>(settings)));
-    return ConfigValueFactory.fromMap(record).render(ConfigRenderOptions.concise());
-  }
-
-  /** A run's id and settings, read back from its record. */
-  public record Recorded(String runId, Map<String, String> settings) {}
-
-  /** The record in {@code text}; empty where the text is not one (another writer's metadata). */
-  public static Optional<Recorded> parse(String text) {
-    if (text == null || text.isBlank()) {
-      return Optional.empty();
+    if (value.isEmpty()) {
+      return "(empty)";
     }
-    try {
-      ConfigObject root = ConfigFactory.parseString(text, ConfigParseOptions.defaults().setSyntax(ConfigSyntax.JSON)).root();
-      ConfigValue id = root.get(RUN_ID);
-      ConfigValue settings = root.get(SETTINGS);
-      if (id == null || id.valueType() != ConfigValueType.STRING || settings == null
-          || settings.valueType() != ConfigValueType.OBJECT) {
-        return Optional.empty();
-      }
-      Map<String, String> values = new TreeMap<>();
-      for (Map.Entry<String, ConfigValue> e : ((ConfigObject) settings).entrySet()) {
-        if (e.getValue().valueType() != ConfigValueType.STRING) {
-          return Optional.empty();
-        }
-        values.put(e.getKey(), (String) e.getValue().unwrapped());
-      }
-      return Optional.of(new Recorded((String) id.unwrapped(), values));
-    } catch (ConfigException e) {
-      return Optional.empty();
-    }
+    return value.length() > PRINTED_LENGTH ? value.substring(0, PRINTED_LENGTH - 3) + "..." : value;
   }
 }

@@ -261,8 +261,7 @@ public final class SettingsLoader {
               c.getString("s3.endpoint"),
               c.getBoolean("s3.path-style-access"),
               c.getString("s3.region"),
-              c.getString("s3.credentials-provider")),
-          RowSettings.of(c));
+              c.getString("s3.credentials-provider")));
       if (settings.input().lateDays() == 0 && westOfUtc(settings.reportingTimezone())) {
         // A local day's evening is stored in the next UTC partition: with no late day every such
         // event would arrive too late for its date and be quarantined.

@@ -1,9 +1,13 @@
 package io.journeys.io;
 
+import static org.apache.spark.sql.functions.col;
+
 import io.delta.tables.DeltaTable;
 import java.io.IOException;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
+import java.util.List;
 import java.util.Optional;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -19,19 +23,19 @@ public final class DeltaPaths {
   }
 
   /** A commit of a table: its operation ({@code WRITE}, {@code MERGE}, ...) and its writer's metadata, if any. */
-  public record Commit(long version, java.time.Instant timestamp, String operation, Optional<String> userMetadata) {}
+  public record Commit(long version, Instant timestamp, String operation, Optional<String> userMetadata) {}
 
   /**
    * A table's last {@code depth} commits, newest first; none where there is no Delta table at the
    * path. Delta's history: its log's listing and those commit files, after the table's state is
    * loaded (two small Spark jobs where this process has not loaded it yet).
    */
-  public static java.util.List<Commit> recentCommits(SparkSession spark, String tablePath, int depth) {
+  public static List<Commit> recentCommits(SparkSession spark, String tablePath, int depth) {
     if (!isDeltaTable(spark, tablePath)) {
-      return java.util.List.of();
+      return List.of();
     }
     return DeltaTable.forPath(spark, tablePath).history(depth)
-        .orderBy(org.apache.spark.sql.functions.col("version").desc())
+        .orderBy(col("version").desc())
         .select("version", "timestamp", "operation", "userMetadata").collectAsList().stream()
         .map(r -> new Commit(r.getLong(0), r.getTimestamp(1).toInstant(), r.getString(2),
             Optional.ofNullable(r.getString(3))))
@@ -75,10 +79,5 @@ public final class DeltaPaths {
       return Optional.empty();
     }
     return last == null ? Optional.empty() : Optional.of(new DateSpan(first, last));
-  }
-
-  /** {@link #partitionDates}' last date. */
-  public static Optional<LocalDate> lastPartitionDate(SparkSession spark, String tablePath, String column) {
-    return partitionDates(spark, tablePath, column).map(DateSpan::last);
   }
 }

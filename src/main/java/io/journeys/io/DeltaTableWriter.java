@@ -4,12 +4,16 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 
+import io.delta.tables.DeltaTable;
 import io.journeys.ErrorMessages;
 import io.journeys.cli.JobFailure;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.DataFrameWriter;
@@ -34,15 +38,18 @@ import org.apache.spark.sql.types.StructType;
 public final class DeltaTableWriter {
   private final SparkSession spark;
   private final TableLocations locations;
-  private final java.util.Set<OutputTable> synced;
+  /** Delta's session setting for the metadata of the commits made without a write option. */
+  private static final String USER_METADATA = "spark.databricks.delta.commitInfo.userMetadata";
+
+  private final Set<OutputTable> synced;
   private final AtomicBoolean databaseCreated;
   private final Optional<String> commitMetadata;
 
   public DeltaTableWriter(SparkSession spark, TableLocations locations) {
-    this(spark, locations, java.util.concurrent.ConcurrentHashMap.newKeySet(), new AtomicBoolean(), Optional.empty());
+    this(spark, locations, ConcurrentHashMap.newKeySet(), new AtomicBoolean(), Optional.empty());
   }
 
-  private DeltaTableWriter(SparkSession spark, TableLocations locations, java.util.Set<OutputTable> synced,
+  private DeltaTableWriter(SparkSession spark, TableLocations locations, Set<OutputTable> synced,
       AtomicBoolean databaseCreated, Optional<String> commitMetadata) {
     this.spark = spark;
     this.locations = locations;
@@ -65,18 +72,22 @@ public final class DeltaTableWriter {
   }
 
   /**
-   * Runs a commit this writer does not make itself (Delta's MERGE, which takes no write option)
-   * with this writer's commit metadata, through the session's setting for it, restored after.
+   * Updates the rows of {@code table} that {@code condition} matches to {@code changes} (aliased
+   * {@code t} and {@code s}) by Delta's MERGE, in one commit. MERGE takes no write option, so the
+   * commit's metadata goes through the session's setting for it, set for this commit and restored
+   * after: it is session-wide, and no other commit of the run is made meanwhile.
    */
-  public void committing(Runnable commit) {
+  public void updateMatched(OutputTable table, Dataset<Row> changes, String condition, Map<String, String> set) {
+    Runnable merge = () -> DeltaTable.forPath(spark, locations.path(table)).as("t").merge(changes.as("s"), condition)
+        .whenMatched().updateExpr(set).execute();
     if (commitMetadata.isEmpty()) {
-      commit.run();
+      merge.run();
       return;
     }
     scala.Option<String> before = spark.conf().getOption(USER_METADATA);
     spark.conf().set(USER_METADATA, commitMetadata.get());
     try {
-      commit.run();
+      merge.run();
     } finally {
       if (before.isDefined()) {
         spark.conf().set(USER_METADATA, before.get());
@@ -85,8 +96,6 @@ public final class DeltaTableWriter {
       }
     }
   }
-
-  private static final String USER_METADATA = "spark.databricks.delta.commitInfo.userMetadata";
 
   /**
    * Replaces the partitions {@code from..to} (inclusive) of {@code table} with {@code rows}.

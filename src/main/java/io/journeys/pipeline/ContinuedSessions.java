@@ -12,7 +12,6 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.not;
 
-import io.delta.tables.DeltaTable;
 import io.journeys.io.DeltaTableWriter;
 import io.journeys.io.OutputTable;
 import io.journeys.journeys.ReportingDate;
@@ -127,8 +126,7 @@ public final class ContinuedSessions {
       KEY.forEach(c -> on.append(" AND t.").append(c).append(" = s.").append(c));
       Map<String, String> set = new LinkedHashMap<>();
       UPDATED.forEach(c -> set.put(c, "s." + c));
-      writer.committing(() ->
-          DeltaTable.forPath(spark, path).as("t").merge(changes.as("s"), on.toString()).whenMatched().updateExpr(set).execute());
+      writer.updateMatched(OutputTable.SESSIONS, changes, on.toString(), set);
       return n;
     } finally {
       changes.unpersist();

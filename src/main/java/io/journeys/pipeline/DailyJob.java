@@ -1,5 +1,6 @@
 package io.journeys.pipeline;
 
+import io.journeys.cli.BuildVersion;
 import io.journeys.config.JobSettings;
 import io.journeys.config.RowSettings;
 import io.journeys.io.DeltaPaths;
@@ -31,6 +32,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class DailyJob {
   private static final Logger LOG = LoggerFactory.getLogger(DailyJob.class);
+  private static final String STAGE1 = "conversion-journeys stage 1: events to sessions and conversions";
 
   private final SparkSession spark;
   private final JobSettings settings;
@@ -52,14 +54,15 @@ public final class DailyJob {
     }
     String runId = UUID.randomUUID().toString();
     Instant startedAt = Instant.now();
-    // Every table's replacing commits say which run made them and with which settings.
-    DeltaTableWriter runWriter = writer.withCommitMetadata(RowSettings.record(runId, settings.rowSettings()));
+    // Each write and merge of the run says which run made it, with which version and settings.
+    RunRecord record = new RunRecord(runId, BuildVersion.version(), RowSettings.of(settings));
+    DeltaTableWriter runWriter = writer.withCommitMetadata(record.toJson());
     Map<String, Double> seconds = new LinkedHashMap<>();
     Map<String, Long> written = new TreeMap<>();
 
     long t0 = System.nanoTime();
     openCatalogMeanwhile();
-    spark.sparkContext().setJobGroup("stage1", "conversion-journeys stage 1: events to sessions and conversions", false);
+    spark.sparkContext().setJobGroup("stage1", STAGE1, false);
     // run_metrics has a row for every date each run wrote: its last date is where the runs got to.
     String runMetrics = new TableLocations(settings.output().path(), settings.output().database()).path(OutputTable.RUN_METRICS);
     // Listed once, when first asked, and kept: before this run's own rows, where the runs had got to.
@@ -67,8 +70,14 @@ public final class DailyJob {
     Supplier<Optional<DeltaPaths.DateSpan>> runDates = () -> listed.updateAndGet(known -> known != null ? known
         : DeltaPaths.partitionDates(spark, runMetrics, OutputTable.RUN_METRICS.partitionColumn()));
     Supplier<Optional<LocalDate>> lastRun = () -> runDates.get().map(DeltaPaths.DateSpan::last);
-    warnOfChangedSettings(runMetrics, runDates, from, to);
-    Stage1Job.Result stage1 = new Stage1Job(spark, settings, runWriter).run(from, to, lastRun, runId);
+    // Once the input is found, as stage 1 reads the warehouse after it (a store that is down is
+    // named by the input's path first).
+    Runnable compareSettings = () -> {
+      spark.sparkContext().setJobGroup("settings", "conversion-journeys: the last run's settings", false);
+      ChangedSettings.warnIfChanged(spark, runMetrics, record, settings.input().lateDays(), runDates, from, to);
+      spark.sparkContext().setJobGroup("stage1", STAGE1, false);
+    };
+    Stage1Job.Result stage1 = new Stage1Job(spark, settings, runWriter).run(from, to, compareSettings, lastRun, runId);
     written.putAll(stage1.rowsWritten());
     seconds.put("stage1", (System.nanoTime() - t0) / 1e9);
     LOG.info("stage 1 done in {} s: {}", String.format("%.1f", seconds.get("stage1")), stage1.rowsWritten());
@@ -102,63 +111,6 @@ public final class DailyJob {
         + " dates after it were made from its dates' rows as they were then. If this run's rows are new or changed"
         + " (a backfill, corrected input, another config), run --date " + next + " --to " + lastRun
         + " again, as one range.";
-  }
-
-  /**
-   * How many of run_metrics' last commits are searched for the last run's write: others are an
-   * operator's (OPTIMIZE, VACUUM, a DELETE) or the table's comments brought up to date.
-   */
-  private static final int COMMITS_SEARCHED = 20;
-
-  /**
-   * Says which of the settings that shape rows differ from those the last run recorded (in its
-   * run_metrics write, the last of a run that finished), before this run reads anything: the
-   * tables' other dates keep rows the earlier settings made. Said, not acted on, as a run of
-   * earlier dates is: changing a setting on purpose and going on from now is the operator's call.
-   * Nothing is said where that write recorded no settings (a warehouse an earlier version wrote)
-   * or there is none (a new warehouse).
-   */
-  private void warnOfChangedSettings(String runMetrics, Supplier<Optional<DeltaPaths.DateSpan>> runDates,
-      LocalDate from, LocalDate to) {
-    Optional<DeltaPaths.Commit> last;
-    Optional<RowSettings.Recorded> recorded;
-    try {
-      long start = System.nanoTime();
-      List<DeltaPaths.Commit> commits = DeltaPaths.recentCommits(spark, runMetrics, COMMITS_SEARCHED);
-      last = commits.stream().filter(c -> c.operation().equals("WRITE")).findFirst();
-      recorded = last.flatMap(DeltaPaths.Commit::userMetadata).flatMap(RowSettings::parse);
-      LOG.debug("The last run's settings read from {} commits of run_metrics in {} ms", commits.size(),
-          (System.nanoTime() - start) / 1_000_000);
-    } catch (Exception e) { // Spark's AnalysisException is checked
-      // The run's own run_metrics write meets a log it cannot read, and says so.
-      LOG.debug("The last run's settings could not be read from {}", runMetrics, e);
-      return;
-    }
-    if (recorded.isEmpty()) {
-      return;
-    }
-    List<String> changes = RowSettings.changes(recorded.get().settings(), settings.rowSettings());
-    if (!changes.isEmpty()) {
-      LOG.warn(changedSettingsNote(recorded.get().runId(), last.get().timestamp(), changes, runDates.get(), from, to));
-    }
-  }
-
-  /**
-   * The warning of {@link #warnOfChangedSettings}: what changed, and the one range that would make
-   * every date of the tables with these settings (the dates run_metrics has, and this run's).
-   */
-  static String changedSettingsNote(String runId, Instant at, List<String> changes,
-      Optional<DeltaPaths.DateSpan> written, LocalDate from, LocalDate to) {
-    String note = "The settings that shape the tables' rows differ from those of the last run (" + runId + ", "
-        + at + "): " + String.join("; ", changes) + ". This run makes its own dates with these settings; ";
-    if (written.isEmpty()) {
-      return note + "the tables' other dates keep the rows the earlier settings made.";
-    }
-    LocalDate first = written.get().first().isBefore(from) ? written.get().first() : from;
-    LocalDate last = written.get().last().isAfter(to) ? written.get().last() : to;
-    return note + "the tables' other dates keep the rows the earlier settings made (run_metrics has "
-        + written.get().first() + " to " + written.get().last() + "): to make every date with these settings, run"
-        + " --date " + first + " --to " + last + " as one range.";
   }
 
   /**

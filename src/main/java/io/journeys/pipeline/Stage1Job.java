@@ -96,6 +96,12 @@ public final class Stage1Job {
    *     path first, once, not after a round of retries on the warehouse.
    */
   public Result run(LocalDate from, LocalDate to, Supplier<Optional<LocalDate>> lastRun, String runId) {
+    return run(from, to, () -> { }, lastRun, runId);
+  }
+
+  /** @param inputFound run once the input is found, before {@code lastRun} is asked */
+  public Result run(LocalDate from, LocalDate to, Runnable inputFound, Supplier<Optional<LocalDate>> lastRun,
+      String runId) {
     int lateDays = settings.input().lateDays();
     LocalDate firstRewritten = from.minusDays(lateDays);
     boolean utc = ReportingDate.isUtc(settings.reportingTimezone());
@@ -105,6 +111,7 @@ public final class Stage1Job {
 
     EventReader reader = new EventReader(spark, settings);
     reader.checkAvailable(from, to);
+    inputFound.run();
     Optional<LocalDate> lastRunDate = lastRun.get();
     // The run that last rewrote a date d is the one for min(d + late-days, the last date run). When
     // that is after `to`, it read partitions after `to`: late events of these dates stored there,

@@ -2,6 +2,8 @@ package io.journeys.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigValue;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -10,67 +12,73 @@ import org.junit.jupiter.api.Test;
 
 class RowSettingsTest {
   private static Map<String, String> recorded(String... overrides) {
-    return SettingsLoader.load(Optional.empty(), List.of(overrides)).rowSettings();
+    return RowSettings.of(SettingsLoader.load(Optional.empty(), List.of(overrides)));
   }
 
   @Test
-  void whereAndHowTheJobRunsIsNotRecordedAndChangesNothing() {
-    Map<String, String> defaults = recorded();
-    Map<String, String> elsewhere = recorded("input.path=/elsewhere/events", "input.format=json",
+  void everyKeyOfReferenceConfIsRecordedOrLeftOutByName() {
+    Map<String, String> recorded = recorded();
+    for (Map.Entry<String, ConfigValue> leaf : ConfigFactory.parseResources("reference.conf").entrySet()) {
+      String key = leaf.getKey();
+      boolean isRecorded = recorded.keySet().stream().anyMatch(r -> key.equals(r) || key.startsWith(r + "."));
+      boolean leftOut = RowSettings.NOT_RECORDED.stream().anyMatch(n -> key.equals(n) || key.startsWith(n + "."));
+      assertThat(isRecorded ^ leftOut).as(key + " is recorded or left out, not both").isTrue();
+    }
+  }
+
+  @Test
+  void whereAndHowTheJobRunsChangesNothingRecorded() {
+    assertThat(RowSettings.changes(recorded(), recorded("input.path=/elsewhere/events", "input.format=json",
         "input.schema-files=all", "input.allow-empty-days=true", "output.path=/elsewhere/warehouse",
         "output.database=other", "spark.master=local[2]", "spark.conf.\"spark.sql.shuffle.partitions\"=4",
-        "report.enabled=true", "s3.region=eu-west-1");
-    assertThat(RowSettings.changes(defaults, elsewhere)).isEmpty();
-    assertThat(defaults.keySet()).noneMatch(k -> k.startsWith("spark.") || k.startsWith("output.")
-        || k.startsWith("report.") || k.startsWith("s3.") || k.equals("input.path") || k.equals("input.format"));
-    // reference.conf's values, as they are written there or normalized
-    assertThat(defaults).containsEntry("sessions.timeout", "PT30M").containsEntry("sessions.source", "inactivity")
-        .containsEntry("input.columns.event_name", "event_name").containsEntry("input.late-days", "2")
-        .containsEntry("identity.stitching", "true").containsEntry("reporting.timezone", "UTC")
-        .containsEntry("attribution.training-window", "PT720H").containsKeys("channels.rules", "conversions.micro",
-            "conversions.macro", "funnels", "attribution.models", "input.schema", "input.min-event-time");
+        "report.enabled=true", "s3.region=eu-west-1"))).isEmpty();
+  }
+
+  /** Each key: written another way, no change; another value, a change named with both. */
+  @Test
+  void oneValueWrittenAnotherWayIsNoChangeAndAnotherValueIs() {
+    Map<String, String> defaults = recorded();
+    Map<String, List<String>> sameAndOther = new TreeMap<>(Map.of(
+        "sessions.timeout", List.of("30 minutes", "45m", "sessions.timeout PT30M → PT45M"),
+        "attribution.lookback", List.of("720h", "7d", "attribution.lookback PT720H → PT168H"),
+        "touchpoints.dedupe", List.of("SESSION", "none", "touchpoints.dedupe session → none"),
+        "identity.stitching", List.of("yes", "off", "identity.stitching true → false"),
+        "reporting.timezone", List.of("Etc/UTC", "Europe/Paris", "reporting.timezone Z → Europe/Paris"),
+        "input.min-event-time", List.of("2000-01-01T01:00:00+01:00", "2001-01-01T00:00:00Z",
+            "input.min-event-time 2000-01-01T00:00:00Z → 2001-01-01T00:00:00Z"),
+        "input.late-days", List.of("2", "3", "input.late-days 2 → 3"),
+        "attribution.models", List.of("[shapley_simplified, shapley, markov, position_based, time_decay, linear,"
+            + " last_touch, first_touch]", "[markov, linear]", "attribution.models changed")));
+    sameAndOther.forEach((key, values) -> {
+      assertThat(RowSettings.changes(defaults, recorded(key + "=" + values.get(0)))).as(key + " the same").isEmpty();
+      assertThat(RowSettings.changes(defaults, recorded(key + "=" + values.get(1)))).as(key + " another")
+          .containsExactly(values.get(2));
+    });
   }
 
   @Test
-  void oneValueWrittenAnotherWayIsNoChange() {
-    assertThat(RowSettings.changes(recorded(),
-        recorded("sessions.timeout=30 minutes", "attribution.lookback=720h", "touchpoints.dedupe=SESSION",
-            "attribution.touchpoint=Micro_Conversion")))
+  void aRuleIsTheSameWrittenWithItsDefaultsOrAnotherCaseAndChangedByAnyOfItsParts() {
+    String micro = "conversions.micro=[{ name = a, when = \"event_name = 'a'\" }, { name = b, when = \"event_name = 'b'\","
+        + " min-count = 3, per = %s }]";
+    Map<String, String> before = recorded(micro.formatted("journey"));
+    assertThat(RowSettings.changes(before, recorded(("conversions.micro=[{ name = a, when = \"event_name = 'a'\","
+        + " min-count = 1, per = session }, { name = b, when = \"event_name = 'b'\", min-count = 3, per = JOURNEY }]"))))
         .isEmpty();
+    assertThat(RowSettings.changes(before, recorded(micro.formatted("session")))).containsExactly("conversions.micro changed");
+    // The order of the channel rules is what they mean: the first that matches names the session.
+    String channels = "channels.rules=[{ name = A, when = \"utm_medium = 'a'\" }, { name = B, when = \"true\" }]";
+    assertThat(RowSettings.changes(recorded(channels), recorded(
+        "channels.rules=[{ name = B, when = \"true\" }, { name = A, when = \"utm_medium = 'a'\" }]")))
+        .containsExactly("channels.rules changed");
   }
 
   @Test
-  void eachChangedKeyIsNamedWithBothValuesOrAsChangedWhereAValueIsLong() {
-    Map<String, String> before = recorded();
-    Map<String, String> after = recorded("sessions.timeout=45m", "input.columns.user_id=\"\"", "input.late-days=3",
-        "conversions.micro=[{ name = signup, when = \"event_name = 'signup'\" }]", "funnels=[]");
-    assertThat(RowSettings.changes(before, after)).containsExactly(
-        "conversions.micro changed",
-        "funnels changed",
-        "input.columns.user_id user_id → \"\"",
-        "input.late-days 2 → 3",
-        "sessions.timeout PT30M → PT45M");
-  }
-
-  @Test
-  void aKeyOnOneSideOnlyIsAddedOrRemoved() {
+  void anEmptyMappingIsShownAsEmptyAndAKeyOnOneSideOnlyAsAddedOrRemoved() {
+    assertThat(RowSettings.changes(recorded(), recorded("input.columns.user_id=")))
+        .containsExactly("input.columns.user_id user_id → (empty)");
     Map<String, String> before = new TreeMap<>(Map.of("a.b", "1", "c", "x".repeat(70)));
     Map<String, String> after = Map.of("a.b", "1", "d", "2");
     assertThat(RowSettings.changes(before, after))
         .containsExactly("c removed (was " + "x".repeat(57) + "...)", "d added (2)");
-  }
-
-  @Test
-  void aRecordReadsBackAsTheRunAndItsSettingsAndAnythingElseAsNone() {
-    Map<String, String> settings = recorded("conversions.macro=[{ name = buy, when = \"event_name = \\\"buy\\\"\", value = revenue }]");
-    String record = RowSettings.record("run-1", settings);
-    assertThat(RowSettings.parse(record)).contains(new RowSettings.Recorded("run-1", settings));
-    // Keys with dots stay keys, and the record is JSON that other tools read.
-    assertThat(record).startsWith("{\"run_id\":\"run-1\",\"settings\":{").contains("\"sessions.timeout\":\"PT30M\"");
-    assertThat(RowSettings.parse(null)).isEmpty();
-    assertThat(RowSettings.parse("")).isEmpty();
-    assertThat(RowSettings.parse("nightly backfill by ops")).isEmpty();
-    assertThat(RowSettings.parse("{\"run_id\":\"r\"}")).isEmpty();
-    assertThat(RowSettings.parse("{\"run_id\":\"r\",\"settings\":{\"a\":1}}")).isEmpty();
   }
 }

@@ -74,6 +74,10 @@ class ContinuedSessionsTest {
         "2026-05-31 d 05-31 23:55-05-31 23:55 1 1",
         "2026-06-01 d 06-01 00:30-06-01 00:30 1 1");
 
+    // An operator's own metadata for the session's commits: the run's are its own, and the
+    // operator's is back after the MERGE.
+    String userMetadata = "spark.databricks.delta.commitInfo.userMetadata";
+    spark.conf().set(userMetadata, "the operator's");
     Stage1Job.Result second = new Stage1Job(spark, settings, daily.withCommitMetadata("run r2"))
         .run(LocalDate.parse("2026-06-02"), LocalDate.parse("2026-06-02"), () -> Optional.of(LocalDate.parse("2026-06-01")), "r2");
     List<String> expected = List.of(
@@ -88,12 +92,12 @@ class ContinuedSessionsTest {
     assertThat(strings(spark.read().format("delta").load(dir.resolve("daily").resolve("conversions").toString()),
         "session_id")).hasSize(1).allMatch(id -> strings(sessions(dir, "daily").filter("visitor_id = 'd'"), "session_id").contains(id));
 
-    // One MERGE commit: the second run's, which carries that run's metadata as its write does, and
-    // the session's setting that carried it is gone after it.
+    // One MERGE commit: the second run's, which carries that run's metadata as its write does.
+    assertThat(spark.conf().get(userMetadata)).isEqualTo("the operator's");
+    spark.conf().unset(userMetadata);
     assertThat(strings(spark.sql("DESCRIBE HISTORY delta.`" + dir.resolve("daily").resolve("sessions") + "`")
             .orderBy("version"), "concat(operation, ' ', coalesce(userMetadata, '-'))"))
         .filteredOn(c -> !c.startsWith("CREATE")).containsExactly("WRITE -", "WRITE run r2", "MERGE run r2");
-    assertThat(spark.conf().getOption("spark.databricks.delta.commitInfo.userMetadata").isDefined()).isFalse();
 
     new Stage1Job(spark, settings(dir, "range"), writer(dir, "range"))
         .run(LocalDate.parse("2026-06-01"), LocalDate.parse("2026-06-02"), () -> Optional.empty(), "r3");

@@ -174,7 +174,7 @@ class DailyJobTest {
     now.addAll(List.of("sessions.timeout=45 minutes", "touchpoints.dedupe=NONE", "attribution.models=[markov, linear]",
         "output.database=job_test_changed_too"));
     DailyJob.Outcome[] ran = new DailyJob.Outcome[1];
-    List<String> warnings = Warnings.during(DailyJob.class.getName()::equals, () -> ran[0] =
+    List<String> warnings = Warnings.during(ChangedSettings.class.getName()::equals, () -> ran[0] =
         new DailyJob(spark, SettingsLoader.load(Optional.empty(), now)).run(LocalDate.parse("2026-03-11"), LocalDate.parse("2026-03-11")));
     DailyJob.Outcome after = ran[0];
     // The model list is longer than a value printed (8 names); the range is run_metrics' one date
@@ -324,7 +324,8 @@ class DailyJobTest {
     }
     new DailyJob(spark, settings).run(LocalDate.parse("2026-03-10"), LocalDate.parse("2026-03-11"));
     JobSettings daily = settings("daily", "job_test_daily");
-    java.util.function.Predicate<String> job = DailyJob.class.getName()::equals;
+    java.util.function.Predicate<String> job = name -> name.equals(DailyJob.class.getName())
+        || name.equals(ChangedSettings.class.getName());
     assertThat(Warnings.during(job, () -> {
       new DailyJob(spark, daily).run(LocalDate.parse("2026-03-10"), LocalDate.parse("2026-03-10"));
       new DailyJob(spark, daily).run(LocalDate.parse("2026-03-11"), LocalDate.parse("2026-03-11"));
