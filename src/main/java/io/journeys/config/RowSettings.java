@@ -4,15 +4,21 @@ import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigValueFactory;
 import io.journeys.config.JobSettings.AttributionSettings;
 import io.journeys.config.JobSettings.InputSettings;
-import java.util.ArrayList;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * The settings that shape the tables' rows (how events are read into logical columns, sessions,
@@ -24,15 +30,13 @@ import java.util.TreeSet;
  */
 public final class RowSettings {
   /**
-   * Keys of reference.conf that are not recorded, and why: where and how the job runs. Spark's
-   * settings can change rows too (ANSI mode, case sensitivity on a mapping), but they may hold
-   * secrets, so a run does not record them.
+   * Keys of reference.conf that are not recorded: where the job reads and writes, whether a day
+   * without input stops it, its report and object storage's client. Spark's settings can change
+   * rows too (ANSI mode, case sensitivity on a mapping), but they may hold secrets, so a run does
+   * not record them.
    */
-  static final List<String> NOT_RECORDED = List.of("spark", "output", "input.path", "input.format",
-      "input.schema-files", "input.allow-empty-days", "report", "s3");
-
-  /** A value longer than this (a list of rules) is said to have changed, not printed. */
-  private static final int PRINTED_LENGTH = 60;
+  static final List<String> NOT_RECORDED = List.of("spark", "output", "input.path", "input.allow-empty-days",
+      "report", "s3");
 
   private RowSettings() {}
 
@@ -40,8 +44,12 @@ public final class RowSettings {
   public static SortedMap<String, String> of(JobSettings s) {
     SortedMap<String, String> values = new TreeMap<>();
     InputSettings input = s.input();
-    input.columns().forEach((logical, expression) -> values.put("input.columns." + logical, expression.orElse("")));
-    values.put("input.schema", input.schema().orElse(""));
+    input.columns().forEach((logical, expression) ->
+        values.put("input.columns." + logical, expression.map(RowSettings::expression).orElse("")));
+    values.put("input.format", input.format().toLowerCase(Locale.ROOT));
+    values.put("input.schema-files", label(input.schemaFiles()));
+    // As Spark reads it: `id STRING` and `id string` are one schema.
+    values.put("input.schema", input.schema().map(ddl -> StructType.fromDDL(ddl).toDDL()).orElse(""));
     values.put("input.late-days", Integer.toString(input.lateDays()));
     values.put("input.min-event-time", input.minEventTime().toString());
     values.put("sessions.timeout", s.sessions().timeout().toString());
@@ -61,28 +69,54 @@ public final class RowSettings {
     values.put("attribution.markov.order", Integer.toString(attribution.markovOrder()));
     values.put("attribution.training-window", attribution.trainingWindow().toString());
     values.put("paths.transform", label(s.pathTransform()));
-    values.put("funnels", json(s.funnels().stream()
+    // Each funnel is counted on its own: their order is no part of what they mean.
+    values.put("funnels", json(s.funnels().stream().sorted(Comparator.comparing(FunnelDefinition::name))
         .map(f -> (Object) Map.of("name", f.name(), "steps", f.steps())).toList()));
     // UTC, Etc/UTC and Z are one zone; Europe/Paris stays itself.
     values.put("reporting.timezone", s.reportingTimezone().normalized().getId());
-    return java.util.Collections.unmodifiableSortedMap(values);
+    return Collections.unmodifiableSortedMap(values);
   }
 
   private static Map<String, Object> rule(String name, String when) {
     Map<String, Object> rule = new LinkedHashMap<>();
     rule.put("name", name);
-    rule.put("when", when);
+    rule.put("when", expression(when));
     return rule;
+  }
+
+  private static final Pattern COLUMN_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_.]*");
+  private static final String DIGEST = "sha256:";
+
+  /**
+   * A SQL expression as recorded: a column's name as it is, any other expression as a digest of
+   * its text. An expression can hold a literal that is a secret (a pepper hashed into user_id),
+   * and the record is read by whoever reads the tables' history; a digest still tells a change.
+   */
+  static String expression(String sql) {
+    if (COLUMN_NAME.matcher(sql).matches()) {
+      return sql;
+    }
+    try {
+      byte[] hash = MessageDigest.getInstance("SHA-256").digest(sql.getBytes(StandardCharsets.UTF_8));
+      return DIGEST + HexFormat.of().formatHex(hash, 0, 8);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("Every JVM has SHA-256", e);
+    }
+  }
+
+  /** Whether a recorded value is an expression's digest ({@link #expression}). */
+  public static boolean isDigest(String value) {
+    return value.startsWith(DIGEST);
   }
 
   private static Object rule(ConversionRule r) {
     Map<String, Object> rule = rule(r.name(), r.when());
-    // A rule of one match fires at it whatever its scope says.
-    if (r.isCountRule()) {
+    if (r.kind() == ConversionRule.Kind.MICRO) {
+      // Both also where min-count is 1: a rule per journey then fires once a journey, not a session.
       rule.put("min-count", r.minCount());
       rule.put("per", label(r.per()));
     }
-    r.valueExpression().ifPresent(v -> rule.put("value", v));
+    r.valueExpression().ifPresent(v -> rule.put("value", expression(v)));
     return rule;
   }
 
@@ -92,36 +126,5 @@ public final class RowSettings {
 
   private static String json(List<?> values) {
     return ConfigValueFactory.fromIterable(values).render(ConfigRenderOptions.concise());
-  }
-
-  /**
-   * What differs between recorded settings and these, one item per key, in key order: {@code key
-   * old → new}, {@code key changed} where either value is long (a list of rules), and {@code key
-   * added} / {@code key removed} where one side lacks it (a setting a version added or dropped).
-   */
-  public static List<String> changes(Map<String, String> before, Map<String, String> now) {
-    List<String> changes = new ArrayList<>();
-    Set<String> keys = new TreeSet<>(before.keySet());
-    keys.addAll(now.keySet());
-    for (String key : keys) {
-      String was = before.get(key);
-      String is = now.get(key);
-      if (was == null) {
-        changes.add(key + " added (" + shown(is) + ")");
-      } else if (is == null) {
-        changes.add(key + " removed (was " + shown(was) + ")");
-      } else if (!was.equals(is)) {
-        changes.add(was.length() > PRINTED_LENGTH || is.length() > PRINTED_LENGTH ? key + " changed"
-            : key + " " + shown(was) + " → " + shown(is));
-      }
-    }
-    return changes;
-  }
-
-  private static String shown(String value) {
-    if (value.isEmpty()) {
-      return "(empty)";
-    }
-    return value.length() > PRINTED_LENGTH ? value.substring(0, PRINTED_LENGTH - 3) + "..." : value;
   }
 }

@@ -23,7 +23,7 @@ public final class DeltaPaths {
   }
 
   /** A commit of a table: its operation ({@code WRITE}, {@code MERGE}, ...) and its writer's metadata, if any. */
-  public record Commit(long version, Instant timestamp, String operation, Optional<String> userMetadata) {}
+  public record Commit(Instant timestamp, String operation, Optional<String> userMetadata) {}
 
   /**
    * A table's last {@code depth} commits, newest first; none where there is no Delta table at the
@@ -36,9 +36,8 @@ public final class DeltaPaths {
     }
     return DeltaTable.forPath(spark, tablePath).history(depth)
         .orderBy(col("version").desc())
-        .select("version", "timestamp", "operation", "userMetadata").collectAsList().stream()
-        .map(r -> new Commit(r.getLong(0), r.getTimestamp(1).toInstant(), r.getString(2),
-            Optional.ofNullable(r.getString(3))))
+        .select("timestamp", "operation", "userMetadata").collectAsList().stream()
+        .map(r -> new Commit(r.getTimestamp(0).toInstant(), r.getString(1), Optional.ofNullable(r.getString(2))))
         .toList();
   }
 
@@ -47,7 +46,7 @@ public final class DeltaPaths {
 
   /**
    * The earliest and latest dates among the {@code column=YYYY-MM-DD} directories of a table the
-   * job wrote, by one listing (no Spark job, no replay of the table's log: it runs before a run reads anything).
+   * job wrote, by one listing (no Spark job, no replay of the table's log).
    * Empty when there is no table or no such directory. The job's tables are replaced date by date
    * and never lose a date, so a directory is a date that a run wrote.
    */

@@ -36,11 +36,11 @@ import org.apache.spark.sql.types.StructType;
  * comments and table comment, and registered in the catalog as {@code <database>.<table>}.
  */
 public final class DeltaTableWriter {
-  private final SparkSession spark;
-  private final TableLocations locations;
   /** Delta's session setting for the metadata of the commits made without a write option. */
   private static final String USER_METADATA = "spark.databricks.delta.commitInfo.userMetadata";
 
+  private final SparkSession spark;
+  private final TableLocations locations;
   private final Set<OutputTable> synced;
   private final AtomicBoolean databaseCreated;
   private final Optional<String> commitMetadata;

@@ -99,7 +99,18 @@ final class InputSchema {
   static FileColumns of(SparkSession spark, String format, List<String> partitions, SchemaFiles which,
       Set<String> checked) {
     List<String> days = partitions.stream().sorted().toList();
-    List<FileStatus> ends = which == SchemaFiles.ALL ? List.of() : oldestAndNewest(spark, days);
+    boolean parquet = format.equalsIgnoreCase("parquet");
+    Map<String, List<FileStatus>> listed = new LinkedHashMap<>();
+    if (parquet || which != SchemaFiles.ALL) {
+      days.forEach(day -> listed.put(day, allFiles(spark, day)));
+    }
+    List<FileStatus> zeroByte = listed.values().stream().flatMap(List::stream).filter(f -> f.getLen() == 0).toList();
+    if (!zeroByte.isEmpty()) {
+      // No rows are lost (Spark's scan skips them too), but an upload cut short may have left one.
+      LOG.warn("Events read without {} zero-byte file{} (no rows; an upload cut short?): {}{}", zeroByte.size(),
+          zeroByte.size() == 1 ? "" : "s", zeroByte.get(0).getPath(), zeroByte.size() == 1 ? "" : ", ...");
+    }
+    List<FileStatus> ends = which == SchemaFiles.ALL ? List.of() : oldestAndNewest(days, listed);
     // Names compare as the session's analysis will: with spark.sql.caseSensitive, event_name and
     // EVENT_NAME are two columns (a black-box test: the second of them was dropped here).
     boolean caseSensitive = spark.sessionState().conf().caseSensitiveAnalysis();
@@ -109,6 +120,10 @@ final class InputSchema {
         return read;
       } // every end a corrupt file that spark.sql.files.ignoreCorruptFiles skips: Spark's merge decides
     }
+    if (which == SchemaFiles.ALL && parquet && !zeroByte.isEmpty()) {
+      // Spark's merge fails a task on a file of no bytes (an ERROR logged on every run)
+      return everyFooter(spark, days, caseSensitive);
+    }
     List<String> sources = which == SchemaFiles.ALL ? days : ends.stream().map(f -> f.getPath().toString()).toList();
     DataFrameReader merging = spark.read().format(format).option("mergeSchema", "true");
     if (sources.isEmpty()) {
@@ -117,9 +132,8 @@ final class InputSchema {
     try {
       return new FileColumns(merging.load(sources.toArray(String[]::new)).schema(), List.of(), List.of());
     } catch (Exception e) { // SparkException is checked, though Scala does not declare it
-      if ((isRefusedParquetType(e) || isZeroByteFile(e)) && format.equalsIgnoreCase("parquet")) {
-        // Spark's merge refuses a UUID or TIME column, and fails on a zero-byte file, which its scan
-        // skips; the driver reads every footer as it reads the ends.
+      if (isRefusedParquetType(e) && format.equalsIgnoreCase("parquet")) {
+        // Spark's merge refuses a UUID or TIME column; the driver reads every footer as it reads the ends.
         return everyFooter(spark, days, caseSensitive);
       }
       if (!isTypeConflict(e)) {
@@ -132,9 +146,9 @@ final class InputSchema {
         schemas(spark, merging, source).forEach(merged::add);
       }
     } catch (Exception e) { // Spark's AnalysisException is checked
-      if (!(isRefusedParquetType(e) || isZeroByteFile(e)) || !format.equalsIgnoreCase("parquet")) {
+      if (!isRefusedParquetType(e) || !format.equalsIgnoreCase("parquet")) {
         throw e;
-      } // Spark's merge met a type conflict first, and then a UUID or TIME column or a zero-byte file
+      } // Spark's merge met a type conflict first, and then a UUID or TIME column in a day's files
       return everyFooter(spark, days, caseSensitive);
     }
     if (!merged.conflicts.isEmpty() && format.equalsIgnoreCase("parquet")) {
@@ -148,8 +162,7 @@ final class InputSchema {
    * them, or the days' types conflict, maybe only through a file without rows, which it cannot tell.
    */
   private static FileColumns everyFooter(SparkSession spark, List<String> days, boolean caseSensitive) {
-    return parquetFooters(spark, days.stream().flatMap(day -> dataFiles(spark, day).stream())
-        .filter(f -> f.getLen() > 0).toList(), caseSensitive, Set.of());
+    return parquetFooters(spark, days.stream().flatMap(day -> dataFiles(spark, day).stream()).toList(), caseSensitive, Set.of());
   }
 
   /**
@@ -501,15 +514,11 @@ final class InputSchema {
     return byFile;
   }
 
-  /**
-   * Per partition, in the given order, its oldest and newest data file. A zero-byte file (an upload
-   * cut short, an object store's placeholder) is none: it has no rows and no footer to read, and
-   * Spark's scan skips it, so at a day's end it stopped the run that reads it in the day's middle.
-   */
-  private static List<FileStatus> oldestAndNewest(SparkSession spark, List<String> partitions) {
+  /** Per partition, in the given order, its oldest and newest data file, from its files as listed. */
+  private static List<FileStatus> oldestAndNewest(List<String> partitions, Map<String, List<FileStatus>> listed) {
     List<FileStatus> files = new ArrayList<>();
     for (String partition : partitions) {
-      List<FileStatus> data = dataFiles(spark, partition).stream().filter(f -> f.getLen() > 0).toList();
+      List<FileStatus> data = listed.get(partition).stream().filter(f -> f.getLen() > 0).toList();
       if (!data.isEmpty()) {
         files.add(data.get(0));
         if (data.size() > 1) {
@@ -522,10 +531,18 @@ final class InputSchema {
 
   /**
    * A directory's data files, in its subdirectories too, as Spark reads them (its rule: no _ or .
-   * names), oldest first. Only the day's own files were read for its columns, and a day whose files
+   * names, and none of no bytes), oldest first. Only the day's own files were read for its columns, and a day whose files
    * sat in a subdirectory was read with another day's (a column it alone had was null, a review).
    */
   private static List<FileStatus> dataFiles(SparkSession spark, String directory) {
+    return allFiles(spark, directory).stream().filter(f -> f.getLen() > 0).toList();
+  }
+
+  /**
+   * {@link #dataFiles}, and the files of no bytes among them: an upload cut short, or an object
+   * store's placeholder, has no rows and no footer, and Spark's scan skips it.
+   */
+  private static List<FileStatus> allFiles(SparkSession spark, String directory) {
     Path dir = new Path(directory);
     List<FileStatus> files = new ArrayList<>();
     try {
@@ -718,16 +735,6 @@ final class InputSchema {
   private static boolean isRefusedParquetType(Throwable error) {
     for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
       if (t instanceof SparkThrowable st && st.getCondition() != null && st.getCondition().startsWith("PARQUET_TYPE_")) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  /** Parquet's refusal of a file of no bytes, whose footer Spark's merge reads but its scan skips. */
-  private static boolean isZeroByteFile(Throwable error) {
-    for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      if (t.getMessage() != null && t.getMessage().contains("is not a Parquet file (length is too low: 0)")) {
         return true;
       }
     }

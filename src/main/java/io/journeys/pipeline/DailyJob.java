@@ -36,12 +36,12 @@ public final class DailyJob {
 
   private final SparkSession spark;
   private final JobSettings settings;
-  private final DeltaTableWriter writer;
+  private final TableLocations locations;
 
   public DailyJob(SparkSession spark, JobSettings settings) {
     this.spark = spark;
     this.settings = settings;
-    this.writer = new DeltaTableWriter(spark, new TableLocations(settings.output().path(), settings.output().database()));
+    this.locations = new TableLocations(settings.output().path(), settings.output().database());
   }
 
   /** What a run did, for the command line's summary. */
@@ -56,7 +56,7 @@ public final class DailyJob {
     Instant startedAt = Instant.now();
     // Each write and merge of the run says which run made it, with which version and settings.
     RunRecord record = new RunRecord(runId, BuildVersion.version(), RowSettings.of(settings));
-    DeltaTableWriter runWriter = writer.withCommitMetadata(record.toJson());
+    DeltaTableWriter writer = new DeltaTableWriter(spark, locations).withCommitMetadata(record.toJson());
     Map<String, Double> seconds = new LinkedHashMap<>();
     Map<String, Long> written = new TreeMap<>();
 
@@ -64,7 +64,7 @@ public final class DailyJob {
     openCatalogMeanwhile();
     spark.sparkContext().setJobGroup("stage1", STAGE1, false);
     // run_metrics has a row for every date each run wrote: its last date is where the runs got to.
-    String runMetrics = new TableLocations(settings.output().path(), settings.output().database()).path(OutputTable.RUN_METRICS);
+    String runMetrics = locations.path(OutputTable.RUN_METRICS);
     // Listed once, when first asked, and kept: before this run's own rows, where the runs had got to.
     AtomicReference<Optional<DeltaPaths.DateSpan>> listed = new AtomicReference<>();
     Supplier<Optional<DeltaPaths.DateSpan>> runDates = () -> listed.updateAndGet(known -> known != null ? known
@@ -74,10 +74,13 @@ public final class DailyJob {
     // named by the input's path first).
     Runnable compareSettings = () -> {
       spark.sparkContext().setJobGroup("settings", "conversion-journeys: the last run's settings", false);
-      ChangedSettings.warnIfChanged(spark, runMetrics, record, settings.input().lateDays(), runDates, from, to);
-      spark.sparkContext().setJobGroup("stage1", STAGE1, false);
+      try {
+        ChangedSettings.warnIfChanged(spark, runMetrics, record, settings.input().lateDays(), runDates, from, to);
+      } finally {
+        spark.sparkContext().setJobGroup("stage1", STAGE1, false);
+      }
     };
-    Stage1Job.Result stage1 = new Stage1Job(spark, settings, runWriter).run(from, to, compareSettings, lastRun, runId);
+    Stage1Job.Result stage1 = new Stage1Job(spark, settings, writer).run(from, to, compareSettings, lastRun, runId);
     written.putAll(stage1.rowsWritten());
     seconds.put("stage1", (System.nanoTime() - t0) / 1e9);
     LOG.info("stage 1 done in {} s: {}", String.format("%.1f", seconds.get("stage1")), stage1.rowsWritten());
@@ -87,12 +90,12 @@ public final class DailyJob {
     // Stage 2 closes journeys on every date stage 1 rewrote: a macro conversion that arrives a day
     // late lands in a late day's conversions, and its journey, attribution and that day's reports
     // must follow, or daily runs would never attribute it while a range run would.
-    written.putAll(new Stage2Job(spark, settings, runWriter).run(stage1.firstRewritten(), to));
+    written.putAll(new Stage2Job(spark, settings, writer).run(stage1.firstRewritten(), to));
     seconds.put("stage2", (System.nanoTime() - t1) / 1e9);
     LOG.info("stage 2 done in {} s", String.format("%.1f", seconds.get("stage2")));
 
     spark.sparkContext().setJobGroup("metrics", "conversion-journeys run metrics", false);
-    writeMetrics(runWriter, runId, startedAt, stage1, written, seconds);
+    writeMetrics(writer, runId, startedAt, stage1, written, seconds);
     io.journeys.report.BiViews.create(spark, settings.output().database());
     spark.sparkContext().clearJobGroup();
     lastRun.get().filter(last -> last.isAfter(to)).ifPresent(last -> LOG.warn(laterDatesNote(to, last)));
@@ -152,8 +155,8 @@ public final class DailyJob {
     }
   }
 
-  private void writeMetrics(DeltaTableWriter runWriter, String runId, Instant startedAt, Stage1Job.Result stage1, Map<String, Long> written,
-      Map<String, Double> seconds) {
+  private void writeMetrics(DeltaTableWriter writer, String runId, Instant startedAt, Stage1Job.Result stage1,
+      Map<String, Long> written, Map<String, Double> seconds) {
     List<Row> rows = new ArrayList<>();
     stage1.counts().forEach((date, c) -> rows.add(RowFactory.create(
         java.sql.Date.valueOf(date), runId, java.sql.Timestamp.from(startedAt), c.read(), c.valid(), c.quarantined(),
@@ -162,7 +165,7 @@ public final class DailyJob {
         scala.jdk.javaapi.CollectionConverters.asScala(seconds))));
     LocalDate first = stage1.firstRewritten();
     LocalDate last = stage1.counts().keySet().stream().max(LocalDate::compareTo).orElse(first);
-    runWriter.replaceDates(
+    writer.replaceDates(
         OutputTable.RUN_METRICS, spark.createDataFrame(rows, OutputTable.RUN_METRICS.schema()), first, last);
   }
 }

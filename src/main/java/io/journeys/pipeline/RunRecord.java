@@ -10,6 +10,7 @@ import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueFactory;
 import com.typesafe.config.ConfigValueType;
 import io.journeys.io.DeltaPaths;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -69,15 +70,25 @@ public record RunRecord(String runId, String version, Map<String, String> settin
 
   /**
    * The record of the last run that finished, from run_metrics' commits (newest first): that of
-   * the newest write, run_metrics being written last and once by each run. Others are an
-   * operator's (OPTIMIZE, VACUUM, a DELETE) or the table's comments brought up to date. Empty
-   * where that write has no record (a version before records wrote it) or there is none.
+   * the newest write with one, run_metrics being written last and once by each run. Others are an
+   * operator's (OPTIMIZE, VACUUM, a DELETE, an INSERT), a version's before records, or the table's
+   * comments brought up to date. Empty where none has one, or where a RESTORE came first: the
+   * newest write may then be one it undid, and which run's rows are left is not known.
    */
   public static Optional<Recorded> lastOf(List<DeltaPaths.Commit> commits) {
-    return commits.stream().filter(c -> c.operation().equals("WRITE")).findFirst()
-        .flatMap(c -> c.userMetadata().flatMap(RunRecord::parse).map(r -> new Recorded(r, c.timestamp())));
+    for (DeltaPaths.Commit c : commits) {
+      if (c.operation().equals("RESTORE")) {
+        return Optional.empty();
+      }
+      Optional<RunRecord> record = c.operation().equals("WRITE") ? c.userMetadata().flatMap(RunRecord::parse)
+          : Optional.empty();
+      if (record.isPresent()) {
+        return Optional.of(new Recorded(record.get(), c.timestamp()));
+      }
+    }
+    return Optional.empty();
   }
 
   /** A run's record and when its run_metrics commit was made. */
-  public record Recorded(RunRecord record, java.time.Instant at) {}
+  public record Recorded(RunRecord record, Instant at) {}
 }

@@ -13,11 +13,13 @@ import io.journeys.config.SettingsLoader;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.example.data.simple.SimpleGroupFactory;
 import org.apache.parquet.hadoop.ParquetWriter;
@@ -949,11 +951,12 @@ class EventReaderTest {
 
   /**
    * A zero-byte file in a day (an upload cut short, an object store's placeholder) has no rows and
-   * no footer: Spark's scan skips it, and so does the reading of a day's ends, which stopped the
-   * run on it where it was the day's oldest or newest file (a black-box test).
+   * no footer: Spark's scan skips it, and so does the reading of the days' schemas, which stopped
+   * the run on it where it was a day's oldest or newest file, or under input.schema-files = all (a
+   * black-box test); a day of only such a file reads as a day of no file. Each read says so once.
    */
   @Test
-  void aZeroByteFileInADayIsSkippedWhereverItIs(@TempDir Path dir) throws Exception {
+  void aZeroByteFileInADayIsSkippedWhereverItIsAndSaidSo(@TempDir Path dir) throws Exception {
     Path input = dir.resolve("zero");
     for (String id : List.of("a", "b")) { // two files in the day
       new EventFixtures().event(id, "v" + id, "2026-03-10 10:00:00", "page_view")
@@ -963,18 +966,28 @@ class EventReaderTest {
     Path partition = input.resolve("event_date=2026-03-10");
     List<Path> files = parquetFiles(partition);
     Path empty = Files.createFile(partition.resolve("part-99999-cut-short.snappy.parquet"));
+    Path alone = Files.createFile(Files.createDirectories(input.resolve("event_date=2026-03-11")).resolve("part-0.parquet"));
     long now = System.currentTimeMillis();
-    Files.setLastModifiedTime(files.get(0), java.nio.file.attribute.FileTime.fromMillis(now - 20_000));
-    Files.setLastModifiedTime(files.get(1), java.nio.file.attribute.FileTime.fromMillis(now - 10_000));
+    Files.setLastModifiedTime(files.get(0), FileTime.fromMillis(now - 20_000));
+    Files.setLastModifiedTime(files.get(1), FileTime.fromMillis(now - 10_000));
     LocalDate day = LocalDate.parse("2026-03-10");
+    LocalDate next = LocalDate.parse("2026-03-11");
+    Predicate<String> schema = InputSchema.class.getName()::equals;
     for (String schemaFiles : List.of("ends", "all")) {
       EventReader reader = new EventReader(spark, SettingsLoader.load(Optional.empty(),
           List.of("input.path=" + input, "input.schema-files=" + schemaFiles)));
       for (long at : new long[] {now, now - 30_000, now - 15_000}) { // newest, oldest, between
-        Files.setLastModifiedTime(empty, java.nio.file.attribute.FileTime.fromMillis(at));
-        assertThat(ids(reader.read(day, day))).as(schemaFiles + " " + at).containsExactlyInAnyOrder("a", "b");
+        Files.setLastModifiedTime(empty, FileTime.fromMillis(at));
+        List<String> read = new ArrayList<>();
+        assertThat(Warnings.during(schema, () -> read.addAll(ids(reader.read(day, day)))))
+            .as(schemaFiles + " " + at).containsExactly("WARN Events read without 1 zero-byte file (no rows; an upload cut"
+                + " short?): " + empty.toUri().toString().replace("file:///", "file:/"));
+        assertThat(read).as(schemaFiles + " " + at).containsExactlyInAnyOrder("a", "b");
       }
+      assertThat(ids(reader.read(next, next))).as(schemaFiles + ", a day of one zero-byte file").isEmpty();
+      assertThat(ids(reader.read(day, next))).as(schemaFiles + ", both").containsExactlyInAnyOrder("a", "b");
     }
+    assertThat(alone).exists();
   }
 
   /**

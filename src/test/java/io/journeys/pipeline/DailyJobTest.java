@@ -17,6 +17,7 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -177,14 +178,14 @@ class DailyJobTest {
     List<String> warnings = Warnings.during(ChangedSettings.class.getName()::equals, () -> ran[0] =
         new DailyJob(spark, SettingsLoader.load(Optional.empty(), now)).run(LocalDate.parse("2026-03-11"), LocalDate.parse("2026-03-11")));
     DailyJob.Outcome after = ran[0];
-    // The model list is longer than a value printed (8 names); the range is run_metrics' one date
-    // and this run's.
-    assertThat(warnings).singleElement().asString().matches(java.util.regex.Pattern.quote(
-        "WARN The settings that shape the tables' rows differ from those of the last run (" + before.runId() + ", ")
-        + "[0-9T:.Z-]+" + java.util.regex.Pattern.quote("): attribution.models changed; sessions.timeout PT30M → PT45M;"
-        + " touchpoints.dedupe session → none. This run makes its own dates with these settings; the tables' other"
-        + " dates keep the rows the earlier settings made (run_metrics has 2026-03-10 to 2026-03-10): to make every"
-        + " date with these settings, run --date 2026-03-10 --to 2026-03-11 as one range."));
+    // Of the 8 models, 6 are gone; the range is run_metrics' one date and this run's.
+    assertThat(warnings).singleElement().asString().matches(Pattern.quote(
+        "WARN The settings that shape the tables' rows, or the job's version, differ from the last run's ("
+            + before.runId() + ", ") + "[0-9T:.Z-]+" + Pattern.quote("): attribution.models first_touch, last_touch, position_based, shapley,"
+        + " shapley_simplified, time_decay removed;"
+        + " sessions.timeout PT30M → PT45M; touchpoints.dedupe session → none. This run makes its own dates with"
+        + " these; the tables' other dates keep the rows the earlier ones made (run_metrics has 2026-03-10 to"
+        + " 2026-03-10): to make every date with these, run --date 2026-03-10 --to 2026-03-11 as one range."));
     java.util.function.Function<OutputTable, List<String>> records = table -> strings(
         spark.sql("DESCRIBE HISTORY delta.`" + changed.resolve("warehouse").resolve(table.tableName()) + "`")
             .filter("operation = 'WRITE'").orderBy("version"),
@@ -490,6 +491,15 @@ class DailyJobTest {
         .hasMessageContaining("Cannot run for 2026-03-12: input partition")
         .hasMessageContaining("event_date=2026-03-12");
     assertThat(dir.resolve("missing_day")).doesNotExist();
+    // Nor is the warehouse read (the last run's settings, its dates): a store that is down is named
+    // by the input's path first.
+    List<String> asked = new ArrayList<>();
+    assertThatThrownBy(() -> new Stage1Job(spark, missing, new io.journeys.io.DeltaTableWriter(spark,
+            new io.journeys.io.TableLocations(dir.resolve("missing_day").toString(), "missing_day_test")))
+        .run(LocalDate.parse("2026-03-12"), LocalDate.parse("2026-03-12"), () -> asked.add("settings"),
+            () -> { asked.add("last run"); return Optional.empty(); }, "r"))
+        .isInstanceOf(JobFailure.class);
+    assertThat(asked).isEmpty();
   }
 
   @Test

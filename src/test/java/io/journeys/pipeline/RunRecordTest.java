@@ -31,17 +31,21 @@ class RunRecordTest {
   }
 
   @Test
-  void theLastRunIsTheNewestWriteAndOnlyItsRecordCounts() {
+  void theLastRunIsTheNewestWriteWithARecordAndNoneAfterARestore() {
     Instant t = Instant.parse("2026-03-11T06:00:00Z");
-    Commit optimize = new Commit(9, t.plusSeconds(60), "OPTIMIZE", Optional.empty());
-    Commit recorded = new Commit(8, t, "WRITE", Optional.of(RECORD.toJson()));
-    Commit older = new Commit(7, t.minusSeconds(60), "WRITE", Optional.of(RECORD.toJson().replace("run-1", "run-0")));
-    Commit unrecorded = new Commit(10, t.plusSeconds(120), "WRITE", Optional.empty());
-    Commit foreign = new Commit(10, t.plusSeconds(120), "WRITE", Optional.of("backfill"));
+    Commit optimize = new Commit(t.plusSeconds(60), "OPTIMIZE", Optional.empty());
+    Commit recorded = new Commit(t, "WRITE", Optional.of(RECORD.toJson()));
+    Commit older = new Commit(t.minusSeconds(60), "WRITE", Optional.of(RECORD.toJson().replace("run-1", "run-0")));
+    Commit unrecorded = new Commit(t.plusSeconds(120), "WRITE", Optional.empty());
+    Commit foreign = new Commit(t.plusSeconds(120), "WRITE", Optional.of("backfill"));
+    Commit restore = new Commit(t.plusSeconds(120), "RESTORE", Optional.empty());
     assertThat(RunRecord.lastOf(List.of(optimize, recorded, older))).contains(new RunRecord.Recorded(RECORD, t));
-    // A version before records wrote last, or someone else's write: nothing to compare with.
-    assertThat(RunRecord.lastOf(List.of(unrecorded, optimize, recorded))).isEmpty();
-    assertThat(RunRecord.lastOf(List.of(foreign, recorded))).isEmpty();
+    // An operator's INSERT, or a version before records, wrote last: the run before it.
+    assertThat(RunRecord.lastOf(List.of(unrecorded, optimize, recorded))).contains(new RunRecord.Recorded(RECORD, t));
+    assertThat(RunRecord.lastOf(List.of(foreign, recorded))).contains(new RunRecord.Recorded(RECORD, t));
+    assertThat(RunRecord.lastOf(List.of(unrecorded, foreign))).isEmpty();
+    // Restored to some earlier version: which run's rows are left is not known.
+    assertThat(RunRecord.lastOf(List.of(restore, optimize, recorded))).isEmpty();
     assertThat(RunRecord.lastOf(List.of(optimize))).isEmpty();
     assertThat(RunRecord.lastOf(List.of())).isEmpty();
   }
