@@ -84,7 +84,9 @@ public final class RowSettings {
     return rule;
   }
 
-  private static final Pattern COLUMN_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_.]*");
+  /** A column's name, of nested parts too, each plain or in backquotes (`event name`, ctx.`page-url`). */
+  private static final Pattern COLUMN_NAME =
+      Pattern.compile("(?:[A-Za-z_][A-Za-z0-9_]*|`(?:[^`]|``)+`)(?:\\.(?:[A-Za-z_][A-Za-z0-9_]*|`(?:[^`]|``)+`))*");
   private static final String DIGEST = "sha256:";
 
   /**

@@ -279,7 +279,12 @@ public final class EventReader {
   /** The logical events of input partitions [first, last], plus {@code event_date} and the raw time. */
   public Dataset<Row> read(LocalDate first, LocalDate last) {
     Partitions partitions = partitionsIn(first, last);
-    if (partitions.dated() && !InputSchema.anyDataFile(spark, partitions.inRange())) {
+    // Each day listed once, for whether there is a file, for the files of no bytes, for the schema.
+    Map<String, List<FileStatus>> listed = partitions.dated() ? InputSchema.list(spark, partitions.inRange()) : Map.of();
+    if (input.format().equalsIgnoreCase("parquet")) {
+      InputSchema.warnOfZeroByteFiles(listed);
+    }
+    if (partitions.dated() && !InputSchema.anyDataFile(listed)) {
       // Quiet days (input.allow-empty-days) of a partitioned input: loaded from the root, the days
       // were read with the columns of one file of the history, and a mapping of a column renamed
       // since stopped the run, or a stray file at the root did (a review).
@@ -288,7 +293,7 @@ public final class EventReader {
     }
     Dataset<Row> raw;
     try {
-      raw = loadPartitions(partitions.inRange()).orElseGet(() -> reader().load(input.path()));
+      raw = loadPartitions(listed).orElseGet(() -> reader().load(input.path()));
       if (input.format().equalsIgnoreCase("delta")) {
         raw = datedDelta(raw);
         warnOfUndatedRows(raw);
@@ -328,11 +333,11 @@ public final class EventReader {
    * directory at the root) or Spark finds no file to infer from: the root is then loaded and
    * filtered. A file whose schema cannot be read stops the run here, named.
    */
-  private Optional<Dataset<Row>> loadPartitions(List<String> partitions) {
+  private Optional<Dataset<Row>> loadPartitions(Map<String, List<FileStatus>> partitions) {
     if (partitions.isEmpty()) {
       return Optional.empty();
     }
-    String[] paths = partitions.toArray(String[]::new);
+    String[] paths = partitions.keySet().toArray(String[]::new);
     try {
       if (input.schema().isPresent()) {
         return Optional.of(reader().option("basePath", input.path()).load(paths));

@@ -75,8 +75,8 @@ final class InputSchema {
   }
 
   /**
-   * The union of the columns of {@code which} files of each partition in {@code partitions}
-   * (directories), found by Spark's own merge; when Spark cannot merge two types, by merging one
+   * The union of the columns of {@code which} files of each partition in {@code listed} (a
+   * directory with its files, {@link #list}), found by Spark's own merge; when Spark cannot merge two types, by merging one
    * source at a time with {@link #union}.
    *
    * <p>{@code ENDS}: the oldest and the newest file of each partition. Files written before a
@@ -96,20 +96,12 @@ final class InputSchema {
    * <p>{@code checked}: columns to look for, on the ends of Parquet days only, in a day whose files
    * with rows all lack them ({@link FileColumns#dayWithout}).
    */
-  static FileColumns of(SparkSession spark, String format, List<String> partitions, SchemaFiles which,
+  static FileColumns of(SparkSession spark, String format, Map<String, List<FileStatus>> listed, SchemaFiles which,
       Set<String> checked) {
-    List<String> days = partitions.stream().sorted().toList();
+    List<String> days = listed.keySet().stream().sorted().toList();
+    List<String> partitions = List.copyOf(listed.keySet());
     boolean parquet = format.equalsIgnoreCase("parquet");
-    Map<String, List<FileStatus>> listed = new LinkedHashMap<>();
-    if (parquet || which != SchemaFiles.ALL) {
-      days.forEach(day -> listed.put(day, allFiles(spark, day)));
-    }
-    List<FileStatus> zeroByte = listed.values().stream().flatMap(List::stream).filter(f -> f.getLen() == 0).toList();
-    if (!zeroByte.isEmpty()) {
-      // No rows are lost (Spark's scan skips them too), but an upload cut short may have left one.
-      LOG.warn("Events read without {} zero-byte file{} (no rows; an upload cut short?): {}{}", zeroByte.size(),
-          zeroByte.size() == 1 ? "" : "s", zeroByte.get(0).getPath(), zeroByte.size() == 1 ? "" : ", ...");
-    }
+    boolean zeroByte = !zeroByteFiles(listed).isEmpty();
     List<FileStatus> ends = which == SchemaFiles.ALL ? List.of() : oldestAndNewest(days, listed);
     // Names compare as the session's analysis will: with spark.sql.caseSensitive, event_name and
     // EVENT_NAME are two columns (a black-box test: the second of them was dropped here).
@@ -120,9 +112,9 @@ final class InputSchema {
         return read;
       } // every end a corrupt file that spark.sql.files.ignoreCorruptFiles skips: Spark's merge decides
     }
-    if (which == SchemaFiles.ALL && parquet && !zeroByte.isEmpty()) {
+    if (which == SchemaFiles.ALL && parquet && zeroByte) {
       // Spark's merge fails a task on a file of no bytes (an ERROR logged on every run)
-      return everyFooter(spark, days, caseSensitive);
+      return everyFooter(spark, listed, caseSensitive);
     }
     List<String> sources = which == SchemaFiles.ALL ? days : ends.stream().map(f -> f.getPath().toString()).toList();
     DataFrameReader merging = spark.read().format(format).option("mergeSchema", "true");
@@ -134,7 +126,7 @@ final class InputSchema {
     } catch (Exception e) { // SparkException is checked, though Scala does not declare it
       if (isRefusedParquetType(e) && format.equalsIgnoreCase("parquet")) {
         // Spark's merge refuses a UUID or TIME column; the driver reads every footer as it reads the ends.
-        return everyFooter(spark, days, caseSensitive);
+        return everyFooter(spark, listed, caseSensitive);
       }
       if (!isTypeConflict(e)) {
         throw e;
@@ -149,10 +141,10 @@ final class InputSchema {
       if (!isRefusedParquetType(e) || !format.equalsIgnoreCase("parquet")) {
         throw e;
       } // Spark's merge met a type conflict first, and then a UUID or TIME column in a day's files
-      return everyFooter(spark, days, caseSensitive);
+      return everyFooter(spark, listed, caseSensitive);
     }
     if (!merged.conflicts.isEmpty() && format.equalsIgnoreCase("parquet")) {
-      return everyFooter(spark, days, caseSensitive); // whose files without rows yield their types
+      return everyFooter(spark, listed, caseSensitive); // whose files without rows yield their types
     }
     return merged.columns();
   }
@@ -161,8 +153,9 @@ final class InputSchema {
    * The footers of every data file of the days, read on the driver: Spark's merge refused a type in
    * them, or the days' types conflict, maybe only through a file without rows, which it cannot tell.
    */
-  private static FileColumns everyFooter(SparkSession spark, List<String> days, boolean caseSensitive) {
-    return parquetFooters(spark, days.stream().flatMap(day -> dataFiles(spark, day).stream()).toList(), caseSensitive, Set.of());
+  private static FileColumns everyFooter(SparkSession spark, Map<String, List<FileStatus>> listed, boolean caseSensitive) {
+    return parquetFooters(spark, listed.keySet().stream().sorted().flatMap(day -> listed.get(day).stream())
+        .filter(f -> f.getLen() > 0).toList(), caseSensitive, Set.of());
   }
 
   /**
@@ -569,9 +562,33 @@ final class InputSchema {
     }
   }
 
-  /** Whether any of {@code directories} holds a data file, as {@link #dataFiles} finds them. */
-  static boolean anyDataFile(SparkSession spark, List<String> directories) {
-    return directories.stream().anyMatch(directory -> !dataFiles(spark, directory).isEmpty());
+  /** Each of {@code directories} (a run's days) with its files, of no bytes too, oldest first: one listing each. */
+  static Map<String, List<FileStatus>> list(SparkSession spark, List<String> directories) {
+    Map<String, List<FileStatus>> listed = new LinkedHashMap<>();
+    directories.forEach(directory -> listed.put(directory, allFiles(spark, directory)));
+    return listed;
+  }
+
+  /** Whether the listed days hold a data file, as {@link #dataFiles} finds them. */
+  static boolean anyDataFile(Map<String, List<FileStatus>> listed) {
+    return listed.values().stream().flatMap(List::stream).anyMatch(f -> f.getLen() > 0);
+  }
+
+  private static List<FileStatus> zeroByteFiles(Map<String, List<FileStatus>> listed) {
+    return listed.values().stream().flatMap(List::stream).filter(f -> f.getLen() == 0).toList();
+  }
+
+  /**
+   * One WARN for the listed days' Parquet files of no bytes: no rows are lost (Spark's scan skips
+   * them too), but an upload cut short may have left one, even a day's only file. (ORC and JSON
+   * writers leave empty files on purpose: a quiet day.)
+   */
+  static void warnOfZeroByteFiles(Map<String, List<FileStatus>> listed) {
+    List<FileStatus> zeroByte = zeroByteFiles(listed);
+    if (!zeroByte.isEmpty()) {
+      LOG.warn("Events read without {} zero-byte file{} (no rows; an upload cut short?): {}{}", zeroByte.size(),
+          zeroByte.size() == 1 ? "" : "s", zeroByte.get(0).getPath(), zeroByte.size() == 1 ? "" : ", ...");
+    }
   }
 
   /** The event_date= directory a data file belongs to, however deep below it the file sits. */

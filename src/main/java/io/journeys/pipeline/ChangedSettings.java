@@ -16,11 +16,11 @@ import io.journeys.io.DeltaPaths.DateSpan;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Supplier;
 import org.apache.spark.sql.SparkSession;
@@ -150,8 +150,9 @@ final class ChangedSettings {
   }
 
   /**
-   * One value's change: both values where they are short and no digest; the items added and
-   * removed of a list of names (the models), or of rules by their names; else "changed".
+   * One value's change: both values where they are short and no digest; for a list of names (the
+   * models) or of rules by their names, the items changed, added and removed, or that it was
+   * reordered; else "changed".
    */
   private static String change(String was, String is) {
     if (RowSettings.isDigest(was) || RowSettings.isDigest(is)) {
@@ -160,31 +161,31 @@ final class ChangedSettings {
     Optional<Map<String, String>> before = items(was);
     Optional<Map<String, String>> after = items(is);
     if (before.isPresent() && after.isPresent()) {
+      List<String> common = new ArrayList<>(before.get().keySet());
+      common.retainAll(after.get().keySet());
       List<String> parts = new ArrayList<>();
-      Set<String> added = new TreeSet<>(after.get().keySet());
-      added.removeAll(before.get().keySet());
-      Set<String> removed = new TreeSet<>(before.get().keySet());
-      removed.removeAll(after.get().keySet());
-      Set<String> changed = new TreeSet<>(before.get().keySet());
-      changed.retainAll(after.get().keySet());
-      changed.removeIf(name -> before.get().get(name).equals(after.get().get(name)));
-      if (!changed.isEmpty()) {
-        parts.add(String.join(", ", changed) + " changed");
+      part(parts, "changed", common.stream().filter(n -> !before.get().get(n).equals(after.get().get(n))).toList());
+      part(parts, "added", after.get().keySet().stream().filter(n -> !before.get().containsKey(n)).toList());
+      part(parts, "removed", before.get().keySet().stream().filter(n -> !after.get().containsKey(n)).toList());
+      List<String> order = new ArrayList<>(after.get().keySet());
+      order.retainAll(common);
+      if (!order.equals(common)) {
+        parts.add("reordered");
       }
-      if (!added.isEmpty()) {
-        parts.add(String.join(", ", added) + " added");
-      }
-      if (!removed.isEmpty()) {
-        parts.add(String.join(", ", removed) + " removed");
-      }
-      return parts.isEmpty() ? "reordered" : String.join("; ", parts);
+      return parts.isEmpty() ? "changed" : "(" + String.join("; ", parts) + ")";
     }
     return was.length() > PRINTED_LENGTH || is.length() > PRINTED_LENGTH ? "changed" : shown(was) + " → " + shown(is);
   }
 
+  private static void part(List<String> parts, String what, List<String> names) {
+    if (!names.isEmpty()) {
+      parts.add(what + ": " + String.join(", ", names));
+    }
+  }
+
   /**
-   * A list's items by name, each with its text: a list of names, or of rules that have one; empty
-   * for any other value, or a list that names an item twice.
+   * A list's items by name in its order, each with its text: a list of names, or of rules that
+   * have one (a name's second rule as {@code name#2}); empty for any other value.
    */
   private static Optional<Map<String, String>> items(String value) {
     ConfigValue list;
@@ -197,7 +198,7 @@ final class ChangedSettings {
     if (list == null || list.valueType() != ConfigValueType.LIST) {
       return Optional.empty();
     }
-    Map<String, String> items = new TreeMap<>();
+    Map<String, String> items = new LinkedHashMap<>();
     for (ConfigValue item : (ConfigList) list) {
       String name;
       if (item.valueType() == ConfigValueType.STRING) {
@@ -207,9 +208,11 @@ final class ChangedSettings {
       } else {
         return Optional.empty();
       }
-      if (items.put(name, item.render(ConfigRenderOptions.concise())) != null) {
-        return Optional.empty();
+      String key = name;
+      for (int n = 2; items.containsKey(key); n++) {
+        key = name + "#" + n;
       }
+      items.put(key, item.render(ConfigRenderOptions.concise()));
     }
     return Optional.of(items);
   }

@@ -103,6 +103,8 @@ class RowSettingsTest {
   void anExpressionIsRecordedAsADigestOfItsTextAndAColumnsNameAsItIs() {
     Map<String, String> peppered = recorded("input.columns.user_id=sha2(concat(user_id, 'S3cretPepper'), 256)",
         "input.columns.page_url=lower(page_url)");
+    assertThat(recorded("input.columns.page_url=ctx.`page-url`", "input.columns.referrer_url=`referrer url`"))
+        .containsEntry("input.columns.page_url", "ctx.`page-url`").containsEntry("input.columns.referrer_url", "`referrer url`");
     assertThat(peppered).containsEntry("input.columns.event_name", "event_name")
         .containsEntry("input.columns.page_url", RowSettings.expression("lower(page_url)"));
     assertThat(peppered.get("input.columns.user_id")).matches("sha256:[0-9a-f]{16}")

@@ -71,10 +71,15 @@ class ChangedSettingsTest {
         "funnels", "[{\"name\":\"g\"},{\"name\":\"f\"}]",
         "input.columns.page_url", "sha256:0123456789abcdef");
     assertThat(ChangedSettings.settingChanges(before, after)).containsExactly(
-        "attribution.models shapley removed",
-        "conversions.micro a changed; c added; b removed",
-        "funnels reordered",
+        "attribution.models (removed: shapley; reordered)",
+        "conversions.micro (changed: a; added: c; removed: b)",
+        "funnels (reordered)",
         "input.columns.page_url changed");
+    // Two rules of one name (two Paid Search rules) are told apart by their place.
+    assertThat(ChangedSettings.settingChanges(
+        Map.of("channels.rules", "[{\"name\":\"P\",\"when\":\"x\"},{\"name\":\"P\",\"when\":\"y\"}]"),
+        Map.of("channels.rules", "[{\"name\":\"P\",\"when\":\"x\"},{\"name\":\"P\",\"when\":\"z\"},{\"name\":\"Q\"}]")))
+        .containsExactly("channels.rules (changed: P#2; added: Q)");
   }
 
   @Test

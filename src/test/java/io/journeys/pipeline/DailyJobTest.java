@@ -181,8 +181,8 @@ class DailyJobTest {
     // Of the 8 models, 6 are gone; the range is run_metrics' one date and this run's.
     assertThat(warnings).singleElement().asString().matches(Pattern.quote(
         "WARN The settings that shape the tables' rows, or the job's version, differ from the last run's ("
-            + before.runId() + ", ") + "[0-9T:.Z-]+" + Pattern.quote("): attribution.models first_touch, last_touch, position_based, shapley,"
-        + " shapley_simplified, time_decay removed;"
+            + before.runId() + ", ") + "[0-9T:.Z-]+" + Pattern.quote("): attribution.models (removed: first_touch, last_touch, position_based,"
+        + " shapley, shapley_simplified, time_decay);"
         + " sessions.timeout PT30M → PT45M; touchpoints.dedupe session → none. This run makes its own dates with"
         + " these; the tables' other dates keep the rows the earlier ones made (run_metrics has 2026-03-10 to"
         + " 2026-03-10): to make every date with these, run --date 2026-03-10 --to 2026-03-11 as one range."));
