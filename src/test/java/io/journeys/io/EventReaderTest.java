@@ -904,6 +904,15 @@ class EventReaderTest {
         + " the first event_date=2099-01-01: no run reads them before their date");
   }
 
+  /** Events a and b, one page view each on 2026-03-10, in a Parquet file each under {@code input}. */
+  private void twoFilesOfOneDay(Path input) {
+    for (String id : List.of("a", "b")) {
+      new EventFixtures().event(id, "v" + id, "2026-03-10 10:00:00", "page_view")
+          .toDataset(spark).drop(EventReader.EVENT_TIME_RAW)
+          .write().mode("append").partitionBy("event_date").parquet(input.toString());
+    }
+  }
+
   /**
    * A stray file beside the partitions is not read; one inside a partition is read as data, as by
    * Spark (skipping names without ".parquet" would skip the data of writers that give none), so it
@@ -913,11 +922,7 @@ class EventReaderTest {
   @Test
   void aStrayFileBesideThePartitionsIsIgnoredAndOneInsideFailsNamingItAndWhy(@TempDir Path dir) throws Exception {
     Path input = dir.resolve("stray");
-    for (String id : List.of("a", "b")) { // two files in the day
-      new EventFixtures().event(id, "v" + id, "2026-03-10 10:00:00", "page_view")
-          .toDataset(spark).drop(EventReader.EVENT_TIME_RAW)
-          .write().mode("append").partitionBy("event_date").parquet(input.toString());
-    }
+    twoFilesOfOneDay(input);
     Files.writeString(input.resolve("README.txt"), "hi\n");
     EventReader stray = new EventReader(spark, SettingsLoader.load(Optional.empty(), List.of("input.path=" + input)));
     LocalDate day = LocalDate.parse("2026-03-10");
@@ -958,11 +963,7 @@ class EventReaderTest {
   @Test
   void aZeroByteFileInADayIsSkippedWhereverItIsAndSaidSo(@TempDir Path dir) throws Exception {
     Path input = dir.resolve("zero");
-    for (String id : List.of("a", "b")) { // two files in the day
-      new EventFixtures().event(id, "v" + id, "2026-03-10 10:00:00", "page_view")
-          .toDataset(spark).drop(EventReader.EVENT_TIME_RAW)
-          .write().mode("append").partitionBy("event_date").parquet(input.toString());
-    }
+    twoFilesOfOneDay(input);
     Path partition = input.resolve("event_date=2026-03-10");
     List<Path> files = parquetFiles(partition);
     Path empty = Files.createFile(partition.resolve("part-99999-cut-short.snappy.parquet"));
