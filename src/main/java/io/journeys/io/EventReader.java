@@ -27,12 +27,15 @@ import io.journeys.cli.JobFailure;
 import io.journeys.config.JobSettings;
 import io.journeys.config.JobSettings.InputSettings;
 import io.journeys.spark.ReferencedColumns;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -127,7 +130,7 @@ public final class EventReader {
    * holds that local day's end (a New York day ends at 04:00 or 05:00 UTC the next day). East of
    * UTC the partition before the first date is not required: input arrives in time order, so only
    * the newest partition can be late, and an earlier one missing is a quiet night or the history's
-   * start.
+   * start. A Parquet partition of only files of no bytes fails as a missing one does.
    */
   public void checkAvailable(LocalDate from, LocalDate to) {
     Path root = new Path(input.path());
@@ -167,11 +170,28 @@ public final class EventReader {
       return;
     }
     Path partition = new Path(root, EVENT_DATE + "=" + partitionDate);
-    if (!fs.exists(partition)) {
+    FileStatus[] entries;
+    try {
+      // Listed, not only probed: no more requests to an object store, and it tells what the day holds.
+      entries = fs.listStatus(partition);
+    } catch (FileNotFoundException e) {
       // A root that cannot be listed hides its partitions too: say so rather than "upstream late",
       // which a scheduler retries (a black-box test, input.path with its permissions removed).
       fs.listStatus(root);
       throw new JobFailure("Cannot run for " + runDate + ": input partition " + partition + " does not exist" + late);
+    }
+    // An empty directory is a day upstream marked quiet. A Parquet file of no bytes is no writer's
+    // quiet day (an empty Parquet file still has its footer): a day of only such files is an upload
+    // cut short, whose rows would be missing without a failure (until 2026-12-08 only a WARN).
+    List<FileStatus> data = Arrays.stream(entries)
+        .filter(e -> !e.getPath().getName().startsWith("_") && !e.getPath().getName().startsWith("."))
+        .sorted(Comparator.comparing(e -> e.getPath().getName()))
+        .toList();
+    if (input.format().equalsIgnoreCase("parquet") && !data.isEmpty()
+        && data.stream().allMatch(e -> e.isFile() && e.getLen() == 0)) {
+      String more = data.size() == 1 ? "" : " and " + (data.size() - 1) + " more";
+      throw new JobFailure("Cannot run for " + runDate + ": input partition " + partition + " holds only files of no"
+          + " bytes (" + data.get(0).getPath().getName() + more + "): an upload cut short?" + late);
     }
   }
 

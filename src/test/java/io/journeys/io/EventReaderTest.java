@@ -995,6 +995,49 @@ class EventReaderTest {
   }
 
   /**
+   * A run day whose Parquet partition holds only files of no bytes is an upload cut short, not a
+   * quiet day (a Parquet writer's empty file has its footer): it fails as a missing day does, unless
+   * empty days are allowed. It read as a day of no events, with only the WARN of the read (until
+   * 2026-12-08). An empty directory stays a day upstream marked quiet, and a day of data keeps a
+   * file of no bytes beside it; an ORC writer's empty files are its quiet days.
+   */
+  @Test
+  void aRunDayOfOnlyZeroByteParquetFilesFailsAsAMissingDayUnlessEmptyDaysAreAllowed(@TempDir Path dir) throws Exception {
+    Path input = dir.resolve("cut");
+    twoFilesOfOneDay(input); // 03-10: two files of data
+    Files.createFile(input.resolve("event_date=2026-03-10").resolve("part-99999-cut-short.snappy.parquet"));
+    Path cut = Files.createDirectories(input.resolve("event_date=2026-03-11"));
+    Files.createFile(cut.resolve("part-00000.snappy.parquet"));
+    Files.createFile(cut.resolve("part-00001.snappy.parquet"));
+    Files.createFile(cut.resolve("_SUCCESS"));
+    Files.createDirectories(input.resolve("event_date=2026-03-12")); // marked quiet
+    Files.createFile(Files.createDirectories(input.resolve("event_date=2026-03-13")).resolve("_SUCCESS"));
+    Files.createFile(Files.createDirectories(input.resolve("event_date=2026-03-14")).resolve("part-00000.snappy.parquet"));
+    java.util.function.Function<List<String>, EventReader> reader = extra -> {
+      List<String> settings = new ArrayList<>(List.of("input.path=" + input));
+      settings.addAll(extra);
+      return new EventReader(spark, SettingsLoader.load(Optional.empty(), settings));
+    };
+    EventReader parquet = reader.apply(List.of());
+    parquet.checkAvailable(LocalDate.parse("2026-03-10"), LocalDate.parse("2026-03-10"));
+    parquet.checkAvailable(LocalDate.parse("2026-03-12"), LocalDate.parse("2026-03-13"));
+    String late = " (upstream late? set input.allow-empty-days = true for quiet days)";
+    assertThatThrownBy(() -> parquet.checkAvailable(LocalDate.parse("2026-03-10"), LocalDate.parse("2026-03-12")))
+        .isInstanceOf(JobFailure.class)
+        .hasMessage("Cannot run for 2026-03-11: input partition " + cut
+            + " holds only files of no bytes (part-00000.snappy.parquet and 1 more): an upload cut short?" + late);
+    // West of UTC the partition after the last day holds its end: required, and so refused alike.
+    assertThatThrownBy(() -> reader.apply(List.of("reporting.timezone=America/New_York"))
+        .checkAvailable(LocalDate.parse("2026-03-13"), LocalDate.parse("2026-03-13")))
+        .isInstanceOf(JobFailure.class)
+        .hasMessage("Cannot run for 2026-03-13: input partition " + input.resolve("event_date=2026-03-14")
+            + " holds only files of no bytes (part-00000.snappy.parquet): an upload cut short?; it holds the end of"
+            + " 2026-03-13 in America/New_York" + late);
+    reader.apply(List.of("input.allow-empty-days=true")).checkAvailable(LocalDate.parse("2026-03-10"), LocalDate.parse("2026-03-14"));
+    reader.apply(List.of("input.format=orc")).checkAvailable(LocalDate.parse("2026-03-11"), LocalDate.parse("2026-03-11"));
+  }
+
+  /**
    * One row in {@code partition}/part-0.parquet, written by parquet-mr's example writer rather than
    * Spark, for files Spark would not write: {@code schema} is Parquet's message type text.
    */
