@@ -6,6 +6,7 @@ import io.journeys.spark.SparkSessionFactory;
 import java.io.IOException;
 import java.time.LocalDate;
 import java.util.concurrent.Callable;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
@@ -83,7 +84,8 @@ final class GenerateCommand implements Callable<Integer> {
    * own layout (event_date= directories and _SUCCESS) and a Delta table partitioned by event_date
    * (its _delta_log) look just like a generator's output (a review). So only an empty directory
    * (hidden files aside: .DS_Store), or one this command marked, is emptied; then it is marked
-   * before anything is written.
+   * before anything is written. Emptied of what Spark reads and the marker only: a hidden file is
+   * not the generator's (a .gitkeep went with the directory, until 2026-12-08).
    */
   private void emptyAndMark(SparkSession spark) {
     Path path = new Path(out);
@@ -101,8 +103,10 @@ final class GenerateCommand implements Callable<Integer> {
               + "), which it would delete: give it a new or empty directory, or one generate wrote (marked by its "
               + MARKER + " file)");
         }
-        if (!fs.delete(path, true)) {
-          throw new JobFailure("Cannot generate: --out " + out + " could not be emptied");
+        for (FileStatus child : fs.listStatus(path)) {
+          if (!child.getPath().getName().startsWith(".") && !fs.delete(child.getPath(), true)) {
+            throw new JobFailure("Cannot generate: --out " + out + " could not be emptied (" + child.getPath().getName() + ")");
+          }
         }
       }
       fs.mkdirs(path);

@@ -29,8 +29,9 @@ class RunCommandTest {
   @Test
   void generateReplacesItsOwnOutputWhichSqlThenReads(@TempDir Path dir) throws Exception {
     Path events = dir.resolve("events");
-    // A directory holding only a hidden file (a desktop's .DS_Store) counts as empty.
-    Files.writeString(Files.createDirectories(events).resolve(".DS_Store"), "x");
+    // A directory holding only a hidden file (a desktop's .DS_Store) counts as empty, and the file
+    // is not the generator's to delete (it went with the directory, until 2026-12-08).
+    Path hidden = Files.writeString(Files.createDirectories(events).resolve(".DS_Store"), "x");
     JourneysCliTest.Result g = JourneysCliTest.run("generate", "--out", events.toString(),
         "--visitors", "50", "--days", "2", "--set", "spark.master=local[2]");
     assertThat(g.code()).as(g.err()).isZero();
@@ -51,6 +52,7 @@ class RunCommandTest {
     assertThat(again.out()).contains("20 visitors");
     assertThat(events.resolve("event_date=2026-01-01")).isDirectory();
     assertThat(events.resolve("event_date=2026-01-02")).doesNotExist();
+    assertThat(hidden).hasContent("x");
     JourneysCliTest.Result q = JourneysCliTest.run("sql",
         "SELECT count(DISTINCT event_date) AS days, min(event_date) AS first FROM parquet.`" + events + "`", "--format", "csv",
         "--set", "output.path=" + dir.resolve("warehouse"), "--set", "output.database=cli_test");
