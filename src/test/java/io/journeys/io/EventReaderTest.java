@@ -995,11 +995,12 @@ class EventReaderTest {
   }
 
   /**
-   * A run day whose Parquet partition holds only files of no bytes is an upload cut short, not a
-   * quiet day (a Parquet writer's empty file has its footer): it fails as a missing day does, unless
-   * empty days are allowed. It read as a day of no events, with only the WARN of the read (until
-   * 2026-12-08). An empty directory stays a day upstream marked quiet, and a day of data keeps a
-   * file of no bytes beside it; an ORC writer's empty files are its quiet days.
+   * A run day whose Parquet partition holds only zero-byte files, in its subdirectories too, is an
+   * upload cut short, not a quiet day (a Parquet writer's empty file has its footer): it fails as a
+   * missing day does, unless empty days are allowed. It read as a day of no events, with only the
+   * WARN of the read (until 2026-12-08). An empty directory stays a day upstream marked quiet, and
+   * a day of data keeps a zero-byte file beside it; an ORC writer's empty files are its quiet days.
+   * A partition path that is a file is no partition.
    */
   @Test
   void aRunDayOfOnlyZeroByteParquetFilesFailsAsAMissingDayUnlessEmptyDaysAreAllowed(@TempDir Path dir) throws Exception {
@@ -1007,12 +1008,20 @@ class EventReaderTest {
     twoFilesOfOneDay(input); // 03-10: two files of data
     Files.createFile(input.resolve("event_date=2026-03-10").resolve("part-99999-cut-short.snappy.parquet"));
     Path cut = Files.createDirectories(input.resolve("event_date=2026-03-11"));
-    Files.createFile(cut.resolve("part-00000.snappy.parquet"));
     Files.createFile(cut.resolve("part-00001.snappy.parquet"));
+    Files.setLastModifiedTime(Files.createFile(cut.resolve("part-00000.snappy.parquet")),
+        FileTime.fromMillis(System.currentTimeMillis() - 60_000)); // the oldest, which the WARN names
     Files.createFile(cut.resolve("_SUCCESS"));
     Files.createDirectories(input.resolve("event_date=2026-03-12")); // marked quiet
     Files.createFile(Files.createDirectories(input.resolve("event_date=2026-03-13")).resolve("_SUCCESS"));
-    Files.createFile(Files.createDirectories(input.resolve("event_date=2026-03-14")).resolve("part-00000.snappy.parquet"));
+    Path hours = input.resolve("event_date=2026-03-14");
+    Files.createFile(Files.createDirectories(hours.resolve("hour=07")).resolve("part-00000.snappy.parquet"));
+    Files.createDirectories(hours.resolve("hour=08"));
+    Files.createFile(input.resolve("event_date=2026-03-15"));
+    Path hoursOfData = input.resolve("event_date=2026-03-16");
+    Files.createFile(Files.createDirectories(hoursOfData.resolve("hour=07")).resolve("part-00000.snappy.parquet"));
+    Files.copy(parquetFiles(input.resolve("event_date=2026-03-10")).get(0),
+        Files.createDirectories(hoursOfData.resolve("hour=08")).resolve("part-00000.snappy.parquet"));
     java.util.function.Function<List<String>, EventReader> reader = extra -> {
       List<String> settings = new ArrayList<>(List.of("input.path=" + input));
       settings.addAll(extra);
@@ -1021,20 +1030,34 @@ class EventReaderTest {
     EventReader parquet = reader.apply(List.of());
     parquet.checkAvailable(LocalDate.parse("2026-03-10"), LocalDate.parse("2026-03-10"));
     parquet.checkAvailable(LocalDate.parse("2026-03-12"), LocalDate.parse("2026-03-13"));
-    String late = " (upstream late? set input.allow-empty-days = true for quiet days)";
+    parquet.checkAvailable(LocalDate.parse("2026-03-16"), LocalDate.parse("2026-03-16"));
+    String cutShort = " (an upload cut short? deliver the day again, or, if it had no events, delete those files)";
     assertThatThrownBy(() -> parquet.checkAvailable(LocalDate.parse("2026-03-10"), LocalDate.parse("2026-03-12")))
         .isInstanceOf(JobFailure.class)
         .hasMessage("Cannot run for 2026-03-11: input partition " + cut
-            + " holds only files of no bytes (part-00000.snappy.parquet and 1 more): an upload cut short?" + late);
+            + " holds only zero-byte files (part-00000.snappy.parquet and 1 more)" + cutShort);
+    assertThatThrownBy(() -> parquet.checkAvailable(LocalDate.parse("2026-03-14"), LocalDate.parse("2026-03-14")))
+        .isInstanceOf(JobFailure.class)
+        .hasMessage("Cannot run for 2026-03-14: input partition " + hours
+            + " holds only zero-byte files (part-00000.snappy.parquet)" + cutShort);
+    assertThatThrownBy(() -> parquet.checkAvailable(LocalDate.parse("2026-03-15"), LocalDate.parse("2026-03-15")))
+        .isInstanceOf(JobFailure.class)
+        .hasMessage("Cannot run for 2026-03-15: input partition " + input.resolve("event_date=2026-03-15")
+            + " is a file, not a directory (upstream late? set input.allow-empty-days = true for quiet days)");
     // West of UTC the partition after the last day holds its end: required, and so refused alike.
     assertThatThrownBy(() -> reader.apply(List.of("reporting.timezone=America/New_York"))
         .checkAvailable(LocalDate.parse("2026-03-13"), LocalDate.parse("2026-03-13")))
         .isInstanceOf(JobFailure.class)
-        .hasMessage("Cannot run for 2026-03-13: input partition " + input.resolve("event_date=2026-03-14")
-            + " holds only files of no bytes (part-00000.snappy.parquet): an upload cut short?; it holds the end of"
-            + " 2026-03-13 in America/New_York" + late);
-    reader.apply(List.of("input.allow-empty-days=true")).checkAvailable(LocalDate.parse("2026-03-10"), LocalDate.parse("2026-03-14"));
+        .hasMessage("Cannot run for 2026-03-13: input partition " + hours + " holds only zero-byte files"
+            + " (part-00000.snappy.parquet); it holds the end of 2026-03-13 in America/New_York" + cutShort);
     reader.apply(List.of("input.format=orc")).checkAvailable(LocalDate.parse("2026-03-11"), LocalDate.parse("2026-03-11"));
+    // With empty days allowed the day is read, as a day of no file, and said.
+    List<String> read = new ArrayList<>();
+    assertThat(Warnings.during(InputSchema.class.getName()::equals, () -> read.addAll(ids(reader.apply(
+        List.of("input.allow-empty-days=true")).read(LocalDate.parse("2026-03-11"), LocalDate.parse("2026-03-11"))))))
+        .containsExactly("WARN Events read without 2 zero-byte files (no rows; an upload cut short?): "
+            + new org.apache.hadoop.fs.Path(cut.resolve("part-00000.snappy.parquet").toUri()) + ", ...");
+    assertThat(read).isEmpty();
   }
 
   /**
