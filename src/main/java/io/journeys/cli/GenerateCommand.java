@@ -84,8 +84,10 @@ final class GenerateCommand implements Callable<Integer> {
    * own layout (event_date= directories and _SUCCESS) and a Delta table partitioned by event_date
    * (its _delta_log) look just like a generator's output (a review). So only an empty directory
    * (hidden files aside: .DS_Store), or one this command marked, is emptied; then it is marked
-   * before anything is written. Emptied of what Spark reads and the marker only: a hidden file is
-   * not the generator's (a .gitkeep went with the directory, until 2026-12-08).
+   * before anything is written. Emptied of all but hidden names: a hidden file or directory is not
+   * the generator's (a .gitkeep went with the directory, until 2026-12-08). The marker stays until
+   * it is written again: deleted first (it sorts first), a failed delete after it left events no
+   * later run would replace.
    */
   private void emptyAndMark(SparkSession spark) {
     Path path = new Path(out);
@@ -104,8 +106,9 @@ final class GenerateCommand implements Callable<Integer> {
               + MARKER + " file)");
         }
         for (FileStatus child : fs.listStatus(path)) {
-          if (!child.getPath().getName().startsWith(".") && !fs.delete(child.getPath(), true)) {
-            throw new JobFailure("Cannot generate: --out " + out + " could not be emptied (" + child.getPath().getName() + ")");
+          String name = child.getPath().getName();
+          if (!name.startsWith(".") && !name.equals(MARKER) && !fs.delete(child.getPath(), true)) {
+            throw new JobFailure("Cannot generate: --out " + out + " could not be emptied (" + name + ")");
           }
         }
       }
