@@ -130,7 +130,8 @@ public final class EventReader {
    * holds that local day's end (a New York day ends at 04:00 or 05:00 UTC the next day). East of
    * UTC the partition before the first date is not required: input arrives in time order, so only
    * the newest partition can be late, and an earlier one missing is a quiet night or the history's
-   * start. A Parquet partition of only zero-byte files fails as a missing one does, as does a file.
+   * start. A Parquet partition of only zero-byte files or copies under way fails as a missing one
+   * does, as does a file.
    */
   public void checkAvailable(LocalDate from, LocalDate to) {
     Path root = new Path(input.path());
@@ -180,42 +181,47 @@ public final class EventReader {
       fs.listStatus(root);
       throw new JobFailure("Cannot run for " + runDate + ": input partition " + partition + " does not exist" + late);
     }
-    if (entries.length == 1 && entries[0].isFile() && entries[0].getPath().getName().equals(partition.getName())) {
+    if (entries.length == 1 && entries[0].isFile() && entries[0].getPath().equals(fs.makeQualified(partition))) {
       // Listing a file gives the file. The read takes directories only, so the day was no day.
-      throw new JobFailure("Cannot run for " + runDate + ": input partition " + partition + " is a file, not a directory" + late);
+      throw new JobFailure("Cannot run for " + runDate + ": input partition " + partition + " is a file, not a directory"
+          + why + " (remove or rename it)");
     }
     // An empty directory is a day upstream marked quiet. A Parquet file of no bytes is no writer's
-    // quiet day (an empty Parquet file still has its footer): a day of only such files, in its
-    // subdirectories too (hour=08), is an upload cut short, whose rows would be missing without a
-    // failure (until 2026-12-08 only a WARN).
-    List<FileStatus> zeroByte = new ArrayList<>();
-    if (input.format().equalsIgnoreCase("parquet") && onlyZeroByteFiles(fs, entries, zeroByte) && !zeroByte.isEmpty()) {
-      String more = zeroByte.size() == 1 ? "" : " and " + (zeroByte.size() - 1) + " more";
-      throw new JobFailure("Cannot run for " + runDate + ": input partition " + partition + " holds only zero-byte files ("
-          + zeroByte.get(0).getPath().getName() + more + ")" + why + " (an upload cut short? deliver the day again, or,"
-          + " if it had no events, delete those files)");
+    // quiet day (an empty Parquet file still has its footer), nor is a copy under way: a day of only
+    // such files, in its subdirectories too (hour=08), is an upload cut short, whose rows would be
+    // missing without a failure (until 2026-12-08 only a WARN).
+    List<String> unfinished = new ArrayList<>();
+    if (input.format().equalsIgnoreCase("parquet") && onlyUnfinishedFiles(fs, entries, "", unfinished)
+        && !unfinished.isEmpty()) {
+      String more = unfinished.size() == 1 ? "" : " and " + (unfinished.size() - 1) + " more";
+      throw new JobFailure("Cannot run for " + runDate + ": input partition " + partition + " holds only zero-byte or"
+          + " ._COPYING_ files (" + unfinished.get(0) + more + ")" + why + " (an upload cut short? deliver the day"
+          + " again, or, if it had no events, delete those files)");
     }
   }
 
   /**
-   * Whether {@code entries} and their subdirectories hold no file of data, as Spark reads them (no
-   * _ or . names); the files of no bytes found are added to {@code zeroByte}, by name.
+   * Whether {@code entries} and their subdirectories hold no file Spark reads as data: none, or
+   * only files of no bytes and copies under way, which are added to {@code unfinished} by name
+   * (below {@code prefix}, the path from the partition), in name order.
    */
-  private static boolean onlyZeroByteFiles(FileSystem fs, FileStatus[] entries, List<FileStatus> zeroByte)
+  private static boolean onlyUnfinishedFiles(FileSystem fs, FileStatus[] entries, String prefix, List<String> unfinished)
       throws IOException {
-    List<FileStatus> sorted = Arrays.stream(entries)
-        .filter(e -> !e.getPath().getName().startsWith("_") && !e.getPath().getName().startsWith("."))
-        .sorted(Comparator.comparing(e -> e.getPath().getName()))
-        .toList();
+    List<FileStatus> sorted = Arrays.stream(entries).sorted(Comparator.comparing(e -> e.getPath().getName())).toList();
     for (FileStatus entry : sorted) {
-      if (entry.isDirectory()) {
-        if (!onlyZeroByteFiles(fs, fs.listStatus(entry.getPath()), zeroByte)) {
+      String name = entry.getPath().getName();
+      if (entry.isFile() && name.endsWith("._COPYING_")) {
+        unfinished.add(prefix + name);
+      } else if (InputSchema.skippedBySpark(name)) {
+        continue;
+      } else if (entry.isDirectory()) {
+        if (!onlyUnfinishedFiles(fs, fs.listStatus(entry.getPath()), prefix + name + "/", unfinished)) {
           return false;
         }
       } else if (entry.getLen() > 0) {
         return false;
       } else {
-        zeroByte.add(entry);
+        unfinished.add(prefix + name);
       }
     }
     return true;

@@ -548,10 +548,18 @@ final class InputSchema {
         .toList();
   }
 
+  /**
+   * Whether Spark's file listing skips a file or directory of this name: hidden ones, _ names that
+   * are no partition (_SUCCESS, _delta_log, but not _hour=08), and a copy under way (Hadoop's
+   * {@code fs -put} writes name._COPYING_ and renames it when done).
+   */
+  static boolean skippedBySpark(String name) {
+    return name.startsWith(".") || (name.startsWith("_") && !name.contains("=")) || name.endsWith("._COPYING_");
+  }
+
   private static void collectDataFiles(FileSystem fs, Path dir, List<FileStatus> files) throws IOException {
     for (FileStatus child : fs.listStatus(dir)) {
-      String name = child.getPath().getName();
-      if (name.startsWith("_") || name.startsWith(".")) {
+      if (skippedBySpark(child.getPath().getName())) {
         continue;
       }
       if (child.isDirectory()) {

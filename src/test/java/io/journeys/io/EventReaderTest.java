@@ -995,9 +995,10 @@ class EventReaderTest {
   }
 
   /**
-   * A run day whose Parquet partition holds only zero-byte files, in its subdirectories too, is an
-   * upload cut short, not a quiet day (a Parquet writer's empty file has its footer): it fails as a
-   * missing day does, unless empty days are allowed. It read as a day of no events, with only the
+   * A run day whose Parquet partition holds only zero-byte files or copies under way (Hadoop's
+   * name._COPYING_, which Spark skips), in its subdirectories too, is an upload cut short, not a
+   * quiet day (a Parquet writer's empty file has its footer): it fails as a missing day does, unless
+   * empty days are allowed. It read as a day of no events, with only the
    * WARN of the read (until 2026-12-08). An empty directory stays a day upstream marked quiet, and
    * a day of data keeps a zero-byte file beside it; an ORC writer's empty files are its quiet days.
    * A partition path that is a file is no partition.
@@ -1022,6 +1023,8 @@ class EventReaderTest {
     Files.createFile(Files.createDirectories(hoursOfData.resolve("hour=07")).resolve("part-00000.snappy.parquet"));
     Files.copy(parquetFiles(input.resolve("event_date=2026-03-10")).get(0),
         Files.createDirectories(hoursOfData.resolve("hour=08")).resolve("part-00000.snappy.parquet"));
+    Path copying = Files.createDirectories(input.resolve("event_date=2026-03-17"));
+    Files.copy(parquetFiles(input.resolve("event_date=2026-03-10")).get(0), copying.resolve("part-00000.snappy.parquet._COPYING_"));
     java.util.function.Function<List<String>, EventReader> reader = extra -> {
       List<String> settings = new ArrayList<>(List.of("input.path=" + input));
       settings.addAll(extra);
@@ -1032,24 +1035,29 @@ class EventReaderTest {
     parquet.checkAvailable(LocalDate.parse("2026-03-12"), LocalDate.parse("2026-03-13"));
     parquet.checkAvailable(LocalDate.parse("2026-03-16"), LocalDate.parse("2026-03-16"));
     String cutShort = " (an upload cut short? deliver the day again, or, if it had no events, delete those files)";
+    String only = " holds only zero-byte or ._COPYING_ files (";
     assertThatThrownBy(() -> parquet.checkAvailable(LocalDate.parse("2026-03-10"), LocalDate.parse("2026-03-12")))
         .isInstanceOf(JobFailure.class)
-        .hasMessage("Cannot run for 2026-03-11: input partition " + cut
-            + " holds only zero-byte files (part-00000.snappy.parquet and 1 more)" + cutShort);
+        .hasMessage("Cannot run for 2026-03-11: input partition " + cut + only + "part-00000.snappy.parquet and 1 more)"
+            + cutShort);
     assertThatThrownBy(() -> parquet.checkAvailable(LocalDate.parse("2026-03-14"), LocalDate.parse("2026-03-14")))
         .isInstanceOf(JobFailure.class)
-        .hasMessage("Cannot run for 2026-03-14: input partition " + hours
-            + " holds only zero-byte files (part-00000.snappy.parquet)" + cutShort);
+        .hasMessage("Cannot run for 2026-03-14: input partition " + hours + only + "hour=07/part-00000.snappy.parquet)"
+            + cutShort);
+    assertThatThrownBy(() -> parquet.checkAvailable(LocalDate.parse("2026-03-17"), LocalDate.parse("2026-03-17")))
+        .isInstanceOf(JobFailure.class)
+        .hasMessage("Cannot run for 2026-03-17: input partition " + copying + only
+            + "part-00000.snappy.parquet._COPYING_)" + cutShort);
     assertThatThrownBy(() -> parquet.checkAvailable(LocalDate.parse("2026-03-15"), LocalDate.parse("2026-03-15")))
         .isInstanceOf(JobFailure.class)
         .hasMessage("Cannot run for 2026-03-15: input partition " + input.resolve("event_date=2026-03-15")
-            + " is a file, not a directory (upstream late? set input.allow-empty-days = true for quiet days)");
+            + " is a file, not a directory (remove or rename it)");
     // West of UTC the partition after the last day holds its end: required, and so refused alike.
     assertThatThrownBy(() -> reader.apply(List.of("reporting.timezone=America/New_York"))
         .checkAvailable(LocalDate.parse("2026-03-13"), LocalDate.parse("2026-03-13")))
         .isInstanceOf(JobFailure.class)
-        .hasMessage("Cannot run for 2026-03-13: input partition " + hours + " holds only zero-byte files"
-            + " (part-00000.snappy.parquet); it holds the end of 2026-03-13 in America/New_York" + cutShort);
+        .hasMessage("Cannot run for 2026-03-13: input partition " + hours + only + "hour=07/part-00000.snappy.parquet)"
+            + "; it holds the end of 2026-03-13 in America/New_York" + cutShort);
     reader.apply(List.of("input.format=orc")).checkAvailable(LocalDate.parse("2026-03-11"), LocalDate.parse("2026-03-11"));
     // With empty days allowed the day is read, as a day of no file, and said.
     List<String> read = new ArrayList<>();
