@@ -523,8 +523,8 @@ final class InputSchema {
   }
 
   /**
-   * A directory's data files, in its subdirectories too, as Spark reads them (its rule: no _ or .
-   * names, and none of no bytes), oldest first. Only the day's own files were read for its columns, and a day whose files
+   * A directory's data files, in its subdirectories too, as Spark reads them (its rule: none of the
+   * names {@link #skippedBySpark}, and none of no bytes), oldest first. Only the day's own files were read for its columns, and a day whose files
    * sat in a subdirectory was read with another day's (a column it alone had was null, a review).
    */
   private static List<FileStatus> dataFiles(SparkSession spark, String directory) {
