@@ -1007,6 +1007,7 @@ class EventReaderTest {
   void aRunDayOfOnlyZeroByteParquetFilesFailsAsAMissingDayUnlessEmptyDaysAreAllowed(@TempDir Path dir) throws Exception {
     Path input = dir.resolve("cut");
     twoFilesOfOneDay(input); // 03-10: two files of data
+    Path dataFile = parquetFiles(input.resolve("event_date=2026-03-10")).get(0);
     Files.createFile(input.resolve("event_date=2026-03-10").resolve("part-99999-cut-short.snappy.parquet"));
     Path cut = Files.createDirectories(input.resolve("event_date=2026-03-11"));
     Files.createFile(cut.resolve("part-00001.snappy.parquet"));
@@ -1021,10 +1022,9 @@ class EventReaderTest {
     Files.createFile(input.resolve("event_date=2026-03-15"));
     Path hoursOfData = input.resolve("event_date=2026-03-16");
     Files.createFile(Files.createDirectories(hoursOfData.resolve("hour=07")).resolve("part-00000.snappy.parquet"));
-    Files.copy(parquetFiles(input.resolve("event_date=2026-03-10")).get(0),
-        Files.createDirectories(hoursOfData.resolve("hour=08")).resolve("part-00000.snappy.parquet"));
+    Files.copy(dataFile, Files.createDirectories(hoursOfData.resolve("hour=08")).resolve("part-00000.snappy.parquet"));
     Path copying = Files.createDirectories(input.resolve("event_date=2026-03-17"));
-    Files.copy(parquetFiles(input.resolve("event_date=2026-03-10")).get(0), copying.resolve("part-00000.snappy.parquet._COPYING_"));
+    Files.copy(dataFile, copying.resolve("part-00000.snappy.parquet._COPYING_"));
     java.util.function.Function<List<String>, EventReader> reader = extra -> {
       List<String> settings = new ArrayList<>(List.of("input.path=" + input));
       settings.addAll(extra);
