@@ -33,7 +33,8 @@ import org.apache.spark.sql.types.StructType;
  *
  * <p>fractribution, at model level: its expected path summary (transformed paths with conversions
  * and non-conversions) through our {@link SimplifiedShapley}, against its expected channel
- * attribution.
+ * attribution. And end to end ({@link FractributionEventsCheck}): its Snowplow events through the
+ * real job, against its expected sessions, paths to conversion, path summary and last touch.
  *
  * <p>Prints one line per check with the largest difference, then "N passed, M failed".
  */
@@ -49,6 +50,9 @@ public final class ReferenceCheck {
     Path work = Path.of(args.length > 1 ? args[1] : "data/verify");
     ReferenceCheck check = new ReferenceCheck();
     check.fractribution(refdata.resolve("snowplow-fractribution"));
+    for (FractributionEventsCheck.Result r : FractributionEventsCheck.run(refdata.resolve("snowplow-fractribution"), work)) {
+      check.report(r.name(), r.difference(), r.tolerance(), r.unit());
+    }
     check.channelAttribution(refdata, work);
     System.out.printf("%d passed, %d failed%n", check.passed, check.failed);
     System.exit(check.failed == 0 ? 0 : 1);
