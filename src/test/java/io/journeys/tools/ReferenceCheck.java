@@ -2,8 +2,10 @@ package io.journeys.tools;
 
 import io.journeys.attribution.datadriven.SimplifiedShapley;
 import io.journeys.config.JobSettings;
+import io.journeys.config.JobSettings.PathTransform;
 import io.journeys.config.SettingsLoader;
 import io.journeys.pipeline.DailyJob;
+import io.journeys.report.PathsReport;
 import io.journeys.spark.SparkSessionFactory;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -15,9 +17,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.StructType;
 
 /**
@@ -34,7 +39,8 @@ import org.apache.spark.sql.types.StructType;
  * <p>fractribution, at model level: its expected path summary (transformed paths with conversions
  * and non-conversions) through our {@link SimplifiedShapley}, against its expected channel
  * attribution. And end to end ({@link FractributionEventsCheck}): its Snowplow events through the
- * real job, against its expected sessions, paths to conversion, path summary and last touch.
+ * real job, against its expected sessions, paths to conversion, path summary and last touch; and
+ * its unit test of path transforms through ours.
  *
  * <p>Prints one line per check with the largest difference, then "N passed, M failed".
  */
@@ -53,6 +59,7 @@ public final class ReferenceCheck {
     for (FractributionEventsCheck.Result r : FractributionEventsCheck.run(refdata.resolve("snowplow-fractribution"), work)) {
       check.report(r.name(), r.difference(), r.tolerance(), r.unit());
     }
+    check.pathTransforms(refdata.resolve("snowplow-fractribution"));
     check.channelAttribution(refdata, work);
     System.out.printf("%d passed, %d failed%n", check.passed, check.failed);
     System.exit(check.failed == 0 ? 0 : 1);
@@ -251,6 +258,47 @@ public final class ReferenceCheck {
     }
     report("fractribution simplified Shapley per channel (conversions, revenue)", worstShapley, 1e-6, "absolute");
     report("fractribution last touch per channel (conversions, revenue)", worstLast, 1e-6, "absolute");
+  }
+
+  /**
+   * Our {@code paths.transform} against fractribution's unit test of its path transforms: each raw
+   * path of its expected rows through {@link PathsReport#transformed}, for the four transforms both
+   * name alike. Its rows whose paths hold an empty touchpoint ({@code ''}, {@code 'Example > Video > '})
+   * are left out: a touchpoint of ours always has a name.
+   */
+  private void pathTransforms(Path dir) throws IOException {
+    String sql = Files.readString(dir.resolve("test_path_transformations_expected.sql"));
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("'([^']*)' as (\\w+)").matcher(sql.substring(0, sql.indexOf("{%")));
+    List<Map<String, String>> rows = new ArrayList<>();
+    while (m.find()) {
+      if (m.group(2).equals("raw_array")) {
+        rows.add(new HashMap<>());
+      }
+      rows.get(rows.size() - 1).put(m.group(2), m.group(1));
+    }
+    Map<PathTransform, String> columns = Map.of(PathTransform.EXPOSURE, "exposure_path", PathTransform.UNIQUE, "unique_path",
+        PathTransform.FIRST, "first_path", PathTransform.FREQUENCY, "frequency_path");
+    SparkSession spark = SparkSession.active();
+    int compared = 0;
+    int differing = 0;
+    for (Map<String, String> row : rows) {
+      List<String> raw = List.of(row.get("raw_array").split(" > ", -1));
+      if (raw.contains("")) {
+        continue;
+      }
+      for (Map.Entry<PathTransform, String> c : columns.entrySet()) {
+        Column path = functions.array(raw.stream().map(functions::lit).toArray(Column[]::new));
+        String ours = spark.range(1).select(functions.array_join(PathsReport.transformed(path, c.getKey()), " > "))
+            .as(Encoders.STRING()).first();
+        compared++;
+        if (!ours.equals(row.get(c.getValue()))) {
+          differing++;
+          System.out.printf("     %s of %s: ours %s, fractribution's %s%n", c.getKey(), row.get("raw_array"), ours,
+              row.get(c.getValue()));
+        }
+      }
+    }
+    report("fractribution path transforms (" + compared + " cases)", compared == 0 ? Double.NaN : differing, 0, "differing");
   }
 
   private static int indexOf(String[] header, String name) {
