@@ -6,35 +6,42 @@ import static org.apache.spark.sql.functions.expr;
 import io.journeys.config.JobSettings;
 import io.journeys.config.SettingsLoader;
 import io.journeys.pipeline.DailyJob;
-import io.journeys.spark.SparkSessionFactory;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
  * fractribution's integration fixture end to end: its 98 Snowplow atomic events (CSV) become
  * parquet in {@code event_date=} directories, the real job reads them through
- * {@code conf/layouts/snowplow.conf} with fractribution's test settings said in our config, and the
- * tables are compared with the package's expected sessions and paths to conversion.
+ * {@code conf/layouts/snowplow.conf} with fractribution's test settings expressed as ours, and the
+ * tables are compared with the package's expected sessions, paths to conversion, path summary
+ * (its converting side) and last-touch credit.
  *
  * <p>fractribution's definitions, as our settings:
  * <ul>
  *   <li>a session is the tracker's ({@code domain_sessionid}: {@code sessions.source = input});
  *   <li>its channel is the package's default classification of the session's first page view
  *       (first matching case wins, anything else {@code Unmatched_Channel}), as {@code channels.rules};
- *   <li>a touchpoint is a session's page view under that channel, one per session. Not
+ *   <li>a touchpoint is a session's first page view under that channel. Our rules fire on every
+ *       page view, once per session and channel, which is the same here because each session of
+ *       the fixture has one event. Not
  *       {@code attribution.touchpoint = channel}: that gives every session a touchpoint, and the
  *       fixture's one {@code checkout} event, with no page view, has a session of its own, which
  *       the package (reading page views only) does not see. So each channel is a micro conversion
@@ -46,8 +53,9 @@ import org.apache.spark.sql.SparkSession;
  *       falls between the two. No customer converts twice, so our "since the previous macro
  *       conversion" does not come into it either.
  * </ul>
- * Its non-conversions are not compared: the package counts customers without any conversion over
- * the whole window, where a journey of ours closes a lookback after its last touchpoint.
+ * Its non-conversions are not compared: the package takes each customer without any conversion
+ * once, over the 30 days before its last session, where a journey of ours closes a lookback after
+ * its last touchpoint and also follows a conversion.
  */
 final class FractributionEventsCheck {
   /** A result line: what was compared, its largest difference, the tolerance and the unit. */
@@ -81,28 +89,35 @@ final class FractributionEventsCheck {
 
   private FractributionEventsCheck() {}
 
-  static List<Result> run(Path fixture, Path work) throws IOException {
-    Path events = work.resolve("fractribution-events").toAbsolutePath();
-    Path warehouse = work.resolve("fractribution-warehouse").toAbsolutePath();
-    JobSettings settings = settings(work, events, warehouse);
-    SparkSession spark = SparkSessionFactory.create(settings);
-    writeEvents(spark, fixture.resolve("snowplow_fractribution_events.csv"), events);
+  /** The job's settings for the check, their config written under {@code work}. */
+  static JobSettings settings(Path work) throws IOException {
+    return settings(work, events(work), warehouse(work));
+  }
+
+  private static Path events(Path work) {
+    return work.resolve("fractribution-events").toAbsolutePath();
+  }
+
+  private static Path warehouse(Path work) {
+    return work.resolve("fractribution-warehouse").toAbsolutePath();
+  }
+
+  /** Runs the job over the fixture's events with {@code settings} and compares its tables. */
+  static List<Result> run(SparkSession spark, JobSettings settings, Path fixture, Path work) throws IOException {
+    Path warehouse = warehouse(work);
+    writeEvents(spark, fixture.resolve("snowplow_fractribution_events.csv"), events(work));
     new DailyJob(spark, settings).run(FIRST, LAST);
     Function<String, Dataset<Row>> table = name -> spark.read().format("delta").load(warehouse.resolve(name).toString());
 
     List<Result> results = new ArrayList<>();
-    // Sessions: the package's are its page views' sessions; ours include the checkout's own.
-    TreeSet<String> ours = new TreeSet<>(table.apply("sessions").filter("page_views > 0")
+    // Sessions: the package's are its page views' sessions; ours also include the checkout's own.
+    List<String> ourSessions = table.apply("sessions").filter("page_views > 0")
         .selectExpr("concat('f', visitor_key, ',', date_format(session_start, 'yyyy-MM-dd HH:mm:ss'), ',', channel)")
-        .as(org.apache.spark.sql.Encoders.STRING()).collectAsList());
-    TreeSet<String> theirs = new TreeSet<>();
-    List<String> lines = Files.readAllLines(fixture.resolve("snowplow_fractribution_sessions_by_customer_id_expected.csv"));
-    for (String line : lines.subList(1, lines.size())) {
-      String[] f = line.split(",", -1);
-      theirs.add(f[0] + "," + f[1] + "," + f[2]);
-    }
-    results.add(new Result("fractribution's events: sessions (customer, start, channel)", symmetricDifference(ours, theirs),
-        0, "rows"));
+        .as(Encoders.STRING()).collectAsList();
+    List<String> theirSessions = expected(fixture, "sessions_by_customer_id").stream()
+        .map(f -> f.get("customer_id") + "," + f.get("visit_start_tstamp") + "," + f.get("channel")).toList();
+    results.add(new Result("fractribution's events: sessions (customer, start, channel)",
+        differingRows(ourSessions, theirSessions), 0, "rows"));
 
     // Paths to conversion: customer, path and revenue of each converting journey.
     Map<String, String> ourPaths = new HashMap<>();
@@ -117,16 +132,14 @@ final class FractributionEventsCheck {
     }
     Map<String, String> theirPaths = new HashMap<>();
     Map<String, Double> theirValues = new HashMap<>();
-    lines = Files.readAllLines(fixture.resolve("snowplow_fractribution_paths_to_conversion_expected.csv"));
-    for (String line : lines.subList(1, lines.size())) {
-      String[] f = line.split(",", -1);
-      theirPaths.put(f[0], f[3]);
-      theirValues.put(f[0], Double.parseDouble(f[2]));
+    for (Map<String, String> f : expected(fixture, "paths_to_conversion")) {
+      theirPaths.put(f.get("customer_id"), f.get("path"));
+      theirValues.put(f.get("customer_id"), Double.parseDouble(f.get("revenue")));
     }
     int pathsDiffering = 0;
     double worstValue = 0;
     for (String customer : union(ourPaths.keySet(), theirPaths.keySet())) {
-      if (!java.util.Objects.equals(ourPaths.get(customer), theirPaths.get(customer))) {
+      if (!Objects.equals(ourPaths.get(customer), theirPaths.get(customer))) {
         pathsDiffering++;
         System.out.printf("     path of %s: ours %s, fractribution's %s%n", customer, ourPaths.get(customer),
             theirPaths.get(customer));
@@ -142,11 +155,10 @@ final class FractributionEventsCheck {
     Map<String, double[]> ourSummary = sums(table.apply("paths").filter("conversions > 0")
         .groupBy("path").agg(expr("sum(conversions)"), expr("sum(value)")));
     Map<String, double[]> theirSummary = new HashMap<>();
-    lines = Files.readAllLines(fixture.resolve("snowplow_fractribution_path_summary_expected.csv"));
-    for (String line : lines.subList(1, lines.size())) {
-      String[] f = line.split(",", -1);
-      if (Double.parseDouble(f[1]) > 0) {
-        theirSummary.put(f[0], new double[] {Double.parseDouble(f[1]), Double.parseDouble(f[3])});
+    for (Map<String, String> f : expected(fixture, "path_summary")) {
+      if (Double.parseDouble(f.get("conversions")) > 0) {
+        theirSummary.put(f.get("transformed_path"),
+            new double[] {Double.parseDouble(f.get("conversions")), Double.parseDouble(f.get("revenue"))});
       }
     }
     results.add(new Result("fractribution's events: path summary (conversions, revenue)", largestDifference(ourSummary,
@@ -154,16 +166,37 @@ final class FractributionEventsCheck {
     Map<String, double[]> ourLastTouch = sums(table.apply("attribution").filter("model = 'last_touch'")
         .groupBy("touchpoint").agg(expr("sum(credited_conversions)"), expr("sum(credited_value)")));
     Map<String, double[]> theirLastTouch = new HashMap<>();
-    lines = Files.readAllLines(fixture.resolve("snowplow_fractribution_channel_attribution_expected.csv"));
-    for (String line : lines.subList(1, lines.size())) {
-      String[] f = line.split(",", -1);
-      if (f[5].equals("last_touch") && Double.parseDouble(f[3]) > 0) {
-        theirLastTouch.put(f[2], new double[] {Double.parseDouble(f[3]), Double.parseDouble(f[4])});
+    for (Map<String, String> f : expected(fixture, "channel_attribution")) {
+      if (f.get("attribution_type").equals("last_touch") && Double.parseDouble(f.get("conversions")) > 0) {
+        theirLastTouch.put(f.get("channel"),
+            new double[] {Double.parseDouble(f.get("conversions")), Double.parseDouble(f.get("revenue"))});
       }
     }
     results.add(new Result("fractribution's events: last touch (conversions, revenue)",
         largestDifference(ourLastTouch, theirLastTouch), 1e-9, "absolute"));
     return results;
+  }
+
+  /**
+   * The rows of {@code snowplow_fractribution_<name>_expected.csv} by lower-case column name (no
+   * field of the files compared holds a comma or quotes).
+   */
+  private static List<Map<String, String>> expected(Path fixture, String name) throws IOException {
+    List<String> lines = Files.readAllLines(fixture.resolve("snowplow_fractribution_" + name + "_expected.csv"));
+    String[] header = lines.get(0).toLowerCase(Locale.ROOT).split(",", -1);
+    List<Map<String, String>> rows = new ArrayList<>();
+    for (String line : lines.subList(1, lines.size())) {
+      String[] f = line.split(",", -1);
+      Map<String, String> row = new HashMap<>();
+      for (int i = 0; i < header.length; i++) {
+        row.put(header[i], f[i]);
+      }
+      rows.add(row);
+    }
+    if (rows.isEmpty()) {
+      throw new IllegalStateException("No rows in " + name + "'s expected file");
+    }
+    return rows;
   }
 
   /** Key, then two sums, per row. */
@@ -183,25 +216,28 @@ final class FractributionEventsCheck {
       double[] t = theirs.getOrDefault(key, new double[2]);
       double diff = Math.max(Math.abs(o[0] - t[0]), Math.abs(o[1] - t[1]));
       if (diff > 1e-9) {
-        System.out.printf("     %s: ours %s, fractribution's %s%n", key, java.util.Arrays.toString(o), java.util.Arrays.toString(t));
+        System.out.printf("     %s: ours %s, fractribution's %s%n", key, Arrays.toString(o), Arrays.toString(t));
       }
       worst = Math.max(worst, diff);
     }
     return worst;
   }
 
-  private static double symmetricDifference(TreeSet<String> ours, TreeSet<String> theirs) {
-    int differing = 0;
-    for (String row : union(ours, theirs)) {
-      if (!ours.contains(row) || !theirs.contains(row)) {
+  /** Rows on one side only, a repeated row counted too (each row is one session). */
+  private static double differingRows(List<String> ours, List<String> theirs) {
+    TreeSet<String> ourSet = new TreeSet<>(ours);
+    TreeSet<String> theirSet = new TreeSet<>(theirs);
+    int differing = (ours.size() - ourSet.size()) + (theirs.size() - theirSet.size());
+    for (String row : union(ourSet, theirSet)) {
+      if (!ourSet.contains(row) || !theirSet.contains(row)) {
         differing++;
-        System.out.printf("     %s only: %s%n", ours.contains(row) ? "ours" : "fractribution's", row);
+        System.out.printf("     %s only: %s%n", ourSet.contains(row) ? "ours" : "fractribution's", row);
       }
     }
     return differing;
   }
 
-  private static TreeSet<String> union(java.util.Set<String> a, java.util.Set<String> b) {
+  private static TreeSet<String> union(Set<String> a, Set<String> b) {
     TreeSet<String> all = new TreeSet<>(a);
     all.addAll(b);
     return all;
@@ -231,7 +267,8 @@ final class FractributionEventsCheck {
       conf.append("  { name = ").append(c[0]).append(", when = \"").append(c[1]).append("\" }\n");
     }
     conf.append("] }\nconversions { micro = [\n");
-    // Each channel's case holds where no case before it does (a null case does not hold).
+    // A channel's rule fires where its case holds and no earlier case does; a null case does not
+    // hold, as in SQL's CASE.
     StringBuilder before = new StringBuilder("false");
     for (String[] c : CLASSIFICATION) {
       conf.append("  { name = ").append(c[0]).append(", when = \"event_name = 'page_view' AND coalesce(").append(c[1])
@@ -255,6 +292,8 @@ final class FractributionEventsCheck {
         "input.allow-empty-days=true",
         "sessions.source=input",
         "touchpoints.dedupe=session",
+        "attribution.touchpoint=micro_conversion",
+        "paths.transform=exposure",
         "attribution.lookback=30d",
         "attribution.models=[first_touch, last_touch, linear]",
         "funnels=[]"));

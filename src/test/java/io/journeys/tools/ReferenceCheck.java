@@ -1,5 +1,6 @@
 package io.journeys.tools;
 
+import io.journeys.Columns;
 import io.journeys.attribution.datadriven.SimplifiedShapley;
 import io.journeys.config.JobSettings;
 import io.journeys.config.JobSettings.PathTransform;
@@ -17,6 +18,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -56,10 +59,13 @@ public final class ReferenceCheck {
     Path work = Path.of(args.length > 1 ? args[1] : "data/verify");
     ReferenceCheck check = new ReferenceCheck();
     check.fractribution(refdata.resolve("snowplow-fractribution"));
-    for (FractributionEventsCheck.Result r : FractributionEventsCheck.run(refdata.resolve("snowplow-fractribution"), work)) {
+    JobSettings fractributionSettings = FractributionEventsCheck.settings(work);
+    SparkSession spark = SparkSessionFactory.create(fractributionSettings);
+    for (FractributionEventsCheck.Result r
+        : FractributionEventsCheck.run(spark, fractributionSettings, refdata.resolve("snowplow-fractribution"), work)) {
       check.report(r.name(), r.difference(), r.tolerance(), r.unit());
     }
-    check.pathTransforms(refdata.resolve("snowplow-fractribution"));
+    check.pathTransforms(spark, refdata.resolve("snowplow-fractribution"));
     check.channelAttribution(refdata, work);
     System.out.printf("%d passed, %d failed%n", check.passed, check.failed);
     System.exit(check.failed == 0 ? 0 : 1);
@@ -266,9 +272,14 @@ public final class ReferenceCheck {
    * name alike. Its rows whose paths hold an empty touchpoint ({@code ''}, {@code 'Example > Video > '})
    * are left out: a touchpoint of ours always has a name.
    */
-  private void pathTransforms(Path dir) throws IOException {
+  private void pathTransforms(SparkSession spark, Path dir) throws IOException {
     String sql = Files.readString(dir.resolve("test_path_transformations_expected.sql"));
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile("'([^']*)' as (\\w+)").matcher(sql.substring(0, sql.indexOf("{%")));
+    // The rows are the literals before the file's first template tag.
+    int rowsEnd = sql.indexOf("{%");
+    if (rowsEnd < 0) {
+      throw new IllegalStateException("No template tag after the expected rows in test_path_transformations_expected.sql");
+    }
+    Matcher m = Pattern.compile("'([^']*)' as (\\w+)").matcher(sql.substring(0, rowsEnd));
     List<Map<String, String>> rows = new ArrayList<>();
     while (m.find()) {
       if (m.group(2).equals("raw_array")) {
@@ -278,7 +289,6 @@ public final class ReferenceCheck {
     }
     Map<PathTransform, String> columns = Map.of(PathTransform.EXPOSURE, "exposure_path", PathTransform.UNIQUE, "unique_path",
         PathTransform.FIRST, "first_path", PathTransform.FREQUENCY, "frequency_path");
-    SparkSession spark = SparkSession.active();
     int compared = 0;
     int differing = 0;
     for (Map<String, String> row : rows) {
@@ -288,7 +298,7 @@ public final class ReferenceCheck {
       }
       for (Map.Entry<PathTransform, String> c : columns.entrySet()) {
         Column path = functions.array(raw.stream().map(functions::lit).toArray(Column[]::new));
-        String ours = spark.range(1).select(functions.array_join(PathsReport.transformed(path, c.getKey()), " > "))
+        String ours = spark.range(1).select(functions.array_join(PathsReport.transformed(path, c.getKey()), Columns.PATH_SEPARATOR))
             .as(Encoders.STRING()).first();
         compared++;
         if (!ours.equals(row.get(c.getValue()))) {
