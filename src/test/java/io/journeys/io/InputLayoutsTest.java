@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import org.apache.spark.sql.Encoders;
@@ -66,30 +67,25 @@ class InputLayoutsTest {
 
   @Test
   void ga4BigQueryExport() {
-    String params = "ARRAY<STRUCT<key: STRING, value: STRUCT<string_value: STRING, int_value: BIGINT,"
-        + " float_value: DOUBLE, double_value: DOUBLE>>>";
-    List<String> rows = read("ga4", """
-        event_date DATE, event_timestamp BIGINT, event_name STRING, event_params %s, user_id STRING,
-        user_pseudo_id STRING, collected_traffic_source STRUCT<manual_source: STRING, manual_medium: STRING,
-        manual_campaign_name: STRING>, ecommerce STRUCT<purchase_revenue: DOUBLE, transaction_id: STRING>"""
-            .formatted(params),
+    List<String> rows = read("ga4", GA4_SCHEMA,
         """
         {"event_date": "2026-01-05", "event_timestamp": 1767607200123000, "event_name": "page_view", "event_params": [
           {"key": "page_location", "value": {"string_value": "%s"}},
           {"key": "page_referrer", "value": {"string_value": "https://www.google.com/"}},
           {"key": "ga_session_id", "value": {"int_value": 1767607200}}],
-         "user_pseudo_id": "d1",
+         "user_pseudo_id": "d1", "batch_page_id": 1767607200100, "batch_ordering_id": 1, "batch_event_index": 1,
          "collected_traffic_source": {"manual_source": "google", "manual_medium": "cpc", "manual_campaign_name": "brand"}}
         {"event_date": "2026-01-05", "event_timestamp": 1767607260000000, "event_name": "add_to_cart", "event_params": [
           {"key": "page_location", "value": {"string_value": "%s"}},
           {"key": "ga_session_id", "value": {"int_value": 1767607200}},
           {"key": "quantity", "value": {"int_value": 2}},
           {"key": "quantity", "value": {"int_value": 3}}],
-         "user_pseudo_id": "d1"}
+         "user_pseudo_id": "d1", "batch_page_id": 1767607259900, "batch_ordering_id": 2, "batch_event_index": 1}
         {"event_date": "2026-01-05", "event_timestamp": 1767607500000000, "event_name": "purchase", "event_params": [
           {"key": "ga_session_id", "value": {"int_value": 1767607200}},
           {"key": "value", "value": {"double_value": 59.9}}],
-         "user_id": "u1", "user_pseudo_id": "d1", "ecommerce": {"purchase_revenue": 59.9, "transaction_id": "o-7"}}
+         "user_id": "u1", "user_pseudo_id": "d1", "ecommerce": {"purchase_revenue": 59.9, "transaction_id": "o-7"},
+         "batch_page_id": 1767607499000, "batch_ordering_id": 1, "batch_event_index": 12}
         {"event_date": "2026-01-05", "event_timestamp": 1767607560000000, "event_name": "refund", "event_params": [
           {"key": "value", "value": {"double_value": 10.0}}],
          "user_pseudo_id": "d1"}
@@ -97,17 +93,99 @@ class InputLayoutsTest {
     // 2026-01-05T10:00:00Z is 1767607200 s since 1970 (1767225600 for 2026-01-01, plus 4 days and 10 hours).
     // The purchase has no page_location: a missing parameter is null, not an error. The add to cart
     // sends quantity twice: its first value is kept (a map cannot hold a key twice; the run stopped).
+    // The batch fields sit in the id padded to 19 digits; an event without them (the refund) has none.
     assertThat(rows).containsExactlyInAnyOrder(
-        "d1|1767607200123000|page_view|2026-01-05 10:00:00.123|d1|-|d1|1767607200|page_view|" + HOME
+        "d1|1767607200123000|0000001767607200100|0000000000000000001|0000000000000000001|page_view"
+            + "|2026-01-05 10:00:00.123|d1|-|d1|1767607200|page_view|" + HOME
             + "|https://www.google.com/|google|cpc|brand|-|{\"page_location\":\"" + HOME
             + "\",\"page_referrer\":\"https://www.google.com/\",\"ga_session_id\":\"1767607200\"}",
-        "d1|1767607260000000|add_to_cart|2026-01-05 10:01:00.000|d1|-|d1|1767607200|add_to_cart|" + PRODUCT
+        "d1|1767607260000000|0000001767607259900|0000000000000000002|0000000000000000001|add_to_cart"
+            + "|2026-01-05 10:01:00.000|d1|-|d1|1767607200|add_to_cart|" + PRODUCT
             + "|-|-|-|-|-|{\"page_location\":\"" + PRODUCT + "\",\"ga_session_id\":\"1767607200\",\"quantity\":\"2\"}",
-        "d1|1767607500000000|purchase|2026-01-05 10:05:00.000|d1|u1|d1|1767607200|purchase|-|-|-|-|-|59.9"
+        "d1|1767607500000000|0000001767607499000|0000000000000000001|0000000000000000012|purchase"
+            + "|2026-01-05 10:05:00.000|d1|u1|d1|1767607200|purchase|-|-|-|-|-|59.9"
             + "|{\"ga_session_id\":\"1767607200\",\"value\":\"59.9\"}",
         // Sent without ga_session_id (the Measurement Protocol, say): no session id, so it stays in the
         // session in progress; it was the device's id, a session of its own (a review).
         "d1|1767607560000000|refund|2026-01-05 10:06:00.000|d1|-|-|refund|-|-|-|-|-|-|{\"value\":\"10.0\"}");
+  }
+
+  private static final String GA4_PARAMS = "ARRAY<STRUCT<key: STRING, value: STRUCT<string_value: STRING,"
+      + " int_value: BIGINT, float_value: DOUBLE, double_value: DOUBLE>>>";
+
+  private static final String GA4_SCHEMA = """
+      event_date DATE, event_timestamp BIGINT, event_name STRING, event_params %s, user_id STRING,
+      user_pseudo_id STRING, collected_traffic_source STRUCT<manual_source: STRING, manual_medium: STRING,
+      manual_campaign_name: STRING>, ecommerce STRUCT<purchase_revenue: DOUBLE, transaction_id: STRING>,
+      batch_page_id BIGINT, batch_ordering_id BIGINT, batch_event_index BIGINT""".formatted(GA4_PARAMS);
+
+  /** Events of one device and microsecond, in one batch, written in an order other than the device's. */
+  private static final String ONE_MICROSECOND = """
+      {"event_date": "2026-01-05", "event_timestamp": 1767607200000000, "event_name": "view_item",
+       "user_pseudo_id": "d1", "batch_page_id": 1767607199000, "batch_ordering_id": 3, "batch_event_index": 10}
+      {"event_date": "2026-01-05", "event_timestamp": 1767607200000000, "event_name": "view_item",
+       "user_pseudo_id": "d1", "batch_page_id": 1767607199000, "batch_ordering_id": 3, "batch_event_index": 2}
+      {"event_date": "2026-01-05", "event_timestamp": 1767607200000000, "event_name": "add_to_cart",
+       "user_pseudo_id": "d1", "batch_page_id": 1767607199000, "batch_ordering_id": 3, "batch_event_index": 9}
+      """;
+
+  @Test
+  void ga4EventsOfOneMicrosecondAreToldApartAndSortAsTheDeviceSentThem() {
+    List<String> ids = new ArrayList<>(read("ga4", GA4_SCHEMA, ONE_MICROSECOND)
+        .stream().map(line -> line.substring(0, line.indexOf("|2026-"))).toList());
+    Collections.sort(ids);
+    // By batch_event_index (2, 9, 10: as numbers, not as text), not by name: a view, the add to
+    // cart, another view of the same name and microsecond, which is no duplicate.
+    String prefix = "d1|1767607200000000|0000001767607199000|0000000000000000003|";
+    assertThat(ids).containsExactly(prefix + "0000000000000000002|view_item", prefix + "0000000000000000009|add_to_cart",
+        prefix + "0000000000000000010|view_item");
+  }
+
+  @Test
+  void ga4WithoutBatchFieldsNamesAnEventByDeviceMicrosecondAndName() {
+    // The same events through the layout for exports from before the batch fields: the two views
+    // share an id (the second is a duplicate), and the columns need not be there.
+    List<String> ids = read("ga4-without-batch-fields", """
+        event_date DATE, event_timestamp BIGINT, event_name STRING, event_params %s, user_id STRING,
+        user_pseudo_id STRING, collected_traffic_source STRUCT<manual_source: STRING, manual_medium: STRING,
+        manual_campaign_name: STRING>, ecommerce STRUCT<purchase_revenue: DOUBLE>""".formatted(GA4_PARAMS),
+        ONE_MICROSECOND.replaceAll(", \"batch_[a-z_]+\": [0-9]+", ""))
+        .stream().map(line -> line.substring(0, line.indexOf("|2026-"))).toList();
+    assertThat(ids).containsExactlyInAnyOrder("d1|1767607200000000|view_item", "d1|1767607200000000|view_item",
+        "d1|1767607200000000|add_to_cart");
+  }
+
+  @Test
+  void ga4OnAnExportWithoutBatchFieldsFailsNamingTheEventIdAndTheColumn() {
+    Path input = dir.resolve("old-ga4");
+    spark.read().schema("event_date DATE, event_timestamp BIGINT, event_name STRING, user_pseudo_id STRING")
+        .json(spark.createDataset(List.of("{\"event_date\": \"2026-01-05\", \"event_timestamp\": 1767607200000000,"
+            + " \"event_name\": \"page_view\", \"user_pseudo_id\": \"d1\"}"), Encoders.STRING()))
+        .write().partitionBy("event_date").parquet(input.toString());
+    JobSettings settings = SettingsLoader.load(Optional.of(Path.of("conf/layouts/ga4.conf")), List.of("input.path=" + input));
+    LocalDate day = LocalDate.parse("2026-01-05");
+    assertThatThrownBy(() -> new EventReader(spark, settings).read(day, day).count())
+        .isInstanceOf(JobFailure.class).hasMessageContaining("input.columns.event_id").hasMessageContaining("batch_page_id");
+  }
+
+  @Test
+  void ga4RangeAcrossTheBatchFieldsArrivalReadsTheOlderDaysWithoutThem() {
+    // 01-04 exported before the batch fields, 01-05 after: one range reads both, 01-04's event
+    // named by device, microsecond and name alone.
+    Path input = dir.resolve("mixed");
+    spark.read().schema("event_date DATE, event_timestamp BIGINT, event_name STRING, user_pseudo_id STRING")
+        .json(spark.createDataset(List.of("{\"event_date\": \"2026-01-04\", \"event_timestamp\": 1767520800000000,"
+            + " \"event_name\": \"page_view\", \"user_pseudo_id\": \"d1\"}"), Encoders.STRING()))
+        .write().partitionBy("event_date").parquet(input.toString());
+    spark.read().schema(GA4_SCHEMA)
+        .json(spark.createDataset(ONE_MICROSECOND.replaceAll("\n(?=[^{])", " ").lines().toList(), Encoders.STRING()))
+        .write().mode("append").partitionBy("event_date").parquet(input.toString());
+    JobSettings settings = SettingsLoader.load(Optional.of(Path.of("conf/layouts/ga4.conf")), List.of("input.path=" + input));
+    String batch = "d1|1767607200000000|0000001767607199000|0000000000000000003|";
+    assertThat(new EventReader(spark, settings).read(LocalDate.parse("2026-01-04"), LocalDate.parse("2026-01-05"))
+        .select("event_id").as(Encoders.STRING()).collectAsList())
+        .containsExactlyInAnyOrder("d1|1767520800000000|page_view", batch + "0000000000000000002|view_item",
+            batch + "0000000000000000009|add_to_cart", batch + "0000000000000000010|view_item");
   }
 
   @Test
