@@ -142,6 +142,20 @@ class InputLayoutsTest {
   }
 
   @Test
+  void ga4BatchFieldsKeepTheirPlacesWhereOneIsNull() {
+    // Page 7 with no request number against no page with request 7: two events, not one.
+    List<String> ids = read("ga4", GA4_SCHEMA, """
+        {"event_date": "2026-01-05", "event_timestamp": 1767607200000000, "event_name": "scroll",
+         "user_pseudo_id": "d1", "batch_page_id": 7, "batch_event_index": 1}
+        {"event_date": "2026-01-05", "event_timestamp": 1767607200000000, "event_name": "scroll",
+         "user_pseudo_id": "d1", "batch_ordering_id": 7, "batch_event_index": 1}
+        """).stream().map(line -> line.substring(0, line.indexOf("|2026-"))).toList();
+    assertThat(ids).containsExactlyInAnyOrder(
+        "d1|1767607200000000|0000000000000000007||0000000000000000001|scroll",
+        "d1|1767607200000000||0000000000000000007|0000000000000000001|scroll");
+  }
+
+  @Test
   void ga4WithoutBatchFieldsNamesAnEventByDeviceMicrosecondAndName() {
     // The same events through the layout for exports from before the batch fields: the two views
     // share an id (the second is a duplicate), and the columns need not be there.
@@ -158,7 +172,8 @@ class InputLayoutsTest {
   @Test
   void ga4OnAnExportWithoutBatchFieldsFailsNamingTheEventIdAndTheColumn() {
     Path input = dir.resolve("old-ga4");
-    spark.read().schema("event_date DATE, event_timestamp BIGINT, event_name STRING, user_pseudo_id STRING")
+    // Every column the layout reads but the batch fields, so that only they can fail.
+    spark.read().schema(GA4_SCHEMA.replaceAll(",\\s*batch_page_id[\\s\\S]*", ""))
         .json(spark.createDataset(List.of("{\"event_date\": \"2026-01-05\", \"event_timestamp\": 1767607200000000,"
             + " \"event_name\": \"page_view\", \"user_pseudo_id\": \"d1\"}"), Encoders.STRING()))
         .write().partitionBy("event_date").parquet(input.toString());
